@@ -1,0 +1,54 @@
+"""Helpers shared by the command modules: database URL resolution, table output."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+#: The SQLite file used when neither ``--db`` nor ``SITE_MANAGER_DB`` names a database.
+DEFAULT_DB_FILE = "site_manager.sqlite"
+
+
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--db URL`` to a command."""
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=None,
+        help="SQLAlchemy URL of the register (default: $SITE_MANAGER_DB, else "
+        f"sqlite:///{DEFAULT_DB_FILE} in the working folder)",
+    )
+
+
+def resolve_db_url(value: str | None) -> str:
+    """``--db`` if given, else ``$SITE_MANAGER_DB``, else an SQLite file in the working folder."""
+    if value:
+        return value
+    env = os.environ.get("SITE_MANAGER_DB")
+    if env:
+        return env
+    return f"sqlite:///{Path.cwd() / DEFAULT_DB_FILE}"
+
+
+def add_format_argument(parser: argparse.ArgumentParser, *, choices: tuple[str, ...] = ("table", "csv", "json")) -> None:
+    """Add ``--format`` for commands that print a table."""
+    parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
+
+
+def print_frame(frame: Any, fmt: str, *, out: Any = None) -> None:
+    """Print a pandas DataFrame as an aligned table, CSV or JSON records (dates ISO)."""
+    out = out or sys.stdout
+    if fmt == "csv":
+        frame.to_csv(out, index=False, lineterminator="\n")
+    elif fmt == "json":
+        out.write(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=1))
+        out.write("\n")
+    else:
+        if len(frame) == 0:
+            out.write("(none)\n")
+        else:
+            out.write(frame.to_string(index=False))
+            out.write("\n")
