@@ -1,0 +1,411 @@
+"""Build a :class:`~site_manager.model.BuildingModel` from an opened IFC file.
+
+This is the core of the importer; :func:`site_manager.ifc.read_model` opens and validates the
+file (in a child process) and calls :func:`model_from_ifc` there.
+
+Choices made here, which the rest of site-manager relies on:
+
+- Storey membership comes from the spatial structure (``IfcRelAggregates`` and
+  ``IfcRelContainedInSpatialStructure``, spaces inside spaces included), never from heights.
+- A storey's elevation is the world z of its placement; where the ``Elevation`` attribute
+  disagrees by more than 1 cm a warning says so, and the placement wins (it is where the
+  geometry actually is).
+- Footprint, height and volume come from the geometry (fast path in
+  :mod:`site_manager.ifc.geometry`, ifcopenshell's engine as a fallback); the exporter's
+  floor area is kept in ``qto_area_m2`` and a disagreement above 5 % is a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from site_manager.ifc.geometry import (
+    EMPTY,
+    GeometryContext,
+    Part,
+    Unsupported,
+    item_parts,
+    merge_parts,
+    part_from_engine,
+)
+from site_manager.ifc.placement import PlacementCache, scale_matrix
+from site_manager.ifc.properties import (
+    Relations,
+    exporter_floor_area,
+    exporter_volume,
+    flatten_psets,
+    relations_from_ifc,
+)
+from site_manager.ifc.units import UnitScales, unit_scales_from_ifc
+from site_manager.model import SPACES_COLUMNS, STOREYS_COLUMNS, BuildingModel, ModelInfo
+
+log = logging.getLogger(__name__)
+
+#: Relative difference between our floor area and the exporter's that earns a warning.
+AREA_TOLERANCE = 0.05
+#: Same for volumes.
+VOLUME_TOLERANCE = 0.05
+#: Storey Elevation attribute vs placement disagreement that earns a warning. [m]
+ELEVATION_TOLERANCE_M = 0.01
+#: Call ``progress`` every this many spaces.
+PROGRESS_EVERY = 50
+
+#: Representation types that describe a solid or surface body.
+_BODY_TYPES = {
+    "SweptSolid",
+    "AdvancedSweptSolid",
+    "Brep",
+    "AdvancedBrep",
+    "SurfaceModel",
+    "Tessellation",
+    "MappedRepresentation",
+    "CSG",
+    "Clipping",
+    "SolidModel",
+}
+
+
+def _schema_name(f: Any) -> str:
+    s = str(f.schema).upper()
+    return "IFC4X3" if s.startswith("IFC4X3") else s
+
+
+def _compound_angle(v: Any) -> float | None:
+    """IfcCompoundPlaneAngleMeasure (deg, min, s, millionths of s) to decimal degrees."""
+    if not v:
+        return None
+    parts = [float(x) for x in v] + [0.0] * (4 - len(v))
+    sign = -1.0 if any(x < 0 for x in parts) else 1.0
+    d, m, s, us = (abs(x) for x in parts[:4])
+    return sign * (d + m / 60 + (s + us / 1e6) / 3600)
+
+
+def info_from_ifc(f: Any, path: str, scales: UnitScales) -> ModelInfo:
+    """Schema, application, units, project name and georeference of a file.
+
+    Parameters
+    ----------
+    f : ifcopenshell.file
+        The opened model.
+    path : str
+        Where it was read from.
+    scales : UnitScales
+        Its unit scales.
+    """
+    apps = f.by_type("IfcApplication")
+    application = ""
+    if apps:
+        a = apps[0]
+        application = " ".join(str(x) for x in (a.ApplicationFullName, a.Version) if x)
+    projects = f.by_type("IfcProject")
+    project_name = str(projects[0].Name or "") if projects else ""
+    crs: str | None = None
+    conversion: dict[str, float] | None = None
+    try:
+        conversions = f.by_type("IfcMapConversion")
+    except RuntimeError:  # IFC2X3 has no map conversion
+        conversions = []
+    if conversions:
+        mc = conversions[0]
+        target = mc.TargetCRS
+        crs = str(target.Name) if target is not None and target.Name else None
+        map_scale = 1.0
+        map_unit = getattr(target, "MapUnit", None) if target is not None else None
+        if map_unit is not None:
+            import ifcopenshell.util.unit
+
+            map_scale = float(ifcopenshell.util.unit.get_unit_scale(map_unit))
+        conversion = {
+            "eastings": float(mc.Eastings) * map_scale,
+            "northings": float(mc.Northings) * map_scale,
+            "orthogonal_height": float(mc.OrthogonalHeight) * map_scale,
+            "x_axis_abscissa": float(mc.XAxisAbscissa if mc.XAxisAbscissa is not None else 1.0),
+            "x_axis_ordinate": float(mc.XAxisOrdinate if mc.XAxisOrdinate is not None else 0.0),
+            "scale": float(mc.Scale if mc.Scale is not None else 1.0),
+        }
+    latitude = longitude = None
+    sites = f.by_type("IfcSite")
+    if sites:
+        latitude = _compound_angle(sites[0].RefLatitude)
+        longitude = _compound_angle(sites[0].RefLongitude)
+    return ModelInfo(
+        path=str(path),
+        schema=_schema_name(f),
+        application=application,
+        length_unit_m=scales.length,
+        project_name=project_name,
+        crs=crs,
+        map_conversion=conversion,
+        latitude=latitude,
+        longitude=longitude,
+    )
+
+
+def body_representation(product: Any) -> Any:
+    """The 3D body representation of a product (``Body`` first), or ``None``."""
+    shape = product.Representation
+    if shape is None:
+        return None
+    fallback = None
+    for rep in shape.Representations or ():
+        ident = rep.RepresentationIdentifier
+        if ident == "Body":
+            return rep
+        if (
+            fallback is None
+            and rep.RepresentationType in _BODY_TYPES
+            and ident
+            not in (
+                "Box",
+                "FootPrint",
+                "Axis",
+                "Annotation",
+            )
+        ):
+            fallback = rep
+    return fallback
+
+
+def _ancestors(obj: Any, rel: Relations) -> tuple[Any, Any]:
+    """The storey and building above ``obj`` in the spatial structure (or ``None``)."""
+    storey = building = None
+    seen = 0
+    cur = rel.parent.get(obj.id())
+    while cur is not None and seen < 64:
+        if storey is None and cur.is_a("IfcBuildingStorey"):
+            storey = cur
+        elif cur.is_a("IfcBuilding"):
+            building = cur
+            break
+        cur = rel.parent.get(cur.id())
+        seen += 1
+    return storey, building
+
+
+class _Engine:
+    """ifcopenshell's geometry engine, set up once, for what the fast path cannot read."""
+
+    def __init__(self) -> None:
+        import ifcopenshell.geom
+
+        self.geom = ifcopenshell.geom
+        self.settings = ifcopenshell.geom.settings()
+        self.settings.set("use-world-coords", True)
+
+    def part(self, space: Any) -> Part:
+        shape = self.geom.create_shape(self.settings, space)
+        return part_from_engine(shape.geometry)
+
+
+def _fmt_names(spaces: list[str], limit: int = 20) -> str:
+    shown = ", ".join(spaces[:limit])
+    return shown + (f" and {len(spaces) - limit} more" if len(spaces) > limit else "")
+
+
+def _label(space: Any) -> str:
+    name = space.Name or ""
+    long_name = getattr(space, "LongName", None) or ""
+    text = " ".join(x for x in (name, long_name) if x) or "(unnamed)"
+    return f"{text} ({space.GlobalId})"
+
+
+def model_from_ifc(
+    f: Any,
+    path: str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildingModel:
+    """Read storeys and spaces of an opened IFC file into a building model.
+
+    Parameters
+    ----------
+    f : ifcopenshell.file
+        The opened model (IFC2X3, IFC4 or IFC4X3).
+    path : str
+        Where it came from (recorded in ``info.path``).
+    progress : callable, optional
+        Called as ``progress(done, total)`` about every 50 spaces and at the end.
+
+    Returns
+    -------
+    BuildingModel
+        ``storeys`` (``STOREYS_COLUMNS``), ``spaces`` (``SPACES_COLUMNS``, footprints in
+        world XY metres) and the warnings of everything the import absorbed.
+    """
+    import geopandas as gpd
+
+    scales = unit_scales_from_ifc(f)
+    info = info_from_ifc(f, path, scales)
+    rel = relations_from_ifc(f)
+    warnings: list[str] = []
+    to_m = scale_matrix(scales.length)
+    placements = PlacementCache()
+
+    def world_m(product: Any) -> np.ndarray:
+        return to_m @ placements.world(product.ObjectPlacement)
+
+    # storeys
+    storey_rows: list[dict[str, Any]] = []
+    storey_elev: dict[int, float] = {}
+    storey_building: dict[int, str] = {}
+    for st in f.by_type("IfcBuildingStorey"):
+        z = float(world_m(st)[2, 3]) if st.ObjectPlacement is not None else math.nan
+        attr = st.Elevation
+        if math.isnan(z):
+            z = float(attr) * scales.length if attr is not None else math.nan
+        elif attr is not None and abs(float(attr) * scales.length - z) > ELEVATION_TOLERANCE_M:
+            warnings.append(
+                f"storey {st.Name!r}: Elevation attribute {float(attr) * scales.length:.3f} m "
+                f"differs from its placement {z:.3f} m; the placement is used"
+            )
+        _, b = _ancestors(st, rel)
+        storey_elev[st.id()] = z
+        storey_building[st.id()] = str(b.Name or "") if b is not None else ""
+        storey_rows.append(
+            {
+                "global_id": st.GlobalId,
+                "name": str(st.Name or ""),
+                "building": storey_building[st.id()],
+                "elevation_m": z,
+                "space_count": 0,
+            }
+        )
+    storey_index = {r["global_id"]: i for i, r in enumerate(storey_rows)}
+
+    spaces = f.by_type("IfcSpace")
+    total = len(spaces)
+    ctx = GeometryContext(scales.angle)
+    engine: _Engine | None = None
+    fallback_names: list[str] = []
+    failed_names: list[str] = []
+    rows: list[dict[str, Any]] = []
+    for i, space in enumerate(spaces):
+        if progress is not None and i % PROGRESS_EVERY == 0 and i:
+            progress(i, total)
+        label = _label(space)
+        storey, building = _ancestors(space, rel)
+        psets = flatten_psets(rel.definitions.get(space.id(), []), scales)
+        qto_area = exporter_floor_area(psets)
+        rep = body_representation(space)
+        part: Part | None = None
+        path_used = "none"
+        if rep is not None:
+            try:
+                m = world_m(space)
+                parts: list[Part] = []
+                for item in rep.Items:
+                    parts.extend(item_parts(item, m, ctx))
+                part = merge_parts(parts)
+                path_used = "fast"
+            except Unsupported as exc:
+                log.debug("fast path cannot read %s: %s", label, exc)
+            except Exception as exc:  # malformed item: let the engine try
+                log.debug("fast path failed on %s: %r", label, exc)
+            if part is None:
+                try:
+                    engine = engine or _Engine()
+                    part = engine.part(space)
+                    path_used = "engine"
+                    fallback_names.append(label)
+                except Exception as exc:
+                    log.debug("geometry engine failed on %s: %r", label, exc)
+                    failed_names.append(label)
+                    part = None
+        if part is not None and part.footprint.is_empty:
+            part = None
+            path_used = "none"
+        if part is not None:
+            geom = part.footprint
+            area = float(geom.area)
+            height = part.z_max - part.z_min
+            volume = part.volume
+            z_min = part.z_min
+            source = "geometry"
+        else:
+            geom, area, height, volume, z_min = EMPTY, math.nan, math.nan, math.nan, math.nan
+            source = "quantity"
+            if qto_area is not None:
+                area = qto_area
+            q_h = psets.get("Qto_SpaceBaseQuantities.Height") or psets.get("BaseQuantities.Height")
+            if isinstance(q_h, float):
+                height = q_h
+        if part is not None and qto_area is not None and area > 0:
+            diff = abs(area - qto_area) / area
+            if diff > AREA_TOLERANCE:
+                warnings.append(
+                    f"space {label}: exporter's floor area {qto_area:.2f} m² differs from the "
+                    f"geometry's {area:.2f} m² by {diff:.0%}"
+                )
+        qto_volume = exporter_volume(psets)
+        if part is not None and qto_volume is not None and volume > 0:
+            diff = abs(volume - qto_volume) / volume
+            if diff > VOLUME_TOLERANCE:
+                warnings.append(
+                    f"space {label}: exporter's volume {qto_volume:.2f} m³ differs from the "
+                    f"geometry's {volume:.2f} m³ by {diff:.0%}"
+                )
+        storey_name = str(storey.Name or "") if storey is not None else ""
+        if storey is not None and storey.GlobalId in storey_index:
+            storey_rows[storey_index[storey.GlobalId]]["space_count"] += 1
+        building_name = (
+            str(building.Name or "")
+            if building is not None
+            else (storey_building.get(storey.id(), "") if storey is not None else "")
+        )
+        rows.append(
+            {
+                "global_id": space.GlobalId,
+                "name": str(space.Name or ""),
+                "long_name": str(getattr(space, "LongName", None) or ""),
+                "storey": storey_name,
+                "storey_elevation_m": storey_elev.get(storey.id(), math.nan)
+                if storey is not None
+                else math.nan,
+                "building": building_name,
+                "area_m2": area,
+                "height_m": height,
+                "volume_m3": volume,
+                "z_min_m": z_min,
+                "zones": list(rel.zones.get(space.id(), [])),
+                "area_source": source,
+                "qto_area_m2": qto_area if qto_area is not None else math.nan,
+                "psets": psets,
+                "geometry_path": path_used,
+                "geometry": geom,
+            }
+        )
+    if progress is not None:
+        progress(total, total)
+
+    if not spaces:
+        warnings.append(
+            f"{path}: the model has no IfcSpace; there are no spaces to import "
+            "(export the model with its rooms/spaces)"
+        )
+    if fallback_names:
+        warnings.append(
+            f"{len(fallback_names)} space(s) read with ifcopenshell's geometry engine "
+            f"(the fast path cannot read their geometry): {_fmt_names(fallback_names)}"
+        )
+    if failed_names:
+        warnings.append(
+            f"{len(failed_names)} space(s) have geometry that could not be read; their area "
+            f"comes from their quantities: {_fmt_names(failed_names)}"
+        )
+
+    columns = list(SPACES_COLUMNS)
+    frame = pd.DataFrame(rows, columns=columns)
+    for col in ("area_m2", "height_m", "volume_m3", "z_min_m", "qto_area_m2", "storey_elevation_m"):
+        frame[col] = frame[col].astype(float)
+    spaces_gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs=None)
+    storeys = pd.DataFrame(storey_rows, columns=list(STOREYS_COLUMNS))
+    storeys["elevation_m"] = storeys["elevation_m"].astype(float)
+    storeys["space_count"] = storeys["space_count"].astype(int)
+    storeys = storeys.sort_values("elevation_m", kind="stable").reset_index(drop=True)
+    return BuildingModel(info=info, storeys=storeys, spaces=spaces_gdf, warnings=warnings)

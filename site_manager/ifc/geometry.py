@@ -1,0 +1,611 @@
+"""Space geometry read directly with numpy and shapely: footprint, vertical extent, volume.
+
+The fast path understands the representation items that space geometry is made of in
+practice: extruded area solids (any profile built from polylines, indexed poly curves,
+circles, arcs and composite curves, with voids; any extrusion direction), mapped items,
+faceted B-reps, surface models and polygonal / triangulated face sets. Anything else raises
+:class:`Unsupported`, and the caller falls back to ifcopenshell's geometry engine
+(:func:`part_from_engine`).
+
+Every result is a :class:`Part` in world coordinates and metres: the footprint is the
+projection of the solid onto the world XY plane (for a sideways extrusion, the projection of
+the swept solid, not of its profile), ``z_min``/``z_max`` its vertical extent, ``volume``
+its enclosed volume (orientation-independent, so inward-facing surface models work).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
+
+from site_manager.ifc.placement import (
+    axis_placement_matrix,
+    transformation_operator_matrix,
+)
+
+#: Points per full turn when arcs and circles become polygons (area error below 0.05 %).
+SEGMENTS_PER_TURN = 128
+#: Grid (metres) on which footprint unions are snapped; removes slivers between faces.
+GRID_M = 1e-6
+#: Holes smaller than this (m²) left by imperfect face unions are dropped.
+MIN_HOLE_M2 = 1e-4
+EMPTY = Polygon()
+
+
+class Unsupported(Exception):
+    """A representation item the fast path does not read (boolean, curved B-rep, ...)."""
+
+
+@dataclass
+class Part:
+    """The geometry of one representation item, or of a whole space, in world metres.
+
+    Attributes
+    ----------
+    footprint : shapely geometry
+        Projection onto world XY: Polygon, MultiPolygon or empty. [m]
+    z_min, z_max : float
+        Vertical extent; NaN when empty. [m]
+    volume : float
+        Enclosed volume. [m³]
+    """
+
+    footprint: BaseGeometry
+    z_min: float
+    z_max: float
+    volume: float
+
+
+def merge_parts(parts: list[Part]) -> Part:
+    """Combine the parts of one space: union of footprints, overall extent, summed volume."""
+    if not parts:
+        return Part(EMPTY, math.nan, math.nan, 0.0)
+    if len(parts) == 1:
+        return parts[0]
+    fp = clean_footprint(
+        shapely.union_all([p.footprint for p in parts if not p.footprint.is_empty], GRID_M)
+    )
+    return Part(
+        fp,
+        min(p.z_min for p in parts),
+        max(p.z_max for p in parts),
+        sum(p.volume for p in parts),
+    )
+
+
+def clean_footprint(geom: BaseGeometry) -> BaseGeometry:
+    """Keep only the polygonal part of ``geom``, valid, without sliver holes."""
+    if geom.is_empty:
+        return EMPTY
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    polys: list[Polygon] = []
+    for g in getattr(geom, "geoms", [geom]):
+        if isinstance(g, Polygon):
+            polys.append(g)
+        elif hasattr(g, "geoms"):
+            polys.extend(x for x in g.geoms if isinstance(x, Polygon))
+    out = []
+    for p in polys:
+        if p.area <= 0:
+            continue
+        holes = [r for r in p.interiors if Polygon(r).area >= MIN_HOLE_M2]
+        out.append(Polygon(p.exterior, holes) if len(holes) != len(p.interiors) else p)
+    if not out:
+        return EMPTY
+    if len(out) == 1:
+        return out[0]
+    return shapely.MultiPolygon(out)
+
+
+# --------------------------------------------------------------------------------- curves
+
+
+def _arc(center: np.ndarray, r1: float, r2: float, a0: float, a1: float) -> np.ndarray:
+    """Points of an elliptic arc (axes along x, y) from angle a0 to a1, both included."""
+    n = max(2, math.ceil(abs(a1 - a0) / (2 * math.pi) * SEGMENTS_PER_TURN))
+    t = np.linspace(a0, a1, n + 1)
+    return np.column_stack([center[0] + r1 * np.cos(t), center[1] + r2 * np.sin(t)])
+
+
+def _arc_through(p1: np.ndarray, p2: np.ndarray, p3: np.ndarray) -> np.ndarray:
+    """Points of the circular arc from p1 through p2 to p3 (2D)."""
+    ax, ay = p1
+    bx, by = p2
+    cx, cy = p3
+    d = 2 * (ax * (by - cy) + bx * (cy - ay) + cx * (ay - by))
+    if abs(d) < 1e-12:  # collinear: a straight segment
+        return np.array([p1, p3])
+    ux = (
+        (ax**2 + ay**2) * (by - cy) + (bx**2 + by**2) * (cy - ay) + (cx**2 + cy**2) * (ay - by)
+    ) / d
+    uy = (
+        (ax**2 + ay**2) * (cx - bx) + (bx**2 + by**2) * (ax - cx) + (cx**2 + cy**2) * (bx - ax)
+    ) / d
+    c = np.array([ux, uy])
+    r = float(np.hypot(ax - ux, ay - uy))
+    a1 = math.atan2(ay - uy, ax - ux)
+    a2 = math.atan2(by - uy, bx - ux)
+    a3 = math.atan2(cy - uy, cx - ux)
+    # counter-clockwise if p2 lies on the ccw sweep from p1 to p3
+    ccw = d > 0
+    if ccw:
+        while a3 <= a1:
+            a3 += 2 * math.pi
+    else:
+        while a3 >= a1:
+            a3 -= 2 * math.pi
+    del a2
+    return _arc(c, r, r, a1, a3)
+
+
+def _coords2(p: Any) -> np.ndarray:
+    c = p.Coordinates
+    return np.array([float(c[0]), float(c[1])])
+
+
+def _conic_frame(basis: Any) -> tuple[np.ndarray, float, float, float, float]:
+    """Centre, x-axis angle and radii of an IfcCircle / IfcEllipse (2D)."""
+    m = axis_placement_matrix(basis.Position)
+    centre = m[:2, 3].copy()
+    rot = math.atan2(m[1, 0], m[0, 0])
+    # a 3D placement whose z axis points down mirrors the conic in XY
+    sense = 1.0 if m[2, 2] >= 0 else -1.0
+    if basis.is_a("IfcCircle"):
+        r1 = r2 = float(basis.Radius)
+    else:
+        r1, r2 = float(basis.SemiAxis1), float(basis.SemiAxis2)
+    return centre, rot, r1, r2, sense
+
+
+def _conic_points(basis: Any, a0: float, a1: float) -> np.ndarray:
+    centre, rot, r1, r2, sense = _conic_frame(basis)
+    local = _arc(np.zeros(2), r1, r2 * sense, a0, a1)
+    c, s = math.cos(rot), math.sin(rot)
+    return np.column_stack(
+        [
+            centre[0] + c * local[:, 0] - s * local[:, 1],
+            centre[1] + s * local[:, 0] + c * local[:, 1],
+        ]
+    )
+
+
+def _conic_param_of_point(basis: Any, p: np.ndarray) -> float:
+    centre, rot, r1, r2, sense = _conic_frame(basis)
+    d = p - centre
+    c, s = math.cos(rot), math.sin(rot)
+    lx, ly = c * d[0] + s * d[1], -s * d[0] + c * d[1]
+    return math.atan2(ly / (r2 * sense), lx / r1)
+
+
+def _trim(trims: Any, want_point: bool) -> Any:
+    point = param = None
+    for t in trims or ():
+        if t.is_a("IfcCartesianPoint"):
+            point = _coords2(t)
+        else:
+            param = float(t.wrappedValue)
+    return (point if point is not None else None, param) if want_point else (point, param)
+
+
+def _trimmed_curve_points(curve: Any, angle_scale: float) -> np.ndarray:
+    basis = curve.BasisCurve
+    p1, t1 = _trim(curve.Trim1, True)
+    p2, t2 = _trim(curve.Trim2, True)
+    prefer_points = curve.MasterRepresentation != "PARAMETER"
+    sense = bool(curve.SenseAgreement)
+    if basis.is_a("IfcLine"):
+        if p1 is None or p2 is None or (not prefer_points and t1 is not None and t2 is not None):
+            if t1 is None or t2 is None:
+                raise Unsupported("IfcTrimmedCurve on IfcLine without trims")
+            origin = _coords2(basis.Pnt)
+            v = basis.Dir
+            d = np.array([float(x) for x in v.Orientation.DirectionRatios[:2]])
+            d = d / np.linalg.norm(d) * float(v.Magnitude)
+            p1, p2 = origin + t1 * d, origin + t2 * d
+        return np.array([p1, p2])
+    if basis.is_a("IfcCircle") or basis.is_a("IfcEllipse"):
+        use_points = (
+            p1 is not None and p2 is not None and (prefer_points or t1 is None or t2 is None)
+        )
+        if use_points:
+            a0 = _conic_param_of_point(basis, p1)
+            a1 = _conic_param_of_point(basis, p2)
+        elif t1 is not None and t2 is not None:
+            a0, a1 = t1 * angle_scale, t2 * angle_scale
+        else:
+            raise Unsupported("IfcTrimmedCurve on a conic without usable trims")
+        if sense:
+            while a1 <= a0:
+                a1 += 2 * math.pi
+        else:
+            while a1 >= a0:
+                a1 -= 2 * math.pi
+        pts = _conic_points(basis, a0, a1)
+        if use_points:  # hit the trim points exactly so that segments join
+            pts[0], pts[-1] = p1, p2
+        return pts
+    if basis.is_a("IfcPolyline") and p1 is not None and p2 is not None:
+        pts = curve_points(basis, angle_scale)
+        i = int(np.argmin(np.linalg.norm(pts - p1, axis=1)))
+        j = int(np.argmin(np.linalg.norm(pts - p2, axis=1)))
+        seg = pts[i : j + 1] if i <= j else pts[j : i + 1][::-1]
+        return seg if sense else seg[::-1]
+    raise Unsupported(f"IfcTrimmedCurve on {basis.is_a()}")
+
+
+def curve_points(curve: Any, angle_scale: float = 1.0) -> np.ndarray:
+    """2D points (N×2, model units) along a bounded curve of a profile.
+
+    Parameters
+    ----------
+    curve : ifcopenshell.entity_instance
+        ``IfcPolyline``, ``IfcIndexedPolyCurve``, ``IfcCompositeCurve``, ``IfcTrimmedCurve``,
+        ``IfcCircle`` or ``IfcEllipse``.
+    angle_scale : float
+        Radians per plane angle unit, for parameter trims. [rad]
+
+    Raises
+    ------
+    Unsupported
+        For any other curve (B-spline, offset curve, ...).
+    """
+    kind = curve.is_a()
+    if kind == "IfcPolyline":
+        return np.array([[float(c) for c in p.Coordinates[:2]] for p in curve.Points])
+    if kind == "IfcIndexedPolyCurve":
+        coords = np.array(curve.Points.CoordList, dtype=float)[:, :2]
+        if not curve.Segments:
+            return coords
+        chunks: list[np.ndarray] = []
+        for seg in curve.Segments:
+            idx = [int(i) - 1 for i in seg.wrappedValue]
+            if seg.is_a("IfcArcIndex"):
+                chunk = _arc_through(coords[idx[0]], coords[idx[1]], coords[idx[2]])
+            else:
+                chunk = coords[idx]
+            chunks.append(chunk if not chunks else chunk[1:])
+        return np.vstack(chunks)
+    if kind in ("IfcCompositeCurve", "IfcCompositeCurveOnSurface"):
+        chunks = []
+        for seg in curve.Segments:
+            pts = curve_points(seg.ParentCurve, angle_scale)
+            if not getattr(seg, "SameSense", True):
+                pts = pts[::-1]
+            if chunks and np.allclose(chunks[-1][-1], pts[0]):
+                pts = pts[1:]
+            chunks.append(pts)
+        return np.vstack(chunks)
+    if kind == "IfcTrimmedCurve":
+        return _trimmed_curve_points(curve, angle_scale)
+    if kind in ("IfcCircle", "IfcEllipse"):
+        return _conic_points(curve, 0.0, 2 * math.pi)
+    raise Unsupported(f"curve {kind}")
+
+
+# ------------------------------------------------------------------------------ profiles
+
+
+def _affine2(geom: BaseGeometry, m: np.ndarray) -> BaseGeometry:
+    """Apply the XY part of a 4×4 (or 3×3 2D) matrix to a shapely geometry."""
+    return shapely.affinity.affine_transform(
+        geom, [m[0, 0], m[0, 1], m[1, 0], m[1, 1], m[0, -1], m[1, -1]]
+    )
+
+
+def _polygon(pts: np.ndarray) -> BaseGeometry:
+    if len(pts) < 3:
+        raise Unsupported("a profile curve with fewer than three points")
+    poly = Polygon(pts)
+    if not poly.is_valid:
+        poly = clean_footprint(shapely.make_valid(poly))
+    return poly
+
+
+def profile_geometry(profile: Any, angle_scale: float, cache: dict[int, BaseGeometry]) -> Any:
+    """The area of a profile definition as a shapely geometry in its 2D coordinates.
+
+    Parameters
+    ----------
+    profile : ifcopenshell.entity_instance
+        An ``IfcProfileDef`` (rectangle, rounded or hollow rectangle, circle, hollow circle,
+        ellipse, arbitrary closed with or without voids, derived, composite).
+    angle_scale : float
+        Radians per plane angle unit. [rad]
+    cache : dict
+        Results by entity id; profiles are shared between many spaces.
+
+    Raises
+    ------
+    Unsupported
+        For open profiles and structural shapes (I, L, T, ... sections).
+    """
+    key = profile.id()
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    kind = profile.is_a()
+    if profile.ProfileType != "AREA":
+        raise Unsupported(f"{kind} of type {profile.ProfileType}")
+    geom: BaseGeometry
+    if kind in ("IfcRectangleProfileDef", "IfcRoundedRectangleProfileDef"):
+        x, y = float(profile.XDim) / 2, float(profile.YDim) / 2
+        geom = shapely.box(-x, -y, x, y)
+        if kind == "IfcRoundedRectangleProfileDef" and profile.RoundingRadius:
+            r = float(profile.RoundingRadius)
+            geom = shapely.box(-x + r, -y + r, x - r, y - r).buffer(
+                r, quad_segs=SEGMENTS_PER_TURN // 4
+            )
+    elif kind == "IfcRectangleHollowProfileDef":
+        x, y, t = float(profile.XDim) / 2, float(profile.YDim) / 2, float(profile.WallThickness)
+        geom = shapely.box(-x, -y, x, y).difference(shapely.box(-x + t, -y + t, x - t, y - t))
+    elif kind in ("IfcCircleProfileDef", "IfcCircleHollowProfileDef"):
+        r = float(profile.Radius)
+        geom = Polygon(_arc(np.zeros(2), r, r, 0.0, 2 * math.pi))
+        if kind == "IfcCircleHollowProfileDef":
+            ri = r - float(profile.WallThickness)
+            geom = geom.difference(Polygon(_arc(np.zeros(2), ri, ri, 0.0, 2 * math.pi)))
+    elif kind == "IfcEllipseProfileDef":
+        geom = Polygon(
+            _arc(np.zeros(2), float(profile.SemiAxis1), float(profile.SemiAxis2), 0, 2 * math.pi)
+        )
+    elif kind in ("IfcArbitraryClosedProfileDef", "IfcArbitraryProfileDefWithVoids"):
+        geom = _polygon(curve_points(profile.OuterCurve, angle_scale))
+        for inner in getattr(profile, "InnerCurves", None) or ():
+            geom = geom.difference(_polygon(curve_points(inner, angle_scale)))
+    elif kind == "IfcDerivedProfileDef":
+        parent = profile_geometry(profile.ParentProfile, angle_scale, cache)
+        geom = _affine2(parent, transformation_operator_matrix(profile.Operator))
+    elif kind == "IfcCompositeProfileDef":
+        geom = shapely.union_all(
+            [profile_geometry(p, angle_scale, cache) for p in profile.Profiles]
+        )
+    else:
+        raise Unsupported(f"profile {kind}")
+    position = getattr(profile, "Position", None)
+    if position is not None and kind not in ("IfcDerivedProfileDef", "IfcCompositeProfileDef"):
+        geom = _affine2(geom, axis_placement_matrix(position))
+    if geom.is_empty or geom.area <= 0:
+        raise Unsupported(f"{kind} #{key} has no area")
+    cache[key] = geom
+    return geom
+
+
+# --------------------------------------------------------------------------------- solids
+
+
+def _faces_part(loops_per_face: list[list[np.ndarray]]) -> Part:
+    """Footprint, extent and volume of a polyhedral surface given as planar faces.
+
+    Each face is a list of loops (N×3 world points): the first is the outer boundary, the
+    others are holes. The footprint is the union of the projections of the non-vertical
+    faces; the volume comes from the divergence theorem, made orientation-independent by
+    taking its absolute value (inward-facing shells are common).
+    """
+    allpts = np.vstack([lp for face in loops_per_face for lp in face])
+    ref = allpts.mean(axis=0)
+    z_min, z_max = float(allpts[:, 2].min()), float(allpts[:, 2].max())
+    six_v = 0.0
+    polys: list[Polygon] = []
+    for face in loops_per_face:
+        outer = face[0] - ref
+        n_outer = _newell(outer)
+        nn = float(np.linalg.norm(n_outer))
+        if nn < 1e-15:
+            continue
+        six_v += _fan_det(outer)
+        holes2 = []
+        for inner in face[1:]:
+            inner = inner - ref
+            if float(np.dot(_newell(inner), n_outer)) > 0:
+                inner = inner[::-1]
+            six_v += _fan_det(inner)
+            holes2.append(inner[:, :2] + ref[:2])
+        if abs(n_outer[2]) / nn > 1e-6:
+            shell = outer[:, :2] + ref[:2]
+            poly = Polygon(shell, holes2)
+            if not poly.is_valid:
+                poly = shapely.make_valid(poly)
+            polys.append(poly)
+    fp = clean_footprint(shapely.union_all(polys, GRID_M)) if polys else EMPTY
+    return Part(fp, z_min, z_max, abs(six_v) / 6.0)
+
+
+def _newell(p: np.ndarray) -> np.ndarray:
+    q = np.roll(p, -1, axis=0)
+    return 0.5 * np.cross(p, q).sum(axis=0)
+
+
+def _fan_det(p: np.ndarray) -> float:
+    if len(p) < 3:
+        return 0.0
+    a = p[0]
+    b, c = p[1:-1], p[2:]
+    return float(np.einsum("j,ij->", a, np.cross(b, c)))
+
+
+def triangles_part(verts: np.ndarray, tris: np.ndarray) -> Part:
+    """Footprint, extent and volume of a triangle mesh (world metres), vectorised.
+
+    Parameters
+    ----------
+    verts : numpy.ndarray
+        V×3 vertex coordinates. [m]
+    tris : numpy.ndarray
+        T×3 vertex indices.
+    """
+    if len(tris) == 0:
+        return Part(EMPTY, math.nan, math.nan, 0.0)
+    ref = verts.mean(axis=0)
+    v = verts - ref
+    a, b, c = v[tris[:, 0]], v[tris[:, 1]], v[tris[:, 2]]
+    cross = np.cross(b - a, c - a)
+    volume = abs(float(np.einsum("ij,ij->", a, np.cross(b, c)))) / 6.0
+    norm = np.linalg.norm(cross, axis=1)
+    keep = np.abs(cross[:, 2]) > 1e-6 * np.maximum(norm, 1e-300)
+    t = np.stack([a[keep], b[keep], c[keep]], axis=1)[:, :, :2] + ref[:2]
+    polys = shapely.polygons(t)
+    fp = clean_footprint(shapely.union_all(polys, GRID_M)) if len(polys) else EMPTY
+    used = verts[np.unique(tris)]
+    return Part(fp, float(used[:, 2].min()), float(used[:, 2].max()), volume)
+
+
+def _apply(m: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    return pts @ m[:3, :3].T + m[:3, 3]
+
+
+def _extrusion_part(item: Any, m: np.ndarray, ctx: GeometryContext) -> Part:
+    p = m @ axis_placement_matrix(item.Position) if item.Position is not None else m
+    area2d = profile_geometry(item.SweptArea, ctx.angle_scale, ctx.profiles)
+    d = np.array(item.ExtrudedDirection.DirectionRatios, dtype=float)
+    d = d / np.linalg.norm(d) * float(item.Depth)
+    lin = p[:3, :3]
+    wd = lin @ d
+    det = abs(float(np.linalg.det(lin)))
+    volume = float(area2d.area) * abs(float(d[2])) * det
+    horizontal_profile = abs(lin[2, 0]) < 1e-9 and abs(lin[2, 1]) < 1e-9
+    vertical_sweep = (
+        abs(wd[0]) < 1e-9 * abs(wd[2]) + 1e-12 and abs(wd[1]) < 1e-9 * abs(wd[2]) + 1e-12
+    )
+    if horizontal_profile and vertical_sweep:
+        fp = _affine2(area2d, p)
+        z0 = float(p[2, 3])
+        z1 = z0 + float(wd[2])
+        return Part(clean_footprint(fp), min(z0, z1), max(z0, z1), volume)
+    # General (tilted or sideways) sweep: project every face of the prism.
+    faces: list[list[np.ndarray]] = []
+    for poly in getattr(area2d, "geoms", [area2d]):
+        rings = [np.asarray(poly.exterior.coords)[:-1]] + [
+            np.asarray(r.coords)[:-1] for r in poly.interiors
+        ]
+        bottom = [np.column_stack([r, np.zeros(len(r))]) for r in rings]
+        top = [b + d for b in bottom]
+        faces.append([_apply(p, b) for b in bottom])
+        faces.append([_apply(p, t[::-1]) for t in top])
+        for b, t in zip(bottom, top, strict=True):
+            nb = np.roll(b, -1, axis=0)
+            nt = np.roll(t, -1, axis=0)
+            for i in range(len(b)):
+                faces.append([_apply(p, np.array([b[i], nb[i], nt[i], t[i]]))])
+    part = _faces_part(faces)
+    part.volume = volume
+    return part
+
+
+def _loop_points(loop: Any) -> np.ndarray:
+    if loop.is_a("IfcPolyLoop"):
+        return np.array([p.Coordinates for p in loop.Polygon], dtype=float)
+    raise Unsupported(f"face loop {loop.is_a()}")
+
+
+def _face_loops(face: Any) -> list[np.ndarray]:
+    bounds = list(face.Bounds)
+    bounds.sort(key=lambda b: 0 if b.is_a("IfcFaceOuterBound") else 1)
+    loops = []
+    for b in bounds:
+        pts = _loop_points(b.Bound)
+        if pts.shape[1] == 2:
+            pts = np.column_stack([pts, np.zeros(len(pts))])
+        loops.append(pts if b.Orientation else pts[::-1])
+    return loops
+
+
+def _shell_faces(shell: Any) -> list[Any]:
+    return list(shell.CfsFaces)
+
+
+def _brep_part(item: Any, m: np.ndarray) -> Part:
+    kind = item.is_a()
+    shells: list[Any]
+    void_shells: list[Any] = []
+    if kind in ("IfcFacetedBrep", "IfcFacetedBrepWithVoids"):
+        shells = [item.Outer]
+        void_shells = list(getattr(item, "Voids", None) or ())
+    elif kind == "IfcShellBasedSurfaceModel":
+        shells = list(item.SbsmBoundary)
+    elif kind == "IfcFaceBasedSurfaceModel":
+        shells = list(item.FbsmFaces)
+    else:
+        raise Unsupported(kind)
+    faces = [[_apply(m, lp) for lp in _face_loops(fc)] for s in shells for fc in _shell_faces(s)]
+    if not faces:
+        raise Unsupported(f"{kind} without faces")
+    part = _faces_part(faces)
+    for vs in void_shells:
+        vfaces = [[_apply(m, lp) for lp in _face_loops(fc)] for fc in _shell_faces(vs)]
+        if vfaces:
+            part.volume -= _faces_part(vfaces).volume
+    return part
+
+
+def _face_set_part(item: Any, m: np.ndarray) -> Part:
+    coords = np.array(item.Coordinates.CoordList, dtype=float)
+    pn = getattr(item, "PnIndex", None)
+    if pn:
+        coords = coords[np.array(pn, dtype=int) - 1]
+    world = _apply(m, coords)
+    if item.is_a("IfcTriangulatedFaceSet"):
+        tris = np.array(item.CoordIndex, dtype=int) - 1
+        return triangles_part(world, tris)
+    faces = []
+    for face in item.Faces:
+        loops = [world[np.array(face.CoordIndex, dtype=int) - 1]]
+        for inner in getattr(face, "InnerCoordIndices", None) or ():
+            loops.append(world[np.array(inner, dtype=int) - 1])
+        faces.append(loops)
+    return _faces_part(faces)
+
+
+class GeometryContext:
+    """Caches shared by the spaces of one file (profiles by id)."""
+
+    def __init__(self, angle_scale: float) -> None:
+        self.angle_scale = angle_scale
+        self.profiles: dict[int, BaseGeometry] = {}
+
+
+def item_parts(item: Any, m: np.ndarray, ctx: GeometryContext) -> list[Part]:
+    """Parts of one representation item placed by world matrix ``m`` (metres).
+
+    Raises
+    ------
+    Unsupported
+        For items the fast path does not read; the caller uses the engine instead.
+    """
+    kind = item.is_a()
+    if kind == "IfcExtrudedAreaSolid":
+        return [_extrusion_part(item, m, ctx)]
+    if kind == "IfcMappedItem":
+        src = item.MappingSource
+        mm = (
+            m
+            @ transformation_operator_matrix(item.MappingTarget)
+            @ axis_placement_matrix(src.MappingOrigin)
+        )
+        out: list[Part] = []
+        for sub in src.MappedRepresentation.Items:
+            out.extend(item_parts(sub, mm, ctx))
+        return out
+    if kind in (
+        "IfcFacetedBrep",
+        "IfcFacetedBrepWithVoids",
+        "IfcShellBasedSurfaceModel",
+        "IfcFaceBasedSurfaceModel",
+    ):
+        return [_brep_part(item, m)]
+    if kind in ("IfcPolygonalFaceSet", "IfcTriangulatedFaceSet"):
+        return [_face_set_part(item, m)]
+    raise Unsupported(kind)
+
+
+def part_from_engine(shape_geometry: Any) -> Part:
+    """A :class:`Part` from an ifcopenshell geometry-engine shape in world coordinates."""
+    verts = np.asarray(shape_geometry.verts, dtype=float).reshape(-1, 3)
+    tris = np.asarray(shape_geometry.faces, dtype=int).reshape(-1, 3)
+    return triangles_part(verts, tris)

@@ -1,0 +1,183 @@
+"""Relationships of an IFC file read in one pass: spatial parents, property sets, zones.
+
+Calling ``ifcopenshell.util.element`` helpers per space walks inverse attributes each time;
+on a model of thousands of spaces that dominates the import. Instead every relationship
+entity is visited once and indexed by the id of the object it points at.
+
+Property values are flattened to ``{"PsetName.PropName": value}``. Quantities and property
+values whose measure type is a length, area or volume are converted to SI (m, m², m³) with
+the file's units, so that every number downstream is SI. Other values are kept as written.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from site_manager.ifc.units import MEASURE_SCALE, QUANTITY_VALUE, UnitScales
+
+#: Exporters' floor area quantities, most trusted first (matched on the property name).
+FLOOR_AREA_NAMES = ("NetFloorArea", "GrossFloorArea")
+#: Quantity sets that hold them, most trusted first.
+FLOOR_AREA_SETS = ("Qto_SpaceBaseQuantities", "BaseQuantities")
+VOLUME_NAMES = ("NetVolume", "GrossVolume")
+
+
+@dataclass
+class Relations:
+    """Indexes of a file's relationships, by ``entity.id()``.
+
+    Attributes
+    ----------
+    parent : dict
+        Spatial parent of each object (``IfcRelAggregates`` and
+        ``IfcRelContainedInSpatialStructure``).
+    definitions : dict
+        Property set definitions of each object: those of its type first, then its own.
+    zones : dict
+        Names of the ``IfcZone`` groups each object is assigned to.
+    """
+
+    parent: dict[int, Any] = field(default_factory=dict)
+    definitions: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    zones: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _by_type(f: Any, name: str) -> list[Any]:
+    try:
+        return list(f.by_type(name))
+    except RuntimeError:  # the schema has no such entity
+        return []
+
+
+def relations_from_ifc(f: Any) -> Relations:
+    """Index the spatial structure, property sets and zones of a file in one pass.
+
+    Parameters
+    ----------
+    f : ifcopenshell.file
+        The opened model.
+    """
+    rel = Relations()
+    for r in _by_type(f, "IfcRelAggregates"):
+        parent = r.RelatingObject
+        for child in r.RelatedObjects or ():
+            rel.parent[child.id()] = parent
+    for r in _by_type(f, "IfcRelContainedInSpatialStructure"):
+        parent = r.RelatingStructure
+        for child in r.RelatedElements or ():
+            rel.parent.setdefault(child.id(), parent)
+    own: dict[int, list[Any]] = defaultdict(list)
+    for r in _by_type(f, "IfcRelDefinesByProperties"):
+        defs = r.RelatingPropertyDefinition
+        defs = list(defs) if isinstance(defs, tuple | list) else [defs]
+        for obj in r.RelatedObjects or ():
+            own[obj.id()].extend(defs)
+    for r in _by_type(f, "IfcRelDefinesByType"):
+        t = r.RelatingType
+        type_sets = list(getattr(t, "HasPropertySets", None) or ())
+        if not type_sets:
+            continue
+        for obj in r.RelatedObjects or ():
+            rel.definitions[obj.id()].extend(type_sets)
+    for k, v in own.items():
+        rel.definitions[k].extend(v)
+    for r in _by_type(f, "IfcRelAssignsToGroup"):
+        group = r.RelatingGroup
+        if group is None or not group.is_a("IfcZone"):
+            continue
+        name = str(group.Name or getattr(group, "LongName", None) or f"zone #{group.id()}")
+        for obj in r.RelatedObjects or ():
+            names = rel.zones[obj.id()]
+            if name not in names:
+                names.append(name)
+    return rel
+
+
+def _value(v: Any, scales: UnitScales) -> Any:
+    if v is None:
+        return None
+    raw = v.wrappedValue if hasattr(v, "wrappedValue") else v
+    kind = MEASURE_SCALE.get(v.is_a()) if hasattr(v, "is_a") else None
+    if kind is not None and isinstance(raw, int | float):
+        return float(raw) * getattr(scales, kind)
+    if isinstance(raw, tuple):
+        return list(raw)
+    return raw
+
+
+def flatten_psets(definitions: list[Any], scales: UnitScales) -> dict[str, Any]:
+    """Flatten property and quantity sets to ``{"Set.Name": value}`` in SI units.
+
+    Parameters
+    ----------
+    definitions : list of ifcopenshell.entity_instance
+        ``IfcPropertySet`` and ``IfcElementQuantity`` entities, later ones winning.
+    scales : UnitScales
+        The file's unit scales.
+    """
+    out: dict[str, Any] = {}
+    for d in definitions:
+        pname = d.Name or ""
+        if d.is_a("IfcElementQuantity"):
+            for q in d.Quantities or ():
+                spec = QUANTITY_VALUE.get(q.is_a())
+                if spec is None:
+                    continue
+                attr, kind = spec
+                val = getattr(q, attr, None)
+                if isinstance(val, int | float) and kind is not None:
+                    val = float(val) * getattr(scales, kind)
+                out[f"{pname}.{q.Name}"] = val
+        elif d.is_a("IfcPropertySet"):
+            for p in d.HasProperties or ():
+                kind = p.is_a()
+                if kind == "IfcPropertySingleValue":
+                    out[f"{pname}.{p.Name}"] = _value(p.NominalValue, scales)
+                elif kind == "IfcPropertyEnumeratedValue":
+                    vals = p.EnumerationValues or ()
+                    out[f"{pname}.{p.Name}"] = [_value(v, scales) for v in vals]
+                elif kind == "IfcPropertyListValue":
+                    vals = p.ListValues or ()
+                    out[f"{pname}.{p.Name}"] = [_value(v, scales) for v in vals]
+    return out
+
+
+def _number(v: Any) -> float | None:
+    if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v > 0:
+        return float(v)
+    return None
+
+
+def exporter_floor_area(psets: dict[str, Any]) -> float | None:
+    """The exporter's own floor area of a space (m²), from its flattened property sets.
+
+    Looks, in order, for ``NetFloorArea`` then ``GrossFloorArea`` in
+    ``Qto_SpaceBaseQuantities`` and Revit's ``BaseQuantities``, then in any set, then for a
+    property named ``Area`` (Revit 2011 writes only that). ``None`` if there is none.
+    """
+    for name in FLOOR_AREA_NAMES:
+        for s in FLOOR_AREA_SETS:
+            v = _number(psets.get(f"{s}.{name}"))
+            if v is not None:
+                return v
+    for name in (*FLOOR_AREA_NAMES, "Area"):
+        for k, val in psets.items():
+            if k.rsplit(".", 1)[-1] == name:
+                v = _number(val)
+                if v is not None:
+                    return v
+    return None
+
+
+def exporter_volume(psets: dict[str, Any]) -> float | None:
+    """The exporter's own volume quantity of a space (m³), or ``None``."""
+    for name in VOLUME_NAMES:
+        for k, val in psets.items():
+            if k.rsplit(".", 1)[-1] == name:
+                v = _number(val)
+                if v is not None:
+                    return v
+    return None
