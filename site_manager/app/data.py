@@ -1,0 +1,175 @@
+"""The dashboard's access to the register, with caching.
+
+``st.cache_resource`` holds the engine of each database URL (one per process, shared by the
+sessions); ``st.cache_data`` holds frames and figures, keyed on the database URL, the site and
+the register's *data version* (the length of its audit trail, which grows with every change
+anyone makes), never on widgets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from site_manager import figures
+
+log = logging.getLogger(__name__)
+
+#: The sample sites shipped with the project, loaded into an empty register on first start.
+SAMPLE_SITES = Path(__file__).resolve().parents[2] / "sample_sites"
+
+#: Vacancy labels of a space.
+LET, VACANT, NO_UNIT = "let", "vacant", "no unit"
+
+
+def sample_folders() -> list[Path]:
+    """The sample-site folders (those with a ``site.toml``), sorted by name."""
+    if not SAMPLE_SITES.is_dir():
+        return []
+    return sorted(p for p in SAMPLE_SITES.iterdir() if (p / "site.toml").is_file())
+
+
+@st.cache_resource(show_spinner="Opening the register…")
+def get_engine(url: str) -> Any:
+    """The register's engine for ``url``, migrated; an empty register gets the sample sites."""
+    from site_manager import register
+
+    engine = register.open_register(url)
+    if register.list_sites(engine).empty:
+        for folder in sample_folders():
+            log.info("loading sample site %s into %s", folder.name, url)
+            register.load_sample(engine, str(folder))
+    return engine
+
+
+def data_version(url: str, site: str | None) -> int:
+    """A number that changes whenever the register changes (the audit trail's length)."""
+    from site_manager import register
+
+    return len(register.get_audit(get_engine(url), site=site))
+
+
+def list_sites(url: str) -> pd.DataFrame:
+    """The register's sites: ``site_id``, ``name``, ``city``, ``country``, ``crs``."""
+    from site_manager import register
+
+    return register.list_sites(get_engine(url))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def get_frames(url: str, site: str | None, version: int) -> Any:
+    """The register's frames of one site (``version`` is the cache key of the content)."""
+    from site_manager import register
+
+    return register.frames(get_engine(url), site=site)
+
+
+def active_leases(leases: pd.DataFrame, on: dt.date) -> pd.DataFrame:
+    """Leases running on ``on`` (``start <= on <= end``, ``end`` inclusive)."""
+    if leases.empty:
+        return leases
+    start = pd.to_datetime(leases["start"]).dt.date
+    end = pd.to_datetime(leases["end"]).dt.date
+    return leases[(start <= on) & (end >= on)]
+
+
+def space_status(frames: Any, on: dt.date) -> pd.DataFrame:
+    """Who uses each space on a date: unit, lease, tenant, rent and vacancy.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``frames.spaces``: ``unit_id``, ``lease_id``, ``tenant_id``, ``tenant``
+        (name), ``lease_start``, ``lease_end``, ``rent_eur_per_month`` (of the whole unit),
+        ``vacancy`` (``let``, ``vacant`` or ``no unit``).
+    """
+    spaces = frames.spaces
+    unit_of = _unit_of_space(frames)
+    leases = active_leases(frames.leases, on)
+    by_unit = leases.drop_duplicates("unit_id").set_index("unit_id") if len(leases) else None
+    names = (
+        frames.tenants.set_index("tenant_id")["name"]
+        if len(frames.tenants)
+        else pd.Series(dtype=str)
+    )
+    out = pd.DataFrame(index=spaces.index)
+    out["unit_id"] = spaces["global_id"].map(unit_of)
+    if by_unit is not None:
+        for column, source in (
+            ("lease_id", "lease_id"),
+            ("tenant_id", "tenant_id"),
+            ("lease_start", "start"),
+            ("lease_end", "end"),
+            ("rent_eur_per_month", "rent_eur_per_month"),
+        ):
+            out[column] = out["unit_id"].map(by_unit[source])
+    else:
+        for column in ("lease_id", "tenant_id", "lease_start", "lease_end", "rent_eur_per_month"):
+            out[column] = None
+    out["tenant"] = out["tenant_id"].map(names)
+    out["vacancy"] = [
+        NO_UNIT if pd.isna(unit) else (LET if pd.notna(lease) else VACANT)
+        for unit, lease in zip(out["unit_id"], out["lease_id"], strict=True)
+    ]
+    return out
+
+
+def _unit_of_space(frames: Any) -> pd.Series:
+    pairs = getattr(frames, "unit_spaces", None)
+    if pairs is not None and len(pairs) and {"unit_id", "space_global_id"} <= set(pairs.columns):
+        return pairs.drop_duplicates("space_global_id").set_index("space_global_id")["unit_id"]
+    units = frames.units
+    if units.empty:
+        return pd.Series(dtype=object)
+    exploded = units[["unit_id", "space_global_ids"]].explode("space_global_ids").dropna()
+    return exploded.drop_duplicates("space_global_ids").set_index("space_global_ids")["unit_id"]
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def site_spaces(url: str, site: str | None, version: int, on: dt.date) -> Any:
+    """The site's spaces as a GeoDataFrame with their use, unit, tenant, lease and vacancy."""
+    frames = get_frames(url, site, version)
+    spaces = frames.spaces_gdf()
+    if "removed" in spaces.columns:
+        spaces = spaces[~spaces["removed"].fillna(False).astype(bool)]
+    status = space_status(frames, on).reindex(spaces.index)
+    spaces = spaces.join(status)
+    if len(spaces) and "rent_eur_per_month" in spaces and "area_m2" in spaces:
+        unit_area = spaces.groupby("unit_id")["area_m2"].transform("sum")
+        spaces["rent_eur_per_m2_month"] = spaces["rent_eur_per_month"].astype(float) / unit_area
+    return spaces
+
+
+def storeys_of(spaces: Any, frames: Any) -> list[str]:
+    """The storeys that have spaces, lowest first."""
+    present = [s for s in spaces["storey"].dropna().unique()]
+    storeys = getattr(frames, "storeys", None)
+    if storeys is not None and len(storeys) and {"name", "elevation_m"} <= set(storeys.columns):
+        order = storeys.sort_values("elevation_m")["name"].tolist()
+        return [s for s in order if s in present] + [s for s in present if s not in order]
+    if "storey_elevation_m" in spaces.columns:
+        elevation = spaces.groupby("storey")["storey_elevation_m"].min()
+        return elevation.sort_values().index.tolist()
+    return sorted(present)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def plan_figure(
+    url: str,
+    site: str | None,
+    version: int,
+    on: dt.date,
+    storey: str,
+    color_by: str,
+    selected: tuple[str, ...],
+) -> Any:
+    """The floor plan of one storey (cached: a storey or colour seen before redraws at once)."""
+    spaces = site_spaces(url, site, version, on)
+    return figures.floor_plan_figure(
+        spaces[spaces["storey"] == storey], color_by=color_by, selected=selected, title=storey
+    )

@@ -1,0 +1,249 @@
+"""Import: upload an IFC model, read its report, then create a site or revise one."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from site_manager import figures
+from site_manager.app import data, state, ui
+from site_manager.errors import IfcImportError, SiteManagerError
+
+#: The exporter's area and ours may differ by this much before the report lists the space. [-]
+QUANTITY_TOLERANCE = 0.05
+
+
+class _DryRun(Exception):
+    """Raised inside a transaction to roll a revision back after reading its report."""
+
+
+def read_upload(name: str, content: bytes, progress: Any) -> Any:
+    """Read uploaded IFC bytes into a BuildingModel, reporting progress between 0 and 1."""
+    from site_manager.ifc import read_model
+
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".ifc", ".ifczip"):
+        raise IfcImportError(
+            f"{name}: not an IFC file (.ifc or .ifczip); export the model as IFC and upload that"
+        )
+    with tempfile.TemporaryDirectory(prefix="site-manager-upload-") as folder:
+        path = Path(folder) / (re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem) + suffix)
+        path.write_bytes(content)
+        progress(0.1, "Reading the model…")
+        accepts = inspect.signature(read_model).parameters
+        if "progress" in accepts:
+            model = read_model(
+                path,
+                progress=lambda done, total: progress(
+                    0.1 + 0.85 * done / max(total, 1), f"Reading spaces {done}/{total}…"
+                ),
+            )
+        else:
+            model = read_model(path)
+    progress(1.0, "Done")
+    return model
+
+
+def quantity_disagreements(spaces: pd.DataFrame) -> pd.DataFrame:
+    """Spaces whose exporter area differs from ours by more than the tolerance."""
+    if "qto_area_m2" not in spaces.columns or spaces.empty:
+        return pd.DataFrame(columns=["global_id", "name", "area_m2", "qto_area_m2", "difference"])
+    ours, theirs = spaces["area_m2"].astype(float), spaces["qto_area_m2"].astype(float)
+    difference = (theirs - ours) / ours.where(ours > 0)
+    rows = spaces[difference.abs() > QUANTITY_TOLERANCE].copy()
+    rows["difference"] = difference[rows.index].round(3)
+    return pd.DataFrame(
+        rows[["global_id", "name", "long_name", "storey", "area_m2", "qto_area_m2", "difference"]]
+    )
+
+
+def report(model: Any, name: str) -> None:
+    info = model.info
+    spaces = model.spaces
+    cols = st.columns(5)
+    cols[0].metric("Schema", info.schema)
+    cols[1].metric("Storeys", f"{len(model.storeys)}")
+    cols[2].metric("Spaces", f"{len(spaces)}")
+    cols[3].metric("Floor area", f"{model.total_area_m2:,.0f} m²")
+    cols[4].metric("Warnings", f"{len(model.warnings)}")
+    st.caption(
+        f"{info.application or 'unknown application'} · length unit {info.length_unit_m:g} m"
+        f" · project {info.project_name or '–'}"
+    )
+    if model.warnings:
+        with st.expander(f"{len(model.warnings)} warning(s)", expanded=len(model.warnings) <= 10):
+            ui.table(
+                pd.DataFrame({"warning": model.warnings}), f"{name}_warnings", key="import_warnings"
+            )
+    disagreements = quantity_disagreements(spaces)
+    st.markdown(
+        f"**Quantity disagreements** (exporter's area vs. the geometry's, "
+        f"> {QUANTITY_TOLERANCE:.0%}): {len(disagreements)}"
+    )
+    if len(disagreements):
+        ui.table(disagreements, f"{name}_quantity_disagreements", key="import_disagreements")
+    storeys = (
+        [
+            s
+            for s in model.storeys.sort_values("elevation_m")["name"]
+            if (spaces["storey"] == s).any()
+        ]
+        if len(model.storeys)
+        else []
+    )
+    if storeys:
+        storey = st.selectbox("Preview storey", storeys, key="import_storey")
+        preview = spaces[spaces["storey"] == storey].copy()
+        preview["zone"] = preview["zones"].map(
+            lambda z: "; ".join(z) if isinstance(z, list | tuple) and z else None
+        )
+        ui.figure(
+            figures.floor_plan_figure(preview, color_by="zone", title=storey),
+            f"{name}_{storey}",
+            key="import_plan",
+        )
+    cols = [
+        c
+        for c in (
+            "global_id",
+            "name",
+            "long_name",
+            "storey",
+            "area_m2",
+            "height_m",
+            "volume_m3",
+            "area_source",
+            "qto_area_m2",
+            "zones",
+        )
+        if c in spaces
+    ]
+    ui.table(pd.DataFrame(spaces[cols]), f"{name}_spaces", key="import_spaces")
+
+
+def create_form(url: str, model: Any, name: str) -> None:
+    from site_manager import register
+
+    stem = re.sub(r"[^a-z0-9_]+", "_", Path(name).stem.lower()).strip("_") or "site"
+    with st.form("import_create"):
+        st.subheader("Create a site")
+        site_id = st.text_input("Site id", value=stem, key="import_site_id")
+        site_name = st.text_input(
+            "Name", value=model.info.project_name or Path(name).stem, key="import_site_name"
+        )
+        city = st.text_input("City", key="import_city")
+        country = st.text_input("Country", key="import_country")
+        error = st.empty()
+        if not st.form_submit_button("Create the site", type="primary"):
+            return
+    try:
+        created = register.create_site(
+            data.get_engine(url),
+            model,
+            site_id=site_id.strip() or None,
+            name=site_name.strip() or stem,
+            city=city,
+            country=country,
+        )
+    except SiteManagerError as exc:
+        error.error(str(exc), icon="⚠️")
+        return
+    st.session_state[state.SITE] = created
+    state.flash("success", f"Site {created} created from {name} with {len(model.spaces)} spaces.")
+    st.rerun()
+
+
+def revise_form(url: str, model: Any, name: str) -> None:
+    from site_manager import register
+
+    sites = data.list_sites(url)
+    if sites.empty:
+        return
+    st.subheader("Revise a site")
+    site = st.selectbox("Site to revise", sites["site_id"].tolist(), key="import_revise_site")
+    if st.button("Show what would change", key="import_diff"):
+        engine = data.get_engine(url)
+        try:
+            with register.transaction(engine) as session:
+                result = register.revise_site(session, model, site=site)
+                raise _DryRun
+        except _DryRun:
+            pass
+        st.session_state["import_diff_report"] = (site, result)
+    shown = st.session_state.get("import_diff_report")
+    if not shown or shown[0] != site:
+        return
+    result = shown[1]
+    for label in ("added", "removed", "changed", "affected_leases"):
+        frame = getattr(result, label, None)
+        if frame is None:
+            continue
+        st.markdown(f"**{label.replace('_', ' ').capitalize()}**: {len(frame)}")
+        if len(frame):
+            ui.table(frame, f"{site}_{label}", key=f"import_{label}")
+    if st.button("Apply the revision", type="primary", key="import_apply"):
+        applied = register.revise_site(data.get_engine(url), model, site=site)
+        st.session_state.pop("import_diff_report", None)
+        state.flash(
+            "success",
+            f"Site {site} revised: {len(applied.added)} added, {len(applied.removed)} removed,"
+            f" {len(applied.changed)} changed.",
+        )
+        st.rerun()
+
+
+@ui.page
+def render() -> None:
+    st.title("Import a model")
+    state.show_flash()
+    url = st.session_state[state.DB_URL]
+    upload = st.file_uploader(
+        f"IFC model (.ifc or .ifczip, up to {state.MAX_UPLOAD_MB} MB)",
+        type=["ifc", "ifczip"],
+        key="import_upload",
+    )
+    imported = st.session_state.get(state.IMPORTED)
+    if upload is not None:
+        if upload.size > state.MAX_UPLOAD_MB * 1024 * 1024:
+            st.error(
+                f"{upload.name}: {upload.size / 1e6:,.0f} MB is over the {state.MAX_UPLOAD_MB} MB"
+                " limit; upload a smaller model or split it by building",
+                icon="⚠️",
+            )
+            return
+        content = upload.getvalue()
+        digest = hashlib.sha256(content).hexdigest()
+        if imported is None or imported["digest"] != digest:
+            bar = st.progress(0.0, text="Uploading…")
+            try:
+                model = read_upload(
+                    upload.name,
+                    content,
+                    lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text),
+                )
+            finally:
+                bar.empty()
+            imported = {"name": upload.name, "digest": digest, "model": model}
+            st.session_state[state.IMPORTED] = imported
+            st.session_state.pop("import_diff_report", None)
+    if imported is None:
+        st.info(
+            "Upload an IFC model to see its storeys, spaces and warnings"
+            " before it goes into the register."
+        )
+        return
+    model, name = imported["model"], imported["name"]
+    st.subheader(f"Import report: {name}")
+    report(model, name)
+    left, right = st.columns(2)
+    with left:
+        create_form(url, model, name)
+    with right:
+        revise_form(url, model, name)

@@ -1,0 +1,236 @@
+"""Tenants and leases: the directory, the lease table; sign and end leases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from site_manager.app import data, state, ui
+from site_manager.errors import SiteManagerError
+
+#: Where a refusal of the register is shown: the first field whose words appear in it.
+FIELD_WORDS = [
+    ("tenant", r"\btenant"),
+    ("rent", r"\brent\b|rent_eur"),
+    ("share", r"common_cost_share|\bshare\b"),
+    ("end", r"\bend\b|\blast day\b"),
+    ("start", r"\bstart"),
+    ("unit", r"\bunit\b|\boverlap|\blease\b"),
+]
+
+
+def field_of(message: str) -> str:
+    """The form field a refusal message is about (``"form"`` when none is named)."""
+    for field, pattern in FIELD_WORDS:
+        if re.search(pattern, message, flags=re.IGNORECASE):
+            return field
+    return "form"
+
+
+def directory(frames: Any) -> pd.DataFrame:
+    """Tenants with their skills and equipment, one row each."""
+    tenants = pd.DataFrame(frames.tenants).copy()
+    if tenants.empty:
+        return tenants
+    skills = frames.skills
+    if len(skills):
+        joined = skills.groupby("tenant_id")["skill"].apply(
+            lambda s: "; ".join(sorted(map(str, s)))
+        )
+        tenants["skills"] = tenants["tenant_id"].map(joined).fillna("")
+    equipment = frames.equipment
+    if len(equipment) and "owner_tenant_id" in equipment.columns:
+        owned = equipment.groupby("owner_tenant_id")["name"].apply(
+            lambda s: "; ".join(sorted(map(str, s)))
+        )
+        tenants["equipment"] = tenants["tenant_id"].map(owned).fillna("")
+    return tenants
+
+
+def lease_table(frames: Any, on: dt.date) -> pd.DataFrame:
+    """Leases with tenant names, unit names and whether they run on ``on``."""
+    leases = pd.DataFrame(frames.leases).copy()
+    if leases.empty:
+        return leases
+    names = frames.tenants.set_index("tenant_id")["name"]
+    leases.insert(2, "tenant", leases["tenant_id"].map(names))
+    start = pd.to_datetime(leases["start"]).dt.date
+    end = pd.to_datetime(leases["end"]).dt.date
+    leases["status"] = [
+        "running" if s <= on <= e else ("ended" if e < on else "future")
+        for s, e in zip(start, end, strict=True)
+    ]
+    return leases.sort_values(["unit_id", "start"])
+
+
+def sign_form(url: str, site: str, frames: Any) -> None:
+    units = frames.units["unit_id"].tolist()
+    tenants = frames.tenants["tenant_id"].tolist()
+    unit_names = dict(zip(frames.units["unit_id"], frames.units["name"].fillna(""), strict=True))
+    tenant_names = dict(zip(frames.tenants["tenant_id"], frames.tenants["name"], strict=True))
+    today = dt.date.today()
+    with st.form("sign_lease", border=True):
+        st.subheader("Sign a lease")
+        unit = st.selectbox(
+            "Unit", units, format_func=lambda u: f"{u} {unit_names.get(u, '')}", key="sign_unit"
+        )
+        errors = {"unit": st.empty()}
+        tenant = st.selectbox(
+            "Tenant",
+            tenants,
+            format_func=lambda t: f"{tenant_names.get(t, t)} ({t})",
+            key="sign_tenant",
+        )
+        errors["tenant"] = st.empty()
+        left, right = st.columns(2)
+        start = left.date_input("First day", value=today.replace(day=1), key="sign_start")
+        errors["start"] = left.empty()
+        end = right.date_input(
+            "Last day",
+            value=today.replace(day=1, year=today.year + 1) - dt.timedelta(days=1),
+            key="sign_end",
+        )
+        errors["end"] = right.empty()
+        left, right = st.columns(2)
+        rent = left.number_input(
+            "Rent [EUR/month]", min_value=0.0, value=500.0, step=50.0, key="sign_rent"
+        )
+        errors["rent"] = left.empty()
+        share = right.number_input(
+            "Share of common costs [0–1]",
+            min_value=0.0,
+            max_value=1.0,
+            value=0.0,
+            step=0.01,
+            key="sign_share",
+        )
+        errors["share"] = right.empty()
+        errors["form"] = st.empty()
+        if not st.form_submit_button("Sign", type="primary"):
+            return
+    problems: dict[str, str] = {}
+    if unit is None:
+        problems["unit"] = "Pick a unit."
+    if tenant is None:
+        problems["tenant"] = "Pick a tenant."
+    if end < start:
+        problems["end"] = f"The last day {end} is before the first day {start}."
+    if rent <= 0:
+        problems["rent"] = "A lease needs a rent above 0 EUR/month."
+    if not problems:
+        from site_manager import register
+
+        try:
+            lease_id = register.sign_lease(
+                data.get_engine(url),
+                unit_id=unit,
+                tenant_id=tenant,
+                start=start,
+                end=end,
+                rent_eur_per_month=float(rent),
+                common_cost_share=float(share),
+                site=site,
+            )
+        except SiteManagerError as error:
+            problems[field_of(str(error))] = str(error)
+        else:
+            state.flash(
+                "success",
+                f"Lease {lease_id} signed: {tenant_names.get(tenant, tenant)} in unit {unit},"
+                f" {start} → {end}.",
+            )
+            st.rerun()
+    for field, message in problems.items():
+        errors[field].error(message, icon="⚠️")
+
+
+def end_form(url: str, site: str, leases: pd.DataFrame) -> None:
+    running = leases[leases["status"] != "ended"] if len(leases) else leases
+    with st.form("end_lease", border=True):
+        st.subheader("End a lease")
+        options = running["lease_id"].tolist() if len(running) else []
+        labels = (
+            {
+                r.lease_id: f"{r.lease_id}: {r.tenant} in {r.unit_id} until {r.end}"
+                for r in running.itertuples()
+            }
+            if len(running)
+            else {}
+        )
+        lease_id = st.selectbox(
+            "Lease", options, format_func=lambda x: labels.get(x, x), key="end_lease_id"
+        )
+        errors = {"lease": st.empty()}
+        on = st.date_input("Last day", value=dt.date.today(), key="end_on")
+        errors["on"] = st.empty()
+        if not st.form_submit_button("End the lease"):
+            return
+    if lease_id is None:
+        errors["lease"].error("Pick a lease.", icon="⚠️")
+        return
+    from site_manager import register
+
+    try:
+        register.end_lease(data.get_engine(url), lease_id, on=on, site=site)
+    except SiteManagerError as error:
+        target = (
+            "on" if re.search(r"\bday\b|\bdate\b|\bbefore\b|\bafter\b", str(error)) else "lease"
+        )
+        errors[target].error(str(error), icon="⚠️")
+    else:
+        state.flash("success", f"Lease {lease_id} now ends on {on}.")
+        st.rerun()
+
+
+@ui.page
+def render() -> None:
+    st.title("Tenants and leases")
+    state.show_flash()
+    url, site = ui.site_picker()
+    if site is None:
+        return
+    frames = data.get_frames(url, site, data.data_version(url, site))
+    today = dt.date.today()
+    tenants = directory(frames)
+    leases = lease_table(frames, today)
+
+    st.subheader("Tenant directory")
+    if tenants.empty:
+        st.info("No tenants yet.")
+    else:
+        cols = st.columns(3)
+        kinds = cols[0].multiselect(
+            "Kind", sorted(tenants["kind"].dropna().unique()), key="tenants_kind"
+        )
+        stages = cols[1].multiselect(
+            "Stage", sorted(tenants["stage"].dropna().unique()), key="tenants_stage"
+        )
+        text = cols[2].text_input("Sector, skill or equipment contains", key="tenants_text")
+        shown = tenants
+        if kinds:
+            shown = shown[shown["kind"].isin(kinds)]
+        if stages:
+            shown = shown[shown["stage"].isin(stages)]
+        if text:
+            haystack = (
+                shown[[c for c in ("name", "sector", "skills", "equipment") if c in shown]]
+                .astype(str)
+                .agg(" ".join, axis=1)
+            )
+            shown = shown[haystack.str.contains(text, case=False, regex=False)]
+        ui.table(shown, f"{site}_tenants", key="tenants_directory")
+
+    st.subheader("Leases")
+    if leases.empty:
+        st.info("No leases yet.")
+    else:
+        ui.table(leases, f"{site}_leases", key="tenants_leases")
+    left, right = st.columns(2)
+    with left:
+        sign_form(url, site, frames)
+    with right:
+        end_form(url, site, leases)

@@ -1,0 +1,81 @@
+"""Every session-state key of the dashboard, and their initial values.
+
+A Streamlit server runs many sessions in one process, so nothing here is a module global
+except the names: values live in ``st.session_state``, initialised with ``setdefault``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import streamlit as st
+
+#: SQLAlchemy URL of the register this session works on.
+DB_URL = "db_url"
+#: Id of the site shown (``None``: the first site of the register).
+SITE = "site"
+#: Storey shown on the Site and Zoning plans.
+STOREY = "storey"
+#: Attribute the Site plan is coloured by.
+COLOR_BY = "color_by"
+#: GlobalId of the selected space (the Site page's space picker).
+SPACE = "space"
+#: The last click on a plan that was applied (so a stale chart selection is not re-applied).
+LAST_CLICK = "last_click"
+#: Key of the Site page's plotly chart (its selection state).
+PLAN_CHART = "plan_chart"
+#: Key of the Zoning page's plotly chart.
+ZONING_CHART = "zoning_chart"
+#: Spaces picked on the Zoning plan (GlobalIds) awaiting a use.
+ZONING_PICK = "zoning_pick"
+#: The model read on the Import page: ``{"name", "digest", "model"}`` or ``None``.
+IMPORTED = "imported"
+#: A message to show once after a change (kind, text), e.g. ("success", "Lease L7 signed").
+FLASH = "flash"
+#: Date the landlord figures are computed on (``None``: today).
+AS_OF = "as_of"
+
+#: Upload limit of the Import page. [MB]
+MAX_UPLOAD_MB = 200
+#: The database used when ``SITE_MANAGER_DB`` is not set (same file as the CLI's).
+DEFAULT_DB_FILE = "site_manager.sqlite"
+
+
+def default_db_url() -> str:
+    """``$SITE_MANAGER_DB``, else an SQLite file in the working folder."""
+    return os.environ.get("SITE_MANAGER_DB") or f"sqlite:///{os.path.abspath(DEFAULT_DB_FILE)}"
+
+
+DEFAULTS: dict[str, Any] = {
+    SITE: None,
+    STOREY: None,
+    COLOR_BY: "use",
+    SPACE: None,
+    LAST_CLICK: None,
+    ZONING_PICK: [],
+    IMPORTED: None,
+    FLASH: None,
+    AS_OF: None,
+}
+
+
+def init() -> None:
+    """Give every key its initial value where the session has none yet."""
+    st.session_state.setdefault(DB_URL, default_db_url())
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, list(value) if isinstance(value, list) else value)
+
+
+def flash(kind: str, text: str) -> None:
+    """Keep a message to show at the top of the next run (after a change and a rerun)."""
+    st.session_state[FLASH] = (kind, text)
+
+
+def show_flash() -> None:
+    """Show and forget the message kept by :func:`flash`."""
+    message = st.session_state.get(FLASH)
+    if message:
+        kind, text = message
+        getattr(st, kind, st.info)(text)
+        st.session_state[FLASH] = None

@@ -1,0 +1,152 @@
+"""Widgets every page uses: tables and figures with downloads, and error display."""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from site_manager import figures
+from site_manager.errors import SiteManagerError
+
+
+def page(render: Callable[[], None]) -> Callable[[], None]:
+    """Run a page, showing a :class:`SiteManagerError` as one ``st.error`` line.
+
+    Anything else is a bug and propagates (Streamlit shows it).
+    """
+
+    @functools.wraps(render)
+    def run() -> None:
+        try:
+            render()
+        except SiteManagerError as error:
+            st.error(str(error), icon="⚠️")
+
+    return run
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "table"
+
+
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy that spreadsheets accept: no geometry, lists and dicts as text, no time zones."""
+    out = pd.DataFrame(frame).copy()
+    if "geometry" in out.columns:
+        out = out.drop(columns="geometry")
+    for column in out.columns:
+        series = out[column]
+        if series.dtype == object:
+            if series.map(lambda v: isinstance(v, list | tuple | set)).any():
+                out[column] = series.map(
+                    lambda v: "; ".join(map(str, v)) if isinstance(v, list | tuple | set) else v
+                )
+            elif series.map(lambda v: isinstance(v, dict)).any():
+                out[column] = series.map(lambda v: repr(v) if isinstance(v, dict) else v)
+        elif isinstance(series.dtype, pd.DatetimeTZDtype):
+            out[column] = series.dt.tz_localize(None)
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as UTF-8 CSV."""
+    return plain(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def excel_bytes(frame: pd.DataFrame, *, sheet: str = "data") -> bytes:
+    """The frame as an .xlsx workbook of one sheet."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        plain(frame).to_excel(writer, index=False, sheet_name=sheet[:31])
+    return buffer.getvalue()
+
+
+def downloads(frame: pd.DataFrame, name: str, *, key: str) -> None:
+    """CSV and Excel download buttons for a table (files made only when clicked)."""
+    slug = _slug(name)
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button(
+        "CSV",
+        data=lambda: csv_bytes(frame),
+        file_name=f"{slug}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        "Excel",
+        data=lambda: excel_bytes(frame, sheet=slug),
+        file_name=f"{slug}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def table(frame: pd.DataFrame, name: str, *, key: str, **kwargs: Any) -> None:
+    """A table with its downloads."""
+    st.dataframe(plain(frame), hide_index=True, key=f"{key}_df", **kwargs)
+    downloads(frame, name, key=key)
+
+
+def figure(fig: Any, name: str, *, key: str, **kwargs: Any) -> Any:
+    """A plotly figure with a server-side PNG download; returns ``st.plotly_chart``'s value."""
+    config = {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": _slug(name), "scale": 2},
+    }
+    event = st.plotly_chart(fig, key=key, config=config, **kwargs)
+    st.download_button(
+        "PNG",
+        data=lambda: figures.figure_to_png(fig),
+        file_name=f"{_slug(name)}.png",
+        mime="image/png",
+        key=f"{key}_png",
+        on_click="ignore",
+        icon=":material/image:",
+        help="Render the figure as a PNG on the server (kaleido with the system's Chromium)",
+    )
+    return event
+
+
+def site_picker() -> tuple[str, str | None]:
+    """The database URL and the site chosen in the sidebar (the first site by default)."""
+    from site_manager.app import data, state
+
+    url = st.session_state[state.DB_URL]
+    sites = data.list_sites(url)
+    if sites.empty:
+        st.sidebar.info("The register has no site yet: import an IFC model on the Import page.")
+        return url, None
+    ids = sites["site_id"].tolist()
+    names = dict(zip(sites["site_id"], sites["name"], strict=True))
+    if st.session_state.get(state.SITE) not in ids:
+        st.session_state[state.SITE] = ids[0]
+    st.sidebar.selectbox(
+        "Site", ids, key=state.SITE, format_func=lambda s: f"{names.get(s) or s} ({s})"
+    )
+    return url, st.session_state[state.SITE]
+
+
+def storey_picker(storeys: list[str], *, key: str) -> str | None:
+    """A row of storey buttons; keeps the choice in ``key`` when it is still a storey."""
+    if not storeys:
+        return None
+    if st.session_state.get(key) not in storeys:
+        st.session_state[key] = storeys[0]
+    if len(storeys) <= 8:
+        st.segmented_control("Storey", storeys, key=key, selection_mode="single")
+    else:
+        st.selectbox("Storey", storeys, key=key)
+    # a segmented control can be cleared by clicking the chosen storey again
+    if st.session_state.get(key) is None:
+        st.session_state[key] = storeys[0]
+    return st.session_state[key]

@@ -1,0 +1,567 @@
+"""Plotly figures of a site: floor plans, occupancy, rent roll, lease expiries.
+
+Pure functions from frames to :class:`plotly.graph_objects.Figure`; no streamlit here, so the
+CLI, reports and tests draw exactly what the dashboard draws.
+
+A floor plan is drawn with a few traces, not one per space: one filled ``Scatter`` trace per
+fill colour (the spaces' rings concatenated and separated by ``None``, ``fill="toself"``) and
+one marker trace at each space's representative point that carries the space's GlobalId in
+``customdata``, so a click on it selects the space. plotly.js fills each trace as one SVG
+path with the *nonzero* rule, so every exterior ring is written counter-clockwise and every
+hole clockwise: a courtyard stays empty.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative, sample_colorscale
+from shapely import get_coordinates, get_exterior_ring, get_interior_ring, get_num_interior_rings
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.polygon import orient
+
+from site_manager.errors import ValidationError
+
+logger = logging.getLogger(__name__)
+
+#: Fill colour of each use (zone) of DESIGN.md §3; colour-blind friendly (Okabe-Ito based).
+USE_COLOURS: dict[str, str] = {
+    "private_production": "#0072B2",
+    "shared_production": "#E69F00",
+    "shared_service": "#009E73",
+    "storage": "#CC79A7",
+    "circulation": "#BBBBBB",
+    "technical": "#D55E00",
+    "outdoor": "#8FBF5A",
+}
+#: Fill colour of vacancy states.
+VACANCY_COLOURS: dict[str, str] = {
+    "let": "#0072B2",
+    "vacant": "#E69F00",
+    "no unit": "#CCCCCC",
+}
+#: Colour of spaces without a value for the attribute being shown.
+MISSING_COLOUR = "#E0E0E0"
+#: Label of spaces without a value.
+MISSING_LABEL = "(none)"
+#: Continuous colour scale for numeric attributes.
+NUMERIC_SCALE = "Viridis"
+#: Number of colour classes a numeric attribute is drawn with (one trace each).
+NUMERIC_CLASSES = 7
+#: The Chromium that kaleido uses for PNG export (Debian's); never downloaded.
+CHROMIUM = "/usr/bin/chromium"
+
+_HOVER = (
+    "<b>%{customdata[1]}</b> %{customdata[2]}<br>"
+    "area %{customdata[3]:.1f} m²<br>height %{customdata[4]:.2f} m<br>"
+    "%{customdata[5]}<extra></extra>"
+)
+
+
+def _polygon_parts(geometry: Any) -> list[Polygon]:
+    if geometry is None or geometry.is_empty:
+        return []
+    if isinstance(geometry, Polygon):
+        return [geometry]
+    if isinstance(geometry, MultiPolygon):
+        return list(geometry.geoms)
+    parts: list[Polygon] = []
+    for part in getattr(geometry, "geoms", []):  # GeometryCollection
+        parts.extend(_polygon_parts(part))
+    return parts
+
+
+def rings_xy(geometries: Iterable[Any]) -> tuple[list[float | None], list[float | None]]:
+    """The rings of polygons as one ``None``-separated path, ready for ``fill="toself"``.
+
+    Exterior rings run counter-clockwise and holes clockwise, so plotly's nonzero fill leaves
+    holes empty.
+
+    Parameters
+    ----------
+    geometries : iterable of shapely geometries
+        Polygons and multipolygons; empty or missing ones are skipped. [m]
+
+    Returns
+    -------
+    x, y : list of float or None
+        Coordinates, each ring closed and followed by ``None``. [m]
+    """
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for geometry in geometries:
+        for polygon in _polygon_parts(geometry):
+            polygon = orient(polygon, sign=1.0)
+            rings = [get_exterior_ring(polygon)] + [
+                get_interior_ring(polygon, i) for i in range(get_num_interior_rings(polygon))
+            ]
+            for ring in rings:
+                coords = get_coordinates(ring)
+                xs.extend(coords[:, 0].tolist())
+                ys.extend(coords[:, 1].tolist())
+                xs.append(None)
+                ys.append(None)
+    return xs, ys
+
+
+def _categorical_colours(values: Sequence[str], palette: dict[str, str] | None) -> dict[str, str]:
+    cycle = qualitative.Safe + qualitative.Vivid
+    colours: dict[str, str] = {}
+    free = iter(c for c in cycle * 20 if palette is None or c not in palette.values())
+    for value in values:
+        if value == MISSING_LABEL:
+            colours[value] = MISSING_COLOUR
+        elif palette is not None and value in palette:
+            colours[value] = palette[value]
+        else:
+            colours[value] = next(free)
+    return colours
+
+
+def numeric_classes(
+    values: pd.Series, *, classes: int = NUMERIC_CLASSES
+) -> tuple[pd.Series, np.ndarray]:
+    """Equal-width classes of a numeric attribute.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The attribute, numeric; NaN stays unclassified.
+    classes : int
+        Number of classes.
+
+    Returns
+    -------
+    codes : pandas.Series
+        Class number 0 … classes-1 of each value (``-1`` for NaN), on the same index.
+    edges : numpy.ndarray
+        ``classes + 1`` class edges, ascending.
+    """
+    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    finite = numbers[np.isfinite(numbers)]
+    if finite.empty:
+        return pd.Series(-1, index=values.index), np.array([0.0, 1.0])
+    low, high = float(finite.min()), float(finite.max())
+    if high == low:
+        high = low + 1.0
+    edges = np.linspace(low, high, classes + 1)
+    codes = np.clip(np.floor((numbers - low) / (high - low) * classes), 0, classes - 1)
+    codes = codes.where(np.isfinite(numbers), -1).astype(int)
+    return codes, edges
+
+
+def _format_number(value: float) -> str:
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def floor_plan_figure(
+    spaces: Any,
+    *,
+    color_by: str = "use",
+    title: str | None = None,
+    selected: Iterable[str] = (),
+    palette: dict[str, str] | None = None,
+    numeric: bool | None = None,
+    height_px: int = 560,
+) -> go.Figure:
+    """A floor plan of spaces coloured by an attribute, with one trace per fill colour.
+
+    Parameters
+    ----------
+    spaces : geopandas.GeoDataFrame
+        Spaces of one storey: ``global_id``, ``name``, ``geometry``, and ideally
+        ``long_name``, ``area_m2``, ``height_m`` and the column ``color_by``. [m, m², m]
+    color_by : str
+        Column to colour by: categorical (use, tenant, vacancy, …) or numeric.
+    title : str, optional
+        Figure title.
+    selected : iterable of str
+        GlobalIds of spaces to outline.
+    palette : dict, optional
+        Fill colour per category; :data:`USE_COLOURS` is used for ``use`` and
+        :data:`VACANCY_COLOURS` for ``vacancy``.
+    numeric : bool, optional
+        Force numeric (``True``) or categorical (``False``) colouring; by default numeric when
+        the column's dtype is numeric.
+    height_px : int
+        Figure height. [px]
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Fill traces named after their category (or class), then an outline trace for the
+        selection, then the marker trace ``"spaces"`` whose ``customdata[:, 0]`` are GlobalIds.
+
+    Raises
+    ------
+    ValidationError
+        If a required column is missing.
+    """
+    missing = [c for c in ("global_id", "name", "geometry") if c not in spaces.columns]
+    if color_by not in spaces.columns:
+        missing.append(color_by)
+    if missing:
+        raise ValidationError(
+            f"floor plan: the spaces frame lacks column(s) {', '.join(missing)}; "
+            f"it has {', '.join(map(str, spaces.columns))}"
+        )
+    frame = spaces[~spaces.geometry.isna() & ~spaces.geometry.is_empty]
+    colour_values = frame[color_by]
+    if numeric is None:
+        numeric = pd.api.types.is_numeric_dtype(colour_values) and not pd.api.types.is_bool_dtype(
+            colour_values
+        )
+    if palette is None:
+        palette = {"use": USE_COLOURS, "vacancy": VACANCY_COLOURS}.get(color_by)
+
+    fig = go.Figure()
+    marker: dict[str, Any] = {"size": 9, "color": "white", "line": {"width": 1, "color": "#333"}}
+    if numeric:
+        codes, edges = numeric_classes(colour_values)
+        centres = (edges[:-1] + edges[1:]) / 2
+        span = edges[-1] - edges[0]
+        fills = sample_colorscale(NUMERIC_SCALE, [(c - edges[0]) / span for c in centres])
+        for code in range(len(centres)):
+            members = frame.geometry[codes == code]
+            if members.empty:
+                continue
+            name = f"{_format_number(edges[code])} – {_format_number(edges[code + 1])}"
+            _add_fill(fig, members, name=name, colour=fills[code], group=color_by)
+        if (codes == -1).any():
+            _add_fill(
+                fig,
+                frame.geometry[codes == -1],
+                name=MISSING_LABEL,
+                colour=MISSING_COLOUR,
+                group=color_by,
+            )
+        numbers = pd.to_numeric(colour_values, errors="coerce")
+        marker.update(
+            color=numbers.where(np.isfinite(numbers), None).tolist(),
+            colorscale=NUMERIC_SCALE,
+            cmin=float(edges[0]),
+            cmax=float(edges[-1]),
+            showscale=True,
+            colorbar={"title": {"text": color_by}, "thickness": 14},
+        )
+        labels = [
+            MISSING_LABEL if not np.isfinite(v) else _format_number(v)
+            for v in numbers.astype(float)
+        ]
+    else:
+        labels = [
+            MISSING_LABEL
+            if (v is None or (isinstance(v, float) and math.isnan(v)) or v == "")
+            else str(v)
+            for v in colour_values
+        ]
+        label_series = pd.Series(labels, index=frame.index)
+        order = sorted(set(labels), key=lambda v: (v == MISSING_LABEL, _palette_rank(v, palette)))
+        colours = _categorical_colours(order, palette)
+        for value in order:
+            _add_fill(
+                fig,
+                frame.geometry[label_series == value],
+                name=value,
+                colour=colours[value],
+                group=color_by,
+            )
+
+    selected = set(selected)
+    if selected:
+        chosen = frame.geometry[frame["global_id"].isin(selected)]
+        xs, ys = rings_xy(chosen)
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name="selected",
+                line={"color": "#D00000", "width": 3},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+
+    points = frame.geometry.representative_point()
+    customdata = (
+        np.column_stack(
+            [
+                frame["global_id"].astype(str).to_numpy(),
+                frame["name"].fillna("").astype(str).to_numpy(),
+                _column(frame, "long_name", "").fillna("").astype(str).to_numpy(),
+                _column(frame, "area_m2", np.nan).astype(float).round(2).to_numpy(),
+                _column(frame, "height_m", np.nan).astype(float).round(2).to_numpy(),
+                np.array([f"{color_by}: {label}" for label in labels], dtype=object),
+            ]
+        )
+        if len(frame)
+        else np.empty((0, 6), dtype=object)
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=points.x.round(3).tolist(),
+            y=points.y.round(3).tolist(),
+            mode="markers",
+            name="spaces",
+            marker=marker,
+            customdata=customdata,
+            hovertemplate=_HOVER,
+            showlegend=False,
+            # a selection must not grey out the other dots
+            selected={"marker": {"opacity": 1}},
+            unselected={"marker": {"opacity": 1}},
+        )
+    )
+    fig.update_layout(
+        title={"text": title} if title else None,
+        height=height_px,
+        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+        plot_bgcolor="white",
+        hovermode="closest",
+        clickmode="event+select",
+        dragmode="pan",
+        legend={"title": {"text": color_by}, "itemclick": False, "itemdoubleclick": False},
+        uirevision=color_by,
+    )
+    fig.update_xaxes(title_text="x [m]", showgrid=False, zeroline=False)
+    fig.update_yaxes(
+        title_text="y [m]", showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1
+    )
+    return fig
+
+
+def _palette_rank(value: str, palette: dict[str, str] | None) -> tuple[int, str]:
+    if palette is not None and value in palette:
+        return (list(palette).index(value), value)
+    return (len(palette or ()), value)
+
+
+def _column(frame: Any, name: str, default: Any) -> pd.Series:
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series(default, index=frame.index)
+
+
+def _add_fill(fig: go.Figure, geometries: Any, *, name: str, colour: str, group: str) -> None:
+    xs, ys = rings_xy(geometries)
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            fill="toself",
+            fillcolor=colour,
+            line={"color": "#444", "width": 0.8},
+            name=name,
+            legendgroup=group,
+            hoveron="fills",
+            hoverinfo="name",
+        )
+    )
+
+
+def bar_figure(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: Sequence[str] | str,
+    title: str,
+    y_title: str,
+    barmode: str = "stack",
+    colours: dict[str, str] | None = None,
+) -> go.Figure:
+    """A bar chart of one or several columns of a frame against a category column.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per category.
+    x : str
+        Category column.
+    y : str or sequence of str
+        Value column(s), one bar series each.
+    title, y_title : str
+        Figure and y-axis titles (put the unit in brackets).
+    barmode : str
+        ``"stack"`` or ``"group"``.
+    colours : dict, optional
+        Colour per value column.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    columns = [y] if isinstance(y, str) else list(y)
+    fig = go.Figure()
+    for column in columns:
+        fig.add_trace(
+            go.Bar(
+                x=frame[x].astype(str),
+                y=frame[column],
+                name=column,
+                marker_color=(colours or {}).get(column),
+            )
+        )
+    fig.update_layout(
+        title={"text": title},
+        barmode=barmode,
+        height=380,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+def expiry_timeline_figure(
+    leases: pd.DataFrame, *, today: Any = None, title: str = "Leases"
+) -> go.Figure:
+    """Leases as bars on a time line, one row per lease, coloured by months to expiry.
+
+    Parameters
+    ----------
+    leases : pandas.DataFrame
+        ``lease_id``, ``start``, ``end`` (dates; ``end`` inclusive), and optionally
+        ``tenant_name`` / ``tenant_id`` and ``unit_id``.
+    today : date-like, optional
+        Marked with a vertical line; default today.
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    today = pd.Timestamp(today) if today is not None else pd.Timestamp.today().normalize()
+    fig = go.Figure()
+    if len(leases):
+        start = pd.to_datetime(leases["start"])
+        end = pd.to_datetime(leases["end"]) + pd.Timedelta(days=1)
+        who = (
+            _column(leases, "tenant_name", None)
+            .fillna(_column(leases, "tenant_id", ""))
+            .astype(str)
+        )
+        unit = _column(leases, "unit_id", "").astype(str)
+        labels = (unit + " · " + who).tolist()
+        months_left = ((end - today).dt.days / 30.44).round(1)
+        band = np.select(
+            [months_left <= 0, months_left <= 6, months_left <= 12],
+            ["ended", "≤ 6 months", "≤ 12 months"],
+            "> 12 months",
+        )
+        colours = {
+            "ended": "#999999",
+            "≤ 6 months": "#D55E00",
+            "≤ 12 months": "#E69F00",
+            "> 12 months": "#0072B2",
+        }
+        for name, colour in colours.items():
+            mask = band == name
+            if not mask.any():
+                continue
+            fig.add_trace(
+                go.Bar(
+                    base=start[mask].dt.strftime("%Y-%m-%d").tolist(),
+                    x=((end[mask] - start[mask]).dt.total_seconds() * 1000).tolist(),
+                    y=[labels[i] for i in np.flatnonzero(mask)],
+                    orientation="h",
+                    name=name,
+                    marker_color=colour,
+                    customdata=np.column_stack(
+                        [
+                            leases["lease_id"].astype(str)[mask],
+                            start[mask].dt.strftime("%Y-%m-%d"),
+                            (end[mask] - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d"),
+                        ]
+                    ),
+                    hovertemplate="%{y}<br>lease %{customdata[0]}<br>"
+                    "%{customdata[1]} → %{customdata[2]}<extra></extra>",
+                )
+            )
+    fig.add_vline(x=today.strftime("%Y-%m-%d"), line_dash="dash", line_color="#333")
+    fig.update_layout(
+        title={"text": title},
+        height=max(300, 28 * len(leases) + 120),
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        barmode="overlay",
+        legend={"title": {"text": "expires in"}, "orientation": "h", "y": -0.15},
+    )
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def pie_figure(
+    values: pd.Series, *, title: str, colours: dict[str, str] | None = None
+) -> go.Figure:
+    """A donut of a named Series (labels on the index).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Non-negative values, labelled by the index.
+    title : str
+        Figure title (unit in brackets).
+    colours : dict, optional
+        Colour per label.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    labels = [str(v) for v in values.index]
+    fig = go.Figure(
+        go.Pie(
+            labels=labels,
+            values=values.astype(float).tolist(),
+            hole=0.45,
+            marker={"colors": [(colours or {}).get(label) for label in labels]}
+            if colours
+            else None,
+            sort=False,
+        )
+    )
+    fig.update_layout(
+        title={"text": title}, height=360, margin={"l": 10, "r": 10, "t": 50, "b": 10}
+    )
+    return fig
+
+
+def figure_to_png(
+    fig: go.Figure, *, width: int = 1200, height: int | None = None, scale: float = 1.0
+) -> bytes:
+    """Render a figure to PNG bytes with kaleido and the system's Chromium.
+
+    kaleido 1.x drives a Chromium through choreographer; ``BROWSER_PATH`` is set to Debian's
+    ``/usr/bin/chromium`` when it exists and nothing else is named, so nothing is downloaded.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        The figure.
+    width, height : int
+        Image size; height defaults to the figure's layout height. [px]
+    scale : float
+        Pixel density factor.
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+    """
+    if "BROWSER_PATH" not in os.environ and Path(CHROMIUM).exists():
+        os.environ["BROWSER_PATH"] = CHROMIUM
+    height = height or fig.layout.height or 600
+    return fig.to_image(format="png", width=width, height=height, scale=scale)

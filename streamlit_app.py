@@ -1,0 +1,23 @@
+"""site-manager dashboard: the router (page config, session state, navigation).
+
+Run with ``make run`` (``streamlit run streamlit_app.py`` on 127.0.0.1:8501). The pages live
+in ``site_manager/app/``; the register is ``$SITE_MANAGER_DB`` or ``site_manager.sqlite``.
+"""
+
+import streamlit as st
+
+from site_manager.app import page_import, page_landlord, page_site, page_tenants, page_zoning, state
+
+st.set_page_config(page_title="site-manager", page_icon="🏭", layout="wide")
+state.init()
+
+navigation = st.navigation(
+    [
+        st.Page(page_site.render, title="Site", icon="🏭", url_path="site", default=True),
+        st.Page(page_import.render, title="Import", icon="📥", url_path="import"),
+        st.Page(page_zoning.render, title="Zoning", icon="🗺️", url_path="zoning"),
+        st.Page(page_tenants.render, title="Tenants and leases", icon="🤝", url_path="tenants"),
+        st.Page(page_landlord.render, title="Landlord", icon="📊", url_path="landlord"),
+    ]
+)
+navigation.run()

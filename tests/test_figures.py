@@ -1,0 +1,140 @@
+"""The plotly figures: floor plans with few traces, holes left empty, clickable spaces."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely import box
+from shapely.geometry import Polygon
+
+from site_manager import figures
+from site_manager.errors import ValidationError
+
+
+def _spaces() -> gpd.GeoDataFrame:
+    courtyard = Polygon(
+        [(0, 0), (20, 0), (20, 20), (0, 20)], [[(5, 5), (5, 15), (15, 15), (15, 5)]]
+    )
+    return gpd.GeoDataFrame(
+        {
+            "global_id": ["A", "B", "C", "D"],
+            "name": ["001", "002", "003", "004"],
+            "long_name": ["Hall", "Workshop", "Office", "Store"],
+            "area_m2": [300.0, 100.0, 50.0, 25.0],
+            "height_m": [6.0, 4.0, 3.0, 3.0],
+            "use": ["shared_production", "private_production", "private_production", None],
+        },
+        geometry=[courtyard, box(30, 0, 40, 10), box(40, 0, 50, 5), box(50, 0, 55, 5)],
+    )
+
+
+def test_a_plan_has_one_fill_trace_per_colour_and_one_marker_trace() -> None:
+    fig = figures.floor_plan_figure(_spaces(), color_by="use")
+    fills = [t for t in fig.data if t.fill == "toself"]
+    assert sorted(t.name for t in fills) == sorted(
+        ["shared_production", "private_production", figures.MISSING_LABEL]
+    )
+    markers = [t for t in fig.data if t.name == "spaces"]
+    assert len(markers) == 1
+    assert [row[0] for row in markers[0].customdata] == ["A", "B", "C", "D"]
+    assert fills[0].fillcolor in figures.USE_COLOURS.values()
+
+
+def test_the_private_trace_holds_both_boxes_separated_by_none() -> None:
+    fig = figures.floor_plan_figure(_spaces(), color_by="use")
+    private = next(t for t in fig.data if t.name == "private_production")
+    # two closed rings of 5 points, each followed by None
+    assert len(private.x) == 12
+    assert private.x[5] is None and private.x[11] is None
+
+
+def test_rings_run_exterior_counter_clockwise_and_holes_clockwise() -> None:
+    # a courtyard given with the wrong windings on purpose
+    polygon = Polygon([(0, 0), (0, 20), (20, 20), (20, 0)], [[(5, 5), (15, 5), (15, 15), (5, 15)]])
+    xs, ys = figures.rings_xy([polygon])
+    split = xs.index(None)
+
+    def signed_area(x: list, y: list) -> float:
+        return 0.5 * sum(x[i] * y[i + 1] - x[i + 1] * y[i] for i in range(len(x) - 1))
+
+    assert signed_area(xs[:split], ys[:split]) == pytest.approx(400.0)
+    assert signed_area(xs[split + 1 : -1], ys[split + 1 : -1]) == pytest.approx(-100.0)
+
+
+def test_numeric_colouring_uses_equal_width_classes_and_a_colour_bar() -> None:
+    fig = figures.floor_plan_figure(_spaces(), color_by="area_m2")
+    fills = [t for t in fig.data if t.fill == "toself"]
+    # 25..300 in 7 classes of 39.29: 25 and 50 fall in the first, 100 in the second, 300 in the last
+    assert [t.name for t in fills] == ["25 – 64.3", "64.3 – 104", "261 – 300"]
+    assert len(fills[0].x) == 12
+    markers = next(t for t in fig.data if t.name == "spaces")
+    assert markers.marker.showscale is True
+    assert (markers.marker.cmin, markers.marker.cmax) == (25.0, 300.0)
+
+
+def test_numeric_classes_put_the_maximum_in_the_last_class_and_nan_nowhere() -> None:
+    codes, edges = figures.numeric_classes(pd.Series([0.0, 5.0, 10.0, np.nan]), classes=2)
+    assert codes.tolist() == [0, 1, 1, -1]
+    assert edges.tolist() == [0.0, 5.0, 10.0]
+
+
+def test_a_selected_space_is_outlined() -> None:
+    fig = figures.floor_plan_figure(_spaces(), color_by="use", selected=["B"])
+    outline = next(t for t in fig.data if t.name == "selected")
+    assert len(outline.x) == 6 and outline.x[5] is None
+    assert set(outline.x[:5]) == {30.0, 40.0} and set(outline.y[:5]) == {0.0, 10.0}
+
+
+def test_spaces_without_geometry_are_left_out_of_the_plan() -> None:
+    spaces = _spaces()
+    spaces.loc[3, "geometry"] = Polygon()
+    fig = figures.floor_plan_figure(spaces, color_by="use")
+    markers = next(t for t in fig.data if t.name == "spaces")
+    assert [row[0] for row in markers.customdata] == ["A", "B", "C"]
+
+
+def test_a_missing_colour_column_is_a_clear_error() -> None:
+    with pytest.raises(ValidationError, match="tenant"):
+        figures.floor_plan_figure(_spaces(), color_by="tenant")
+
+
+def test_the_timeline_draws_one_bar_per_lease_banded_by_expiry() -> None:
+    leases = pd.DataFrame(
+        {
+            "lease_id": ["L1", "L2"],
+            "unit_id": ["U1", "U2"],
+            "tenant_name": ["Ada", "Bo"],
+            "start": pd.to_datetime(["2026-01-01", "2025-01-01"]).date,
+            "end": pd.to_datetime(["2026-12-31", "2030-12-31"]).date,
+        }
+    )
+    fig = figures.expiry_timeline_figure(leases, today="2026-09-01")
+    bands = {t.name: list(t.y) for t in fig.data}
+    assert bands == {"≤ 6 months": ["U1 · Ada"], "> 12 months": ["U2 · Bo"]}
+    # 2026-01-01 .. 2026-12-31 inclusive is 365 days
+    assert fig.data[0].x[0] == 365 * 86400 * 1000
+
+
+@pytest.mark.skipif(
+    not shutil.which("chromium") and not Path("/usr/bin/chromium").exists(),
+    reason="PNG export needs Chromium (/usr/bin/chromium)",
+)
+def test_a_courtyard_hole_stays_empty_when_plotly_js_draws_the_plan() -> None:
+    from PIL import Image
+
+    fig = figures.floor_plan_figure(_spaces()[:1], color_by="use")
+    fig.update_layout(width=400, height=400, margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    fig.update_xaxes(range=[0, 20], visible=False)
+    fig.update_yaxes(range=[0, 20], visible=False)
+    fig.data[-1].visible = False  # no marker at the centre
+    image = Image.open(io.BytesIO(figures.figure_to_png(fig, width=400, height=400))).convert("RGB")
+    fill = tuple(int(figures.USE_COLOURS["shared_production"][i : i + 2], 16) for i in (1, 3, 5))
+    # the courtyard (5..15 m) is the middle half of the picture; the ring around it is filled
+    assert image.getpixel((200, 200)) == (255, 255, 255)
+    assert image.getpixel((50, 200)) == fill
