@@ -1,0 +1,141 @@
+"""The site register: the site's memory in a database (SQLite file or PostgreSQL).
+
+Start here
+----------
+The register holds what the building model does not: which space is used for what
+(zoning), the rentable units, tenants, leases, equipment, skills, the space attributes the
+constraints use, and an audit trail of every change. It lives in any SQLAlchemy database;
+an SQLite file by default, PostgreSQL by URL (``postgresql+psycopg://user@host/db``).
+
+Open it, then call verbs and queries. Every verb takes ``bind``: an ``Engine`` (the verb
+runs in its own transaction and commits) or an open ``Session`` (the verb runs in a
+savepoint of the caller's transaction). Either way a verb that fails changes nothing and
+raises a :class:`~site_manager.errors.SiteManagerError` subclass whose ``str()`` is one
+line a user can act on::
+
+    from site_manager import register, tenancy
+
+    engine = register.open_register("sqlite:///site.sqlite")   # creates / migrates
+    register.load_sample(engine, "textile_mill")               # model + every CSV, one tx
+    register.sign_lease(engine, unit_id="U01", tenant_id="T03",
+                        start="2027-01-01", end="2027-12-31", rent_eur_per_month=900)
+    f = register.frames(engine)                                # RegisterFrames (pandas)
+    tenancy.occupancy(f, on=date(2026, 6, 1), by="storey")
+
+Sites: ``site`` is the site's id (``site.toml`` ``[site] id``, or given to
+:func:`create_site`); ``site=None`` means "the only site in the database" (a
+:class:`~site_manager.errors.NotFoundError` names the choices when there are several).
+
+Opening
+~~~~~~~
+- ``open_register(url=None) -> Engine``: engine with the SQLite recipe (WAL, foreign keys,
+  ``BEGIN IMMEDIATE``, busy timeout) or PostgreSQL; runs the Alembic migrations to head.
+  ``url=None`` uses ``$SITE_MANAGER_DB``, else ``sqlite:///site_manager.sqlite`` in the cwd.
+- ``transaction(engine, *, actor=None) -> ContextManager[Session]``: one transaction,
+  committed on success, rolled back on any error; integrity errors become ``RegisterError``.
+- ``list_sites(bind) -> DataFrame``: ``site_id``, ``name``, ``city``, ``country``, ``crs``.
+
+Queries (return new pandas DataFrames; dates are ``datetime.date``)
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+- ``frames(bind, site=None) -> RegisterFrames`` with attributes ``site`` (dict),
+  ``storeys``, ``spaces`` (``global_id``, ``name``, ``long_name``, ``storey``, ``area_m2``,
+  ``height_m``, ``volume_m3``, ``use``, ``removed``, ``footprint_wkt`` and the constraint
+  attributes ``clear_height_m``, ``floor_load_kn_m2``, ``board_id``, ``board_capacity_kw``,
+  ``extraction``, ``daylight``, ``ground_access``, ``crane``, ``loading_access``),
+  ``units`` (``unit_id``, ``name``, ``storey``, ``area_m2``, ``use``, ``space_global_ids``
+  list, ``notes``), ``unit_spaces``, ``tenants`` (``tenant_id``, ``name``, ``kind``,
+  ``stage``, ``sector``, ``headcount``, ``contact_*``, ``joined``), ``leases``
+  (``lease_id``, ``unit_id``, ``tenant_id``, ``start``, ``end`` (last day, inclusive),
+  ``rent_eur_per_month``, ``common_cost_share``, ``space_removed``), ``equipment``,
+  ``skills``, ``boards``, ``meters``. ``frames(...).spaces_gdf()`` gives a GeoDataFrame.
+- ``list_units``, ``list_tenants``, ``list_leases``, ``list_equipment``, ``get_audit``
+  ``(bind, site=None) -> DataFrame``: what the CLI lists print.
+
+Verbs (each one transaction; audited with ``actor``, default ``$SITE_MANAGER_USER`` or
+the login name)
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+- ``create_site(bind, model, *, site_id=None, name, city="", country="", crs=None)
+  -> str``: ``model`` is a ``BuildingModel`` or an IFC path; writes the building, storeys,
+  spaces (footprints as WKT) and their attributes from ``Pset_MultifactorySpace``.
+- ``revise_site(bind, model, *, site=None) -> RevisionReport``: spaces matched by GlobalId;
+  ``report.added`` / ``removed`` / ``changed`` / ``affected_leases`` frames; removed spaces
+  are flagged ``removed``, their leases flagged ``space_removed``, nothing is dropped.
+- ``load_sample(bind, name_or_folder) -> str``: a ``sample_sites/NAME`` folder: the model,
+  zoning, units, boards, tenants, leases, equipment, skills, meters.
+- ``set_zoning(bind, uses, *, site=None) -> int``: ``uses`` maps space GlobalId to a
+  :class:`site_manager.zoning.Use` value (or a frame with ``space_global_id``, ``use``).
+- ``define_unit(bind, unit_id, space_global_ids, *, name="", storey=None, area_m2=None,
+  notes="", site=None) -> str``.
+- ``add_tenant(bind, tenant_id, *, name, kind=None, stage=None, sector="", headcount=None,
+  ..., site=None) -> str``.
+- ``sign_lease(bind, *, unit_id, tenant_id, start, end, rent_eur_per_month,
+  common_cost_share=0.0, lease_id=None, site=None) -> str`` (the lease id); refused with
+  ``RegisterError`` naming the unit and the conflicting lease.
+- ``end_lease(bind, lease_id, *, on, site=None)``: ``on`` becomes the lease's last day.
+- ``import_table(bind, kind, path, *, site=None) -> ImportResult`` with ``kind`` one of
+  ``"tenants"``, ``"leases"``, ``"equipment"``; ``path`` a ``.csv`` or ``.xlsx`` with
+  canonical or landlord headings (:mod:`site_manager.register.columns`). Rows are upserted by
+  id. A bad file is refused whole: ``ImportValidationError`` (a ``ValidationError``) lists
+  every bad row (``.problems``: file, row, column, message).
+- ``export_table(bind, kind, path, *, site=None, landlord=True) -> int``: ``.csv`` or
+  ``.xlsx``; landlord headings unless ``landlord=False``.
+"""
+
+from __future__ import annotations
+
+from site_manager.register.engine import open_register, transaction
+from site_manager.register.io import (
+    ImportResult,
+    ImportValidationError,
+    export_table,
+    import_table,
+)
+from site_manager.register.queries import (
+    RegisterFrames,
+    frames,
+    get_audit,
+    list_equipment,
+    list_leases,
+    list_sites,
+    list_tenants,
+    list_units,
+)
+from site_manager.register.sites import (
+    RevisionReport,
+    create_site,
+    load_sample,
+    revise_site,
+)
+from site_manager.register.verbs import (
+    add_tenant,
+    define_unit,
+    end_lease,
+    set_zoning,
+    sign_lease,
+)
+
+__all__ = [
+    "ImportResult",
+    "ImportValidationError",
+    "RegisterFrames",
+    "RevisionReport",
+    "add_tenant",
+    "create_site",
+    "define_unit",
+    "end_lease",
+    "export_table",
+    "frames",
+    "get_audit",
+    "import_table",
+    "list_equipment",
+    "list_leases",
+    "list_sites",
+    "list_tenants",
+    "list_units",
+    "load_sample",
+    "open_register",
+    "revise_site",
+    "set_zoning",
+    "sign_lease",
+    "transaction",
+]

@@ -1,0 +1,241 @@
+"""Opening the register: engines, the SQLite recipe, migrations and transactions.
+
+SQLite (the default) is opened in WAL mode with foreign keys on and a busy timeout, and
+every transaction starts with ``BEGIN IMMEDIATE`` (SQLAlchemy's documented pysqlite recipe:
+the driver's own BEGIN is turned off and ours is emitted in a ``begin`` event). A second
+writer therefore waits for the first instead of failing later with "database is locked",
+and then sees what the first wrote. PostgreSQL is reached with psycopg 3
+(``postgresql+psycopg://``); its overlap rule is an exclusion constraint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import logging
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from site_manager.errors import RegisterError, SiteManagerError
+
+log = logging.getLogger(__name__)
+
+#: The SQLite file used when no URL is given (same as the CLI's default).
+DEFAULT_DB_FILE = "site_manager.sqlite"
+#: How long a writer waits for another writer's transaction on SQLite. [s]
+SQLITE_BUSY_TIMEOUT_S = 60.0
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def default_url() -> str:
+    """``$SITE_MANAGER_DB``, else an SQLite file in the working folder."""
+    return os.environ.get("SITE_MANAGER_DB") or f"sqlite:///{Path.cwd() / DEFAULT_DB_FILE}"
+
+
+def get_actor(actor: str | None = None) -> str:
+    """Who is making a change: ``actor``, else ``$SITE_MANAGER_USER``, else the login name."""
+    if actor:
+        return actor
+    env = os.environ.get("SITE_MANAGER_USER")
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry in some containers
+        return "unknown"
+
+
+def _sqlite_recipe(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        # turn off pysqlite's own BEGIN (and its COMMIT before DDL); we emit BEGIN below
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_register_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """An engine for the register at ``url`` (see :func:`default_url`), not yet migrated.
+
+    Parameters
+    ----------
+    url : str, optional
+        SQLAlchemy URL; ``postgresql://`` is taken to mean psycopg 3.
+    **kwargs
+        Passed to :func:`sqlalchemy.create_engine`.
+    """
+    url = url or default_url()
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise SiteManagerError(
+            f"database URL {url!r} is not an SQLAlchemy URL; give e.g. sqlite:///site.sqlite "
+            "or postgresql+psycopg://user@host/db"
+        ) from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            folder = Path(parsed.database).expanduser().resolve().parent
+            if not folder.is_dir():
+                raise SiteManagerError(
+                    f"database folder {folder} does not exist; create it or give another --db"
+                )
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)
+        engine = create_engine(parsed, connect_args=connect_args, **kwargs)
+        _sqlite_recipe(engine)
+    else:
+        engine = create_engine(parsed, pool_pre_ping=True, **kwargs)
+    return engine
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the register's schema to ``revision`` with the Alembic migrations."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        conn.commit()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at (``None`` for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    """The newest migration's revision id."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
+def open_register(url: str | None = None, **kwargs: Any) -> Engine:
+    """Open (create or migrate) the register at ``url`` and return its engine.
+
+    Parameters
+    ----------
+    url : str, optional
+        SQLAlchemy URL; default ``$SITE_MANAGER_DB``, else ``sqlite:///site_manager.sqlite``
+        in the working folder.
+    **kwargs
+        Passed to :func:`sqlalchemy.create_engine`.
+
+    Returns
+    -------
+    sqlalchemy.Engine
+        Pass it to the verbs and queries of :mod:`site_manager.register`.
+
+    Examples
+    --------
+    >>> engine = open_register("sqlite://")
+    >>> sorted(inspect(engine).get_table_names())[:3]
+    ['alembic_version', 'audit', 'boards']
+    """
+    if url == "sqlite://":  # one shared in-memory database, for examples and quick tries
+        from sqlalchemy.pool import StaticPool
+
+        kwargs.setdefault("poolclass", StaticPool)
+    engine = create_register_engine(url, **kwargs)
+    try:
+        if current_revision(engine) != head_revision():
+            migrate(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise SiteManagerError(
+            f"cannot open the register at {engine.url.render_as_string(hide_password=True)}: "
+            f"{_first_line(exc.orig)}"
+        ) from None
+    return engine
+
+
+def _first_line(exc: BaseException | None) -> str:
+    return str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else "?"
+
+
+_DB_MESSAGES = (
+    (
+        re.compile(r"overlap|leases_no_overlap|conflicting key value violates exclusion", re.I),
+        "the lease overlaps another lease of the same unit",
+    ),
+    (re.compile(r"end_after_start", re.I), "a lease must end on or after its start"),
+    (re.compile(r"rent_not_negative", re.I), "a rent must not be negative"),
+    (re.compile(r"common_cost_share", re.I), "a share of common costs must be between 0 and 1"),
+    (re.compile(r"FOREIGN KEY|foreign key", re.I), "a referenced record does not exist"),
+    (re.compile(r"UNIQUE|unique|duplicate key", re.I), "a record with that id already exists"),
+)
+
+
+def integrity_message(exc: DBAPIError) -> str:
+    """A one-line reason for a database integrity error (constraint named in words)."""
+    text = str(exc.orig)
+    for pattern, message in _DB_MESSAGES:
+        if pattern.search(text):
+            return f"{message} (database: {_first_line(exc.orig)})"
+    return f"the database refused the change: {_first_line(exc.orig)}"
+
+
+@contextlib.contextmanager
+def transaction(bind: Engine | Session, *, readonly: bool = False) -> Iterator[Session]:
+    """One transaction on ``bind``: committed at the end, rolled back on any error.
+
+    With an ``Engine`` a new session is opened and committed; with a ``Session`` a
+    savepoint of its transaction is used, so a failure undoes only what happened inside.
+    Database integrity errors come out as :class:`~site_manager.errors.RegisterError`.
+    ``readonly=True`` starts an SQLite transaction with a plain (deferred) ``BEGIN``, so
+    readers do not queue behind writers.
+    """
+    if isinstance(bind, Session):
+        try:
+            with bind.begin_nested():
+                yield bind
+        except IntegrityError as exc:
+            raise RegisterError(integrity_message(exc)) from exc
+        return
+    if readonly and bind.dialect.name == "sqlite":
+        bind = bind.execution_options(sqlite_begin="DEFERRED")
+    session = Session(bind=bind, expire_on_commit=False, autoflush=True)
+    try:
+        with session.begin():
+            yield session
+    except IntegrityError as exc:
+        raise RegisterError(integrity_message(exc)) from exc
+    except OperationalError as exc:
+        raise SiteManagerError(f"database error: {_first_line(exc.orig)}") from exc
+    finally:
+        session.close()
+
+
+def table_names(engine: Engine) -> list[str]:
+    """The register's tables present in the database."""
+    return sorted(inspect(engine).get_table_names())

@@ -1,0 +1,314 @@
+"""Reading the register into plain frames (what analyses, the CLI and the dashboard use)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, aliased
+
+from site_manager.register import core
+from site_manager.register.engine import transaction
+from site_manager.register.schema import (
+    AuditEntry,
+    Board,
+    Equipment,
+    Lease,
+    MeterReading,
+    Site,
+    Skill,
+    Space,
+    SpaceAttributes,
+    Storey,
+    Tenant,
+    Unit,
+    UnitSpace,
+    Zoning,
+)
+
+Bind = Engine | Session
+
+SPACE_COLUMNS = [
+    "global_id", "name", "long_name", "storey", "storey_elevation_m", "area_m2", "height_m",
+    "volume_m3", "area_source", "use", "removed", "footprint_wkt", "clear_height_m",
+    "floor_load_kn_m2", "board_id", "board_capacity_kw", "extraction", "daylight",
+    "ground_access", "crane", "crane_capacity_t", "loading_access",
+]  # fmt: skip
+UNIT_COLUMNS = ["unit_id", "name", "storey", "area_m2", "use", "space_count",
+                "space_global_ids", "notes"]  # fmt: skip
+TENANT_COLUMNS = ["tenant_id", "name", "kind", "stage", "sector", "headcount", "contact_name",
+                  "contact_email", "contact_phone", "joined"]  # fmt: skip
+LEASE_COLUMNS = ["lease_id", "unit_id", "tenant_id", "start", "end", "rent_eur_per_month",
+                 "common_cost_share", "space_removed"]  # fmt: skip
+EQUIPMENT_COLUMNS = ["equipment_id", "name", "type", "owner_tenant_id", "space_global_id",
+                     "board_id", "power_kw", "noise_db", "weight_kg", "hazards", "shared",
+                     "share_terms"]  # fmt: skip
+
+
+@dataclass
+class RegisterFrames:
+    """A site's register as pandas frames (a snapshot; changing it changes nothing).
+
+    Attributes
+    ----------
+    site : dict
+        ``site_id``, ``name``, ``city``, ``country``, ``crs``, ``currency``, ``model_path``.
+    storeys, spaces, units, unit_spaces, tenants, leases, equipment, skills, boards, meters :
+        pandas.DataFrame
+        See :mod:`site_manager.register` for the columns. Unit ``area_m2`` is the declared
+        lettable area, else the sum of its (not removed) spaces' areas [m²]; unit ``use`` is
+        the use covering most of its area; lease ``end`` is the last day (inclusive).
+    """
+
+    site: dict[str, Any]
+    storeys: pd.DataFrame
+    spaces: pd.DataFrame
+    units: pd.DataFrame
+    unit_spaces: pd.DataFrame
+    tenants: pd.DataFrame
+    leases: pd.DataFrame
+    equipment: pd.DataFrame
+    skills: pd.DataFrame
+    boards: pd.DataFrame
+    meters: pd.DataFrame
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def spaces_gdf(self) -> Any:
+        """The spaces as a GeoDataFrame (footprints parsed from WKT; CRS of the model XY)."""
+        import geopandas as gpd
+        import shapely
+
+        geoms = [shapely.from_wkt(w) if isinstance(w, str) and w else shapely.Polygon()
+                 for w in self.spaces["footprint_wkt"]]  # fmt: skip
+        return gpd.GeoDataFrame(self.spaces.drop(columns=["footprint_wkt"]), geometry=geoms)
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    return (
+        pd.DataFrame(rows, columns=columns)
+        if rows
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    )
+
+
+def list_sites(bind: Bind) -> pd.DataFrame:
+    """The sites in the register: ``site_id``, ``name``, ``city``, ``country``, ``crs``."""
+    cols = ["site_id", "name", "city", "country", "crs"]
+    with transaction(bind, readonly=True) as s:
+        rows = [
+            {c: getattr(site, c) for c in cols}
+            for site in s.scalars(select(Site).order_by(Site.site_id))
+        ]
+    return _frame(rows, cols)
+
+
+def _spaces(s: Session, st: Site) -> pd.DataFrame:
+    attr_cols = [c for c in SPACE_COLUMNS[12:]]
+    q = (
+        select(Space, Storey.name, Storey.elevation_m, Zoning.use, SpaceAttributes)
+        .outerjoin(Storey, Storey.id == Space.storey_pk)
+        .outerjoin(Zoning, Zoning.space_pk == Space.id)
+        .outerjoin(SpaceAttributes, SpaceAttributes.space_pk == Space.id)
+        .where(Space.site_pk == st.id)
+        .order_by(Space.id)
+    )
+    rows = []
+    for sp, storey, elev, use, attrs in s.execute(q):
+        row = {
+            "global_id": sp.global_id, "name": sp.name, "long_name": sp.long_name,
+            "storey": storey, "storey_elevation_m": elev, "area_m2": sp.area_m2,
+            "height_m": sp.height_m, "volume_m3": sp.volume_m3, "area_source": sp.area_source,
+            "use": use, "removed": bool(sp.removed), "footprint_wkt": sp.footprint_wkt,
+        }  # fmt: skip
+        for c in attr_cols:
+            row[c] = getattr(attrs, c) if attrs is not None else None
+        rows.append(row)
+    return _frame(rows, SPACE_COLUMNS)
+
+
+def _units(s: Session, st: Site, spaces: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    us_rows = [
+        {"unit_id": uid, "space_global_id": gid}
+        for uid, gid in s.execute(
+            select(Unit.unit_id, Space.global_id)
+            .join(UnitSpace, UnitSpace.unit_pk == Unit.id)
+            .join(Space, Space.id == UnitSpace.space_pk)
+            .where(Unit.site_pk == st.id)
+            .order_by(Unit.unit_id, Space.global_id)
+        )
+    ]
+    unit_spaces = _frame(us_rows, ["unit_id", "space_global_id"])
+    by_gid = spaces.set_index("global_id") if len(spaces) else None
+    rows = []
+    for unit in s.scalars(select(Unit).where(Unit.site_pk == st.id).order_by(Unit.unit_id)):
+        gids = unit_spaces.loc[unit_spaces["unit_id"] == unit.unit_id, "space_global_id"].tolist()
+        live = [g for g in gids if by_gid is not None and not by_gid.at[g, "removed"]]
+        area = unit.area_m2
+        if area is None and by_gid is not None:
+            area = float(pd.to_numeric(by_gid.loc[live, "area_m2"]).fillna(0.0).sum())
+        use = None
+        if by_gid is not None and gids:
+            sub = by_gid.loc[gids]
+            sub = sub[sub["use"].notna()]
+            if len(sub):
+                use = sub.groupby("use")["area_m2"].sum().sort_values(ascending=False).index[0]
+        rows.append({
+            "unit_id": unit.unit_id, "name": unit.name, "storey": unit.storey,
+            "area_m2": area, "use": use, "space_count": len(gids), "space_global_ids": gids,
+            "notes": unit.notes,
+        })  # fmt: skip
+    return _frame(rows, UNIT_COLUMNS), unit_spaces
+
+
+def _tenants(s: Session, st: Site) -> pd.DataFrame:
+    rows = [
+        {c: getattr(t, c) for c in TENANT_COLUMNS}
+        for t in s.scalars(select(Tenant).where(Tenant.site_pk == st.id).order_by(Tenant.tenant_id))
+    ]
+    return _frame(rows, TENANT_COLUMNS)
+
+
+def _leases(s: Session, st: Site) -> pd.DataFrame:
+    q = (
+        select(Lease, Unit.unit_id, Tenant.tenant_id)
+        .join(Unit, Unit.id == Lease.unit_pk)
+        .join(Tenant, Tenant.id == Lease.tenant_pk)
+        .where(Lease.site_pk == st.id)
+        .order_by(Unit.unit_id, Lease.start_date, Lease.lease_id)
+    )
+    rows = [
+        {"lease_id": le.lease_id, "unit_id": uid, "tenant_id": tid, "start": le.start_date,
+         "end": le.end_date, "rent_eur_per_month": le.rent_eur_per_month,
+         "common_cost_share": le.common_cost_share, "space_removed": bool(le.space_removed)}
+        for le, uid, tid in s.execute(q)
+    ]  # fmt: skip
+    return _frame(rows, LEASE_COLUMNS)
+
+
+def _equipment(s: Session, st: Site) -> pd.DataFrame:
+    owner = aliased(Tenant)
+    q = (
+        select(Equipment, owner.tenant_id, Space.global_id)
+        .outerjoin(owner, owner.id == Equipment.owner_tenant_pk)
+        .outerjoin(Space, Space.id == Equipment.space_pk)
+        .where(Equipment.site_pk == st.id)
+        .order_by(Equipment.equipment_id)
+    )
+    rows = []
+    for eq, tid, gid in s.execute(q):
+        row = {c: getattr(eq, c) for c in EQUIPMENT_COLUMNS if hasattr(Equipment, c)}
+        row["owner_tenant_id"] = tid
+        row["space_global_id"] = gid
+        row["shared"] = bool(eq.shared)
+        rows.append(row)
+    return _frame(rows, EQUIPMENT_COLUMNS)
+
+
+def frames(bind: Bind, site: str | None = None) -> RegisterFrames:
+    """The whole register of one site as frames (one consistent read).
+
+    Parameters
+    ----------
+    bind : Engine or Session
+        The register.
+    site : str, optional
+        Site id (default: the only site).
+
+    Returns
+    -------
+    RegisterFrames
+    """
+    with transaction(bind, readonly=True) as s:
+        st = core.get_site(s, site)
+        site_info = {c: getattr(st, c) for c in ("site_id", "name", "city", "country", "crs",
+                                                 "currency", "model_path")}  # fmt: skip
+        storeys = _frame(
+            [{"global_id": x.global_id, "name": x.name, "elevation_m": x.elevation_m,
+              "removed": bool(x.removed)}
+             for x in s.scalars(select(Storey).where(Storey.site_pk == st.id).order_by(
+                 Storey.elevation_m, Storey.name))],
+            ["global_id", "name", "elevation_m", "removed"],
+        )  # fmt: skip
+        spaces = _spaces(s, st)
+        units, unit_spaces = _units(s, st, spaces)
+        skills = _frame(
+            [{"tenant_id": tid, "skill": sk.skill, "level": sk.level}
+             for sk, tid in s.execute(select(Skill, Tenant.tenant_id)
+                                      .join(Tenant, Tenant.id == Skill.tenant_pk)
+                                      .where(Tenant.site_pk == st.id)
+                                      .order_by(Tenant.tenant_id, Skill.skill))],
+            ["tenant_id", "skill", "level"],
+        )  # fmt: skip
+        boards = _frame(
+            [{"board_id": b.board_id, "storey": b.storey, "capacity_kw": b.capacity_kw}
+             for b in s.scalars(select(Board).where(Board.site_pk == st.id)
+                                .order_by(Board.board_id))],
+            ["board_id", "storey", "capacity_kw"],
+        )  # fmt: skip
+        meters = _frame(
+            [{"meter_id": m.meter_id, "tenant_id": tid, "carrier": m.carrier, "month": m.month,
+              "reading_kwh": m.reading_kwh, "reading_m3": m.reading_m3}
+             for m, tid in s.execute(select(MeterReading, Tenant.tenant_id)
+                                     .outerjoin(Tenant, Tenant.id == MeterReading.tenant_pk)
+                                     .where(MeterReading.site_pk == st.id)
+                                     .order_by(MeterReading.meter_id, MeterReading.month))],
+            ["meter_id", "tenant_id", "carrier", "month", "reading_kwh", "reading_m3"],
+        )  # fmt: skip
+        return RegisterFrames(
+            site=site_info, storeys=storeys, spaces=spaces, units=units,
+            unit_spaces=unit_spaces, tenants=_tenants(s, st), leases=_leases(s, st),
+            equipment=_equipment(s, st), skills=skills, boards=boards, meters=meters,
+        )  # fmt: skip
+
+
+def list_units(bind: Bind, site: str | None = None) -> pd.DataFrame:
+    """The units: ``unit_id``, ``name``, ``storey``, ``area_m2``, ``use``, ``space_count``,
+    ``space_global_ids``, ``notes``.
+    """
+    with transaction(bind, readonly=True) as s:
+        st = core.get_site(s, site)
+        return _units(s, st, _spaces(s, st))[0]
+
+
+def list_tenants(bind: Bind, site: str | None = None) -> pd.DataFrame:
+    """The tenants: ``tenant_id``, ``name``, ``kind``, ``stage``, ``sector``, ``headcount``,
+    contacts, ``joined``.
+    """
+    with transaction(bind, readonly=True) as s:
+        return _tenants(s, core.get_site(s, site))
+
+
+def list_leases(bind: Bind, site: str | None = None) -> pd.DataFrame:
+    """The leases: ``lease_id``, ``unit_id``, ``tenant_id``, ``start``, ``end`` (last day),
+    ``rent_eur_per_month``, ``common_cost_share``, ``space_removed``.
+    """
+    with transaction(bind, readonly=True) as s:
+        return _leases(s, core.get_site(s, site))
+
+
+def list_equipment(bind: Bind, site: str | None = None) -> pd.DataFrame:
+    """The equipment, with owner tenant id and space GlobalId."""
+    with transaction(bind, readonly=True) as s:
+        return _equipment(s, core.get_site(s, site))
+
+
+def get_audit(bind: Bind, site: str | None = None, *, limit: int | None = None) -> pd.DataFrame:
+    """The audit trail, newest first: ``at``, ``actor``, ``verb``, ``table``, ``record``,
+    ``action``, ``before``, ``after`` (JSON text).
+    """
+    cols = ["at", "actor", "verb", "table", "record", "action", "before", "after"]
+    with transaction(bind, readonly=True) as s:
+        st = core.get_site(s, site)
+        q = (select(AuditEntry).where(AuditEntry.site_pk == st.id)
+             .order_by(AuditEntry.id.desc()))  # fmt: skip
+        if limit:
+            q = q.limit(limit)
+        rows = [
+            {"at": a.at, "actor": a.actor, "verb": a.verb, "table": a.table_name,
+             "record": a.record, "action": a.action, "before": a.before_json,
+             "after": a.after_json}
+            for a in s.scalars(q)
+        ]  # fmt: skip
+    return _frame(rows, cols)

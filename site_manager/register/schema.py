@@ -1,0 +1,311 @@
+"""The register's tables, as SQLAlchemy 2 ORM classes.
+
+The schema itself is created and changed only by the Alembic migrations in
+``site_manager/register/migrations``; these classes describe it for queries and verbs.
+Natural ids (``site_id``, ``unit_id``, ``tenant_id``, ``lease_id``, ``equipment_id``,
+space ``global_id``) are unique within a site; every table also has an integer ``id``.
+Integrity that matters is held by the database: foreign keys, CHECKs on leases (end on or
+after start, rent not negative, share in 0..1) and, for overlapping leases of one unit, an
+exclusion constraint (PostgreSQL) or triggers (SQLite) created by the migration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from site_manager.zoning import Use
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+USE_VALUES = tuple(u.value for u in Use)
+TENANT_KINDS = ("freelancer", "artist", "artisan", "solopreneur", "smart_factory", "sme")
+TENANT_STAGES = ("starting", "growing", "established")
+SKILL_LEVELS = ("basic", "skilled", "expert")
+HAZARDS = ("fire", "dust", "fumes", "chemical", "laser", "heavy_load")
+CARRIERS = ("electricity", "heat", "gas", "water")
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a constraint naming convention (stable migration names)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Site(Base):
+    """One Multifactory: one register."""
+
+    __tablename__ = "sites"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str] = mapped_column(String(100), default="")
+    crs: Mapped[str | None] = mapped_column(String(64))
+    model_path: Mapped[str | None] = mapped_column(Text)
+    model_schema: Mapped[str | None] = mapped_column(String(16))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Building(Base):
+    """An IfcBuilding of a site."""
+
+    __tablename__ = "buildings"
+    __table_args__ = (UniqueConstraint("site_pk", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Storey(Base):
+    """An IfcBuildingStorey."""
+
+    __tablename__ = "storeys"
+    __table_args__ = (UniqueConstraint("site_pk", "global_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    building_pk: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
+    global_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    elevation_m: Mapped[float | None] = mapped_column(Float)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Space(Base):
+    """An IfcSpace, keyed by its GlobalId within the site; never deleted, only flagged."""
+
+    __tablename__ = "spaces"
+    __table_args__ = (UniqueConstraint("site_pk", "global_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    storey_pk: Mapped[int | None] = mapped_column(ForeignKey("storeys.id"))
+    global_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    long_name: Mapped[str] = mapped_column(String(200), default="")
+    area_m2: Mapped[float | None] = mapped_column(Float)
+    height_m: Mapped[float | None] = mapped_column(Float)
+    volume_m3: Mapped[float | None] = mapped_column(Float)
+    area_source: Mapped[str | None] = mapped_column(String(16))
+    footprint_wkt: Mapped[str | None] = mapped_column(Text)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    attributes: Mapped[SpaceAttributes | None] = relationship(
+        back_populates="space", uselist=False, cascade="all, delete-orphan"
+    )
+
+
+class SpaceAttributes(Base):
+    """What the constraints use about a space; defaulted from ``Pset_MultifactorySpace``."""
+
+    __tablename__ = "space_attributes"
+    __table_args__ = (
+        CheckConstraint("clear_height_m IS NULL OR clear_height_m >= 0", name="clear_height"),
+        CheckConstraint("floor_load_kn_m2 IS NULL OR floor_load_kn_m2 >= 0", name="floor_load"),
+        CheckConstraint(
+            "board_capacity_kw IS NULL OR board_capacity_kw >= 0", name="board_capacity"
+        ),
+    )
+    space_pk: Mapped[int] = mapped_column(
+        ForeignKey("spaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    clear_height_m: Mapped[float | None] = mapped_column(Float)
+    floor_load_kn_m2: Mapped[float | None] = mapped_column(Float)
+    board_id: Mapped[str | None] = mapped_column(String(64))
+    board_capacity_kw: Mapped[float | None] = mapped_column(Float)
+    extraction: Mapped[bool | None] = mapped_column(Boolean)
+    daylight: Mapped[bool | None] = mapped_column(Boolean)
+    ground_access: Mapped[bool | None] = mapped_column(Boolean)
+    crane: Mapped[bool | None] = mapped_column(Boolean)
+    crane_capacity_t: Mapped[float | None] = mapped_column(Float)
+    loading_access: Mapped[str | None] = mapped_column(String(16))
+    space: Mapped[Space] = relationship(back_populates="attributes")
+
+
+class Zoning(Base):
+    """The use of a space."""
+
+    __tablename__ = "zoning"
+    __table_args__ = (
+        CheckConstraint("use IN (" + ", ".join(f"'{u}'" for u in USE_VALUES) + ")", name="use"),
+    )
+    space_pk: Mapped[int] = mapped_column(
+        ForeignKey("spaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    use: Mapped[str] = mapped_column(String(32))
+
+
+class Board(Base):
+    """An electrical distribution board and its capacity."""
+
+    __tablename__ = "boards"
+    __table_args__ = (
+        UniqueConstraint("site_pk", "board_id"),
+        CheckConstraint("capacity_kw >= 0", name="capacity"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    board_id: Mapped[str] = mapped_column(String(64))
+    storey: Mapped[str | None] = mapped_column(String(200))
+    capacity_kw: Mapped[float] = mapped_column(Float)
+
+
+class Unit(Base):
+    """A rentable grouping of spaces (or part of a hall)."""
+
+    __tablename__ = "units"
+    __table_args__ = (
+        UniqueConstraint("site_pk", "unit_id"),
+        CheckConstraint("area_m2 IS NULL OR area_m2 > 0", name="area"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    storey: Mapped[str | None] = mapped_column(String(200))
+    area_m2: Mapped[float | None] = mapped_column(Float)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class UnitSpace(Base):
+    """Which spaces a unit is made of."""
+
+    __tablename__ = "unit_spaces"
+    unit_pk: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    space_pk: Mapped[int] = mapped_column(ForeignKey("spaces.id"), primary_key=True)
+
+
+class Tenant(Base):
+    """A member of the site."""
+
+    __tablename__ = "tenants"
+    __table_args__ = (
+        UniqueConstraint("site_pk", "tenant_id"),
+        CheckConstraint("headcount IS NULL OR headcount >= 0", name="headcount"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str | None] = mapped_column(String(32))
+    stage: Mapped[str | None] = mapped_column(String(32))
+    sector: Mapped[str] = mapped_column(String(200), default="")
+    headcount: Mapped[int | None] = mapped_column(Integer)
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(200), default="")
+    contact_phone: Mapped[str] = mapped_column(String(64), default="")
+    joined: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Lease(Base):
+    """A tenant's right to a unit from ``start_date`` to ``end_date`` (both inclusive)."""
+
+    __tablename__ = "leases"
+    __table_args__ = (
+        UniqueConstraint("site_pk", "lease_id"),
+        CheckConstraint("end_date >= start_date", name="end_after_start"),
+        CheckConstraint("rent_eur_per_month >= 0", name="rent_not_negative"),
+        CheckConstraint(
+            "common_cost_share >= 0 AND common_cost_share <= 1", name="common_cost_share"
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    lease_id: Mapped[str] = mapped_column(String(64))
+    unit_pk: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    tenant_pk: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    rent_eur_per_month: Mapped[float] = mapped_column(Float)
+    common_cost_share: Mapped[float] = mapped_column(Float, default=0.0)
+    space_removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Equipment(Base):
+    """A means of production."""
+
+    __tablename__ = "equipment"
+    __table_args__ = (
+        UniqueConstraint("site_pk", "equipment_id"),
+        CheckConstraint("power_kw IS NULL OR power_kw >= 0", name="power"),
+        CheckConstraint("weight_kg IS NULL OR weight_kg >= 0", name="weight"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    equipment_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    type: Mapped[str] = mapped_column(String(64), default="")
+    owner_tenant_pk: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"))
+    space_pk: Mapped[int | None] = mapped_column(ForeignKey("spaces.id"))
+    board_id: Mapped[str | None] = mapped_column(String(64))
+    power_kw: Mapped[float | None] = mapped_column(Float)
+    noise_db: Mapped[float | None] = mapped_column(Float)
+    weight_kg: Mapped[float | None] = mapped_column(Float)
+    hazards: Mapped[str] = mapped_column(String(200), default="")
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    share_terms: Mapped[str] = mapped_column(Text, default="")
+
+
+class Skill(Base):
+    """What a tenant can do for others."""
+
+    __tablename__ = "skills"
+    __table_args__ = (UniqueConstraint("tenant_pk", "skill"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_pk: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    skill: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str | None] = mapped_column(String(16))
+
+
+class MeterReading(Base):
+    """A month's consumption on a meter (kWh; water in m³)."""
+
+    __tablename__ = "meter_readings"
+    __table_args__ = (UniqueConstraint("site_pk", "meter_id", "month"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    meter_id: Mapped[str] = mapped_column(String(64))
+    tenant_pk: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"))
+    carrier: Mapped[str] = mapped_column(String(16))
+    month: Mapped[str] = mapped_column(String(7))
+    reading_kwh: Mapped[float | None] = mapped_column(Float)
+    reading_m3: Mapped[float | None] = mapped_column(Float)
+
+
+class AuditEntry(Base):
+    """One change made through a verb: who, when, which record, before and after (JSON)."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    verb: Mapped[str] = mapped_column(String(64))
+    table_name: Mapped[str] = mapped_column(String(64))
+    record: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(16))
+    before_json: Mapped[str | None] = mapped_column(Text)
+    after_json: Mapped[str | None] = mapped_column(Text)
