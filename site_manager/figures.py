@@ -4,7 +4,7 @@ Pure functions from frames to :class:`plotly.graph_objects.Figure`; no streamlit
 CLI, reports and tests draw exactly what the dashboard draws.
 
 A floor plan is drawn with a few traces, not one per space: one filled ``Scatter`` trace per
-fill colour (the spaces' rings concatenated and separated by ``None``, ``fill="toself"``) and
+fill colour (the spaces' rings concatenated and separated by gaps, ``fill="toself"``) and
 one marker trace at each space's representative point that carries the space's GlobalId in
 ``customdata``, so a click on it selects the space. plotly.js fills each trace as one SVG
 path with the *nonzero* rule, so every exterior ring is written counter-clockwise and every
@@ -23,10 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import shapely
 from plotly.colors import qualitative, sample_colorscale
-from shapely import get_coordinates, get_exterior_ring, get_interior_ring, get_num_interior_rings
-from shapely.geometry import MultiPolygon, Polygon
-from shapely.geometry.polygon import orient
 
 from site_manager.errors import ValidationError
 
@@ -59,31 +57,29 @@ NUMERIC_CLASSES = 7
 #: The Chromium that kaleido uses for PNG export (Debian's); never downloaded.
 CHROMIUM = "/usr/bin/chromium"
 
-_HOVER = (
-    "<b>%{customdata[1]}</b> %{customdata[2]}<br>"
-    "area %{customdata[3]:.1f} m²<br>height %{customdata[4]:.2f} m<br>"
-    "%{customdata[5]}<extra></extra>"
-)
+
+def _polygons(geometries: Iterable[Any]) -> np.ndarray:
+    """The polygon parts of geometries (multipolygons and collections exploded, empties out)."""
+    array = np.asarray(list(geometries), dtype=object)
+    if array.size == 0:
+        return np.empty(0, dtype=object)
+    array = array[~shapely.is_missing(array)]
+    parts = shapely.get_parts(array)
+    while True:  # collections may nest
+        collections = shapely.get_type_id(parts) == 7
+        if not collections.any():
+            break
+        parts = np.concatenate([parts[~collections], shapely.get_parts(parts[collections])])
+    polygons = parts[(shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)]
+    return polygons
 
 
-def _polygon_parts(geometry: Any) -> list[Polygon]:
-    if geometry is None or geometry.is_empty:
-        return []
-    if isinstance(geometry, Polygon):
-        return [geometry]
-    if isinstance(geometry, MultiPolygon):
-        return list(geometry.geoms)
-    parts: list[Polygon] = []
-    for part in getattr(geometry, "geoms", []):  # GeometryCollection
-        parts.extend(_polygon_parts(part))
-    return parts
-
-
-def rings_xy(geometries: Iterable[Any]) -> tuple[list[float | None], list[float | None]]:
-    """The rings of polygons as one ``None``-separated path, ready for ``fill="toself"``.
+def rings_xy(geometries: Iterable[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The rings of polygons as one NaN-separated path, ready for ``fill="toself"``.
 
     Exterior rings run counter-clockwise and holes clockwise, so plotly's nonzero fill leaves
-    holes empty.
+    holes empty. NaN is a gap for plotly.js, as ``None`` is, and keeps the arrays numeric, so
+    plotly sends them as binary arrays without checking every element.
 
     Parameters
     ----------
@@ -92,24 +88,18 @@ def rings_xy(geometries: Iterable[Any]) -> tuple[list[float | None], list[float 
 
     Returns
     -------
-    x, y : list of float or None
-        Coordinates, each ring closed and followed by ``None``. [m]
+    x, y : numpy.ndarray
+        Coordinates, each ring closed and followed by NaN. [m]
     """
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for geometry in geometries:
-        for polygon in _polygon_parts(geometry):
-            polygon = orient(polygon, sign=1.0)
-            rings = [get_exterior_ring(polygon)] + [
-                get_interior_ring(polygon, i) for i in range(get_num_interior_rings(polygon))
-            ]
-            for ring in rings:
-                coords = get_coordinates(ring)
-                xs.extend(coords[:, 0].tolist())
-                ys.extend(coords[:, 1].tolist())
-                xs.append(None)
-                ys.append(None)
-    return xs, ys
+    polygons = shapely.orient_polygons(_polygons(geometries), exterior_cw=False)
+    if polygons.size == 0:
+        return np.empty(0), np.empty(0)
+    rings = shapely.get_rings(polygons)
+    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+    out = np.full((len(coords) + len(rings), 2), np.nan)
+    # every coordinate moves down by the number of separators before it: its ring's index
+    out[np.arange(len(coords)) + ring_of] = coords
+    return out[:, 0], out[:, 1]
 
 
 def _categorical_colours(values: Sequence[str], palette: dict[str, str] | None) -> dict[str, str]:
@@ -247,7 +237,7 @@ def floor_plan_figure(
             )
         numbers = pd.to_numeric(colour_values, errors="coerce")
         marker.update(
-            color=numbers.where(np.isfinite(numbers), None).tolist(),
+            color=numbers.astype(float).to_numpy(),
             colorscale=NUMERIC_SCALE,
             cmin=float(edges[0]),
             cmax=float(edges[-1]),
@@ -294,29 +284,17 @@ def floor_plan_figure(
         )
 
     points = frame.geometry.representative_point()
-    customdata = (
-        np.column_stack(
-            [
-                frame["global_id"].astype(str).to_numpy(),
-                frame["name"].fillna("").astype(str).to_numpy(),
-                _column(frame, "long_name", "").fillna("").astype(str).to_numpy(),
-                _column(frame, "area_m2", np.nan).astype(float).round(2).to_numpy(),
-                _column(frame, "height_m", np.nan).astype(float).round(2).to_numpy(),
-                np.array([f"{color_by}: {label}" for label in labels], dtype=object),
-            ]
-        )
-        if len(frame)
-        else np.empty((0, 6), dtype=object)
-    )
     fig.add_trace(
         go.Scatter(
-            x=points.x.round(3).tolist(),
-            y=points.y.round(3).tolist(),
+            x=points.x.to_numpy(dtype=float),
+            y=points.y.to_numpy(dtype=float),
             mode="markers",
             name="spaces",
             marker=marker,
-            customdata=customdata,
-            hovertemplate=_HOVER,
+            # 1-D string arrays: plotly checks them at numpy speed, not element by element
+            customdata=frame["global_id"].astype(str).to_numpy(dtype=str),
+            hovertext=hover_texts(frame, color_by, labels),
+            hovertemplate="%{hovertext}<extra></extra>",
             showlegend=False,
             # a selection must not grey out the other dots
             selected={"marker": {"opacity": 1}},
@@ -339,6 +317,26 @@ def floor_plan_figure(
         title_text="y [m]", showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1
     )
     return fig
+
+
+def hover_texts(frame: pd.DataFrame, color_by: str, labels: Sequence[str]) -> np.ndarray:
+    """One hover text per space: name, long name, area, height and the value coloured by."""
+    names = frame["name"].fillna("").astype(str).to_numpy(dtype=str)
+    long_names = _column(frame, "long_name", "").fillna("").astype(str).to_numpy(dtype=str)
+    areas = _column(frame, "area_m2", np.nan).astype(float).to_numpy()
+    heights = _column(frame, "height_m", np.nan).astype(float).to_numpy()
+    texts = [
+        f"<b>{name}</b> {long_name}<br>area {_or_dash(area, '.1f')} m²"
+        f"<br>height {_or_dash(height, '.2f')} m<br>{color_by}: {label}"
+        for name, long_name, area, height, label in zip(
+            names, long_names, areas, heights, labels, strict=True
+        )
+    ]
+    return np.array(texts, dtype=str)
+
+
+def _or_dash(value: float, spec: str) -> str:
+    return format(value, spec) if np.isfinite(value) else "–"
 
 
 def _palette_rank(value: str, palette: dict[str, str] | None) -> tuple[int, str]:

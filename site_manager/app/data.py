@@ -47,11 +47,15 @@ def get_engine(url: str) -> Any:
     return engine
 
 
-def data_version(url: str, site: str | None) -> int:
-    """A number that changes whenever the register changes (the audit trail's length)."""
+def data_version(url: str, site: str | None) -> str:
+    """A key that changes whenever the register of ``site`` changes: its newest audit entry."""
     from site_manager import register
 
-    return len(register.get_audit(get_engine(url), site=site))
+    newest = register.get_audit(get_engine(url), site=site, limit=1)
+    if newest.empty:
+        return ""
+    row = newest.iloc[0]
+    return f"{row['at']}|{row['verb']}|{row['record']}"
 
 
 def list_sites(url: str) -> pd.DataFrame:
@@ -62,7 +66,7 @@ def list_sites(url: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def get_frames(url: str, site: str | None, version: int) -> Any:
+def get_frames(url: str, site: str | None, version: str) -> Any:
     """The register's frames of one site (``version`` is the cache key of the content)."""
     from site_manager import register
 
@@ -131,7 +135,7 @@ def _unit_of_space(frames: Any) -> pd.Series:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def site_spaces(url: str, site: str | None, version: int, on: dt.date) -> Any:
+def site_spaces(url: str, site: str | None, version: str, on: dt.date) -> Any:
     """The site's spaces as a GeoDataFrame with their use, unit, tenant, lease and vacancy."""
     frames = get_frames(url, site, version)
     spaces = frames.spaces_gdf()
@@ -158,11 +162,25 @@ def storeys_of(spaces: Any, frames: Any) -> list[str]:
     return sorted(present)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+def space_ids(event: Any) -> list[str]:
+    """GlobalIds of the spaces selected on a plan (points of its ``"spaces"`` marker trace)."""
+    ids = []
+    for point in event.selection.points if event else []:
+        value = point.get("customdata")
+        if isinstance(value, list | tuple):
+            value = value[0] if value else None
+        if value:
+            ids.append(str(value))
+    return ids
+
+
+# A resource, not data: a pickled copy of a 2,000-space figure costs more than building it,
+# and nothing mutates the figure after it is built.
+@st.cache_resource(max_entries=32, show_spinner=False)
 def plan_figure(
     url: str,
     site: str | None,
-    version: int,
+    version: str,
     on: dt.date,
     storey: str,
     color_by: str,

@@ -25,14 +25,14 @@ NUMERIC = [
 
 def _clicked_space(event: Any) -> None:
     """Apply a new click on the plan to the space picker (stale selections are ignored)."""
-    points = [p for p in (event.selection.points if event else []) if p.get("customdata")]
-    click = tuple(str(p["customdata"][0]) for p in points)
+    click = tuple(data.space_ids(event))
     if not click:
         st.session_state[state.LAST_CLICK] = None
         return
     if click != st.session_state.get(state.LAST_CLICK):
         st.session_state[state.LAST_CLICK] = click
         st.session_state[state.SPACE] = click[0]
+        st.rerun()  # draw the plan again with the space outlined
 
 
 def key_figures(spaces: pd.DataFrame, frames: Any) -> None:

@@ -64,9 +64,7 @@ def render() -> None:
                 on_select="rerun",
                 selection_mode=("points", "box", "lasso"),
             )
-            clicked = [
-                str(p["customdata"][0]) for p in event.selection.points if p.get("customdata")
-            ]
+            clicked = data.space_ids(event)
             if clicked and set(clicked) != set(picked):
                 st.session_state[state.ZONING_PICK] = clicked
                 st.rerun()

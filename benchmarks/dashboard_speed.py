@@ -1,0 +1,170 @@
+"""How long the dashboard's server takes to re-draw a floor plan on a 2,000-space model.
+
+Changing the storey or the colouring re-runs the Site page, which builds the plotly figure of
+one storey (``site_manager.figures.floor_plan_figure``) and hands it to ``st.plotly_chart``,
+which serialises it with ``plotly.io.to_json`` (the figure itself is kept with
+``st.cache_resource``, so a storey seen before costs only the JSON). This script times the
+work of a storey or colouring not seen before (build + JSON) for
+
+- one storey of the model (the Site page's default view), and
+- all spaces on one plan (a single-storey factory of the same size: the worst case),
+
+against a baseline measured in the same run: the same plan drawn with one trace per space.
+Spaces are generated: rectangles, L-shapes and courtyard rooms (polygons with a hole).
+
+Usage: ``python benchmarks/dashboard_speed.py [--spaces 2000] [--storeys 5] [--repeat 5]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import geopandas as gpd
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io
+from shapely import box
+from shapely.geometry import Polygon
+
+from site_manager import figures
+from site_manager.zoning import Use
+
+GOAL_S = 0.5
+
+
+def generate_spaces(n: int, storeys: int, seed: int = 1) -> gpd.GeoDataFrame:
+    """``n`` spaces on ``storeys`` storeys, in a grid of 6 m × 5 m … 18 m × 12 m rooms."""
+    rng = np.random.default_rng(seed)
+    per_storey = int(np.ceil(n / storeys))
+    columns = int(np.ceil(np.sqrt(per_storey)))
+    rows: list[dict] = []
+    uses = [u.value for u in Use]
+    for i in range(n):
+        storey, k = divmod(i, per_storey)
+        cx, cy = (k % columns) * 20.0, (k // columns) * 14.0
+        w, d = rng.uniform(6, 18), rng.uniform(5, 12)
+        kind = i % 3
+        if kind == 0:
+            geom = box(cx, cy, cx + w, cy + d)
+        elif kind == 1:  # L-shape
+            geom = Polygon(
+                [
+                    (cx, cy),
+                    (cx + w, cy),
+                    (cx + w, cy + d / 2),
+                    (cx + w / 2, cy + d / 2),
+                    (cx + w / 2, cy + d),
+                    (cx, cy + d),
+                ]
+            )
+        else:  # courtyard
+            geom = Polygon(
+                [(cx, cy), (cx + w, cy), (cx + w, cy + d), (cx, cy + d)],
+                [
+                    [
+                        (cx + w / 4, cy + d / 4),
+                        (cx + w / 4, cy + 3 * d / 4),
+                        (cx + 3 * w / 4, cy + 3 * d / 4),
+                        (cx + 3 * w / 4, cy + d / 4),
+                    ]
+                ],
+            )
+        rows.append(
+            {
+                "global_id": f"{i:022d}",
+                "name": f"{storey}.{k:03d}",
+                "long_name": f"Room {i}",
+                "storey": f"Level {storey}",
+                "area_m2": geom.area,
+                "height_m": float(rng.uniform(2.8, 8.0)),
+                "use": uses[int(rng.integers(len(uses)))],
+                "tenant": f"Tenant {int(rng.integers(40))}" if rng.random() < 0.7 else None,
+                "geometry": geom,
+            }
+        )
+    return gpd.GeoDataFrame(rows, geometry="geometry")
+
+
+def one_trace_per_space(spaces: gpd.GeoDataFrame, color_by: str) -> go.Figure:
+    """The baseline: every space its own filled trace with its own hover text."""
+    fig = go.Figure()
+    colours: dict = {}
+    palette = figures.qualitative.Safe
+    for row in spaces.itertuples():
+        xs, ys = figures.rings_xy([row.geometry])
+        value = getattr(row, color_by)
+        colour = colours.setdefault(value, palette[len(colours) % len(palette)])
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                fill="toself",
+                mode="lines",
+                fillcolor=colour,
+                name=str(row.name),
+                hoveron="fills",
+                text=f"{row.name} {row.area_m2:.1f} m²",
+                showlegend=False,
+            )
+        )
+    fig.update_yaxes(scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def rerender(build, spaces: gpd.GeoDataFrame, color_by: str) -> tuple[float, int]:
+    """Seconds to build and serialise one plan, and the JSON size. [s, bytes]"""
+    t0 = time.perf_counter()
+    fig = build(spaces, color_by=color_by)
+    spec = plotly.io.to_json(fig, validate=False)  # what st.plotly_chart sends
+    return time.perf_counter() - t0, len(spec)
+
+
+def measure(label: str, spaces: gpd.GeoDataFrame, repeat: int) -> tuple[float, float]:
+    results = {}
+    rerender(figures.floor_plan_figure, spaces[:50], "use")  # warm up imports and caches
+    for name, build in (
+        ("few traces", figures.floor_plan_figure),
+        ("trace per space", one_trace_per_space),
+    ):
+        times, size = [], 0
+        for r in range(repeat):
+            color_by = (
+                ("use", "tenant", "area_m2")[r % 3]
+                if build is figures.floor_plan_figure
+                else ("use", "tenant")[r % 2]
+            )
+            seconds, size = rerender(build, spaces, color_by)
+            times.append(seconds)
+        results[name] = (statistics.median(times), size)
+    ours, base = results["few traces"][0], results["trace per space"][0]
+    traces = len(figures.floor_plan_figure(spaces, color_by="use").data)
+    print(
+        f"{label:<34} {len(spaces):>5} spaces  few traces ({traces:>2}): {ours:6.3f} s "
+        f"({results['few traces'][1] / 1e6:.2f} MB)  one per space: {base:6.3f} s "
+        f"({results['trace per space'][1] / 1e6:.2f} MB)  speed-up {base / ours:5.1f}×  "
+        f"{'within' if ours <= GOAL_S else 'OVER'} the {GOAL_S} s goal"
+    )
+    return ours, base
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--spaces", type=int, default=2000)
+    parser.add_argument("--storeys", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    spaces = generate_spaces(args.spaces, args.storeys)
+    one_storey = spaces[spaces["storey"] == "Level 0"]
+    print(
+        "dashboard re-render (figure build + JSON), "
+        f"median of {args.repeat}, colouring by use/tenant/area in turn"
+    )
+    measure(f"one storey of {args.storeys}", one_storey, args.repeat)
+    flat = spaces.assign(storey="Level 0")
+    measure("all spaces on one plan (worst case)", flat, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
