@@ -1,0 +1,135 @@
+"""``site-manager energy …`` and ``site-manager fabric``: the energy engine's command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def add_commands(sub: Any) -> None:
+    """Register ``energy simulate|zones|loads`` and ``fabric``."""
+    energy = sub.add_parser("energy", help="heating and cooling (ISO 13790 5R1C), board loads")
+    esub = energy.add_subparsers(dest="energy_command", metavar="ENERGY_COMMAND")
+    esub.required = True
+
+    sim = esub.add_parser(
+        "simulate",
+        help="hourly heating and cooling of the zones of a ZONES.json",
+        description="Run the ISO 13790 Annex C 5R1C hourly model for every zone of ZONES.json "
+        "with an hourly climate (CSV with t_out_c, ghi_w_m2; an EPW file; or a monthly "
+        "climate_monthly.csv expanded to hours).",
+    )
+    sim.add_argument("zones", metavar="ZONES.json")
+    sim.add_argument("--climate", required=True, metavar="HOURLY.csv")
+    sim.add_argument("--gains", metavar="GAINS.csv", help="hourly <id>:internal_w, <id>:solar_w")
+    sim.add_argument("--latitude", type=float, default=51.0, help="for monthly climates [deg]")
+    sim.add_argument("--format", choices=("json", "csv"), default="json")
+    sim.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
+    sim.set_defaults(handler=_simulate)
+
+    zones = esub.add_parser(
+        "zones",
+        help="write ZONES.json from an IFC model or a sample site",
+        description="One thermal zone per space, with the fabric that bounds it.",
+    )
+    src = zones.add_mutually_exclusive_group(required=True)
+    src.add_argument("model", nargs="?", metavar="MODEL.ifc")
+    src.add_argument("--site", metavar="NAME", help="a sample site (sample_sites/NAME)")
+    zones.add_argument("-o", "--output", metavar="ZONES.json", help="default: stdout")
+    zones.set_defaults(handler=_zones)
+
+    loads = esub.add_parser(
+        "loads",
+        help="coincident electrical load of each distribution board against its capacity",
+    )
+    loads.add_argument("--site", required=True, metavar="NAME")
+    loads.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    loads.set_defaults(handler=_loads)
+
+    site = esub.add_parser(
+        "site",
+        help="per-space annual heating, cooling and peak loads of a sample site",
+    )
+    site.add_argument("--site", required=True, metavar="NAME")
+    site.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    site.set_defaults(handler=_site)
+
+    fabric = sub.add_parser(
+        "fabric",
+        help="external walls, windows, doors, roofs and ground slabs of an IFC model",
+    )
+    fabric.add_argument("model", metavar="MODEL.ifc")
+    fabric.add_argument("--format", choices=("csv", "geojson"), default="csv")
+    fabric.add_argument("-o", "--output", metavar="OUT")
+    fabric.set_defaults(handler=_fabric)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _results_text(frame: Any, fmt: str) -> str:
+    if fmt == "json":
+        records = frame.to_dict(orient="records")
+        return json.dumps({"zones": records}, indent=1, ensure_ascii=False) + "\n"
+    import pandas as pd
+
+    flat = frame.drop(columns=["monthly_heating_kwh", "monthly_cooling_kwh"]).copy()
+    for key in ("monthly_heating_kwh", "monthly_cooling_kwh"):
+        months = pd.DataFrame(frame[key].tolist(), columns=[f"{key}_{m:02d}" for m in range(1, 13)])
+        flat = pd.concat([flat, months], axis=1)
+    return flat.to_csv(index=False, lineterminator="\n", float_format="%.6g")
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from site_manager.energy.climate import read_climate
+    from site_manager.energy.zones import read_gains_csv, read_zones, simulate_zones
+
+    zones = read_zones(args.zones)
+    climate = read_climate(args.climate, latitude_deg=args.latitude)
+    gains = read_gains_csv(args.gains, n_hours=len(climate)) if args.gains else None
+    gains_name = Path(args.gains).name if args.gains else "GAINS.csv"
+    frame = simulate_zones(zones, climate, gains=gains, gains_source=gains_name)
+    _write(_results_text(frame, args.format), args.output)
+    return 0
+
+
+def _zones(args: argparse.Namespace) -> int:
+    from site_manager.energy.site import zones_document
+
+    doc = zones_document(model=args.model, site=args.site)
+    _write(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", args.output)
+    return 0
+
+
+def _loads(args: argparse.Namespace) -> int:
+    from site_manager.cli._common import print_frame
+    from site_manager.energy.loads import board_loads_for_site
+
+    print_frame(board_loads_for_site(args.site), args.format)
+    return 0
+
+
+def _site(args: argparse.Namespace) -> int:
+    from site_manager.cli._common import print_frame
+    from site_manager.energy.site import space_loads_for_site
+
+    frame = space_loads_for_site(args.site)
+    if args.format != "json":
+        frame = frame.drop(columns=["monthly_heating_kwh", "monthly_cooling_kwh"])
+    print_frame(frame, args.format)
+    return 0
+
+
+def _fabric(args: argparse.Namespace) -> int:
+    from site_manager.ifc.fabric import fabric_to_text, read_fabric
+
+    frame = read_fabric(args.model)
+    _write(fabric_to_text(frame, args.format), args.output)
+    return 0

@@ -1,0 +1,33 @@
+"""Energy: the ISO 13790 5R1C hourly heating and cooling model, its zones, climate and loads.
+
+- :mod:`~site_manager.energy.iso13790`: the array model, all zones at once (``simulate``).
+- :mod:`~site_manager.energy.reference`: the same equations as a plain loop (the yardstick).
+- :mod:`~site_manager.energy.zones`: the ZONES.json contract, gains, ``simulate_zones``.
+- :mod:`~site_manager.energy.climate`: hourly CSV, EPW (pvlib) or monthly table to hours.
+- :mod:`~site_manager.energy.loads`: coincident electrical load per distribution board.
+- :mod:`~site_manager.energy.site`: zones and results for a model or a sample site.
+"""
+
+from site_manager.energy.climate import read_climate
+from site_manager.energy.iso13790 import (
+    MASS_CLASSES,
+    Network,
+    SimulationResult,
+    network_from_parameters,
+    simulate,
+)
+from site_manager.energy.zones import Element, Zone, read_zones, simulate_zones, validate_zones
+
+__all__ = [
+    "MASS_CLASSES",
+    "Element",
+    "Network",
+    "SimulationResult",
+    "Zone",
+    "network_from_parameters",
+    "read_climate",
+    "read_zones",
+    "simulate",
+    "simulate_zones",
+    "validate_zones",
+]
