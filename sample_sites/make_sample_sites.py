@@ -1,0 +1,1036 @@
+"""Write the operational data of the three sample sites (tenants, leases, equipment, ...).
+
+    python sample_sites/make_sample_sites.py [--out DIR] [--only NAME]
+
+Everything here is invented except the climate tables (see each site's README). The spaces
+come from the same builders that write models/*.ifc, so every GlobalId in these files is a
+space of the committed model. Seeded: two runs write identical files.
+"""
+
+# ruff: noqa: D103, E501  (a data script: long source citations, small helpers)
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import math
+import random
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "models"))
+
+import geopandas as gpd  # noqa: E402
+import make_models  # noqa: E402
+from shapely import LineString, affinity, box  # noqa: E402
+
+TODAY = dt.date(2026, 11, 27)
+METER_MONTHS = [f"{y}-{m:02d}" for y, m in [(2025, 12)] + [(2026, k) for k in range(1, 12)]]
+
+# ----------------------------------------------------------------------------- climate
+# Monthly mean air temperature [°C] and global horizontal irradiation [kWh/m²], Jan..Dec.
+# Rounded, approximate values; the sources are named in each site's README.
+CLIMATE = {
+    "textile_mill": (  # Prato / Firenze-Peretola
+        [6.9, 8.1, 11.2, 14.3, 18.6, 22.8, 25.6, 25.5, 21.2, 16.5, 11.2, 7.3],
+        [56, 76, 122, 156, 192, 210, 226, 196, 143, 96, 59, 47],
+    ),
+    "engineering_works": (  # Łódź-Lublinek
+        [-1.5, -0.4, 3.2, 8.9, 14.0, 17.4, 19.3, 18.8, 13.9, 8.8, 3.9, 0.2],
+        [20, 36, 76, 120, 153, 160, 164, 140, 91, 54, 23, 15],
+    ),
+    "brewery_complex": (  # Gent / Melle (Uccle normals as the reference)
+        [3.6, 4.2, 7.1, 10.4, 14.0, 17.0, 19.1, 18.7, 15.4, 11.5, 7.2, 4.2],
+        [21, 38, 76, 121, 151, 155, 157, 132, 91, 56, 26, 16],
+    ),
+}
+
+SITES = {
+    "textile_mill": {
+        "name": "Lanificio Bisenzio",
+        "city": "Prato",
+        "country": "IT",
+        "crs": "EPSG:25832",
+        "rent": 7.5,
+        "tariffs": (0.27, 0.12, 0.105),
+        "heat": "gas",
+        "prefix": "TM",
+        "phone": "+39 0574 555 ",
+        "lang": "it",
+        "sectors": [
+            "textiles",
+            "textiles",
+            "fashion",
+            "knitwear",
+            "upholstery",
+            "furniture",
+            "ceramics",
+            "graphic design",
+            "photography",
+            "prototyping",
+            "leather goods",
+            "screen printing",
+            "electronics",
+            "software",
+            "architecture",
+        ],
+    },
+    "engineering_works": {
+        "name": "Widzew Engineering Works",
+        "city": "Łódź",
+        "country": "PL",
+        "crs": "EPSG:25834",
+        "rent": 6.0,
+        "tariffs": (0.21, 0.085, 0.07),
+        "heat": "heat",
+        "prefix": "EW",
+        "phone": "+48 42 555 ",
+        "lang": "pl",
+        "sectors": [
+            "metalwork",
+            "metalwork",
+            "robotics",
+            "bicycles",
+            "furniture",
+            "signage",
+            "prototyping",
+            "electronics",
+            "sculpture",
+            "coffee roasting",
+            "glass",
+            "graphic design",
+            "software",
+            "photography",
+            "textiles",
+        ],
+    },
+    "brewery_complex": {
+        "name": "Brouwerij De Leie",
+        "city": "Gent",
+        "country": "BE",
+        "crs": "EPSG:25831",
+        "rent": 9.5,
+        "tariffs": (0.30, 0.13, 0.095),
+        "heat": "gas",
+        "prefix": "BC",
+        "phone": "+32 9 555 ",
+        "lang": "nl",
+        "sectors": [
+            "craft brewing",
+            "bakery",
+            "coffee roasting",
+            "ceramics",
+            "ceramics",
+            "furniture",
+            "textiles",
+            "graphic design",
+            "photography",
+            "bicycles",
+            "prototyping",
+            "glass",
+            "leather goods",
+            "software",
+            "screen printing",
+        ],
+    },
+}
+
+# sector -> (kinds it takes, machine types, skills)
+SECTORS = {
+    "textiles": (
+        ["artisan", "sme", "smart_factory"],
+        ["loom", "industrial_sewing_machine", "knitting_machine"],
+        ["weaving", "pattern cutting", "textile design"],
+    ),
+    "fashion": (
+        ["solopreneur", "artisan"],
+        ["industrial_sewing_machine"],
+        ["pattern cutting", "tailoring"],
+    ),
+    "knitwear": (["artisan", "sme"], ["knitting_machine"], ["machine knitting"]),
+    "upholstery": (["artisan"], ["industrial_sewing_machine"], ["upholstery"]),
+    "furniture": (
+        ["artisan", "sme"],
+        ["cnc_router", "table_saw", "dust_extractor"],
+        ["joinery", "CNC programming", "wood finishing"],
+    ),
+    "ceramics": (["artist", "artisan"], ["kiln", "pottery_wheel"], ["throwing", "glazing"]),
+    "graphic design": (["freelancer"], ["large_format_printer"], ["graphic design", "branding"]),
+    "photography": (["freelancer", "artist"], [], ["product photography", "video"]),
+    "prototyping": (
+        ["smart_factory", "solopreneur"],
+        ["3d_printer", "laser_cutter"],
+        ["CAD", "3D printing", "laser cutting"],
+    ),
+    "leather goods": (["artisan"], ["leather_sewing_machine", "clicker_press"], ["leatherwork"]),
+    "screen printing": (["artisan", "artist"], ["screen_printing_press"], ["screen printing"]),
+    "electronics": (
+        ["smart_factory", "solopreneur"],
+        ["pick_and_place", "reflow_oven"],
+        ["PCB design", "firmware"],
+    ),
+    "software": (["freelancer", "solopreneur"], [], ["web development", "data analysis"]),
+    "architecture": (["freelancer"], ["laser_cutter"], ["model making", "CAD"]),
+    "metalwork": (
+        ["sme", "artisan"],
+        ["welding_set", "press_brake", "plasma_cutter"],
+        ["welding", "sheet metal", "CNC programming"],
+    ),
+    "robotics": (["smart_factory"], ["cnc_mill", "robot_arm"], ["robot programming", "CAD"]),
+    "bicycles": (
+        ["artisan", "solopreneur"],
+        ["tig_welder", "frame_jig"],
+        ["TIG welding", "bike repair"],
+    ),
+    "signage": (["sme"], ["cnc_router", "vinyl_cutter"], ["sign making", "graphic design"]),
+    "sculpture": (["artist"], ["plasma_cutter", "angle_grinder"], ["metal sculpture"]),
+    "coffee roasting": (["sme", "solopreneur"], ["coffee_roaster"], ["roasting", "barista"]),
+    "glass": (["artist"], ["glass_kiln"], ["glass fusing"]),
+    "craft brewing": (["sme"], ["brewing_kit"], ["brewing", "fermentation"]),
+    "bakery": (["sme", "artisan"], ["deck_oven", "dough_mixer"], ["baking"]),
+}
+
+# machine type -> (name, power [kW], noise [dB(A)], weight [kg], hazards)
+MACHINES = {
+    "loom": ("Rapier loom", 3.0, 88, 1800, "heavy_load"),
+    "industrial_sewing_machine": ("Industrial lockstitch sewing machine", 0.55, 72, 60, ""),
+    "knitting_machine": ("Flatbed knitting machine", 1.5, 78, 900, ""),
+    "cnc_router": ("CNC router 2.5 x 1.3 m", 9.0, 86, 1400, "dust;fire"),
+    "table_saw": ("Sliding table saw", 5.5, 92, 650, "dust"),
+    "dust_extractor": ("Mobile dust extractor", 3.0, 76, 180, "dust"),
+    "kiln": ("Electric kiln 150 l", 11.0, 55, 450, "fire"),
+    "pottery_wheel": ("Pottery wheel", 0.4, 50, 70, ""),
+    "large_format_printer": ("Large-format inkjet printer", 0.5, 55, 150, ""),
+    "3d_printer": ("FDM 3D printer farm (6 printers)", 2.4, 52, 120, "fumes"),
+    "laser_cutter": ("CO2 laser cutter 1.3 x 0.9 m", 4.0, 65, 900, "laser;fire;fumes"),
+    "leather_sewing_machine": ("Walking-foot leather sewing machine", 0.55, 70, 70, ""),
+    "clicker_press": ("Hydraulic clicker press", 2.2, 78, 800, "heavy_load"),
+    "screen_printing_press": ("Carousel screen printing press", 1.5, 68, 400, "chemical;fumes"),
+    "pick_and_place": ("Pick-and-place machine", 1.8, 60, 600, ""),
+    "reflow_oven": ("Reflow oven", 6.0, 58, 350, "fumes;fire"),
+    "welding_set": ("MIG welding set", 12.0, 82, 140, "fire;fumes"),
+    "press_brake": ("Hydraulic press brake 3 m", 15.0, 80, 7500, "heavy_load"),
+    "plasma_cutter": ("CNC plasma table", 18.0, 90, 2200, "fire;fumes"),
+    "cnc_mill": ("3-axis CNC milling centre", 15.0, 80, 3800, "heavy_load"),
+    "robot_arm": ("Industrial robot arm cell", 7.5, 70, 1100, "heavy_load"),
+    "tig_welder": ("TIG welder", 7.0, 75, 60, "fire;fumes"),
+    "frame_jig": ("Bicycle frame jig", 0.0, 40, 120, ""),
+    "vinyl_cutter": ("Vinyl cutter", 0.2, 55, 40, ""),
+    "angle_grinder": ("Grinding station", 2.3, 95, 90, "fire;dust"),
+    "coffee_roaster": ("Coffee roaster 15 kg", 9.0, 72, 750, "fire;fumes"),
+    "glass_kiln": ("Glass fusing kiln", 8.0, 50, 300, "fire"),
+    "brewing_kit": ("Brewing kit 10 hl", 36.0, 65, 4200, "heavy_load;chemical"),
+    "deck_oven": ("Three-deck electric oven", 27.0, 60, 1100, "fire"),
+    "dough_mixer": ("Spiral dough mixer", 4.0, 74, 300, ""),
+}
+
+# machines the site owns in its shared workshops, by site
+SITE_MACHINES = {
+    "textile_mill": [
+        "cnc_router",
+        "table_saw",
+        "laser_cutter",
+        "welding_set",
+        "dust_extractor",
+        "loom",
+        "industrial_sewing_machine",
+        "3d_printer",
+    ],
+    "engineering_works": [
+        "press_brake",
+        "plasma_cutter",
+        "cnc_mill",
+        "welding_set",
+        "laser_cutter",
+        "angle_grinder",
+        "3d_printer",
+    ],
+    "brewery_complex": [
+        "brewing_kit",
+        "deck_oven",
+        "dough_mixer",
+        "coffee_roaster",
+        "laser_cutter",
+        "3d_printer",
+        "kiln",
+    ],
+}
+
+FIRST = {
+    "it": [
+        "Giulia",
+        "Marco",
+        "Chiara",
+        "Luca",
+        "Francesca",
+        "Matteo",
+        "Sara",
+        "Davide",
+        "Elena",
+        "Paolo",
+        "Martina",
+        "Andrea",
+        "Silvia",
+        "Lorenzo",
+        "Irene",
+        "Tommaso",
+        "Wei",
+        "Lin",
+    ],
+    "pl": [
+        "Anna",
+        "Piotr",
+        "Katarzyna",
+        "Tomasz",
+        "Agnieszka",
+        "Paweł",
+        "Magdalena",
+        "Michał",
+        "Joanna",
+        "Krzysztof",
+        "Zofia",
+        "Jakub",
+        "Ewa",
+        "Marcin",
+        "Olena",
+        "Dmytro",
+    ],
+    "nl": [
+        "Lotte",
+        "Pieter",
+        "Sofie",
+        "Jens",
+        "Fien",
+        "Wout",
+        "Elise",
+        "Bram",
+        "Hanne",
+        "Thomas",
+        "Marie",
+        "Arne",
+        "Nora",
+        "Lucas",
+        "Yasmina",
+        "Karim",
+    ],
+}
+LAST = {
+    "it": [
+        "Rossi",
+        "Bianchi",
+        "Innocenti",
+        "Gori",
+        "Bartolini",
+        "Lapi",
+        "Mazzoni",
+        "Cecchi",
+        "Fabbri",
+        "Nesti",
+        "Vannucci",
+        "Chen",
+        "Zhou",
+        "Bellandi",
+        "Ricci",
+        "Pieri",
+    ],
+    "pl": [
+        "Nowak",
+        "Kowalska",
+        "Wiśniewski",
+        "Wójcik",
+        "Kamińska",
+        "Lewandowski",
+        "Zielińska",
+        "Szymański",
+        "Dąbrowska",
+        "Kozłowski",
+        "Jankowska",
+        "Mazur",
+        "Kravchenko",
+    ],
+    "nl": [
+        "Peeters",
+        "Janssens",
+        "Maes",
+        "Claes",
+        "Wouters",
+        "De Smet",
+        "Willems",
+        "Goossens",
+        "Vermeulen",
+        "Van den Broeck",
+        "De Clercq",
+        "El Amrani",
+        "Mertens",
+    ],
+}
+BRAND = [
+    "Atelier",
+    "Studio",
+    "Works",
+    "Lab",
+    "Collective",
+    "Werkplaats",
+    "Bottega",
+    "Pracownia",
+    "Factory",
+    "Forge",
+    "Makers",
+    "Co.",
+]
+WORDS = [
+    "Nord",
+    "Filo",
+    "Ruggine",
+    "Ferro",
+    "Ottone",
+    "Leie",
+    "Vlas",
+    "Mosaic",
+    "Kolo",
+    "Iskra",
+    "Mrowka",
+    "Orbit",
+    "Quercia",
+    "Lichen",
+    "Tulp",
+    "Ember",
+    "Ash",
+    "Birch",
+    "Cobalt",
+    "Indigo",
+    "Saffron",
+    "Moss",
+    "Pixel",
+    "Spindle",
+    "Bobbin",
+    "Anvil",
+    "Shuttle",
+    "Loam",
+    "Cinder",
+    "Kettle",
+    "Hop",
+    "Grain",
+    "Weft",
+    "Warp",
+    "Kiln",
+    "Flux",
+]
+
+
+def month_end(y: int, m: int) -> dt.date:
+    nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def add_months(d: dt.date, n: int) -> dt.date:
+    k = d.year * 12 + d.month - 1 + n
+    return dt.date(k // 12, k % 12 + 1, 1)
+
+
+def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def units_for(name: str, b) -> list[dict]:
+    """Rentable units: every private production space; a few pairs joined into one unit."""
+    joined = {
+        "textile_mill": [("2.03", "2.04")],
+        "engineering_works": [("W.B2a", "W.B2b")],
+        "brewery_complex": [("MH2.1", "MH2.2")],
+    }[name]
+    in_pair = {s for pair in joined for s in pair}
+    prefix = SITES[name]["prefix"]
+    units = []
+    for sp in b.spaces.values():
+        if sp.use != "private_production" or sp.name in in_pair:
+            continue
+        units.append(
+            {
+                "unit_id": f"{prefix}-{sp.name}",
+                "name": f"{sp.long_name} {sp.name}",
+                "spaces": [sp],
+                "notes": "",
+            }
+        )
+    for pair in joined:
+        sps = [b.spaces[s] for s in pair]
+        units.append(
+            {
+                "unit_id": f"{prefix}-{'+'.join(pair)}",
+                "name": f"Workshop {'+'.join(pair)}",
+                "spaces": sps,
+                "notes": "two spaces let together",
+            }
+        )
+    for u in units:
+        u["area_m2"] = round(sum(s.area_m2 for s in u["spaces"]), 2)
+        u["storey"] = u["spaces"][0].storey
+    return units
+
+
+def make_site(name: str, out: Path) -> None:
+    cfg = SITES[name]
+    rng = random.Random(f"sample-site/{name}")
+    b = make_models.build(name)
+    folder = out / name
+    folder.mkdir(parents=True, exist_ok=True)
+    spaces = list(b.spaces.values())
+
+    # zoning and units
+    write_csv(
+        folder / "zoning.csv",
+        ["space_global_id", "space_name", "use"],
+        [[s.global_id, s.name, s.use] for s in spaces],
+    )
+    units = units_for(name, b)
+    write_csv(
+        folder / "units.csv",
+        ["unit_id", "name", "space_global_ids", "storey", "area_m2", "notes"],
+        [
+            [
+                u["unit_id"],
+                u["name"],
+                ";".join(s.global_id for s in u["spaces"]),
+                u["storey"],
+                u["area_m2"],
+                u["notes"],
+            ]
+            for u in units
+        ],
+    )
+    boards = {}
+    for s in spaces:
+        boards.setdefault(s.props["DistributionBoard"], (s.storey, s.props["ElectricalCapacity"]))
+    write_csv(
+        folder / "boards.csv",
+        ["board_id", "storey", "capacity_kw"],
+        [[k, v[0], v[1]] for k, v in boards.items()],
+    )
+
+    # tenants
+    n_tenants = {"textile_mill": 26, "engineering_works": 32, "brewery_complex": 28}[name]
+    lang = cfg["lang"]
+    tenants = []
+    stages = ["starting", "growing", "established"]
+    kinds_needed = ["freelancer", "artist", "artisan", "solopreneur", "smart_factory", "sme"]
+    used_names = set()
+    for i in range(n_tenants):
+        sector = (
+            cfg["sectors"][i % len(cfg["sectors"])]
+            if i < len(cfg["sectors"])
+            else rng.choice(cfg["sectors"])
+        )
+        kinds, machines, skills = SECTORS[sector]
+        kind = kinds_needed[i] if i < len(kinds_needed) else rng.choice(kinds)
+        if kind not in kinds and i < len(kinds_needed):
+            sector = next(s for s, v in SECTORS.items() if kind in v[0] and s in cfg["sectors"])
+            kinds, machines, skills = SECTORS[sector]
+        first, last = rng.choice(FIRST[lang]), rng.choice(LAST[lang])
+        while True:
+            if kind in ("freelancer", "solopreneur", "artist") and rng.random() < 0.6:
+                tname = f"{first} {last}" + (f" {sector.title()}" if rng.random() < 0.4 else "")
+            else:
+                tname = f"{rng.choice(WORDS)} {rng.choice(BRAND)}"
+            if tname not in used_names:
+                break
+            first, last = rng.choice(FIRST[lang]), rng.choice(LAST[lang])
+        used_names.add(tname)
+        head = {
+            "freelancer": 1,
+            "artist": rng.randint(1, 2),
+            "solopreneur": 1,
+            "artisan": rng.randint(1, 4),
+            "smart_factory": rng.randint(3, 12),
+            "sme": rng.randint(5, 25),
+        }[kind]
+        stage = stages[i % 3]
+        joined = dt.date(2026, 1, 1) - dt.timedelta(days=rng.randint(30, 6 * 365))
+        if stage == "starting":
+            joined = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 300))
+        slug = "".join(c for c in tname.lower() if c.isalnum())[:18]
+        tenants.append(
+            {
+                "tenant_id": f"T{i + 1:03d}",
+                "name": tname,
+                "kind": kind,
+                "stage": stage,
+                "sector": sector,
+                "headcount": head,
+                "contact_name": f"{first} {last}",
+                "contact_email": f"{first.lower()}@{slug}.example.org",
+                "contact_phone": f"{cfg['phone']}{rng.randint(100, 999):03d}",
+                "joined": joined,
+                "machines": machines,
+                "skills": skills,
+            }
+        )
+    write_csv(
+        folder / "tenants.csv",
+        [
+            "tenant_id",
+            "name",
+            "kind",
+            "stage",
+            "sector",
+            "headcount",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "joined",
+        ],
+        [
+            [
+                t["tenant_id"],
+                t["name"],
+                t["kind"],
+                t["stage"],
+                t["sector"],
+                t["headcount"],
+                t["contact_name"],
+                t["contact_email"],
+                t["contact_phone"],
+                t["joined"].isoformat(),
+            ]
+            for t in tenants
+        ],
+    )
+
+    # leases: per unit a history without overlaps; some vacant, some expiring within 12 months
+    order = list(range(len(tenants)))
+    rng.shuffle(order)
+    leaseholders = [tenants[k] for k in order]
+    leases = []
+    current: dict[str, dict] = {}
+    li = 0
+    total_area = sum(u["area_m2"] for u in units)
+    for ui, u in enumerate(units):
+        rate = cfg["rent"] * (1.1 if u["spaces"][0].props["Daylight"] else 0.95)
+        vacant = ui % 7 == 3
+        end_month = (
+            add_months(dt.date(2026, 12, 1), rng.randint(0, 11))
+            if ui % 3 == 0
+            else add_months(dt.date(2027, 12, 1), rng.randint(0, 48))
+        )
+        end = month_end(end_month.year, end_month.month)
+        term = rng.choice([2, 3, 5]) if ui % 3 else rng.choice([1, 2, 3])
+        start = dt.date(end.year - term, end.month, 1) + dt.timedelta(days=0)
+        start = add_months(start, 1)
+        if start > TODAY:
+            start = dt.date(2026, 3, 1)
+        tenant = leaseholders[li % len(leaseholders)]
+        if vacant:
+            # the last tenant left this year; one vacant unit has a new lease from 2027
+            prev_end = month_end(2026, rng.randint(3, 10))
+            leases.append(
+                [u, tenants[order[-1 - ui % 5]], add_months(prev_end, -35), prev_end, 0.92]
+            )
+            if ui % 2:
+                leases.append([u, tenant, dt.date(2027, 2, 1), dt.date(2030, 1, 31), 1.0])
+                li += 1
+            continue
+        if start.year >= 2024 and rng.random() < 0.7:
+            prev_end = start - dt.timedelta(days=rng.choice([1, 15, 46]))
+            prev_end = month_end(prev_end.year, prev_end.month) if prev_end.day > 27 else prev_end
+            if prev_end >= start:
+                prev_end = start - dt.timedelta(days=1)
+            prev_start = add_months(dt.date(prev_end.year - 3, prev_end.month, 1), 1)
+            leases.append([u, tenants[order[-1 - ui % 6]], prev_start, prev_end, 0.9])
+        leases.append([u, tenant, start, end, 1.0])
+        current[u["unit_id"]] = tenant
+        li += 1
+    rows = []
+    for k, (u, t, start, end, factor) in enumerate(leases, start=1):
+        rate = cfg["rent"] * (1.1 if u["spaces"][0].props["Daylight"] else 0.95)
+        rent = round(u["area_m2"] * rate * factor / 10) * 10
+        share = round(u["area_m2"] / total_area, 4)
+        rows.append(
+            [
+                f"L{k:03d}",
+                u["unit_id"],
+                t["tenant_id"],
+                start.isoformat(),
+                end.isoformat(),
+                rent,
+                share,
+            ]
+        )
+    write_csv(
+        folder / "leases.csv",
+        [
+            "lease_id",
+            "unit_id",
+            "tenant_id",
+            "start",
+            "end",
+            "rent_eur_per_month",
+            "common_cost_share",
+        ],
+        rows,
+    )
+
+    # equipment: the site's own machines in its shared workshops, tenants' machines in units
+    shared_spaces = [s for s in spaces if s.use == "shared_production"] or spaces
+    eq = []
+    for k, mtype in enumerate(SITE_MACHINES[name]):
+        sp = shared_spaces[k % len(shared_spaces)]
+        eq.append((mtype, "", sp, "yes", "members; induction required; booked by the hour"))
+    unit_of = {t["tenant_id"]: uid for uid, t in current.items()}
+    units_by_id = {u["unit_id"]: u for u in units}
+    for t in tenants:
+        if t["tenant_id"] not in unit_of or not t["machines"]:
+            continue
+        sp = units_by_id[unit_of[t["tenant_id"]]]["spaces"][0]
+        for mtype in t["machines"][: rng.randint(1, len(t["machines"]))]:
+            shared = rng.random() < 0.35
+            terms = (
+                rng.choice(
+                    [
+                        "by arrangement, EUR 20/h",
+                        "evenings and weekends, with the owner",
+                        "to members trained by the owner",
+                    ]
+                )
+                if shared
+                else ""
+            )
+            eq.append((mtype, t["tenant_id"], sp, "yes" if shared else "no", terms))
+    eq_rows = []
+    for k, (mtype, owner, sp, shared, terms) in enumerate(eq, start=1):
+        mname, kw, db, kg, hz = MACHINES[mtype]
+        eq_rows.append(
+            [
+                f"E{k:03d}",
+                mname,
+                mtype,
+                owner,
+                sp.global_id,
+                sp.props["DistributionBoard"],
+                kw,
+                db,
+                kg,
+                hz,
+                shared,
+                terms,
+            ]
+        )
+    write_csv(
+        folder / "equipment.csv",
+        [
+            "equipment_id",
+            "name",
+            "type",
+            "owner_tenant_id",
+            "space_global_id",
+            "board_id",
+            "power_kw",
+            "noise_db",
+            "weight_kg",
+            "hazards",
+            "shared",
+            "share_terms",
+        ],
+        eq_rows,
+    )
+
+    # skills
+    levels = ["basic", "skilled", "expert"]
+    sk_rows = []
+    for t in tenants:
+        for s in t["skills"][: rng.randint(1, len(t["skills"]))]:
+            sk_rows.append(
+                [t["tenant_id"], s, levels[min(2, stages.index(t["stage"]) + rng.randint(0, 1))]]
+            )
+    write_csv(folder / "skills.csv", ["tenant_id", "skill", "level"], sk_rows)
+
+    # climate
+    temps, ghi = CLIMATE[name]
+    write_csv(
+        folder / "climate_monthly.csv",
+        ["month", "t_out_c", "ghi_kwh_m2"],
+        [[m + 1, temps[m], ghi[m]] for m in range(12)],
+    )
+
+    # meters: one electricity meter per let unit, the common parts, heat/gas and water
+    power_of = {}
+    for mtype, owner, _sp, _, _ in eq:
+        power_of[owner] = power_of.get(owner, 0.0) + MACHINES[mtype][1]
+    m_rows = []
+    for u in units:
+        for month in METER_MONTHS:
+            y, m = int(month[:4]), int(month[5:])
+            first, last = dt.date(y, m, 1), month_end(y, m)
+            holder = None
+            for lu, t, start, end, _ in leases:
+                if lu is u and start <= last and end >= first:
+                    holder = t
+            if holder is None:
+                continue
+            base = u["area_m2"] * rng.uniform(1.5, 2.5)
+            machines = power_of.get(holder["tenant_id"], 0.0) * rng.uniform(25, 60)
+            m_rows.append(
+                [
+                    f"E-{u['unit_id']}",
+                    holder["tenant_id"],
+                    "electricity",
+                    month,
+                    round(base + machines),
+                    "",
+                ]
+            )
+    heated = sum(s.area_m2 for s in spaces if not s.external)
+    hdd = [max(0.0, 16.0 - temps[int(mo[5:]) - 1]) * 30.4 for mo in METER_MONTHS]
+    for mo, dd in zip(METER_MONTHS, hdd, strict=True):
+        m_rows.append(
+            [
+                "E-COMMON",
+                "",
+                "electricity",
+                mo,
+                round(heated * 0.9 + 1500 * (1 + 0.3 * math.cos((int(mo[5:]) - 1) / 6 * math.pi))),
+                "",
+            ]
+        )
+        m_rows.append(
+            [
+                f"{'G' if cfg['heat'] == 'gas' else 'H'}-SITE",
+                "",
+                cfg["heat"],
+                mo,
+                round(heated * dd * 0.055 + 2000),
+                "",
+            ]
+        )
+        m_rows.append(
+            ["W-SITE", "", "water", mo, "", round(0.03 * heated + rng.uniform(-10, 10), 1)]
+        )
+    write_csv(
+        folder / "meters.csv",
+        ["meter_id", "tenant_id", "carrier", "month", "reading_kwh", "reading_m3"],
+        m_rows,
+    )
+
+    # applicants for the layout engine
+    unit_areas = sorted(u["area_m2"] for u in units)
+    ap_rows = []
+    n_app = {"textile_mill": 18, "engineering_works": 24, "brewery_complex": 20}[name]
+    all_types = sorted({m for t in tenants for m in t["machines"]})
+    for k in range(n_app):
+        sector = rng.choice(cfg["sectors"])
+        kinds, machines, _ = SECTORS[sector]
+        target = rng.choice(unit_areas)
+        amin = max(20, round(target * rng.uniform(0.6, 0.95) / 5) * 5)
+        amax = round(target * rng.uniform(1.05, 1.6) / 5) * 5
+        heavy = sector in ("metalwork", "robotics", "craft brewing", "bakery")
+        noise = max((MACHINES[m][2] for m in machines), default=45)
+        hazard = (
+            2
+            if any("fire" in MACHINES[m][4] for m in machines) and heavy
+            else (1 if any(MACHINES[m][4] for m in machines) else 0)
+        )
+        provides = ";".join(machines[:2])
+        needs = ";".join(
+            rng.sample([t for t in all_types if t not in machines], k=min(2, len(all_types)))
+        )
+        ap_rows.append(
+            [
+                f"A{k + 1:02d}",
+                rng.choice(kinds),
+                amin,
+                amax,
+                round(rng.choice([2.4, 2.6, 3.0, 3.5, 4.5]) if not heavy else 4.5, 1),
+                rng.choice([2.5, 3.0, 5.0]) if not heavy else rng.choice([7.5, 10.0, 15.0]),
+                round(sum(MACHINES[m][1] for m in machines) * rng.uniform(0.8, 1.3) + 3, 1),
+                "yes"
+                if any(h in MACHINES[m][4] for m in machines for h in ("fumes", "dust"))
+                else "no",
+                "yes" if heavy or rng.random() < 0.25 else "no",
+                "yes"
+                if sector in ("ceramics", "textiles", "graphic design", "photography", "fashion")
+                or rng.random() < 0.3
+                else "no",
+                noise,
+                "yes" if sector in ("photography", "software", "graphic design") else "no",
+                hazard,
+                round(cfg["rent"] * rng.uniform(0.8, 1.3), 2),
+                provides,
+                needs,
+            ]
+        )
+    write_csv(
+        folder / "applicants.csv",
+        [
+            "id",
+            "kind",
+            "area_min",
+            "area_max",
+            "min_height",
+            "min_load",
+            "power",
+            "extraction",
+            "access",
+            "daylight",
+            "noise_db",
+            "noise_sensitive",
+            "hazard",
+            "rent_per_m2",
+            "provides",
+            "needs",
+        ],
+        ap_rows,
+    )
+
+    write_neighbourhood(name, b, folder / "neighbourhood.gpkg", rng)
+    write_toml(name, folder / "site.toml")
+
+
+def to_map(b, geom):
+    """Model XY -> map (the model's IfcMapConversion), for the neighbourhood layer."""
+    conv = b.f.by_type("IfcMapConversion")[0]
+    c, s = conv.XAxisAbscissa, conv.XAxisOrdinate
+    return affinity.affine_transform(geom, [c, -s, s, c, conv.Eastings, conv.Northings])
+
+
+def write_neighbourhood(name: str, b, path: Path, rng: random.Random) -> None:
+    from shapely import union_all
+
+    fps = [affinity.translate(s.footprint, *s.origin) for s in b.spaces.values()]
+    site_box = union_all(fps).envelope.buffer(8, join_style="mitre")
+    x0, y0, x1, y1 = site_box.bounds
+    uses = [
+        "residential",
+        "residential",
+        "residential",
+        "mixed",
+        "industrial",
+        "retail",
+        "school",
+        "office",
+        "warehouse",
+    ]
+    blds = []
+    k = 0
+    for gx in range(-2, 3):
+        for gy in range(-2, 3):
+            if gx == 0 and gy == 0:
+                continue
+            cx = (x0 + x1) / 2 + gx * max(60.0, (x1 - x0) * 0.9)
+            cy = (y0 + y1) / 2 + gy * max(50.0, (y1 - y0) * 0.9)
+            for _ in range(rng.randint(1, 3)):
+                w, h = rng.uniform(12, 40), rng.uniform(10, 25)
+                ox, oy = rng.uniform(-15, 15), rng.uniform(-12, 12)
+                poly = box(cx + ox - w / 2, cy + oy - h / 2, cx + ox + w / 2, cy + oy + h / 2)
+                if poly.intersects(site_box):
+                    continue
+                k += 1
+                use = rng.choice(uses)
+                blds.append(
+                    {
+                        "use": use,
+                        "height_m": round(rng.uniform(6, 22), 1),
+                        "name": f"{use.title()} block {k}",
+                        "geometry": to_map(b, poly),
+                    }
+                )
+    pad = 30.0
+    street_names = {
+        "textile_mill": ["Via del Lanificio", "Via Bisenzio", "Viale della Repubblica"],
+        "engineering_works": ["ul. Fabryczna", "ul. Tkacka", "al. Piłsudskiego"],
+        "brewery_complex": ["Brouwerijstraat", "Leiekaai", "Mouterijstraat"],
+    }[name]
+    streets = [
+        {
+            "name": street_names[0],
+            "kind": "residential",
+            "geometry": to_map(b, LineString([(x0 - 200, y0 - 15), (x1 + 200, y0 - 15)])),
+        },
+        {
+            "name": street_names[1],
+            "kind": "secondary",
+            "geometry": to_map(b, LineString([(x1 + 15, y0 - 200), (x1 + 15, y1 + 200)])),
+        },
+        {
+            "name": street_names[2],
+            "kind": "primary",
+            "geometry": to_map(
+                b, LineString([(x0 - 200, y1 + pad + 40), (x1 + 200, y1 + pad + 40)])
+            ),
+        },
+        {
+            "name": "Service road",
+            "kind": "service",
+            "geometry": to_map(b, LineString([(x0 - 4, y0 - 15), (x0 - 4, y1)])),
+        },
+    ]
+    crs = SITES[name]["crs"]
+    gpd.GeoDataFrame(blds, crs=crs).to_file(
+        path, layer="buildings", driver="GPKG", engine="pyogrio"
+    )
+    gpd.GeoDataFrame(streets, crs=crs).to_file(
+        path, layer="streets", driver="GPKG", engine="pyogrio"
+    )
+    gpd.GeoDataFrame(
+        [{"name": SITES[name]["name"], "geometry": to_map(b, site_box)}], crs=crs
+    ).to_file(path, layer="boundary", driver="GPKG", engine="pyogrio")
+
+
+def write_toml(name: str, path: Path) -> None:
+    cfg = SITES[name]
+    e, h, g = cfg["tariffs"]
+    path.write_text(
+        f"""[site]
+id = "{name}"
+name = "{cfg["name"]}"
+city = "{cfg["city"]}"
+country = "{cfg["country"]}"
+model = "../../models/{name}.ifc"
+crs = "{cfg["crs"]}"
+currency = "EUR"
+climate = "climate_monthly.csv"
+neighbourhood = "neighbourhood.gpkg"
+
+[tariffs]
+electricity_eur_per_kwh = {e}
+heat_eur_per_kwh = {h}
+gas_eur_per_kwh = {g}
+
+[sources]
+climate = "{CLIMATE_SOURCES[name]}"
+tariffs = "Rounded 2026 small-business tariffs, invented within the range of Eurostat's non-household price statistics (nrg_pc_205) for {cfg["country"]}."
+everything_else = "Invented for site-manager's sample data; see README.md."
+""",
+        encoding="utf-8",
+    )
+
+
+CLIMATE_SOURCES = {
+    "textile_mill": "Temperature: approximate monthly means of Firenze-Peretola, climate normals 1991-2020 "
+    "(Servizio Meteorologico dell'Aeronautica Militare); irradiation: approximate PVGIS-SARAH "
+    "monthly global horizontal irradiation for Prato (European Commission JRC, PVGIS 5.2).",
+    "engineering_works": "Temperature: approximate monthly means of Łódź-Lublinek, climate normals 1991-2020 "
+    "(IMGW-PIB); irradiation: approximate PVGIS-SARAH monthly global horizontal irradiation for "
+    "Łódź (European Commission JRC, PVGIS 5.2).",
+    "brewery_complex": "Temperature: approximate monthly means of Uccle, climate normals 1991-2020 (KMI/IRM), "
+    "used for Gent; irradiation: approximate PVGIS-SARAH monthly global horizontal irradiation for "
+    "Gent (European Commission JRC, PVGIS 5.2).",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument("--only", choices=make_models.NAMES, action="append")
+    args = parser.parse_args(argv)
+    for name in args.only or make_models.NAMES:
+        make_site(name, args.out)
+        print(args.out / name)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
