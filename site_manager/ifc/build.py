@@ -71,6 +71,9 @@ _BODY_TYPES = {
 }
 
 
+_NOT_BODY = {"Box", "FootPrint", "Axis", "Annotation", "Reference", "Profile"}
+
+
 def _schema_name(f: Any) -> str:
     s = str(f.schema).upper()
     return "IFC4X3" if s.startswith("IFC4X3") else s
@@ -149,25 +152,15 @@ def info_from_ifc(f: Any, path: str, scales: UnitScales) -> ModelInfo:
 
 def body_representation(product: Any) -> Any:
     """The 3D body representation of a product (``Body`` first), or ``None``."""
-    shape = product.Representation
+    shape = product.get_argument(6)  # [6] Representation of any IfcProduct
     if shape is None:
         return None
     fallback = None
-    for rep in shape.Representations or ():
-        ident = rep.RepresentationIdentifier
+    for rep in shape.get_argument(2) or ():  # [2] Representations
+        ident = rep.get_argument(1)  # [1] RepresentationIdentifier, [2] RepresentationType
         if ident == "Body":
             return rep
-        if (
-            fallback is None
-            and rep.RepresentationType in _BODY_TYPES
-            and ident
-            not in (
-                "Box",
-                "FootPrint",
-                "Axis",
-                "Annotation",
-            )
-        ):
+        if fallback is None and rep.get_argument(2) in _BODY_TYPES and ident not in _NOT_BODY:
             fallback = rep
     return fallback
 
@@ -208,11 +201,18 @@ def _fmt_names(spaces: list[str], limit: int = 20) -> str:
     return shown + (f" and {len(spaces) - limit} more" if len(spaces) > limit else "")
 
 
+def _unit_slip(ratio: float) -> str:
+    """A hint when a quantity is off by a power of ten (an exporter's unit error)."""
+    for factor in (1e9, 1e6, 1e3, 1e-3, 1e-6, 1e-9):
+        if abs(ratio / factor - 1.0) < 0.01:
+            return f" (exactly {factor:g}× the geometry's: a unit error in the exporter)"
+    return ""
+
+
 def _label(space: Any) -> str:
-    name = space.Name or ""
-    long_name = getattr(space, "LongName", None) or ""
-    text = " ".join(x for x in (name, long_name) if x) or "(unnamed)"
-    return f"{text} ({space.GlobalId})"
+    # IfcSpace: [0] GlobalId, [2] Name, [7] LongName in every schema
+    text = " ".join(x for x in (space.get_argument(2), space.get_argument(7)) if x) or "(unnamed)"
+    return f"{text} ({space.get_argument(0)})"
 
 
 def model_from_ifc(
@@ -248,7 +248,9 @@ def model_from_ifc(
     placements = PlacementCache()
 
     def world_m(product: Any) -> np.ndarray:
-        return to_m @ placements.world(product.ObjectPlacement)
+        return to_m @ placements.world(
+            product.get_argument(5)
+        )  # [5] ObjectPlacement of any IfcProduct
 
     # storeys
     storey_rows: list[dict[str, Any]] = []
@@ -280,7 +282,9 @@ def model_from_ifc(
 
     spaces = f.by_type("IfcSpace")
     total = len(spaces)
-    ctx = GeometryContext(scales.angle)
+    ctx = GeometryContext(scales.angle, placements)
+    pset_cache: dict[int, dict[str, Any]] = {}
+    ancestors: dict[int, tuple[Any, Any]] = {}
     engine: _Engine | None = None
     fallback_names: list[str] = []
     failed_names: list[str] = []
@@ -288,9 +292,13 @@ def model_from_ifc(
     for i, space in enumerate(spaces):
         if progress is not None and i % PROGRESS_EVERY == 0 and i:
             progress(i, total)
-        label = _label(space)
-        storey, building = _ancestors(space, rel)
-        psets = flatten_psets(rel.definitions.get(space.id(), []), scales)
+        sid = space.id()
+        parent = rel.parent.get(sid)
+        pkey = parent.id() if parent is not None else -1
+        if pkey not in ancestors:
+            ancestors[pkey] = _ancestors(space, rel)
+        storey, building = ancestors[pkey]
+        psets = flatten_psets(rel.definitions.get(sid, []), scales, pset_cache)
         qto_area = exporter_floor_area(psets)
         rep = body_representation(space)
         part: Part | None = None
@@ -299,23 +307,23 @@ def model_from_ifc(
             try:
                 m = world_m(space)
                 parts: list[Part] = []
-                for item in rep.Items:
+                for item in rep.get_argument(3):  # [3] Items
                     parts.extend(item_parts(item, m, ctx))
                 part = merge_parts(parts)
                 path_used = "fast"
             except Unsupported as exc:
-                log.debug("fast path cannot read %s: %s", label, exc)
+                log.debug("fast path cannot read %s: %s", _label(space), exc)
             except Exception as exc:  # malformed item: let the engine try
-                log.debug("fast path failed on %s: %r", label, exc)
+                log.debug("fast path failed on %s: %r", _label(space), exc)
             if part is None:
                 try:
                     engine = engine or _Engine()
                     part = engine.part(space)
                     path_used = "engine"
-                    fallback_names.append(label)
+                    fallback_names.append(_label(space))
                 except Exception as exc:
-                    log.debug("geometry engine failed on %s: %r", label, exc)
-                    failed_names.append(label)
+                    log.debug("geometry engine failed on %s: %r", _label(space), exc)
+                    failed_names.append(_label(space))
                     part = None
         if part is not None and part.footprint.is_empty:
             part = None
@@ -339,16 +347,18 @@ def model_from_ifc(
             diff = abs(area - qto_area) / area
             if diff > AREA_TOLERANCE:
                 warnings.append(
-                    f"space {label}: exporter's floor area {qto_area:.2f} m² differs from the "
-                    f"geometry's {area:.2f} m² by {diff:.0%}"
+                    f"space {_label(space)}: exporter's floor area {qto_area:.2f} m² differs "
+                    f"from the geometry's {area:.2f} m² by {diff:.0%}"
+                    f"{_unit_slip(qto_area / area)}"
                 )
         qto_volume = exporter_volume(psets)
         if part is not None and qto_volume is not None and volume > 0:
             diff = abs(volume - qto_volume) / volume
             if diff > VOLUME_TOLERANCE:
                 warnings.append(
-                    f"space {label}: exporter's volume {qto_volume:.2f} m³ differs from the "
-                    f"geometry's {volume:.2f} m³ by {diff:.0%}"
+                    f"space {_label(space)}: exporter's volume {qto_volume:.2f} m³ differs "
+                    f"from the geometry's {volume:.2f} m³ by {diff:.0%}"
+                    f"{_unit_slip(qto_volume / volume)}; the geometry's is used"
                 )
         storey_name = str(storey.Name or "") if storey is not None else ""
         if storey is not None and storey.GlobalId in storey_index:
@@ -360,9 +370,9 @@ def model_from_ifc(
         )
         rows.append(
             {
-                "global_id": space.GlobalId,
-                "name": str(space.Name or ""),
-                "long_name": str(getattr(space, "LongName", None) or ""),
+                "global_id": space.get_argument(0),
+                "name": str(space.get_argument(2) or ""),
+                "long_name": str(space.get_argument(7) or ""),
                 "storey": storey_name,
                 "storey_elevation_m": storey_elev.get(storey.id(), math.nan)
                 if storey is not None

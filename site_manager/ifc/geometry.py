@@ -25,6 +25,7 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from site_manager.ifc.placement import (
+    PlacementCache,
     axis_placement_matrix,
     transformation_operator_matrix,
 )
@@ -146,7 +147,7 @@ def _arc_through(p1: np.ndarray, p2: np.ndarray, p3: np.ndarray) -> np.ndarray:
 
 
 def _coords2(p: Any) -> np.ndarray:
-    c = p.Coordinates
+    c = p.get_argument(0)
     return np.array([float(c[0]), float(c[1])])
 
 
@@ -258,7 +259,10 @@ def curve_points(curve: Any, angle_scale: float = 1.0) -> np.ndarray:
     """
     kind = curve.is_a()
     if kind == "IfcPolyline":
-        return np.array([[float(c) for c in p.Coordinates[:2]] for p in curve.Points])
+        pts = [p.get_argument(0) for p in curve.get_argument(0)]  # [0] Points, [0] Coordinates
+        if all(len(c) == len(pts[0]) for c in pts):
+            return np.array(pts, dtype=float)[:, :2]
+        return np.array([c[:2] for c in pts], dtype=float)
     if kind == "IfcIndexedPolyCurve":
         coords = np.array(curve.Points.CoordList, dtype=float)[:, :2]
         if not curve.Segments:
@@ -278,7 +282,7 @@ def curve_points(curve: Any, angle_scale: float = 1.0) -> np.ndarray:
             pts = curve_points(seg.ParentCurve, angle_scale)
             if not getattr(seg, "SameSense", True):
                 pts = pts[::-1]
-            if chunks and np.allclose(chunks[-1][-1], pts[0]):
+            if chunks and float(np.abs(chunks[-1][-1] - pts[0]).max()) < 1e-9:
                 pts = pts[1:]
             chunks.append(pts)
         return np.vstack(chunks)
@@ -291,35 +295,42 @@ def curve_points(curve: Any, angle_scale: float = 1.0) -> np.ndarray:
 
 # ------------------------------------------------------------------------------ profiles
 
-
-def _affine2(geom: BaseGeometry, m: np.ndarray) -> BaseGeometry:
-    """Apply the XY part of a 4×4 (or 3×3 2D) matrix to a shapely geometry."""
-    return shapely.affinity.affine_transform(
-        geom, [m[0, 0], m[0, 1], m[1, 0], m[1, 1], m[0, -1], m[1, -1]]
-    )
+#: A profile's area as rings: a list of (outer ring N×2, [hole rings]) in profile coordinates.
+Rings = list[tuple[np.ndarray, list[np.ndarray]]]
 
 
-def _polygon(pts: np.ndarray) -> BaseGeometry:
-    if len(pts) < 3:
-        raise Unsupported("a profile curve with fewer than three points")
-    poly = Polygon(pts)
-    if not poly.is_valid:
-        poly = clean_footprint(shapely.make_valid(poly))
-    return poly
+def _circle_ring(r: float) -> np.ndarray:
+    return _arc(np.zeros(2), r, r, 0.0, 2 * math.pi)[:-1]
 
 
-def profile_geometry(profile: Any, angle_scale: float, cache: dict[int, BaseGeometry]) -> Any:
-    """The area of a profile definition as a shapely geometry in its 2D coordinates.
+def _box_ring(x: float, y: float) -> np.ndarray:
+    return np.array([[-x, -y], [x, -y], [x, y], [-x, y]])
+
+
+def _transform_rings(rings: Rings, m: np.ndarray) -> Rings:
+    a = m[:2, :2]
+    t = m[:2, -1]
+    return [(o @ a.T + t, [h @ a.T + t for h in hs]) for o, hs in rings]
+
+
+_NO_POSITION = {
+    "IfcDerivedProfileDef",
+    "IfcCompositeProfileDef",
+    "IfcArbitraryClosedProfileDef",
+    "IfcArbitraryProfileDefWithVoids",
+}
+
+
+def profile_rings(profile: Any, ctx: GeometryContext) -> Rings:
+    """The area of a profile definition as rings in its own 2D coordinates (cached).
 
     Parameters
     ----------
     profile : ifcopenshell.entity_instance
-        An ``IfcProfileDef`` (rectangle, rounded or hollow rectangle, circle, hollow circle,
-        ellipse, arbitrary closed with or without voids, derived, composite).
-    angle_scale : float
-        Radians per plane angle unit. [rad]
-    cache : dict
-        Results by entity id; profiles are shared between many spaces.
+        An ``IfcProfileDef``: rectangle (plain, rounded, hollow), circle (plain, hollow),
+        ellipse, arbitrary closed with or without voids, derived or composite.
+    ctx : GeometryContext
+        Caches and the plane angle unit of the file.
 
     Raises
     ------
@@ -327,53 +338,77 @@ def profile_geometry(profile: Any, angle_scale: float, cache: dict[int, BaseGeom
         For open profiles and structural shapes (I, L, T, ... sections).
     """
     key = profile.id()
-    hit = cache.get(key)
+    hit = ctx.profiles.get(key)
     if hit is not None:
         return hit
     kind = profile.is_a()
-    if profile.ProfileType != "AREA":
-        raise Unsupported(f"{kind} of type {profile.ProfileType}")
-    geom: BaseGeometry
-    if kind in ("IfcRectangleProfileDef", "IfcRoundedRectangleProfileDef"):
+    if profile.get_argument(0) != "AREA":  # [0] ProfileType
+        raise Unsupported(f"{kind} of type {profile.get_argument(0)}")
+    rings: Rings
+    if kind == "IfcRectangleProfileDef":  # [3] XDim, [4] YDim
+        rings = [
+            (_box_ring(float(profile.get_argument(3)) / 2, float(profile.get_argument(4)) / 2), [])
+        ]
+    elif kind == "IfcRoundedRectangleProfileDef":
         x, y = float(profile.XDim) / 2, float(profile.YDim) / 2
-        geom = shapely.box(-x, -y, x, y)
-        if kind == "IfcRoundedRectangleProfileDef" and profile.RoundingRadius:
-            r = float(profile.RoundingRadius)
-            geom = shapely.box(-x + r, -y + r, x - r, y - r).buffer(
-                r, quad_segs=SEGMENTS_PER_TURN // 4
-            )
+        r = float(profile.RoundingRadius or 0.0)
+        g = shapely.box(-x + r, -y + r, x - r, y - r).buffer(r, quad_segs=SEGMENTS_PER_TURN // 4)
+        rings = [(np.asarray(g.exterior.coords)[:-1], [])]
     elif kind == "IfcRectangleHollowProfileDef":
         x, y, t = float(profile.XDim) / 2, float(profile.YDim) / 2, float(profile.WallThickness)
-        geom = shapely.box(-x, -y, x, y).difference(shapely.box(-x + t, -y + t, x - t, y - t))
+        rings = [(_box_ring(x, y), [_box_ring(x - t, y - t)])]
     elif kind in ("IfcCircleProfileDef", "IfcCircleHollowProfileDef"):
         r = float(profile.Radius)
-        geom = Polygon(_arc(np.zeros(2), r, r, 0.0, 2 * math.pi))
+        holes = []
         if kind == "IfcCircleHollowProfileDef":
-            ri = r - float(profile.WallThickness)
-            geom = geom.difference(Polygon(_arc(np.zeros(2), ri, ri, 0.0, 2 * math.pi)))
+            holes.append(_circle_ring(r - float(profile.WallThickness)))
+        rings = [(_circle_ring(r), holes)]
     elif kind == "IfcEllipseProfileDef":
-        geom = Polygon(
-            _arc(np.zeros(2), float(profile.SemiAxis1), float(profile.SemiAxis2), 0, 2 * math.pi)
-        )
+        e = _arc(np.zeros(2), float(profile.SemiAxis1), float(profile.SemiAxis2), 0, 2 * math.pi)
+        rings = [(e[:-1], [])]
     elif kind in ("IfcArbitraryClosedProfileDef", "IfcArbitraryProfileDefWithVoids"):
-        geom = _polygon(curve_points(profile.OuterCurve, angle_scale))
-        for inner in getattr(profile, "InnerCurves", None) or ():
-            geom = geom.difference(_polygon(curve_points(inner, angle_scale)))
+        outer = curve_points(profile.get_argument(2), ctx.angle_scale)  # [2] OuterCurve
+        holes = []
+        if kind == "IfcArbitraryProfileDefWithVoids":
+            holes = [curve_points(c, ctx.angle_scale) for c in profile.get_argument(3) or ()]
+        rings = [(outer, holes)]
     elif kind == "IfcDerivedProfileDef":
-        parent = profile_geometry(profile.ParentProfile, angle_scale, cache)
-        geom = _affine2(parent, transformation_operator_matrix(profile.Operator))
+        parent = profile_rings(profile.ParentProfile, ctx)
+        rings = _transform_rings(parent, transformation_operator_matrix(profile.Operator))
     elif kind == "IfcCompositeProfileDef":
-        geom = shapely.union_all(
-            [profile_geometry(p, angle_scale, cache) for p in profile.Profiles]
-        )
+        rings = [r for p in profile.Profiles for r in profile_rings(p, ctx)]
     else:
         raise Unsupported(f"profile {kind}")
-    position = getattr(profile, "Position", None)
-    if position is not None and kind not in ("IfcDerivedProfileDef", "IfcCompositeProfileDef"):
-        geom = _affine2(geom, axis_placement_matrix(position))
+    for outer, holes in rings:
+        if len(outer) < 3 or any(len(h) < 3 for h in holes):
+            raise Unsupported(f"{kind} #{key}: a ring with fewer than three points")
+    if kind not in (
+        "IfcDerivedProfileDef",
+        "IfcCompositeProfileDef",
+        "IfcArbitraryClosedProfileDef",
+        "IfcArbitraryProfileDefWithVoids",
+    ):
+        position = profile.get_argument(2)  # [2] Position of parameterized profiles
+        if position is not None:
+            rings = _transform_rings(rings, ctx.placements.axis(position))
+    ctx.profiles[key] = rings
+    return rings
+
+
+def rings_geometry(rings: Rings) -> BaseGeometry:
+    """A valid shapely (Multi)Polygon of rings; holes are cut, overlapping parts merged."""
+    polys = []
+    for outer, holes in rings:
+        poly = Polygon(outer, holes)
+        if not poly.is_valid:
+            shell = shapely.make_valid(Polygon(outer))
+            for h in holes:
+                shell = shell.difference(shapely.make_valid(Polygon(h)))
+            poly = clean_footprint(shell)
+        polys.append(poly)
+    geom = polys[0] if len(polys) == 1 else shapely.union_all(polys)
     if geom.is_empty or geom.area <= 0:
-        raise Unsupported(f"{kind} #{key} has no area")
-    cache[key] = geom
+        raise Unsupported("a profile without area")
     return geom
 
 
@@ -393,7 +428,10 @@ def _faces_part(loops_per_face: list[list[np.ndarray]]) -> Part:
     z_min, z_max = float(allpts[:, 2].min()), float(allpts[:, 2].max())
     six_v = 0.0
     polys: list[Polygon] = []
-    for face in loops_per_face:
+    flips = _consistent_flips(loops_per_face)
+    for face, flip in zip(loops_per_face, flips, strict=True):
+        if flip:
+            face = [lp[::-1] for lp in face]
         outer = face[0] - ref
         n_outer = _newell(outer)
         nn = float(np.linalg.norm(n_outer))
@@ -415,6 +453,48 @@ def _faces_part(loops_per_face: list[list[np.ndarray]]) -> Part:
             polys.append(poly)
     fp = clean_footprint(shapely.union_all(polys, GRID_M)) if polys else EMPTY
     return Part(fp, z_min, z_max, abs(six_v) / 6.0)
+
+
+def _consistent_flips(faces: list[list[np.ndarray]]) -> list[bool]:
+    """Which faces to reverse so that neighbouring faces traverse shared edges oppositely.
+
+    Exporters write shells whose faces point in and out at random (Revit 2011 surface
+    models); the divergence theorem needs one orientation throughout. Faces are walked
+    breadth-first over shared edges (vertices matched to 1 µm).
+    """
+    n = len(faces)
+    directed: dict[tuple[Any, Any], list[int]] = {}
+    face_edges: list[list[tuple[Any, Any]]] = []
+    for i, face in enumerate(faces):
+        edges = []
+        for lp in face:
+            keys = [tuple(k) for k in np.round(lp, 6).tolist()]
+            for a, b in zip(keys, keys[1:] + keys[:1], strict=True):
+                if a != b:
+                    edges.append((a, b))
+                    directed.setdefault((a, b), []).append(i)
+        face_edges.append(edges)
+    if all(len(v) == 1 for v in directed.values()):
+        return [False] * n  # no edge is run twice the same way: already consistent
+    flips: list[bool | None] = [None] * n
+    for start in range(n):
+        if flips[start] is not None:
+            continue
+        flips[start] = False
+        queue = [start]
+        while queue:
+            i = queue.pop()
+            fi = flips[i]
+            for a, b in face_edges[i]:
+                for j in directed.get((a, b), ()):  # same direction: opposite flip
+                    if j != i and flips[j] is None:
+                        flips[j] = not fi
+                        queue.append(j)
+                for j in directed.get((b, a), ()):  # opposite direction: same flip
+                    if flips[j] is None:
+                        flips[j] = fi
+                        queue.append(j)
+    return [bool(x) for x in flips]
 
 
 def _newell(p: np.ndarray) -> np.ndarray:
@@ -461,30 +541,31 @@ def _apply(m: np.ndarray, pts: np.ndarray) -> np.ndarray:
 
 
 def _extrusion_part(item: Any, m: np.ndarray, ctx: GeometryContext) -> Part:
-    p = m @ axis_placement_matrix(item.Position) if item.Position is not None else m
-    area2d = profile_geometry(item.SweptArea, ctx.angle_scale, ctx.profiles)
-    d = np.array(item.ExtrudedDirection.DirectionRatios, dtype=float)
-    d = d / np.linalg.norm(d) * float(item.Depth)
+    # [0] SweptArea, [1] Position, [2] ExtrudedDirection, [3] Depth in every schema
+    pos = item.get_argument(1)
+    p = m @ ctx.placements.axis(pos) if pos is not None else m
+    rings = profile_rings(item.get_argument(0), ctx)
+    dr = item.get_argument(2).get_argument(0)
+    d = np.array([float(dr[0]), float(dr[1]), float(dr[2]) if len(dr) > 2 else 0.0])
+    d = d / np.linalg.norm(d) * float(item.get_argument(3))
     lin = p[:3, :3]
     wd = lin @ d
-    det = abs(float(np.linalg.det(lin)))
-    volume = float(area2d.area) * abs(float(d[2])) * det
     horizontal_profile = abs(lin[2, 0]) < 1e-9 and abs(lin[2, 1]) < 1e-9
-    vertical_sweep = (
-        abs(wd[0]) < 1e-9 * abs(wd[2]) + 1e-12 and abs(wd[1]) < 1e-9 * abs(wd[2]) + 1e-12
-    )
-    if horizontal_profile and vertical_sweep:
-        fp = _affine2(area2d, p)
+    tol = 1e-9 * abs(wd[2]) + 1e-12
+    if horizontal_profile and abs(wd[0]) < tol and abs(wd[1]) < tol:
+        fp = rings_geometry(_transform_rings(rings, p))
         z0 = float(p[2, 3])
         z1 = z0 + float(wd[2])
-        return Part(clean_footprint(fp), min(z0, z1), max(z0, z1), volume)
+        return Part(fp, min(z0, z1), max(z0, z1), float(fp.area) * abs(float(wd[2])))
     # General (tilted or sideways) sweep: project every face of the prism.
+    area2d = rings_geometry(rings)
+    volume = float(area2d.area) * abs(float(d[2])) * abs(float(np.linalg.det(lin)))
     faces: list[list[np.ndarray]] = []
     for poly in getattr(area2d, "geoms", [area2d]):
-        rings = [np.asarray(poly.exterior.coords)[:-1]] + [
+        rs = [np.asarray(poly.exterior.coords)[:-1]] + [
             np.asarray(r.coords)[:-1] for r in poly.interiors
         ]
-        bottom = [np.column_stack([r, np.zeros(len(r))]) for r in rings]
+        bottom = [np.column_stack([r, np.zeros(len(r))]) for r in rs]
         top = [b + d for b in bottom]
         faces.append([_apply(p, b) for b in bottom])
         faces.append([_apply(p, t[::-1]) for t in top])
@@ -563,11 +644,20 @@ def _face_set_part(item: Any, m: np.ndarray) -> Part:
 
 
 class GeometryContext:
-    """Caches shared by the spaces of one file (profiles by id)."""
+    """Caches shared by the spaces of one file: profile rings and placements, by id.
 
-    def __init__(self, angle_scale: float) -> None:
+    Parameters
+    ----------
+    angle_scale : float
+        Radians per plane angle unit of the file. [rad]
+    placements : PlacementCache, optional
+        Share the caller's placement cache.
+    """
+
+    def __init__(self, angle_scale: float, placements: PlacementCache | None = None) -> None:
         self.angle_scale = angle_scale
-        self.profiles: dict[int, BaseGeometry] = {}
+        self.placements = placements or PlacementCache()
+        self.profiles: dict[int, Rings] = {}
 
 
 def item_parts(item: Any, m: np.ndarray, ctx: GeometryContext) -> list[Part]:
@@ -586,7 +676,7 @@ def item_parts(item: Any, m: np.ndarray, ctx: GeometryContext) -> list[Part]:
         mm = (
             m
             @ transformation_operator_matrix(item.MappingTarget)
-            @ axis_placement_matrix(src.MappingOrigin)
+            @ ctx.placements.axis(src.MappingOrigin)
         )
         out: list[Part] = []
         for sub in src.MappedRepresentation.Items:
