@@ -7,52 +7,25 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from site_manager import figures
+from site_manager import figures, tenancy
 from site_manager.app import data, state, ui
 from site_manager.app.page_tenants import lease_table
 
 
-def occupancy_by(spaces: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Let and vacant area of the spaces in units, per value of ``by``. [m²]"""
-    in_units = spaces[spaces["vacancy"] != data.NO_UNIT]
-    table = (
-        in_units.pivot_table(
-            index=by, columns="vacancy", values="area_m2", aggfunc="sum", fill_value=0.0
-        )
-        .reindex(columns=[data.LET, data.VACANT], fill_value=0.0)
-        .rename(columns={data.LET: "let_m2", data.VACANT: "vacant_m2"})
-        .reset_index()
+def headline(frames: object, on: dt.date) -> None:
+    """Occupancy, vacancy, rent roll and expiries as metrics (``tenancy.summary``)."""
+    figures_ = tenancy.summary(frames, on=on)  # type: ignore[arg-type]
+    share = figures_["occupancy_by_area"]
+    cols = st.columns(5)
+    cols[0].metric("Let", f"{figures_['area_let_m2']:,.0f} m²")
+    cols[1].metric("Vacant", f"{figures_['area_m2'] - figures_['area_let_m2']:,.0f} m²")
+    cols[2].metric(
+        "Occupancy by area",
+        "–" if pd.isna(share) else f"{share:.0%}",
+        help=f"{figures_['units_let']} of {figures_['units']} units let",
     )
-    total = table["let_m2"] + table["vacant_m2"]
-    table["occupancy"] = (table["let_m2"] / total.where(total > 0)).round(3)
-    return table
-
-
-def rent_roll(frames: object, spaces: pd.DataFrame, on: dt.date) -> pd.DataFrame:
-    """Running leases with their unit's area and rent per m² and year."""
-    leases = lease_table(frames, on)
-    if leases.empty:
-        return leases
-    running = leases[leases["status"] == "running"].copy()
-    area = spaces.groupby("unit_id")["area_m2"].sum()
-    storey = spaces.groupby("unit_id")["storey"].first()
-    running["storey"] = running["unit_id"].map(storey)
-    running["area_m2"] = running["unit_id"].map(area).round(1)
-    running["rent_eur_per_year"] = running["rent_eur_per_month"].astype(float) * 12
-    running["rent_eur_per_m2_year"] = (running["rent_eur_per_year"] / running["area_m2"]).round(2)
-    cols = [
-        "lease_id",
-        "unit_id",
-        "storey",
-        "tenant",
-        "start",
-        "end",
-        "area_m2",
-        "rent_eur_per_month",
-        "rent_eur_per_year",
-        "rent_eur_per_m2_year",
-    ]
-    return running[[c for c in cols if c in running]]
+    cols[3].metric("Rent roll", f"€{figures_['rent_eur_per_month']:,.0f}/month")
+    cols[4].metric("Leases ending in 12 months", f"{figures_['leases_expiring_12_months']}")
 
 
 @ui.page
@@ -64,59 +37,57 @@ def render() -> None:
         return
     if st.session_state.get(state.AS_OF) is None:
         st.session_state[state.AS_OF] = dt.date.today()
-    on = st.date_input("As of", key=state.AS_OF)
-    version = data.data_version(url, site)
-    frames = data.get_frames(url, site, version)
-    spaces = data.site_spaces(url, site, version, on)
-    by_storey = occupancy_by(spaces, "storey")
-    roll = rent_roll(frames, spaces, on)
+    top = st.columns([1, 1, 3])
+    on = top[0].date_input("As of", key=state.AS_OF)
+    by = top[1].radio("By", ["storey", "use"], horizontal=True, key="landlord_by")
+    frames = data.get_frames(url, site, data.data_version(url, site))
+    headline(frames, on)
 
-    let_m2, vacant_m2 = float(by_storey["let_m2"].sum()), float(by_storey["vacant_m2"].sum())
-    cols = st.columns(5)
-    cols[0].metric("Let", f"{let_m2:,.0f} m²")
-    cols[1].metric("Vacant", f"{vacant_m2:,.0f} m²")
-    cols[2].metric(
-        "Occupancy", f"{let_m2 / (let_m2 + vacant_m2):.0%}" if let_m2 + vacant_m2 else "–"
-    )
-    monthly = float(roll["rent_eur_per_month"].sum()) if len(roll) else 0.0
-    cols[3].metric("Rent roll", f"€{monthly:,.0f}/month")
-    cols[4].metric("Running leases", f"{len(roll)}")
-
-    tabs = st.tabs(["Occupancy", "Rent roll", "Expiries"])
+    tabs = st.tabs(["Occupancy", "Vacant units", "Rent roll", "Expiries"])
     with tabs[0]:
-        by = st.radio("By", ["storey", "use"], horizontal=True, key="landlord_by")
-        table = by_storey if by == "storey" else occupancy_by(spaces, "use")
+        occupancy = tenancy.occupancy(frames, on=on, by=by)
+        occupancy["area_vacant_m2"] = occupancy["area_m2"] - occupancy["area_let_m2"]
         fig = figures.bar_figure(
-            table,
+            occupancy,
             x=by,
-            y=["let_m2", "vacant_m2"],
-            title=f"Let and vacant area by {by} [m²]",
+            y=["area_let_m2", "area_vacant_m2"],
+            title=f"Let and vacant area of the units by {by} on {on} [m²]",
             y_title="area [m²]",
             colours={
-                "let_m2": figures.VACANCY_COLOURS["let"],
-                "vacant_m2": figures.VACANCY_COLOURS["vacant"],
+                "area_let_m2": figures.VACANCY_COLOURS["let"],
+                "area_vacant_m2": figures.VACANCY_COLOURS["vacant"],
             },
         )
         ui.figure(fig, f"{site}_occupancy_by_{by}", key="landlord_occupancy_fig")
-        ui.table(table, f"{site}_occupancy_by_{by}", key="landlord_occupancy")
+        ui.table(occupancy, f"{site}_occupancy_by_{by}_{on}", key="landlord_occupancy")
     with tabs[1]:
-        if roll.empty:
-            st.info("No lease runs on this date.")
+        vacant = tenancy.vacancies(frames, on=on)
+        if vacant.empty:
+            st.success("Every unit is let on this day.")
         else:
-            per_storey = roll.groupby("storey", as_index=False)["rent_eur_per_month"].sum()
+            ui.table(vacant, f"{site}_vacant_units_{on}", key="landlord_vacant")
+    with tabs[2]:
+        roll = tenancy.rent_roll(frames, on=on)
+        if roll.empty:
+            st.info("No lease runs on this day.")
+        else:
+            grouped = tenancy.rent_roll(frames, on=on, by=by)
             fig = figures.bar_figure(
-                per_storey,
-                x="storey",
+                grouped,
+                x=by,
                 y="rent_eur_per_month",
-                title="Rent roll by storey [EUR/month]",
+                title=f"Rent roll by {by} on {on} [EUR/month]",
                 y_title="rent [EUR/month]",
             )
-            ui.figure(fig, f"{site}_rent_roll", key="landlord_roll_fig")
-            ui.table(roll, f"{site}_rent_roll", key="landlord_roll")
-    with tabs[2]:
+            ui.figure(fig, f"{site}_rent_roll_by_{by}", key="landlord_roll_fig")
+            ui.table(roll, f"{site}_rent_roll_{on}", key="landlord_roll")
+    with tabs[3]:
+        months = st.slider("Window [months]", 3, 60, 12, key="landlord_months")
         leases = lease_table(frames, on)
         current = leases[leases["status"] != "ended"] if len(leases) else leases
         fig = figures.expiry_timeline_figure(current, today=on, title="Running and future leases")
-        ui.figure(fig, f"{site}_expiries", key="landlord_expiry_fig")
-        if len(current):
-            ui.table(current.sort_values("end"), f"{site}_expiries", key="landlord_expiries")
+        ui.figure(fig, f"{site}_lease_timeline", key="landlord_expiry_fig")
+        expiring = tenancy.lease_expiries(frames, on=on, months=months)
+        st.markdown(f"**{len(expiring)} lease(s) end within {months} months of {on}**")
+        if len(expiring):
+            ui.table(expiring, f"{site}_expiries_{on}_{months}m", key="landlord_expiries")

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from site_manager import tenancy
 from site_manager.app import data, state, ui
 
 #: Categorical colourings offered first; numeric columns of the spaces follow.
@@ -35,19 +36,17 @@ def _clicked_space(event: Any) -> None:
         st.rerun()  # draw the plan again with the space outlined
 
 
-def key_figures(spaces: pd.DataFrame, frames: Any) -> None:
-    """Spaces, area, lettable area, occupancy, tenants and rent as metrics."""
-    lettable = spaces[spaces["vacancy"] != data.NO_UNIT]
-    let_area = float(lettable.loc[lettable["vacancy"] == data.LET, "area_m2"].sum())
-    lettable_area = float(lettable["area_m2"].sum())
-    rent = spaces.drop_duplicates("lease_id")["rent_eur_per_month"].astype(float).sum(min_count=1)
+def key_figures(spaces: pd.DataFrame, frames: Any, on: dt.date) -> None:
+    """Spaces, floor area, lettable area, occupancy, tenants and rent as metrics."""
+    summary = tenancy.summary(frames, on=on)
+    share = summary["occupancy_by_area"]
     cols = st.columns(6)
     cols[0].metric("Spaces", f"{len(spaces):,}")
     cols[1].metric("Floor area", f"{spaces['area_m2'].sum():,.0f} m²")
-    cols[2].metric("In units", f"{lettable_area:,.0f} m²")
-    cols[3].metric("Occupancy", f"{let_area / lettable_area:.0%}" if lettable_area else "–")
+    cols[2].metric("In units", f"{summary['area_m2']:,.0f} m²", help=f"{summary['units']} units")
+    cols[3].metric("Occupancy", "–" if pd.isna(share) else f"{share:.0%}", help="by area, today")
     cols[4].metric("Tenants with a lease", f"{spaces['tenant_id'].nunique():,}")
-    cols[5].metric("Rent roll", f"€{0 if pd.isna(rent) else rent:,.0f}/month")
+    cols[5].metric("Rent roll", f"€{summary['rent_eur_per_month']:,.0f}/month")
 
 
 def space_details(spaces: pd.DataFrame, frames: Any, gid: str) -> None:
@@ -101,7 +100,7 @@ def render() -> None:
     if spaces.empty:
         st.info("This site has no spaces.")
         return
-    key_figures(spaces, frames)
+    key_figures(spaces, frames, today)
 
     options = CATEGORIES + [c for c in NUMERIC if c in spaces.columns and spaces[c].notna().any()]
     if st.session_state.get(state.COLOR_BY) not in options:

@@ -57,7 +57,7 @@ def lease_table(frames: Any, on: dt.date) -> pd.DataFrame:
     if leases.empty:
         return leases
     names = frames.tenants.set_index("tenant_id")["name"]
-    leases.insert(2, "tenant", leases["tenant_id"].map(names))
+    leases.insert(2, "tenant_name", leases["tenant_id"].map(names))
     start = pd.to_datetime(leases["start"]).dt.date
     end = pd.to_datetime(leases["end"]).dt.date
     leases["status"] = [
@@ -155,7 +155,7 @@ def end_form(url: str, site: str, leases: pd.DataFrame) -> None:
         options = running["lease_id"].tolist() if len(running) else []
         labels = (
             {
-                r.lease_id: f"{r.lease_id}: {r.tenant} in {r.unit_id} until {r.end}"
+                r.lease_id: f"{r.lease_id}: {r.tenant_name} in {r.unit_id} until {r.end}"
                 for r in running.itertuples()
             }
             if len(running)

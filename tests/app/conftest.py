@@ -1,0 +1,106 @@
+"""A real register for the dashboard tests: a site built from a sample factory model.
+
+The site is made with the register's own verbs from ``models/textile_mill.ifc``: two units
+on the lowest storey, two tenants, one running lease. What the pages should show is worked
+out here from those inputs, not read back from the pages' code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+MODELS = ROOT / "models"
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """A register file and what was put in it."""
+
+    url: str
+    site: str
+    storey: str
+    let_space: str  # GlobalId of the space of unit U1 (let to T1)
+    vacant_space: str  # GlobalId of the space of unit U2 (vacant)
+    shared_space: str
+    let_area_m2: float
+    vacant_area_m2: float
+    lease_id: str
+    lease_start: dt.date
+    lease_end: dt.date
+    rent_eur_per_month: float
+
+
+def build_register(folder: Path) -> Seeded:
+    from site_manager import register
+
+    model_path = MODELS / "textile_mill.ifc"
+    if not model_path.is_file():
+        pytest.skip(f"sample model {model_path} not found")
+    url = f"sqlite:///{folder / 'register.sqlite'}"
+    engine = register.open_register(url)
+    site = register.create_site(engine, str(model_path), site_id="mill", name="Test mill")
+    spaces = register.frames(engine, site=site).spaces
+    lowest = spaces.sort_values("storey_elevation_m")["storey"].iloc[0]
+    on_storey = spaces[(spaces["storey"] == lowest) & spaces["footprint_wkt"].notna()]
+    on_storey = on_storey.sort_values("area_m2", ascending=False)
+    a, b, c = on_storey.iloc[0], on_storey.iloc[1], on_storey.iloc[2]
+    register.set_zoning(
+        engine,
+        {a.global_id: "private_production", b.global_id: "private_production",
+         c.global_id: "shared_production"},
+        site=site,
+    )  # fmt: skip
+    register.define_unit(engine, "U1", [a.global_id], name="Big workshop", site=site)
+    register.define_unit(engine, "U2", [b.global_id], name="Second workshop", site=site)
+    register.add_tenant(engine, "T1", name="Ada Weaving", kind="artisan", stage="growing",
+                        sector="textiles", site=site)  # fmt: skip
+    register.add_tenant(engine, "T2", name="Bo Prints", kind="freelancer", stage="starting",
+                        sector="printing", site=site)  # fmt: skip
+    today = dt.date.today()
+    start, end = today - dt.timedelta(days=100), today + dt.timedelta(days=200)
+    lease_id = register.sign_lease(
+        engine, unit_id="U1", tenant_id="T1", start=start, end=end,
+        rent_eur_per_month=1200.0, site=site,
+    )  # fmt: skip
+    engine.dispose()
+    return Seeded(
+        url=url, site=site, storey=lowest, let_space=a.global_id, vacant_space=b.global_id,
+        shared_space=c.global_id, let_area_m2=float(a.area_m2), vacant_area_m2=float(b.area_m2),
+        lease_id=lease_id, lease_start=start, lease_end=end, rent_eur_per_month=1200.0,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Seeded]:
+    folder = tmp_path_factory.mktemp("register-template")
+    return folder, build_register(folder)
+
+
+@pytest.fixture
+def seeded(seeded_template: tuple[Path, Seeded], tmp_path: Path) -> Seeded:
+    """A fresh copy of the seeded register for one test (tests may change it)."""
+    folder, template = seeded_template
+    shutil.copy(folder / "register.sqlite", tmp_path / "register.sqlite")
+    return Seeded(**{**template.__dict__, "url": f"sqlite:///{tmp_path / 'register.sqlite'}"})
+
+
+#: The sample sites shipped with the project (empty until they are generated).
+SAMPLE_SITES = sorted(p.parent.name for p in (ROOT / "sample_sites").glob("*/site.toml"))
+
+
+@pytest.fixture(scope="session")
+def sample_register(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, str]]:
+    """A register with every sample site loaded: its URL and the site id of each folder."""
+    from site_manager import register
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('samples') / 'register.sqlite'}"
+    engine = register.open_register(url)
+    ids = {name: register.load_sample(engine, name) for name in SAMPLE_SITES}
+    engine.dispose()
+    return url, ids

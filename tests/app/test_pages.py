@@ -1,0 +1,234 @@
+"""Every dashboard page under Streamlit's AppTest, on a real register with its state seeded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from site_manager.app import state
+
+from .conftest import MODELS, SAMPLE_SITES, Seeded
+
+TIMEOUT_S = 120
+
+
+def page_app(page: str, url: str, **session: object) -> AppTest:
+    """An AppTest running one page module's ``render`` with the session state seeded."""
+    app = AppTest.from_string(
+        f"from site_manager.app import state, {page}\nstate.init()\n{page}.render()\n",
+        default_timeout=TIMEOUT_S,
+    )
+    app.session_state[state.DB_URL] = url
+    for key, value in session.items():
+        app.session_state[key] = value
+    return app
+
+
+def no_exception(app: AppTest) -> None:
+    assert [e.value for e in app.exception] == []
+    assert [e.value for e in app.error] == []
+
+
+def plotly_specs(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+def test_the_site_page_draws_the_storey_and_shows_the_selected_spaces_lease(seeded: Seeded) -> None:
+    from site_manager import register
+
+    app = page_app(
+        "page_site", seeded.url, **{state.STOREY: seeded.storey, state.SPACE: seeded.let_space}
+    )
+    app.run()
+    no_exception(app)
+    (spec,) = plotly_specs(app)
+    names = {trace["name"] for trace in spec["data"]}
+    assert {"private_production", "shared_production", "spaces", "selected"} <= names
+    marker = next(t for t in spec["data"] if t["name"] == "spaces")
+    frames = register.frames(register.open_register(seeded.url), site=seeded.site)
+    expected = frames.spaces[
+        (frames.spaces["storey"] == seeded.storey) & frames.spaces["footprint_wkt"].notna()
+    ]["global_id"]
+    assert sorted(marker["customdata"]) == sorted(expected)
+    details = " ".join(m.value for m in app.markdown)
+    assert "Ada Weaving" in details and seeded.lease_id in details
+    assert metric(app, "Rent roll") == f"€{seeded.rent_eur_per_month:,.0f}/month"
+    occupancy = seeded.let_area_m2 / (seeded.let_area_m2 + seeded.vacant_area_m2)
+    assert metric(app, "Occupancy") == f"{occupancy:.0%}"
+
+
+def test_colouring_the_plan_by_tenant_names_the_tenant_and_the_empty_spaces(seeded: Seeded) -> None:
+    app = page_app("page_site", seeded.url, **{state.STOREY: seeded.storey})
+    app.run()
+    app.selectbox(key=state.COLOR_BY).set_value("tenant").run()
+    no_exception(app)
+    (spec,) = plotly_specs(app)
+    fills = [t["name"] for t in spec["data"] if t.get("fill") == "toself"]
+    assert sorted(fills) == ["(none)", "Ada Weaving"]
+
+
+def test_colouring_by_area_gives_a_colour_bar(seeded: Seeded) -> None:
+    app = page_app(
+        "page_site", seeded.url, **{state.STOREY: seeded.storey, state.COLOR_BY: "area_m2"}
+    )
+    app.run()
+    no_exception(app)
+    (spec,) = plotly_specs(app)
+    marker = next(t for t in spec["data"] if t["name"] == "spaces")
+    assert marker["marker"]["showscale"] is True
+
+
+def test_zoning_from_the_plan_saves_the_use_with_an_audit_entry(seeded: Seeded) -> None:
+    from site_manager import register
+
+    app = page_app(
+        "page_zoning",
+        seeded.url,
+        **{state.STOREY: seeded.storey, state.ZONING_PICK: [seeded.vacant_space]},
+    )
+    app.run()
+    no_exception(app)
+    app.selectbox(key="zoning_plan_use").set_value("storage")
+    submit = next(b for b in app.get("form_submit_button") if "picked" in b.proto.label)
+    submit.click().run()
+    no_exception(app)
+    engine = register.open_register(seeded.url)
+    spaces = register.frames(engine, site=seeded.site).spaces.set_index("global_id")
+    assert spaces.loc[seeded.vacant_space, "use"] == "storage"
+    audit = register.get_audit(engine, site=seeded.site, limit=1)
+    assert audit.iloc[0]["verb"] == "set_zoning"
+    assert "storage" in str(audit.iloc[0]["after"])
+    assert any("Saved the use of 1 space" in s.value for s in app.success)
+
+
+def test_the_zoning_balance_is_shared_over_shared_plus_private(seeded: Seeded) -> None:
+    from site_manager import register
+
+    frames = register.frames(register.open_register(seeded.url), site=seeded.site)
+    shared = frames.spaces.set_index("global_id").loc[seeded.shared_space, "area_m2"]
+    app = page_app("page_zoning", seeded.url, **{state.STOREY: seeded.storey})
+    app.run()
+    no_exception(app)
+    share = shared / (shared + seeded.let_area_m2 + seeded.vacant_area_m2)
+    assert metric(app, "Shared share") == f"{share:.0%}"
+
+
+def test_signing_a_lease_in_the_form_adds_it_to_the_lease_table(seeded: Seeded) -> None:
+    app = page_app("page_tenants", seeded.url)
+    app.run()
+    no_exception(app)
+    app.selectbox(key="sign_unit").set_value("U2")
+    app.selectbox(key="sign_tenant").set_value("T2")
+    app.date_input(key="sign_start").set_value(dt.date(2027, 1, 1))
+    app.date_input(key="sign_end").set_value(dt.date(2027, 12, 31))
+    app.number_input(key="sign_rent").set_value(640.0)
+    next(b for b in app.get("form_submit_button") if b.proto.label == "Sign").click().run()
+    no_exception(app)
+    assert any("signed: Bo Prints in unit U2" in s.value for s in app.success)
+    leases = next(d.value for d in app.dataframe if "lease_id" in d.value.columns)
+    row = leases[(leases["unit_id"] == "U2") & (leases["tenant_id"] == "T2")]
+    assert len(row) == 1 and float(row["rent_eur_per_month"].iloc[0]) == 640.0
+
+
+def test_an_overlapping_lease_is_refused_next_to_the_unit_field(seeded: Seeded) -> None:
+    app = page_app("page_tenants", seeded.url)
+    app.run()
+    app.selectbox(key="sign_unit").set_value("U1")
+    app.selectbox(key="sign_tenant").set_value("T2")
+    app.date_input(key="sign_start").set_value(seeded.lease_start + dt.timedelta(days=10))
+    app.date_input(key="sign_end").set_value(seeded.lease_end + dt.timedelta(days=10))
+    next(b for b in app.get("form_submit_button") if b.proto.label == "Sign").click().run()
+    assert app.exception == []
+    (error,) = app.error
+    assert "U1" in error.value and seeded.lease_id in error.value
+    assert not app.success
+
+
+def test_a_lease_ending_before_it_starts_is_refused_next_to_the_last_day(seeded: Seeded) -> None:
+    app = page_app("page_tenants", seeded.url)
+    app.run()
+    app.date_input(key="sign_start").set_value(dt.date(2027, 6, 1))
+    app.date_input(key="sign_end").set_value(dt.date(2027, 5, 1))
+    next(b for b in app.get("form_submit_button") if b.proto.label == "Sign").click().run()
+    (error,) = app.error
+    assert error.value == "The last day 2027-05-01 is before the first day 2027-06-01."
+
+
+def test_ending_a_lease_moves_its_last_day(seeded: Seeded) -> None:
+    from site_manager import register
+
+    app = page_app("page_tenants", seeded.url)
+    app.run()
+    last_day = dt.date.today() + dt.timedelta(days=30)
+    app.selectbox(key="end_lease_id").set_value(seeded.lease_id)
+    app.date_input(key="end_on").set_value(last_day)
+    next(b for b in app.get("form_submit_button") if b.proto.label == "End the lease").click().run()
+    no_exception(app)
+    leases = register.frames(register.open_register(seeded.url), site=seeded.site).leases
+    assert leases.set_index("lease_id").loc[seeded.lease_id, "end"] == last_day
+
+
+def test_the_landlord_page_shows_let_and_vacant_area_and_the_rent_roll(seeded: Seeded) -> None:
+    app = page_app("page_landlord", seeded.url)
+    app.run()
+    no_exception(app)
+    assert metric(app, "Let") == f"{seeded.let_area_m2:,.0f} m²"
+    assert metric(app, "Vacant") == f"{seeded.vacant_area_m2:,.0f} m²"
+    assert metric(app, "Rent roll") == f"€{seeded.rent_eur_per_month:,.0f}/month"
+    specs = plotly_specs(app)
+    timeline = next(s for s in specs if s["layout"]["title"]["text"] == "Running and future leases")
+    assert [y for t in timeline["data"] for y in t["y"]] == ["U1 · Ada Weaving"]
+    assert len(app.get("download_button")) >= 6  # every table: CSV and Excel; figures: PNG
+
+
+def test_importing_a_model_shows_its_report_and_creates_a_site(seeded: Seeded) -> None:
+    from site_manager import register
+
+    model = MODELS / "engineering_works.ifc"
+    app = page_app("page_import", seeded.url)
+    app.run()
+    no_exception(app)
+    app.file_uploader[0].set_value((model.name, model.read_bytes(), "application/octet-stream"))
+    app.run()
+    no_exception(app)
+    assert metric(app, "Schema").startswith("IFC")
+    app.text_input(key="import_site_id").set_value("works")
+    next(
+        b for b in app.get("form_submit_button") if b.proto.label == "Create the site"
+    ).click().run()
+    no_exception(app)
+    sites = register.list_sites(register.open_register(seeded.url))
+    assert "works" in set(sites["site_id"])
+    assert app.session_state[state.SITE] == "works"
+
+
+def test_an_upload_that_is_not_ifc_is_refused_in_one_line(seeded: Seeded, tmp_path: Path) -> None:
+    app = page_app("page_import", seeded.url)
+    app.run()
+    app.file_uploader[0].set_value(
+        ("plan.ifc", b"this is not an IFC file\n", "application/octet-stream")
+    )
+    app.run()
+    assert app.exception == []
+    (error,) = app.error
+    assert "plan.ifc" in error.value and "\n" not in error.value
+
+
+@pytest.mark.parametrize("sample", SAMPLE_SITES)
+@pytest.mark.parametrize("page", ["page_site", "page_zoning", "page_tenants", "page_landlord"])
+def test_every_page_works_on_every_sample_site(
+    sample: str, page: str, sample_register: tuple[str, dict[str, str]]
+) -> None:
+    url, site_ids = sample_register
+    app = page_app(page, url, **{state.SITE: site_ids[sample]})
+    app.run()
+    no_exception(app)
+    assert app.title[0].value
