@@ -834,7 +834,7 @@ def brewery_complex() -> ModelBuilder:
             label=f"Malt house {level}",
         )
         b.door(f"MH{level}.S", f"MH{level}.1", width=2.0, height=2.2)
-        b.door(f"MH{level}.1", f"MH{level}.2", width=2.0, height=2.2)
+        b.door(f"MH{level}.1", f"MH{level}.2", width=2.0, height=2.2, at=(19.0, 3.5, 0.0, 1.0))
         if level == 3:
             b.roof(
                 st,
@@ -908,7 +908,7 @@ def brewery_complex() -> ModelBuilder:
         4.0,
         use="outdoor",
         external=True,
-        props={**p, "LoadingAccess": "none"},
+        props={**p, "LoadingAccess": "none", "ClearHeight": 4.0},
     )
     b.walls(
         st,

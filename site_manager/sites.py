@@ -215,7 +215,16 @@ def read_site(name_or_path: str | Path) -> SiteFolder:
         tariffs=tariffs,
         sources={str(k): str(v) for k, v in meta.get("sources", {}).items()},
         neighbourhood_path=folder / str(neighbourhood) if neighbourhood else None,
-        **frames,
+        zoning=frames["zoning"],
+        units=frames["units"],
+        tenants=frames["tenants"],
+        leases=frames["leases"],
+        equipment=frames["equipment"],
+        skills=frames["skills"],
+        boards=frames["boards"],
+        meters=frames["meters"],
+        climate=frames["climate"],
+        applicants=frames["applicants"],
     )
 
 
