@@ -1,0 +1,544 @@
+"""The exact layout model (CP-SAT), its LP bound (HiGHS) and the hall-by-hall search.
+
+The model has one boolean per feasible candidate let (applicant, unit or adjacent pair of
+units); lets that do not fit, or that break a rule with an existing tenant, are filtered out
+before the model is built. Rows:
+
+- at most one let per applicant and at most one tenant per unit;
+- per adjacent unit pair (u, v): *noisy lets on u + noise-sensitive lets on v <= 1* (both
+  ways) and *hazardous lets on u + hazardous lets on v <= 1*, leaving out lets covering both
+  units (one tenant): one clique row instead of one row per pair of lets;
+- synergy: one indicator per (occupied unit, needed type) that is not already earned from an
+  existing tenant next door, with two rows: indicator <= lets on u that need the type,
+  indicator <= lets of another tenant next door that provide it. Synergy earned from an
+  existing tenant next door is folded into the let's value (it is linear).
+
+Values are integer cents of EUR/month (exact when ``w_fit`` and ``synergy`` have at most two
+decimals). Measured on this model (see ``docs/layout.md``): CP-SAT with presolve off and
+``linearization_level=2`` proves small instances at once, while default presolve leaves a weak
+bound; above a few thousand candidates the full model stalls, so large instances get greedy,
+then the exact solve without the synergy rows, then a large-neighbourhood search that
+re-optimises one or two halls at a time with synergy, every other tenant fixed. The bound of
+large instances is HiGHS's LP relaxation of the full model.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from site_manager.errors import ValidationError
+from site_manager.layout.greedy import Occupancy, fill, greedy
+from site_manager.layout.objective import Instance, build_instance, evaluate
+from site_manager.layout.problem import Problem
+
+log = logging.getLogger(__name__)
+
+#: Above this many candidate lets the full model is not tried; the search takes over.
+FULL_MODEL_MAX_CANDIDATES = 4000
+#: Units per neighbourhood block when a hall is too big to re-optimise at once.
+MAX_BLOCK_UNITS = 60
+
+
+@dataclass
+class Solution:
+    """A layout and how it was found.
+
+    Attributes
+    ----------
+    assignment : dict
+        Applicant id -> unit ids of its let (applicants left out are absent).
+    objective : float
+        Value of the layout. [EUR/month]
+    bound : float | None
+        Proven upper bound on the objective, when the solver has one. [EUR/month]
+    status : str
+        ``OPTIMAL`` (proven), ``FEASIBLE`` (time limit) or ``GREEDY`` (the baseline only).
+    seconds : float
+        Wall-clock time of the solve. [s]
+    greedy_objective : float
+        Value of the greedy layout. [EUR/month]
+    method : str
+        ``greedy``, ``cp-sat`` or ``lns`` (greedy, exact without synergy, halls).
+    history : list of (seconds, objective)
+        Each improvement of the incumbent, the greedy layout first.
+    reasons : dict
+        Applicant id -> why it is left out (see :mod:`site_manager.layout.reasons`).
+    """
+
+    assignment: dict[str, list[str]]
+    objective: float
+    bound: float | None
+    status: str
+    seconds: float
+    greedy_objective: float
+    method: str
+    history: list[tuple[float, float]] = field(default_factory=list)
+    reasons: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The solution JSON (see ``docs/layout.md``)."""
+        gap = None
+        if self.bound is not None and self.bound > 0:
+            gap = max(0.0, (self.bound - self.objective) / self.bound)
+        return {
+            "assignment": self.assignment,
+            "objective": round(self.objective, 2),
+            "bound": None if self.bound is None else round(self.bound, 2),
+            "gap": None if gap is None else round(gap, 6),
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "greedy_objective": round(self.greedy_objective, 2),
+            "method": self.method,
+            "reasons": self.reasons,
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# the model as rows of 0/1 variables (one representation, two solvers)
+
+
+@dataclass
+class _Model:
+    cands: list[int]  # candidate index per x variable
+    obj: list[int]  # cents per variable (x first, then y)
+    rows: list[list[int]] = field(default_factory=list)  # sum(vars) <= 1
+    links: list[tuple[int, list[int]]] = field(default_factory=list)  # y <= sum(vars)
+
+    @property
+    def n_x(self) -> int:
+        return len(self.cands)
+
+
+def _build(
+    inst: Instance,
+    free_apps: set[int],
+    free_units: set[int],
+    occ: Occupancy,
+    *,
+    with_synergy: bool,
+) -> _Model:
+    """The model over free applicants and units; everything else is fixed as in ``occ``."""
+    outside = {u: p for u, p in occ.holder.items() if u not in free_units}
+    syn = inst.synergy_cents
+    profs = inst.profiles
+    cands: list[int] = []
+    obj: list[int] = []
+    seen: set[int] = set()
+    for u in sorted(free_units):
+        for ci in inst.by_unit[u]:
+            if ci in seen:
+                continue
+            seen.add(ci)
+            c = inst.candidates[ci]
+            if c.app not in free_apps or any(x not in free_units for x in c.units):
+                continue
+            prof = profs[c.app]
+            ok, bonus = True, 0
+            for x in c.units:
+                for v in inst.nb[x]:
+                    if v in c.units or v not in outside:
+                        continue
+                    if prof.clashes(outside[v]):
+                        ok = False
+                        break
+                if not ok:
+                    break
+                for t in prof.needs:
+                    if t in syn and any(
+                        v not in c.units and v in outside and t in outside[v].provides
+                        for v in inst.nb[x]
+                    ):
+                        bonus += syn[t]
+            if ok:
+                cands.append(ci)
+                obj.append(c.cents + bonus)
+    m = _Model(cands=cands, obj=obj)
+    by_app: dict[int, list[int]] = {}
+    by_unit: dict[int, list[int]] = {u: [] for u in free_units}
+    for k, ci in enumerate(cands):
+        c = inst.candidates[ci]
+        by_app.setdefault(c.app, []).append(k)
+        for u in c.units:
+            by_unit[u].append(k)
+    m.rows += [ks for ks in by_app.values() if len(ks) > 1]
+    m.rows += [ks for ks in by_unit.values() if len(ks) > 1]
+    cand_units = [inst.candidates[ci].units for ci in cands]
+    cand_app = [inst.candidates[ci].app for ci in cands]
+    for u in sorted(free_units):
+        for v in inst.nb[u]:
+            if v not in free_units:
+                continue
+            on_u = [k for k in by_unit[u] if v not in cand_units[k]]
+            on_v = [k for k in by_unit[v] if u not in cand_units[k]]
+            noisy_u = [k for k in on_u if profs[cand_app[k]].noisy]
+            sens_v = [k for k in on_v if profs[cand_app[k]].sensitive]
+            if noisy_u and sens_v:
+                m.rows.append(noisy_u + sens_v)
+            if u < v:
+                haz_u = [k for k in on_u if profs[cand_app[k]].hazardous]
+                haz_v = [k for k in on_v if profs[cand_app[k]].hazardous]
+                if haz_u and haz_v:
+                    m.rows.append(haz_u + haz_v)
+    if not with_synergy or not syn:
+        return m
+    for u in sorted(free_units):
+        needed: dict[str, list[int]] = {}
+        for k in by_unit[u]:
+            for t in profs[cand_app[k]].needs:
+                if t in syn:
+                    needed.setdefault(t, []).append(k)
+        for t, needers in needed.items():
+            if any(v in outside and t in outside[v].provides for v in inst.nb[u]):
+                continue  # folded into the let's value
+            providers = [
+                k
+                for v in inst.nb[u]
+                if v in free_units
+                for k in by_unit[v]
+                if u not in cand_units[k] and t in profs[cand_app[k]].provides
+            ]
+            if providers:
+                y = len(m.obj)
+                m.obj.append(syn[t])
+                m.links.append((y, needers))
+                m.links.append((y, sorted(set(providers))))
+    # tenants held fixed next to the free units: their needs met by a free provider
+    border = {v for u in free_units for v in inst.nb[u] if v in outside}
+    for w in sorted(border):
+        h = outside[w]
+        for t in h.needs:
+            if t not in syn:
+                continue
+            if any(
+                v in outside and outside[v].key != h.key and t in outside[v].provides
+                for v in inst.nb[w]
+            ):
+                continue  # already earned, constant
+            providers = [
+                k
+                for v in inst.nb[w]
+                if v in free_units
+                for k in by_unit[v]
+                if t in profs[cand_app[k]].provides
+            ]
+            if providers:
+                y = len(m.obj)
+                m.obj.append(syn[t])
+                m.links.append((y, sorted(set(providers))))
+    return m
+
+
+def _cpsat(
+    m: _Model,
+    *,
+    hint: Iterable[int],
+    time_limit: float,
+    workers: int,
+    seed: int,
+) -> tuple[str, list[int], float | None]:
+    """Solve a model with CP-SAT: status, chosen x positions, bound in cents."""
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    xs = [model.new_bool_var(f"x{k}") for k in range(len(m.obj))]
+    for row in m.rows:
+        model.add_at_most_one(xs[k] for k in row)
+    for y, ks in m.links:
+        model.add(xs[y] <= sum(xs[k] for k in ks))
+    model.maximize(sum(c * x for c, x in zip(m.obj, xs, strict=True) if c))
+    hinted = set(hint)
+    for k in range(m.n_x):
+        model.add_hint(xs[k], k in hinted)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = max(0.05, time_limit)
+    p.num_workers = workers
+    p.random_seed = seed
+    # measured: default presolve rewrites the synergy rows into a form the LP ignores
+    p.cp_model_presolve = False
+    p.linearization_level = 2
+    status = solver.solve(model)
+    name = solver.status_name(status)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return name, sorted(hinted), None
+    chosen = [k for k in range(m.n_x) if solver.boolean_value(xs[k])]
+    return name, chosen, solver.best_objective_bound
+
+
+def _lp_bound(m: _Model, time_limit: float) -> float | None:
+    """HiGHS's LP relaxation of the model, in cents, or None if it did not finish."""
+    import highspy
+    import numpy as np
+
+    n = len(m.obj)
+    starts, index, value = [0], [], []
+    upper = []
+    for row in m.rows:
+        index += row
+        value += [1.0] * len(row)
+        starts.append(len(index))
+        upper.append(1.0)
+    for y, ks in m.links:
+        index += [y, *ks]
+        value += [1.0] + [-1.0] * len(ks)
+        starts.append(len(index))
+        upper.append(0.0)
+    # the plain core class: highspy.Highs prints a banner to stdout when constructed
+    h = getattr(highspy._core, "_Highs", highspy.Highs)()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", max(0.1, time_limit))
+    # measured at 500 x 200: interior point 14 s, dual simplex > 60 s (on a loaded machine)
+    h.setOptionValue("solver", "ipm")
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = len(upper)
+    lp.col_cost_ = np.asarray(m.obj, dtype=float)
+    lp.col_lower_ = np.zeros(n)
+    lp.col_upper_ = np.ones(n)
+    lp.row_lower_ = np.full(len(upper), -highspy.kHighsInf)
+    lp.row_upper_ = np.asarray(upper, dtype=float)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.asarray(starts, dtype=np.int32)
+    lp.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.asarray(value, dtype=float)
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = len(upper)
+    h.passModel(lp)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    obj = float(h.getInfo().objective_function_value)
+    return obj + 1e-6 * abs(obj) + 1e-6
+
+
+# --------------------------------------------------------------------------------------------
+# the search
+
+
+def _value(problem: Problem, assignment: dict[str, list[str]]) -> Decimal:
+    ev = evaluate(problem, assignment)
+    if ev.violations:  # a bug, never bad input: the model encodes every rule
+        raise AssertionError(f"layout engine produced an infeasible layout: {ev.violations[:3]}")
+    return ev.objective
+
+
+def _hint_positions(inst: Instance, m: _Model, occ: Occupancy) -> list[int]:
+    pos = {(inst.candidates[ci].app, inst.candidates[ci].units): k for k, ci in enumerate(m.cands)}
+    return [pos[(a, us)] for a, us in occ.placed.items() if (a, us) in pos]
+
+
+def _apply(
+    inst: Instance, m: _Model, chosen: list[int], occ: Occupancy, free_units: set[int]
+) -> Occupancy:
+    out = Occupancy(inst)
+    for a, us in occ.placed.items():
+        if not any(u in free_units for u in us):
+            out.place(a, us)
+    for k in chosen:
+        c = inst.candidates[m.cands[k]]
+        out.place(c.app, c.units)
+    return fill(inst, out)
+
+
+def _blocks(inst: Instance) -> list[list[int]]:
+    """Neighbourhoods for the search: halls, big halls cut into blocks of adjacent units."""
+    out = []
+    for uids in inst.problem.halls().values():
+        units = [inst.index[u] for u in uids if inst.index[u] not in inst.fixed]
+        if not units:
+            continue
+        if len(units) <= MAX_BLOCK_UNITS:
+            out.append(units)
+            continue
+        todo, members = set(units), set(units)
+        while todo:  # breadth-first blocks keep each block connected where possible
+            start = min(todo)
+            block, queue = [], [start]
+            todo.discard(start)
+            while queue and len(block) < MAX_BLOCK_UNITS:
+                x = queue.pop(0)
+                block.append(x)
+                for y in sorted(inst.nb[x]):
+                    if y in todo and y in members:
+                        todo.discard(y)
+                        queue.append(y)
+            todo |= set(queue)
+            out.append(block)
+    return out
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 60.0,
+    use_greedy_only: bool = False,
+    workers: int = 2,
+    seed: int = 0,
+    full_model_max_candidates: int = FULL_MODEL_MAX_CANDIDATES,
+    with_reasons: bool = True,
+) -> Solution:
+    """Find a layout of the applicants in the units (maximising the objective).
+
+    Parameters
+    ----------
+    problem : Problem
+        A validated problem (:func:`site_manager.layout.problem.read_problem`).
+    time_limit : float
+        Wall-clock limit of the whole solve. [s]
+    use_greedy_only : bool
+        Return the greedy baseline only.
+    workers : int
+        CP-SAT worker threads (2 measured best on the 2-core machine).
+    seed : int
+        Random seed of CP-SAT and of the neighbourhood choice.
+    full_model_max_candidates : int
+        Above this many candidate lets, solve by neighbourhood search instead of one model.
+    with_reasons : bool
+        Explain every applicant left out.
+
+    Returns
+    -------
+    Solution
+    """
+    if time_limit <= 0:
+        raise ValidationError(f"time limit must be positive seconds, got {time_limit!r}")
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    inst = build_instance(problem)
+    const = evaluate(problem, {}).objective  # synergy among existing tenants only
+    g_assign = greedy(inst)
+    g_value = _value(problem, g_assign)
+    best, best_value = g_assign, g_value
+    history = [(time.perf_counter() - t0, float(g_value))]
+    status, method, bound = "GREEDY", "greedy", None
+    all_apps = set(range(len(problem.applicants)))
+    free_units = {u for u in range(len(inst.unit_ids)) if u not in inst.fixed}
+
+    def improve(assign: dict[str, list[str]]) -> None:
+        nonlocal best, best_value
+        v = _value(problem, assign)
+        if v > best_value:
+            best, best_value = assign, v
+            history.append((time.perf_counter() - t0, float(v)))
+
+    if not use_greedy_only and inst.candidates:
+        occ = Occupancy(inst, g_assign)
+        if len(inst.candidates) <= full_model_max_candidates:
+            m = _build(inst, all_apps, free_units, occ, with_synergy=True)
+            name, chosen, cp_bound = _cpsat(
+                m,
+                hint=_hint_positions(inst, m, occ),
+                time_limit=deadline - time.perf_counter(),
+                workers=workers,
+                seed=seed,
+            )
+            method = "cp-sat"
+            if cp_bound is not None:
+                improve(_apply(inst, m, chosen, occ, free_units).assignment())
+                bound = cp_bound / 100 + float(const)
+                status = "OPTIMAL" if name == "OPTIMAL" else "FEASIBLE"
+                if status == "OPTIMAL":
+                    bound = max(float(best_value), bound)
+        else:
+            method = "lns"
+            status = "FEASIBLE"
+            best, best_value, bound = _large(
+                inst, problem, occ, best, best_value, history, t0, deadline, workers, seed, const
+            )
+    seconds = time.perf_counter() - t0
+    sol = Solution(
+        assignment=best,
+        objective=float(best_value),
+        bound=bound,
+        status=status,
+        seconds=seconds,
+        greedy_objective=float(g_value),
+        method=method,
+        history=history,
+    )
+    if with_reasons:
+        from site_manager.layout.reasons import explain
+
+        sol.reasons = explain(inst, best)
+    return sol
+
+
+def _large(
+    inst: Instance,
+    problem: Problem,
+    occ: Occupancy,
+    best: dict[str, list[str]],
+    best_value: Decimal,
+    history: list[tuple[float, float]],
+    t0: float,
+    deadline: float,
+    workers: int,
+    seed: int,
+    const: Decimal,
+) -> tuple[dict[str, list[str]], Decimal, float | None]:
+    """Exact solve without synergy, then hall-by-hall search with it; the LP bound last."""
+    all_apps = set(range(len(problem.applicants)))
+    free_units = {u for u in range(len(inst.unit_ids)) if u not in inst.fixed}
+    total = deadline - t0
+    lp_reserve = min(0.25 * total, 30.0)
+    # 1. the exact solve without the synergy rows
+    m0 = _build(inst, all_apps, free_units, occ, with_synergy=False)
+    _, chosen, _ = _cpsat(
+        m0,
+        hint=_hint_positions(inst, m0, occ),
+        time_limit=min(0.3 * total, deadline - lp_reserve - time.perf_counter()),
+        workers=workers,
+        seed=seed,
+    )
+    cur = _apply(inst, m0, chosen, occ, free_units)
+    cur_value = _value(problem, cur.assignment())
+    if cur_value > best_value:
+        best, best_value = cur.assignment(), cur_value
+        history.append((time.perf_counter() - t0, float(cur_value)))
+    else:
+        cur = Occupancy(inst, best)
+    # 2. large-neighbourhood search, one or two halls at a time, with synergy
+    blocks = _blocks(inst)
+    rng = random.Random(seed)
+    it = 0
+    while blocks and time.perf_counter() < deadline - lp_reserve - 0.2:
+        it += 1
+        chosen_blocks = rng.sample(range(len(blocks)), k=min(len(blocks), rng.choice((1, 2))))
+        units = {u for b in chosen_blocks for u in blocks[b]}
+        apps = {a for a in all_apps if a not in cur.placed or set(cur.placed[a]) <= units}
+        # a pair let straddling the block edge stays where it is
+        units -= {u for a, us in cur.placed.items() if a not in apps for u in us}
+        m = _build(inst, apps, units, cur, with_synergy=True)
+        if not m.cands:
+            continue
+        remaining = deadline - lp_reserve - time.perf_counter()
+        _, ch, _ = _cpsat(
+            m,
+            hint=_hint_positions(inst, m, cur),
+            time_limit=min(remaining, 3.0),
+            workers=workers,
+            seed=seed + it,
+        )
+        nxt = _apply(inst, m, ch, cur, units)
+        v = _value(problem, nxt.assignment())
+        if v >= cur_value:
+            cur, cur_value = nxt, v
+            if v > best_value:
+                best, best_value = nxt.assignment(), v
+                history.append((time.perf_counter() - t0, float(v)))
+    log.info("neighbourhood search: %d iterations over %d blocks", it, len(blocks))
+    # 3. the bound: LP relaxation of the full model
+    full = _build(inst, all_apps, free_units, Occupancy(inst), with_synergy=True)
+    lp = _lp_bound(full, max(1.0, deadline - time.perf_counter()))
+    bound = None if lp is None else max(float(best_value), lp / 100 + float(const))
+    return best, best_value, bound
+
+
+__all__ = ["Solution", "solve", "build_instance"]
