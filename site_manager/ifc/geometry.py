@@ -70,7 +70,9 @@ def merge_parts(parts: list[Part]) -> Part:
     if len(parts) == 1:
         return parts[0]
     fp = clean_footprint(
-        shapely.union_all([p.footprint for p in parts if not p.footprint.is_empty], GRID_M)
+        shapely.union_all(
+            [p.footprint for p in parts if not p.footprint.is_empty], grid_size=GRID_M
+        )
     )
     return Part(
         fp,
@@ -451,7 +453,7 @@ def _faces_part(loops_per_face: list[list[np.ndarray]]) -> Part:
             if not poly.is_valid:
                 poly = shapely.make_valid(poly)
             polys.append(poly)
-    fp = clean_footprint(shapely.union_all(polys, GRID_M)) if polys else EMPTY
+    fp = clean_footprint(shapely.union_all(polys, grid_size=GRID_M)) if polys else EMPTY
     return Part(fp, z_min, z_max, abs(six_v) / 6.0)
 
 
@@ -531,7 +533,7 @@ def triangles_part(verts: np.ndarray, tris: np.ndarray) -> Part:
     keep = np.abs(cross[:, 2]) > 1e-6 * np.maximum(norm, 1e-300)
     t = np.stack([a[keep], b[keep], c[keep]], axis=1)[:, :, :2] + ref[:2]
     polys = shapely.polygons(t)
-    fp = clean_footprint(shapely.union_all(polys, GRID_M)) if len(polys) else EMPTY
+    fp = clean_footprint(shapely.union_all(polys, grid_size=GRID_M)) if len(polys) else EMPTY
     used = verts[np.unique(tris)]
     return Part(fp, float(used[:, 2].min()), float(used[:, 2].max()), volume)
 

@@ -61,6 +61,12 @@ class ModelBuilder:
         self.f = ifcopenshell.api.project.create_file(version=schema)
         f = self.f
         self.scale = LENGTH_UNITS[unit]
+        # IFC2X3 requires owner histories; ifcopenshell.api finds the user and application
+        # in the file itself.
+        person = f.createIfcPerson(None, "Tester", None)
+        org = f.createIfcOrganization(None, "site-manager tests", None)
+        f.createIfcPersonAndOrganization(person, org)
+        f.createIfcApplication(org, "0.1", "site-manager test builder", "sm-tests")
         self.project = ifcopenshell.api.root.create_entity(f, ifc_class="IfcProject", name="P")
         if unit == "m":
             length = ifcopenshell.api.unit.add_si_unit(f, unit_type="LENGTHUNIT")
@@ -408,3 +414,166 @@ class ModelBuilder:
             self.direction((0.0, 0.0, 1.0)),
         )
         return f.createIfcMappedItem(rmap, op)
+
+
+# ---------------------------------------------------------------------- reference model
+
+#: Site placement of the reference model: offset and rotation about Z.
+SITE_ORIGIN_M = (100.0, 50.0, 0.0)
+SITE_ROTATION_DEG = 30.0
+
+
+def _to_world(local: Any, origin: Sequence[float] = (0.0, 0.0), rotation_deg: float = 0.0):
+    """Hand placement of a footprint: space rotation and origin, then the site's."""
+    import shapely.affinity
+
+    g = shapely.affinity.rotate(local, rotation_deg, origin=(0, 0))
+    g = shapely.affinity.translate(g, origin[0], origin[1])
+    g = shapely.affinity.rotate(g, SITE_ROTATION_DEG, origin=(0, 0))
+    return shapely.affinity.translate(g, SITE_ORIGIN_M[0], SITE_ORIGIN_M[1])
+
+
+def reference_model(schema: str = "IFC4", unit: str = "m", *, declare_area_volume: bool = True):
+    """A model exercising every importer trait, with its answers worked out by hand.
+
+    The site is offset to (100, 50) m and rotated by 30°. Storeys at 0 m and 4 m.
+
+    Returns
+    -------
+    (ModelBuilder, dict)
+        The builder (``.f`` is the file) and, per space name, the expected ``area_m2``,
+        ``height_m``, ``volume_m3``, ``z_min_m``, ``storey``, ``zones``, ``area_source``,
+        ``geometry_path`` and ``footprint`` (shapely, world XY; ``None`` if none).
+    """
+    import shapely
+
+    b = ModelBuilder(
+        schema,
+        unit=unit,
+        site_origin=SITE_ORIGIN_M,
+        site_rotation_deg=SITE_ROTATION_DEG,
+        declare_area_volume=declare_area_volume,
+    )
+    area_unit = 1.0 if declare_area_volume else b.scale**2
+    ground = b.storey("Ground", 0.0)
+    first = b.storey("First", 4.0)
+    exp: dict[str, dict[str, Any]] = {}
+
+    def expect(name, footprint, height, volume, z_min, storey, **kw):
+        exp[name] = {
+            "area_m2": footprint.area if footprint is not None else kw.pop("area"),
+            "height_m": height,
+            "volume_m3": volume,
+            "z_min_m": z_min,
+            "storey": storey,
+            "zones": kw.pop("zones", []),
+            "area_source": "geometry" if footprint is not None else "quantity",
+            "geometry_path": kw.pop("path", "fast" if footprint is not None else "none"),
+            "footprint": footprint,
+        }
+
+    # A hall of 10 × 6 m, its profile centred at (5, 3): it covers (0, 0)-(10, 6).
+    hall = b.space(ground, "Hall", [b.rect_extrusion(10, 6, 4, centre=(5, 3))], long_name="Hall")
+    b.quantities(hall, NetFloorArea=60.0 / area_unit)
+    b.properties(hall, "Pset_SpaceCommon", Reference="H1")
+    expect("Hall", _to_world(shapely.box(0, 0, 10, 6)), 4.0, 240.0, 0.0, "Ground")
+    # A mezzanine inside the hall (aggregated under the hall space, not under a storey),
+    # 2.5 m up: its storey is Ground from the structure, whatever its height.
+    mezz = b.space(
+        hall, "Mezzanine", [b.rect_extrusion(4, 3, 2, centre=(2, 1.5))], origin=(1, 1, 2.5)
+    )
+    expect("Mezzanine", _to_world(shapely.box(1, 1, 5, 4)), 2.0, 24.0, 2.5, "Ground")
+    # An L-shaped office on the first floor, placed at (12, 0) and turned by 90°.
+    l_shape = [(0, 0), (6, 0), (6, 3), (3, 3), (3, 5), (0, 5)]
+    office = b.space(
+        first, "Office", [b.polygon_extrusion(l_shape, 3)], origin=(12, 0, 0), rotation_deg=90
+    )
+    b.quantities(office, NetFloorArea=24.0 * 1.1 / area_unit)  # the exporter's is 10 % off
+    expect(
+        "Office",
+        _to_world(shapely.Polygon(l_shape), (12, 0), 90),
+        3.0,
+        24.0 * 3,
+        4.0,
+        "First",
+    )
+    # A profile with a void: 8 × 8 m less a 2 × 2 m hole.
+    outer = [(0, 0), (8, 0), (8, 8), (0, 8)]
+    hole = [(3, 3), (5, 3), (5, 5), (3, 5)]
+    void = b.space(ground, "Void", [b.polygon_extrusion(outer, 3, holes=[hole])], origin=(20, 0, 0))
+    expect("Void", _to_world(shapely.Polygon(outer, [hole]), (20, 0)), 3.0, 180.0, 0.0, "Ground")
+    # A round room of radius 2 m centred at (35, 3).
+    b.space(ground, "Round", [b.circle_extrusion(2, 3)], origin=(35, 3, 0))
+    circle = shapely.Point(0, 0).buffer(2, quad_segs=256)
+    expect("Round", _to_world(circle, (35, 3)), 3.0, math.pi * 4 * 3, 0.0, "Ground")
+    # A D-shaped room: half disc of radius 3 (composite curve: polyline + trimmed circle).
+    b.space(ground, "Apse", [b.semicircle_extrusion(3, 3)], origin=(45, 0, 0))
+    half = shapely.Point(0, 0).buffer(3, quad_segs=256).intersection(shapely.box(-3, 0, 3, 3))
+    expect("Apse", _to_world(half, (45, 0)), 3.0, math.pi * 9 / 2 * 3, 0.0, "Ground")
+    # A faceted B-rep box of 3 × 4 × 2.5 m, written with inward normals.
+    b.space(ground, "Store", [b.box_brep((0, 0, 0), (3, 4, 2.5), inward=True)], origin=(0, 10, 0))
+    expect("Store", _to_world(shapely.box(0, 0, 3, 4), (0, 10)), 2.5, 30.0, 0.0, "Ground")
+    # A surface model box 2 × 2 × 3 m whose faces point in and out at random.
+    b.space(
+        first,
+        "Shaft",
+        [b.box_surface_model((0, 0, 0), (2, 2, 3), flip=(1, 3))],
+        origin=(0, 20, 0),
+    )
+    expect("Shaft", _to_world(shapely.box(0, 0, 2, 2), (0, 20)), 3.0, 12.0, 4.0, "First")
+    # A stair extruded sideways (Revit 2011): profile in the vertical XZ plane, a
+    # trapezoid (0,0)-(4,0)-(4,3)-(0,1) of 8 m², swept 1.2 m towards -Y.
+    stair_profile = [(0, 0), (4, 0), (4, 3), (0, 1)]
+    sideways = b.axis3d((0, 0, 0), axis=(0, -1, 0), ref=(1, 0, 0))
+    b.space(
+        ground,
+        "Stair",
+        [b.polygon_extrusion(stair_profile, 1.2, position=sideways)],
+        origin=(0, 30, 0),
+    )
+    expect("Stair", _to_world(shapely.box(0, -1.2, 4, 0), (0, 30)), 3.0, 9.6, 0.0, "Ground")
+    # An attic clipped by a plane at 3 m out of a 5 × 4 × 4 m box: the engine's job.
+    b.space(first, "Attic", [b.clipped_box(5, 4, 4, 3)], origin=(30, 20, 0))
+    expect(
+        "Attic",
+        _to_world(shapely.box(-2.5, -2, 2.5, 2), (30, 20)),
+        3.0,
+        60.0,
+        4.0,
+        "First",
+        path="engine",
+    )
+    # A mapped item: a 2 × 1 m rectangle mapped to (3, 2) turned by 90°.
+    b.space(
+        first,
+        "Booth",
+        [
+            b.mapped(
+                [b.rect_extrusion(2, 1, 2.5, centre=(1, 0.5))], origin=(3, 2, 0), rotation_deg=90
+            )
+        ],
+        origin=(40, 20, 0),
+    )
+    booth = shapely.affinity.translate(
+        shapely.affinity.rotate(shapely.box(0, 0, 2, 1), 90, (0, 0)), 3, 2
+    )
+    expect("Booth", _to_world(booth, (40, 20)), 2.5, 5.0, 4.0, "First")
+    # Quantities and no geometry: the area comes from them.
+    records = b.space(ground, "Records")
+    b.quantities(records, NetFloorArea=12.5 / area_unit)
+    expect("Records", None, math.nan, math.nan, math.nan, "Ground", area=12.5)
+    # IFC4 and later: an indexed poly curve with an arc, and a triangulated face set.
+    if schema != "IFC2X3":
+        b.space(first, "Bay", [b.indexed_arc_extrusion(2, 3)], origin=(50, 20, 0))
+        half2 = shapely.Point(0, 0).buffer(2, quad_segs=256).intersection(shapely.box(-2, 0, 2, 2))
+        expect("Bay", _to_world(half2, (50, 20)), 3.0, math.pi * 2 * 3, 4.0, "First")
+        b.space(first, "Kiosk", [b.triangulated_box((0, 0, 0), (2, 3, 2))], origin=(60, 20, 0))
+        expect("Kiosk", _to_world(shapely.box(0, 0, 2, 3), (60, 20)), 2.0, 12.0, 4.0, "First")
+    # Zones: the hall is in two.
+    b.zone("Production", [hall, void])
+    b.zone("Heated", [hall, office])
+    exp["Hall"]["zones"] = ["Production", "Heated"]
+    exp["Void"]["zones"] = ["Production"]
+    exp["Office"]["zones"] = ["Heated"]
+    del mezz
+    return b, exp

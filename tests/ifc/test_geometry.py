@@ -1,0 +1,146 @@
+"""The fast geometry path, item by item, against analytic answers and ifcopenshell's engine."""
+
+from __future__ import annotations
+
+import math
+
+import ifcopenshell.geom
+import numpy as np
+import pytest
+import shapely
+from builders import ModelBuilder
+
+from site_manager.ifc.build import model_from_ifc
+from site_manager.ifc.geometry import (
+    GeometryContext,
+    Unsupported,
+    curve_points,
+    item_parts,
+    part_from_engine,
+    profile_rings,
+    rings_geometry,
+    triangles_part,
+)
+
+I4 = np.eye(4)
+
+
+def _engine_part(space):
+    settings = ifcopenshell.geom.settings()
+    settings.set("use-world-coords", True)
+    return part_from_engine(ifcopenshell.geom.create_shape(settings, space).geometry)
+
+
+def test_a_unit_cube_mesh_has_volume_one_whatever_the_orientation_of_its_triangles():
+    v = np.array(
+        [[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1], [1, 0, 1], [1, 1, 1], [0, 1, 1]],
+        dtype=float,
+    )
+    tris = np.array(
+        [[0, 2, 1], [0, 3, 2], [4, 5, 6], [4, 6, 7], [0, 1, 5], [0, 5, 4]]
+        + [[1, 2, 6], [1, 6, 5], [2, 3, 7], [2, 7, 6], [3, 0, 4], [3, 4, 7]]
+    )
+    out = triangles_part(v + 1000.0, tris)
+    inward = triangles_part(v, tris[:, ::-1])
+    assert out.volume == pytest.approx(1.0) and inward.volume == pytest.approx(1.0)
+    assert out.footprint.area == pytest.approx(1.0)
+    assert (out.z_min, out.z_max) == pytest.approx((1000.0, 1001.0))
+
+
+def test_a_circle_profile_is_within_0_05_percent_of_pi_r_squared():
+    b = ModelBuilder("IFC4", unit="m")
+    item = b.circle_extrusion(3.0, 2.0)
+    part = item_parts(item, I4, GeometryContext(1.0))[0]
+    assert part.footprint.area == pytest.approx(math.pi * 9, rel=5e-4)
+    assert part.volume == pytest.approx(math.pi * 9 * 2, rel=5e-4)
+
+
+def test_an_arc_trimmed_by_parameters_in_degrees_follows_the_plane_angle_unit():
+    b = ModelBuilder("IFC4", unit="m")
+    f = b.f
+    circle = f.createIfcCircle(f.createIfcAxis2Placement2D(b.point((0.0, 0.0)), None), 2.0)
+    arc = f.createIfcTrimmedCurve(
+        circle,
+        [f.createIfcParameterValue(0.0)],
+        [f.createIfcParameterValue(90.0)],
+        True,
+        "PARAMETER",
+    )
+    pts = curve_points(arc, angle_scale=math.pi / 180)
+    assert pts[0] == pytest.approx([2.0, 0.0])
+    assert pts[-1] == pytest.approx([0.0, 2.0], abs=1e-9)
+    assert np.hypot(pts[:, 0], pts[:, 1]) == pytest.approx(np.full(len(pts), 2.0))
+    # a clockwise arc from 0° to 90° goes the long way round
+    arc.SenseAgreement = False
+    long_way = curve_points(arc, angle_scale=math.pi / 180)
+    assert long_way[len(long_way) // 2] == pytest.approx([-2 / math.sqrt(2)] * 2, abs=1e-2)
+
+
+def test_an_indexed_poly_curve_without_segments_is_its_points_in_order():
+    b = ModelBuilder("IFC4", unit="m")
+    pl = b.f.createIfcCartesianPointList2D([(0.0, 0.0), (4.0, 0.0), (4.0, 2.0), (0.0, 2.0)])
+    curve = b.f.createIfcIndexedPolyCurve(pl, None, False)
+    prof = b.f.createIfcArbitraryClosedProfileDef("AREA", None, curve)
+    assert rings_geometry(profile_rings(prof, GeometryContext(1.0))).area == pytest.approx(8.0)
+
+
+def test_open_profiles_and_unknown_items_are_left_to_the_engine():
+    b = ModelBuilder("IFC4", unit="m")
+    open_prof = b.f.createIfcArbitraryOpenProfileDef("CURVE", None, b.polyline([(0, 0), (1, 0)]))
+    with pytest.raises(Unsupported):
+        profile_rings(open_prof, GeometryContext(1.0))
+    sphere = b.f.createIfcSphere(b.axis3d(), 1.0)
+    with pytest.raises(Unsupported):
+        item_parts(sphere, I4, GeometryContext(1.0))
+
+
+@pytest.mark.parametrize("schema", ["IFC2X3", "IFC4"])
+def test_mapped_items_with_an_origin_and_a_scaled_operator_agree_with_the_engine(schema):
+    b = ModelBuilder(schema, unit="mm", site_origin=(5, 7, 0), site_rotation_deg=-20)
+    f = b.f
+    st = b.storey("G", 1.5)
+    src = b.rect_extrusion(2, 1, 2.5, centre=(1, 0.5))
+    rep = f.createIfcShapeRepresentation(b.body, "Body", "SweptSolid", [src])
+    rmap = f.createIfcRepresentationMap(b.axis3d((1, 2, 0), rotation_deg=30), rep)
+    op = f.createIfcCartesianTransformationOperator3D(
+        b.direction((0.0, 1.0, 0.0)), None, b.point((3, 2, 0.5)), 1.5, b.direction((0, 0, 1))
+    )
+    sp = b.space(st, "Booth", [f.createIfcMappedItem(rmap, op)], origin=(10, 0, 0))
+    row = model_from_ifc(f, "mapped.ifc").spaces.iloc[0]
+    engine = _engine_part(sp)
+    assert row["geometry_path"] == "fast"
+    assert row["area_m2"] == pytest.approx(2 * 1.5**2, rel=1e-6)
+    assert row.geometry.symmetric_difference(engine.footprint).area < 1e-4
+    assert row["z_min_m"] == pytest.approx(engine.z_min, abs=1e-6)
+    assert row["height_m"] == pytest.approx(engine.z_max - engine.z_min, abs=1e-6)
+
+
+def test_a_tilted_extrusion_projects_like_the_engine():
+    b = ModelBuilder("IFC4", unit="m")
+    st = b.storey("G", 0.0)
+    # an L-shaped profile swept obliquely, profile plane tilted about the x axis
+    pos = b.axis3d((0, 0, 0), axis=(0, -0.6, 0.8), ref=(1, 0, 0))
+    item = b.polygon_extrusion(
+        [(0, 0), (3, 0), (3, 1), (1, 1), (1, 2), (0, 2)], 2.0, position=pos, direction=(0.3, 0, 1)
+    )
+    sp = b.space(st, "Ramp", [item])
+    row = model_from_ifc(b.f, "tilt.ifc").spaces.iloc[0]
+    engine = _engine_part(sp)
+    assert row["geometry_path"] == "fast"
+    assert row["area_m2"] == pytest.approx(engine.footprint.area, rel=1e-6)
+    assert row.geometry.symmetric_difference(engine.footprint).area < 1e-4
+    assert row["height_m"] == pytest.approx(engine.z_max - engine.z_min, abs=1e-6)
+    assert row["volume_m3"] == pytest.approx(engine.volume, rel=1e-6)
+    # 4 m² of profile times the sweep's component along the profile normal
+    assert row["volume_m3"] == pytest.approx(4.0 * 2.0 / math.sqrt(1.09), rel=1e-9)
+
+
+def test_a_surface_model_with_faces_flipped_at_random_has_the_volume_of_its_box():
+    b = ModelBuilder("IFC2X3", unit="m")
+    item = b.box_surface_model((0, 0, 0), (2, 3, 4), flip=(0, 2, 5))
+    part = item_parts(item, I4, GeometryContext(1.0))[0]
+    assert part.volume == pytest.approx(24.0)
+    assert part.footprint.area == pytest.approx(6.0)
+    assert shapely.equals_exact(
+        shapely.normalize(part.footprint), shapely.normalize(shapely.box(0, 0, 2, 3)), 1e-9
+    )
