@@ -111,7 +111,7 @@ def pg_server() -> Iterator[PgServer]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _new_pg_database(server_url: str) -> str:
+def _new_pg_database(server_url: str, template: str | None = None) -> str:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -119,17 +119,55 @@ def _new_pg_database(server_url: str) -> str:
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            suffix = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
     finally:
         admin.dispose()
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Migrated empty registers to copy from (migrating each test's database is slow)."""
+    from site_manager.register import open_register
+
+    folder = tmp_path_factory.mktemp("template")
+    engine = open_register(f"sqlite:///{folder / 'template.sqlite'}")
+    engine.dispose()  # closing the last connection folds the WAL into the file
+    assert not (folder / "template.sqlite-wal").exists()
+    return {"sqlite": str(folder / "template.sqlite")}
+
+
+def _pg_template(server_url: str, cache: dict[str, str]) -> str:
+    from sqlalchemy.engine import make_url
+
+    from site_manager.register import open_register
+
+    if "postgresql" not in cache:
+        url = _new_pg_database(server_url)
+        open_register(url).dispose()
+        cache["postgresql"] = str(make_url(url).database)
+    return cache["postgresql"]
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty register database URL, on SQLite and on PostgreSQL."""
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_templates: dict) -> str:
+    """A fresh, migrated, empty register database URL, on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'register.sqlite'}"
+        target = tmp_path / "register.sqlite"
+        shutil.copyfile(migrated_templates["sqlite"], target)
+        return f"sqlite:///{target}"
+    server: PgServer = request.getfixturevalue("pg_server")
+    if server.url is None:
+        pytest.skip(f"PostgreSQL tests skipped: {server.reason}")
+    return _new_pg_database(server.url, _pg_template(server.url, migrated_templates))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database with no tables at all (to test the migrations themselves)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.sqlite'}"
     server: PgServer = request.getfixturevalue("pg_server")
     if server.url is None:
         pytest.skip(f"PostgreSQL tests skipped: {server.reason}")

@@ -1,0 +1,374 @@
+"""Commands of the site register: sites, units, tenants, leases, equipment, zoning, reports.
+
+``site-manager sample load NAME``, ``site create|revise|list``, ``unit list|define``,
+``tenant list|import|export``, ``lease list|sign|end|import|export``,
+``equipment list|import|export``, ``zoning set``, ``report occupancy|rent-roll|expiries|
+vacancies``, ``audit``. The database is ``--db URL``, else ``$SITE_MANAGER_DB``, else an
+SQLite file in the working folder. Heavy libraries are imported inside the handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from site_manager.cli._common import (
+    add_db_argument,
+    add_format_argument,
+    print_frame,
+    resolve_db_url,
+)
+
+
+def _common(parser: argparse.ArgumentParser, *, site: bool = True) -> None:
+    add_db_argument(parser)
+    if site:
+        parser.add_argument(
+            "--site", metavar="SITE", default=None,
+            help="site id when the database holds several (default: the only one)",
+        )  # fmt: skip
+
+
+def _table(parser: argparse.ArgumentParser) -> None:
+    _common(parser)
+    add_format_argument(parser)
+
+
+def add_commands(sub: Any) -> None:
+    """Register the register's command families."""
+    # sample
+    sample = sub.add_parser("sample", help="sample sites").add_subparsers(
+        dest="sample_command", metavar="ACTION", required=True)  # fmt: skip
+    p = sample.add_parser("load", help="load a sample site (model and every CSV) in one go",
+                          description="Load sample_sites/NAME into the register in one "
+                          "transaction: the IFC model, zoning, units, boards, tenants, leases, "
+                          "equipment, skills and meters.")  # fmt: skip
+    p.add_argument("name", metavar="NAME", help="sample site name or folder with a site.toml")
+    _common(p, site=False)
+    p.set_defaults(handler=_sample_load)
+
+    # site
+    site = sub.add_parser("site", help="sites: create from a model, revise, list").add_subparsers(
+        dest="site_command", metavar="ACTION", required=True)  # fmt: skip
+    p = site.add_parser("create", help="create a site from an IFC model")
+    p.add_argument("model", metavar="MODEL", help="an .ifc file")
+    p.add_argument("--name", required=True, help="the site's name")
+    p.add_argument("--id", dest="site_id", default=None, help="short id (default from name)")
+    p.add_argument("--city", default="")
+    p.add_argument("--country", default="")
+    p.add_argument("--crs", default=None, help="map CRS, e.g. EPSG:25832")
+    _common(p, site=False)
+    p.set_defaults(handler=_site_create)
+    p = site.add_parser("revise", help="re-import a revised model (spaces matched by GlobalId)")
+    p.add_argument("model", metavar="MODEL", help="the revised .ifc file")
+    _table(p)
+    p.set_defaults(handler=_site_revise)
+    p = site.add_parser("list", help="the sites in the database")
+    _common(p, site=False)
+    add_format_argument(p)
+    p.set_defaults(handler=_site_list)
+
+    # unit
+    unit = sub.add_parser("unit", help="rentable units").add_subparsers(
+        dest="unit_command", metavar="ACTION", required=True)  # fmt: skip
+    p = unit.add_parser("list", help="the units (unit_id, name, storey, area_m2, use, ...)")
+    _table(p)
+    p.set_defaults(handler=_list, what="units")
+    p = unit.add_parser("define", help="define or redefine a unit from spaces")
+    p.add_argument("unit_id", metavar="UNIT")
+    p.add_argument("--spaces", required=True, help="';'-separated space GlobalIds")
+    p.add_argument("--name", default="")
+    p.add_argument("--area", type=float, default=None, help="lettable area [m²] if not the sum")
+    p.add_argument("--notes", default="")
+    _common(p)
+    p.set_defaults(handler=_unit_define)
+
+    # tenant, lease, equipment
+    for kind, singular in (("tenants", "tenant"), ("leases", "lease"),
+                           ("equipment", "equipment")):  # fmt: skip
+        fam = sub.add_parser(singular, help=f"{kind}: list, import, export").add_subparsers(
+            dest=f"{singular}_command", metavar="ACTION", required=True)  # fmt: skip
+        p = fam.add_parser("list", help=f"the {kind}")
+        _table(p)
+        p.set_defaults(handler=_list, what=kind)
+        p = fam.add_parser("import", help=f"import {kind} from .csv or .xlsx (all or nothing)",
+                           description=f"Import {kind} from a .csv or .xlsx file with canonical "
+                           "or landlord headings; rows are matched by id. A file with any bad "
+                           "row is refused whole, listing every bad row.")  # fmt: skip
+        p.add_argument("file", metavar="FILE")
+        _common(p)
+        p.set_defaults(handler=_import, kind=kind)
+        p = fam.add_parser("export", help=f"export {kind} to .csv or .xlsx")
+        p.add_argument("file", metavar="FILE")
+        p.add_argument(
+            "--canonical",
+            action="store_true",
+            help="canonical column names instead of the landlord's headings",
+        )
+        _common(p)
+        p.set_defaults(handler=_export, kind=kind)
+        if kind == "leases":
+            p = fam.add_parser("sign", help="sign a lease (exit 2 with the reason if refused)")
+            p.add_argument("--unit", required=True, metavar="UNIT", help="unit_id")
+            p.add_argument("--tenant", required=True, metavar="TENANT", help="tenant_id")
+            p.add_argument("--start", required=True, metavar="YYYY-MM-DD", help="first day")
+            p.add_argument("--end", required=True, metavar="YYYY-MM-DD", help="last day")
+            p.add_argument(
+                "--rent", required=True, metavar="EUR_PER_MONTH", help="monthly rent [EUR]"
+            )
+            p.add_argument(
+                "--share",
+                default="0",
+                metavar="FRACTION",
+                help="share of common costs, 0-1 (default 0)",
+            )
+            p.add_argument("--id", dest="lease_id", default=None, help="lease id (default new)")
+            _common(p)
+            p.set_defaults(handler=_lease_sign)
+            p = fam.add_parser("end", help="end a lease early: DATE becomes its last day")
+            p.add_argument("lease_id", metavar="LEASE_ID")
+            p.add_argument("--on", required=True, metavar="YYYY-MM-DD")
+            _common(p)
+            p.set_defaults(handler=_lease_end)
+
+    # zoning
+    zoning = sub.add_parser("zoning", help="the use of spaces").add_subparsers(
+        dest="zoning_command", metavar="ACTION", required=True)  # fmt: skip
+    p = zoning.add_parser(
+        "set",
+        help="set the use of spaces: GLOBALID=USE ... or --file",
+        description="Uses: private_production, shared_production, "
+        "shared_service, storage, circulation, technical, outdoor.",
+    )
+    p.add_argument("pairs", nargs="*", metavar="GLOBALID=USE")
+    p.add_argument("--file", default=None, help="a zoning.csv (space_global_id, use)")
+    _common(p)
+    p.set_defaults(handler=_zoning_set)
+    p = zoning.add_parser("list", help="spaces with their use and area")
+    _table(p)
+    p.set_defaults(handler=_list, what="zoning")
+
+    # report
+    p = sub.add_parser("report", help="landlord figures: occupancy, rent roll, expiries, "
+                       "vacancies")  # fmt: skip
+    p.add_argument("figure", choices=("occupancy", "rent-roll", "expiries", "vacancies"))
+    p.add_argument("--by", choices=("storey", "use"), default=None)
+    p.add_argument("--on", default=None, metavar="YYYY-MM-DD", help="as of (default today)")
+    p.add_argument("--months", type=int, default=12, help="expiries window (default 12)")
+    _table(p)
+    p.set_defaults(handler=_report)
+
+    # audit
+    p = sub.add_parser("audit", help="the audit trail of changes, newest first")
+    p.add_argument("--limit", type=int, default=50)
+    _table(p)
+    p.set_defaults(handler=_audit)
+
+
+# ---------------------------------------------------------------- handlers
+
+
+def _engine(args: argparse.Namespace) -> Any:
+    from site_manager.register import open_register
+
+    return open_register(resolve_db_url(args.db))
+
+
+def _printable(frame: Any) -> Any:
+    out = frame.copy()
+    for col in out.columns:
+        sample = next((v for v in out[col] if v is not None and v == v), None)
+        if isinstance(sample, dt.date | dt.datetime):
+            out[col] = [v.isoformat() if isinstance(v, dt.date | dt.datetime) else None
+                        for v in out[col]]  # fmt: skip
+        elif isinstance(sample, list):
+            out[col] = [";".join(map(str, v)) if isinstance(v, list) else v for v in out[col]]
+    return out
+
+
+def _sample_load(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    engine = _engine(args)
+    site_id = register.load_sample(engine, args.name)
+    f = register.frames(engine, site_id)
+    print(
+        f"loaded sample site {site_id}: {len(f.spaces)} spaces, {len(f.units)} units, "
+        f"{len(f.tenants)} tenants, {len(f.leases)} leases, {len(f.equipment)} equipment"
+    )
+    return 0
+
+
+def _site_create(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    engine = _engine(args)
+    site_id = register.create_site(
+        engine,
+        args.model,
+        site_id=args.site_id,
+        name=args.name,
+        city=args.city,
+        country=args.country,
+        crs=args.crs,
+    )
+    print(f"created site {site_id} from {args.model}")
+    return 0
+
+
+def _site_revise(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    engine = _engine(args)
+    report = register.revise_site(engine, args.model, site=args.site)
+    if args.format == "json":
+        payload = {k: json.loads(_printable(getattr(report, k)).to_json(orient="records"))
+                   for k in ("added", "removed", "changed", "affected_leases")}  # fmt: skip
+        payload["summary"] = report.summary()
+        sys.stdout.write(json.dumps(payload, indent=1, default=str) + "\n")
+        return 0
+    print(report.summary())
+    for name in ("added", "removed", "changed", "affected_leases"):
+        frame = getattr(report, name)
+        if len(frame):
+            print(f"\n{name.replace('_', ' ')}:")
+            print_frame(_printable(frame), "csv" if args.format == "csv" else "table")
+    return 0
+
+
+def _site_list(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    print_frame(register.list_sites(_engine(args)), args.format)
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    engine = _engine(args)
+    if args.what == "units":
+        frame = register.list_units(engine, args.site)
+    elif args.what == "tenants":
+        frame = register.list_tenants(engine, args.site)
+    elif args.what == "leases":
+        frame = register.list_leases(engine, args.site)
+    elif args.what == "equipment":
+        frame = register.list_equipment(engine, args.site)
+    else:
+        spaces = register.frames(engine, args.site).spaces
+        frame = spaces[~spaces["removed"]][["global_id", "name", "storey", "area_m2", "use"]]
+    print_frame(_printable(frame), args.format)
+    return 0
+
+
+def _unit_define(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    gids = [g.strip() for g in args.spaces.split(";") if g.strip()]
+    register.define_unit(
+        _engine(args),
+        args.unit_id,
+        gids,
+        name=args.name,
+        area_m2=args.area,
+        notes=args.notes,
+        site=args.site,
+    )
+    print(f"unit {args.unit_id}: {len(gids)} space(s)")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    result = register.import_table(_engine(args), args.kind, args.file, site=args.site)
+    print(str(result))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    n = register.export_table(
+        _engine(args), args.kind, args.file, site=args.site, landlord=not args.canonical
+    )
+    print(f"wrote {n} {args.kind} to {args.file}")
+    return 0
+
+
+def _lease_sign(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    lease_id = register.sign_lease(
+        _engine(args), unit_id=args.unit, tenant_id=args.tenant, start=args.start, end=args.end,
+        rent_eur_per_month=args.rent, common_cost_share=args.share, lease_id=args.lease_id,
+        site=args.site,
+    )  # fmt: skip
+    print(
+        f"signed lease {lease_id}: unit {args.unit} to tenant {args.tenant} from "
+        f"{args.start} to {args.end}"
+    )
+    return 0
+
+
+def _lease_end(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    register.end_lease(_engine(args), args.lease_id, on=args.on, site=args.site)
+    print(f"lease {args.lease_id} now ends on {args.on}")
+    return 0
+
+
+def _zoning_set(args: argparse.Namespace) -> int:
+    from site_manager import register
+    from site_manager.errors import ValidationError
+
+    uses: dict[str, str] = {}
+    if args.file:
+        from site_manager.register import io
+
+        parsed = io.parse_file("zoning", args.file)
+        io.raise_if_problems([parsed])
+        uses.update({r["space_global_id"]: r["use"] for r in parsed.records})
+    for pair in args.pairs:
+        gid, sep, use = pair.partition("=")
+        if not sep or not gid or not use:
+            raise ValidationError(f"{pair!r} is not GLOBALID=USE")
+        uses[gid] = use
+    if not uses:
+        raise ValidationError("give GLOBALID=USE pairs or --file zoning.csv")
+    n = register.set_zoning(_engine(args), uses, site=args.site)
+    print(f"zoning: {n} space(s) changed of {len(uses)} given")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from site_manager import register, tenancy
+
+    f = register.frames(_engine(args), args.site)
+    on = tenancy.parse_day(args.on)
+    if args.figure == "occupancy":
+        frame = tenancy.occupancy(f, on=on, by=args.by)
+    elif args.figure == "rent-roll":
+        frame = tenancy.rent_roll(f, on=on, by=args.by)
+    elif args.figure == "expiries":
+        frame = tenancy.lease_expiries(f, on=on, months=args.months, by=args.by)
+    else:
+        frame = tenancy.vacancies(f, on=on, by=args.by)
+    if args.format == "table":
+        print(f"{args.figure} of site {f.site['site_id']} on {on.isoformat()}"
+              + (f" by {args.by}" if args.by else ""))  # fmt: skip
+    print_frame(_printable(frame), args.format)
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    print_frame(_printable(register.get_audit(_engine(args), args.site, limit=args.limit)),
+                args.format)  # fmt: skip
+    return 0
