@@ -116,6 +116,11 @@ class ModelBuilder:
             target_view="MODEL_VIEW",
             parent=model,
         )
+        # true north in model XY, so that tools without map conversion orient the same way
+        # (grid north of the UTM zone; the meridian convergence, < 2°, is ignored)
+        model.TrueNorth = f.create_entity(
+            "IfcDirection", DirectionRatios=(r(math.sin(self.rotation)), r(math.cos(self.rotation)))
+        )
         crs_entity = f.create_entity(
             "IfcProjectedCRS",
             Name=crs,

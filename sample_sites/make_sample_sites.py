@@ -887,6 +887,62 @@ def make_site(name: str, out: Path) -> None:
 
     write_neighbourhood(name, b, folder / "neighbourhood.gpkg", rng)
     write_toml(name, folder / "site.toml")
+    counts = {
+        "spaces": len(spaces), "units": len(units), "tenants": len(tenants), "leases": len(rows),
+        "machines": len(eq_rows), "applicants": len(ap_rows), "meter readings": len(m_rows),
+    }  # fmt: skip
+    write_readme(name, folder / "README.md", counts)
+
+
+DESCRIPTIONS = {
+    "textile_mill": "A four-storey wool mill of 1889 in Prato's textile district, now workshops "
+    "for textile, fashion and design producers, with a shared wood and metal workshop, a "
+    "textile lab, a canteen, a loading bay and the old boiler house as a shared heavy workshop.",
+    "engineering_works": "A saw-tooth engineering works of 1927 in Łódź's Widzew district: "
+    "production bays on the hall's column grid, a shared machine shop, a shared heavy "
+    "workshop under the 10 t crane, offices and mezzanine studios, a yard.",
+    "brewery_complex": "A brewery of 1898–1950s in Gent: the brewhouse (shared brewery and "
+    "kitchen), the malt house's low malting floors, the bottling hall around its cloister "
+    "courtyard (food workshop, market hall), offices with a tasting room, the brewery yard.",
+}
+
+
+def write_readme(name: str, path: Path, counts: dict[str, int]) -> None:
+    cfg = SITES[name]
+    numbers = ", ".join(f"{v} {k}" for k, v in counts.items())
+    path.write_text(
+        f"""# {cfg["name"]} ({cfg["city"]}, {cfg["country"]}) — sample site `{name}`
+
+{DESCRIPTIONS[name]}
+
+Model: `../../models/{name}.ifc` (see `models/README.md`). Files follow
+`docs/sample-site-format.md`; {numbers}. Written by `sample_sites/make_sample_sites.py`
+(seeded; the space GlobalIds come from the same builder as the model).
+
+## Invented
+
+Everything except the climate table: the building and its name and address, the tenants
+(names, people, e-mails under `example.org`, phone numbers with the fictional 555 block),
+leases and rents (plausible for converted industrial space in {cfg["city"]}, about
+{cfg["rent"]:.1f} EUR/m² a month, lower for earlier leases and spaces without daylight),
+equipment (typical rated power, noise and weight of such machines), skills, meter readings
+(December 2025 – November 2026, made from floor areas, machine power and heating degree
+days), the applicants, the tariffs (rounded, within the range of Eurostat's non-household
+energy prices for {cfg["country"]}) and the neighbourhood (blocks, uses, heights and
+street layout around the plot, in {cfg["crs"]}; the street names are common ones, not a real
+street plan).
+
+## From a published source (approximate)
+
+`climate_monthly.csv`: {CLIMATE_SOURCES[name]}
+The values were written from knowledge of those published tables, rounded, not downloaded
+or copied from them: treat them as approximate (about ±0.5 °C and ±10 % in irradiation).
+Replace them with a PVGIS TMY download for work that matters.
+
+The georeference of the model (EPSG code and a point in the city) is real; the plot is not.
+""",
+        encoding="utf-8",
+    )
 
 
 def to_map(b, geom):
@@ -897,8 +953,12 @@ def to_map(b, geom):
 
 
 def write_neighbourhood(name: str, b, path: Path, rng: random.Random) -> None:
+    import os
+
     from shapely import union_all
 
+    os.environ["OGR_CURRENT_DATE"] = "2026-11-01T09:00:00Z"  # GDAL: a stable GeoPackage
+    path.unlink(missing_ok=True)
     fps = [affinity.translate(s.footprint, *s.origin) for s in b.spaces.values()]
     site_box = union_all(fps).envelope.buffer(8, join_style="mitre")
     x0, y0, x1, y1 = site_box.bounds
