@@ -86,7 +86,7 @@ def explain(inst: Instance, assignment: Mapping[str, Sequence[str]]) -> dict[str
             out[app.id] = {
                 "code": "taken_or_blocked",
                 "message": "every fitting let is held by an existing tenant or blocked by one: "
-                + "; ".join(o["why"] for o in obstacles[:3]),
+                + "; ".join(list(dict.fromkeys(o["why"] for o in obstacles))[:3]),
                 "obstacles": obstacles[:_MAX_LISTED],
             }
             continue

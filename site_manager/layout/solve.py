@@ -80,6 +80,8 @@ class Solution:
     method: str
     history: list[tuple[float, float]] = field(default_factory=list)
     reasons: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: counts for benchmarks: ``candidates``, ``lns_iterations``
+    stats: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The solution JSON (see ``docs/layout.md``)."""
@@ -418,6 +420,7 @@ def solve(
     best, best_value = g_assign, g_value
     history = [(time.perf_counter() - t0, float(g_value))]
     status, method, bound = "GREEDY", "greedy", None
+    stats = {"candidates": len(inst.candidates), "lns_iterations": 0}
     all_apps = set(range(len(problem.applicants)))
     free_units = {u for u in range(len(inst.unit_ids)) if u not in inst.fixed}
 
@@ -450,7 +453,18 @@ def solve(
             method = "lns"
             status = "FEASIBLE"
             best, best_value, bound = _large(
-                inst, problem, occ, best, best_value, history, t0, deadline, workers, seed, const
+                inst,
+                problem,
+                occ,
+                best,
+                best_value,
+                history,
+                t0,
+                deadline,
+                workers,
+                seed,
+                const,
+                stats,
             )
     seconds = time.perf_counter() - t0
     sol = Solution(
@@ -462,6 +476,7 @@ def solve(
         greedy_objective=float(g_value),
         method=method,
         history=history,
+        stats=stats,
     )
     if with_reasons:
         from site_manager.layout.reasons import explain
@@ -482,6 +497,7 @@ def _large(
     workers: int,
     seed: int,
     const: Decimal,
+    stats: dict[str, int],
 ) -> tuple[dict[str, list[str]], Decimal, float | None]:
     """Exact solve without synergy, then hall-by-hall search with it; the LP bound last."""
     all_apps = set(range(len(problem.applicants)))
@@ -534,6 +550,7 @@ def _large(
                 best, best_value = nxt.assignment(), v
                 history.append((time.perf_counter() - t0, float(v)))
     log.info("neighbourhood search: %d iterations over %d blocks", it, len(blocks))
+    stats["lns_iterations"] = it
     # 3. the bound: LP relaxation of the full model
     full = _build(inst, all_apps, free_units, Occupancy(inst), with_synergy=True)
     lp = _lp_bound(full, max(1.0, deadline - time.perf_counter()))
