@@ -13,11 +13,25 @@ state.init()
 
 navigation = st.navigation(
     [
-        st.Page(page_site.render, title="Site", icon="🏭", url_path="site", default=True),
-        st.Page(page_import.render, title="Import", icon="📥", url_path="import"),
-        st.Page(page_zoning.render, title="Zoning", icon="🗺️", url_path="zoning"),
-        st.Page(page_tenants.render, title="Tenants and leases", icon="🤝", url_path="tenants"),
-        st.Page(page_landlord.render, title="Landlord", icon="📊", url_path="landlord"),
+        st.Page(
+            page_site.render, title="Site", icon=":material/factory:", url_path="site", default=True
+        ),
+        st.Page(
+            page_import.render, title="Import", icon=":material/upload_file:", url_path="import"
+        ),
+        st.Page(page_zoning.render, title="Zoning", icon=":material/map:", url_path="zoning"),
+        st.Page(
+            page_tenants.render,
+            title="Tenants and leases",
+            icon=":material/handshake:",
+            url_path="tenants",
+        ),
+        st.Page(
+            page_landlord.render,
+            title="Landlord",
+            icon=":material/monitoring:",
+            url_path="landlord",
+        ),
     ]
 )
 navigation.run()

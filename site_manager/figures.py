@@ -378,6 +378,7 @@ def bar_figure(
     y_title: str,
     barmode: str = "stack",
     colours: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
 ) -> go.Figure:
     """A bar chart of one or several columns of a frame against a category column.
 
@@ -395,6 +396,8 @@ def bar_figure(
         ``"stack"`` or ``"group"``.
     colours : dict, optional
         Colour per value column.
+    names : dict, optional
+        Legend name per value column (default: the column name).
 
     Returns
     -------
@@ -407,7 +410,7 @@ def bar_figure(
             go.Bar(
                 x=frame[x].astype(str),
                 y=frame[column],
-                name=column,
+                name=(names or {}).get(column, column),
                 marker_color=(colours or {}).get(column),
             )
         )
@@ -416,7 +419,7 @@ def bar_figure(
         barmode=barmode,
         height=380,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
     )
     fig.update_yaxes(title_text=y_title)
     return fig

@@ -34,9 +34,11 @@ def sample_folders() -> list[Path]:
     return sorted(p for p in SAMPLE_SITES.iterdir() if (p / "site.toml").is_file())
 
 
-@st.cache_resource(show_spinner="Opening the register…")
-def get_engine(url: str) -> Any:
-    """The register's engine for ``url``, migrated; an empty register gets the sample sites."""
+def open_with_samples(url: str) -> Any:
+    """Open (and migrate) the register at ``url``; an empty one gets every sample site.
+
+    So ``make run`` on a fresh clone opens on a sample site with nothing else to do.
+    """
     from site_manager import register
 
     engine = register.open_register(url)
@@ -45,6 +47,12 @@ def get_engine(url: str) -> Any:
             log.info("loading sample site %s into %s", folder.name, url)
             register.load_sample(engine, str(folder))
     return engine
+
+
+@st.cache_resource(show_spinner="Opening the register (the first start loads the sample sites)…")
+def get_engine(url: str) -> Any:
+    """The register's engine for ``url``, one per server process (see :func:`open_with_samples`)."""
+    return open_with_samples(url)
 
 
 def data_version(url: str, site: str | None) -> str:

@@ -24,7 +24,7 @@ def headline(frames: object, on: dt.date) -> None:
         "–" if pd.isna(share) else f"{share:.0%}",
         help=f"{figures_['units_let']} of {figures_['units']} units let",
     )
-    cols[3].metric("Rent roll", f"€{figures_['rent_eur_per_month']:,.0f}/month")
+    cols[3].metric("Rent roll [€/month]", f"{figures_['rent_eur_per_month']:,.0f}")
     cols[4].metric("Leases ending in 12 months", f"{figures_['leases_expiring_12_months']}")
 
 
@@ -57,6 +57,7 @@ def render() -> None:
                 "area_let_m2": figures.VACANCY_COLOURS["let"],
                 "area_vacant_m2": figures.VACANCY_COLOURS["vacant"],
             },
+            names={"area_let_m2": "let", "area_vacant_m2": "vacant"},
         )
         ui.figure(fig, f"{site}_occupancy_by_{by}", key="landlord_occupancy_fig")
         ui.table(occupancy, f"{site}_occupancy_by_{by}_{on}", key="landlord_occupancy")

@@ -46,7 +46,7 @@ def key_figures(spaces: pd.DataFrame, frames: Any, on: dt.date) -> None:
     cols[2].metric("In units", f"{summary['area_m2']:,.0f} m²", help=f"{summary['units']} units")
     cols[3].metric("Occupancy", "–" if pd.isna(share) else f"{share:.0%}", help="by area, today")
     cols[4].metric("Tenants with a lease", f"{spaces['tenant_id'].nunique():,}")
-    cols[5].metric("Rent roll", f"€{summary['rent_eur_per_month']:,.0f}/month")
+    cols[5].metric("Rent roll [€/month]", f"{summary['rent_eur_per_month']:,.0f}")
 
 
 def space_details(spaces: pd.DataFrame, frames: Any, gid: str) -> None:
@@ -62,7 +62,7 @@ def space_details(spaces: pd.DataFrame, frames: Any, gid: str) -> None:
         "unit": row.get("unit_id") if pd.notna(row.get("unit_id")) else "–",
         "vacancy": row["vacancy"],
     }
-    st.table(pd.DataFrame({"": list(facts.values())}, index=list(facts)))
+    st.markdown("\n".join(f"- **{label}** {value}" for label, value in facts.items()))
     if pd.notna(row.get("lease_id")):
         st.markdown(
             f"**Tenant** {row['tenant']} (`{row['tenant_id']}`)  \n"

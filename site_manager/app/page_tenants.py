@@ -23,6 +23,10 @@ FIELD_WORDS = [
 ]
 
 
+#: Dates a lease may take (Streamlit's default is ten years either side of today).
+DATE_RANGE = {"min_value": dt.date(1950, 1, 1), "max_value": dt.date(2100, 12, 31)}
+
+
 def field_of(message: str) -> str:
     """The form field a refusal message is about (``"form"`` when none is named)."""
     for field, pattern in FIELD_WORDS:
@@ -87,10 +91,13 @@ def sign_form(url: str, site: str, frames: Any) -> None:
         )
         errors["tenant"] = st.empty()
         left, right = st.columns(2)
-        start = left.date_input("First day", value=today.replace(day=1), key="sign_start")
+        start = left.date_input(
+            "First day", value=today.replace(day=1), **DATE_RANGE, key="sign_start"
+        )
         errors["start"] = left.empty()
         end = right.date_input(
             "Last day",
+            **DATE_RANGE,
             value=today.replace(day=1, year=today.year + 1) - dt.timedelta(days=1),
             key="sign_end",
         )
@@ -165,7 +172,7 @@ def end_form(url: str, site: str, leases: pd.DataFrame) -> None:
             "Lease", options, format_func=lambda x: labels.get(x, x), key="end_lease_id"
         )
         errors = {"lease": st.empty()}
-        on = st.date_input("Last day", value=dt.date.today(), key="end_on")
+        on = st.date_input("Last day", value=dt.date.today(), **DATE_RANGE, key="end_on")
         errors["on"] = st.empty()
         if not st.form_submit_button("End the lease"):
             return

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import sqlite3
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,12 +97,27 @@ SAMPLE_SITES = sorted(p.parent.name for p in (ROOT / "sample_sites").glob("*/sit
 
 
 @pytest.fixture(scope="session")
-def sample_register(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, str]]:
-    """A register with every sample site loaded: its URL and the site id of each folder."""
+def sample_register(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """The register an empty database becomes on the dashboard's first start: every sample
+    site loaded. Its SQLite file and the site id of each sample folder.
+    """
     from site_manager import register
+    from site_manager.app.data import open_with_samples
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('samples') / 'register.sqlite'}"
-    engine = register.open_register(url)
-    ids = {name: register.load_sample(engine, name) for name in SAMPLE_SITES}
+    path = tmp_path_factory.mktemp("samples") / "register.sqlite"
+    engine = open_with_samples(f"sqlite:///{path}")  # what the dashboard does on first start
+    sites = register.list_sites(engine)
     engine.dispose()
-    return url, ids
+    ids = {}
+    for name in SAMPLE_SITES:
+        toml = tomllib.loads((ROOT / "sample_sites" / name / "site.toml").read_text("utf-8"))
+        ids[name] = toml["site"]["id"]
+    assert set(sites["site_id"]) == set(ids.values()), "the first start loads every sample site"
+    return path, ids
+
+
+def copy_sqlite(source: Path, target: Path) -> str:
+    """A consistent copy of an SQLite register (WAL included); its URL."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return f"sqlite:///{target}"

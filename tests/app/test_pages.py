@@ -60,7 +60,7 @@ def test_the_site_page_draws_the_storey_and_shows_the_selected_spaces_lease(seed
     assert sorted(marker["customdata"]) == sorted(expected)
     details = " ".join(m.value for m in app.markdown)
     assert "Ada Weaving" in details and seeded.lease_id in details
-    assert metric(app, "Rent roll") == f"€{seeded.rent_eur_per_month:,.0f}/month"
+    assert metric(app, "Rent roll [€/month]") == f"{seeded.rent_eur_per_month:,.0f}"
     occupancy = seeded.let_area_m2 / (seeded.let_area_m2 + seeded.vacant_area_m2)
     assert metric(app, "Occupancy") == f"{occupancy:.0%}"
 
@@ -182,7 +182,7 @@ def test_the_landlord_page_shows_let_and_vacant_area_and_the_rent_roll(seeded: S
     no_exception(app)
     assert metric(app, "Let") == f"{seeded.let_area_m2:,.0f} m²"
     assert metric(app, "Vacant") == f"{seeded.vacant_area_m2:,.0f} m²"
-    assert metric(app, "Rent roll") == f"€{seeded.rent_eur_per_month:,.0f}/month"
+    assert metric(app, "Rent roll [€/month]") == f"{seeded.rent_eur_per_month:,.0f}"
     specs = plotly_specs(app)
     timeline = next(s for s in specs if s["layout"]["title"]["text"] == "Running and future leases")
     assert [y for t in timeline["data"] for y in t["y"]] == ["U1 · Ada Weaving"]
@@ -225,10 +225,10 @@ def test_an_upload_that_is_not_ifc_is_refused_in_one_line(seeded: Seeded, tmp_pa
 @pytest.mark.parametrize("sample", SAMPLE_SITES)
 @pytest.mark.parametrize("page", ["page_site", "page_zoning", "page_tenants", "page_landlord"])
 def test_every_page_works_on_every_sample_site(
-    sample: str, page: str, sample_register: tuple[str, dict[str, str]]
+    sample: str, page: str, sample_register: tuple[Path, dict[str, str]]
 ) -> None:
-    url, site_ids = sample_register
-    app = page_app(page, url, **{state.SITE: site_ids[sample]})
+    path, site_ids = sample_register
+    app = page_app(page, f"sqlite:///{path}", **{state.SITE: site_ids[sample]})
     app.run()
     no_exception(app)
     assert app.title[0].value
