@@ -23,7 +23,7 @@ import ifcopenshell.api.pset
 import ifcopenshell.api.root
 import ifcopenshell.api.unit
 import ifcopenshell.guid
-from shapely import Polygon, affinity, box
+from shapely import LineString, Polygon, affinity, box
 from shapely.geometry.polygon import orient
 from shapely.ops import nearest_points
 
@@ -642,10 +642,15 @@ class ModelBuilder:
                 if gap > 0
                 else sa.footprint.boundary.intersection(fb.boundary)
             )
-            lines = [g for g in getattr(shared, "geoms", [shared]) if g.geom_type == "LineString"]
-            if not lines:
+            segments = [
+                LineString([p, q])
+                for g in getattr(shared, "geoms", [shared])
+                if g.geom_type == "LineString"
+                for p, q in zip(g.coords[:-1], g.coords[1:], strict=True)
+            ]
+            if not segments:
                 raise ValueError(f"door {a} / {b}: the spaces are not beside each other")
-            line = max(lines, key=lambda g: g.length)
+            line = max(segments, key=lambda g: g.length)  # one straight piece of wall
             mid = line.interpolate(0.5, normalized=True)
             (x0, y0), (x1, y1) = line.coords[0], line.coords[-1]
             length = math.hypot(x1 - x0, y1 - y0)

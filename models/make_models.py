@@ -152,12 +152,13 @@ def textile_mill() -> ModelBuilder:
             sp_props = dict(p)
             if long_name == "Loading bay":
                 use = "shared_service"
-            elif "shared" in long_name:
+            elif "shared" in long_name.lower():
                 use = "shared_production"
                 sp_props["Extraction"] = True
             elif long_name == "Fabric store":
                 use = "storage"
-            elif long_name == "Dyeing room":
+            elif long_name == "Dyeing room" or level == 0 or i in (0, len(pieces) - 1):
+                # wet and dusty trades at the ground and at the gable ends (old flues)
                 sp_props["Extraction"] = True
             if level == 3 and i == len(pieces) - 1:
                 long_name, use = "Canteen and meeting room", "shared_service"
@@ -376,7 +377,7 @@ def engineering_works() -> ModelBuilder:
             clear=5.6,
             ground=True,
             loading="ground",
-            extraction=i in (2, 5),
+            extraction=i in (0, 2, 4, 5, 7),
         )
         if i < 2:
             b.space(
@@ -680,7 +681,7 @@ def brewery_complex() -> ModelBuilder:
                     **TIMBER_SINGLE,
                 }
             ],
-            skip_windows_near=[(12.0, 16.0)] if level == 0 else [],
+            skip_windows_near=[(15.0, 16.0), (3.0, 16.0)] if level == 0 else [],
         )
         b.slab(
             st,
@@ -890,6 +891,8 @@ def brewery_complex() -> ModelBuilder:
             use, long_name = "shared_service", "Market hall and showroom"
         elif lab == "SE":
             use, long_name = "shared_production", "Shared food workshop"
+            pp["Extraction"] = True
+        elif lab in ("SW", "W", "NE"):
             pp["Extraction"] = True
         b.space(
             st,

@@ -611,7 +611,7 @@ def make_site(name: str, out: Path) -> None:
     total_area = sum(u["area_m2"] for u in units)
     for ui, u in enumerate(units):
         rate = cfg["rent"] * (1.1 if u["spaces"][0].props["Daylight"] else 0.95)
-        vacant = ui % 7 == 3
+        vacant = ui % 4 == 1
         end_month = (
             add_months(dt.date(2026, 12, 1), rng.randint(0, 11))
             if ui % 3 == 0
@@ -815,51 +815,65 @@ def make_site(name: str, out: Path) -> None:
         m_rows,
     )
 
-    # applicants for the layout engine
-    unit_areas = sorted(u["area_m2"] for u in units)
+    # applicants for the layout engine: most are shaped on a unit of the site (so they fit
+    # somewhere, if it is free), every sixth asks for more than the building offers
     ap_rows = []
     n_app = {"textile_mill": 18, "engineering_works": 24, "brewery_complex": 20}[name]
     all_types = sorted({m for t in tenants for m in t["machines"]})
     for k in range(n_app):
-        sector = rng.choice(cfg["sectors"])
+        u = units[(k * 7) % len(units)]
+        sp = u["spaces"]
+        clear = min(x.props["ClearHeight"] for x in sp)
+        load = min(x.props["FloorLoadCapacity"] for x in sp)
+        offers_extraction = any(x.props["Extraction"] for x in sp)
+        offers_access = any(x.props["LoadingAccess"] != "none" for x in sp)
+        offers_daylight = any(x.props["Daylight"] for x in sp)
+        fitting = [
+            sec
+            for sec in cfg["sectors"]
+            if offers_extraction
+            or not any(h in MACHINES[m][4] for m in SECTORS[sec][1] for h in ("fumes", "dust"))
+        ]
+        sector = rng.choice(fitting or cfg["sectors"])
         kinds, machines, _ = SECTORS[sector]
-        target = rng.choice(unit_areas)
-        amin = max(20, round(target * rng.uniform(0.6, 0.95) / 5) * 5)
-        amax = round(target * rng.uniform(1.05, 1.6) / 5) * 5
         heavy = sector in ("metalwork", "robotics", "craft brewing", "bakery")
+        amin = max(20, round(u["area_m2"] * rng.uniform(0.6, 0.95) / 5) * 5)
+        amax = round(u["area_m2"] * rng.uniform(1.05, 1.5) / 5) * 5
+        min_height = round(clear - rng.choice([0.0, 0.2, 0.5]), 1)
+        min_load = min(load, 7.5 if heavy else rng.choice([2.5, 3.0, 5.0]))
+        power = round(min(0.1 * amin, sum(MACHINES[m][1] for m in machines) + 2), 1)
+        if k % 6 == 5:  # asks for more than any unit here offers
+            min_height, min_load = round(clear + 3.0, 1), max(load, 20.0)
         noise = max((MACHINES[m][2] for m in machines), default=45)
         hazard = (
             2
             if any("fire" in MACHINES[m][4] for m in machines) and heavy
             else (1 if any(MACHINES[m][4] for m in machines) else 0)
         )
-        provides = ";".join(machines[:2])
-        needs = ";".join(
-            rng.sample([t for t in all_types if t not in machines], k=min(2, len(all_types)))
-        )
+        needs_extraction = any(h in MACHINES[m][4] for m in machines for h in ("fumes", "dust"))
+        yn = {True: "yes", False: "no"}
         ap_rows.append(
             [
                 f"A{k + 1:02d}",
                 rng.choice(kinds),
                 amin,
                 amax,
-                round(rng.choice([2.4, 2.6, 3.0, 3.5, 4.5]) if not heavy else 4.5, 1),
-                rng.choice([2.5, 3.0, 5.0]) if not heavy else rng.choice([7.5, 10.0, 15.0]),
-                round(sum(MACHINES[m][1] for m in machines) * rng.uniform(0.8, 1.3) + 3, 1),
-                "yes"
-                if any(h in MACHINES[m][4] for m in machines for h in ("fumes", "dust"))
-                else "no",
-                "yes" if heavy or rng.random() < 0.25 else "no",
-                "yes"
-                if sector in ("ceramics", "textiles", "graphic design", "photography", "fashion")
-                or rng.random() < 0.3
-                else "no",
+                min_height,
+                min_load,
+                power,
+                yn[needs_extraction],
+                yn[offers_access and (heavy or rng.random() < 0.3)],
+                yn[offers_daylight and sector not in ("photography",)],
                 noise,
-                "yes" if sector in ("photography", "software", "graphic design") else "no",
+                yn[sector in ("photography", "software", "graphic design")],
                 hazard,
                 round(cfg["rent"] * rng.uniform(0.8, 1.3), 2),
-                provides,
-                needs,
+                ";".join(machines[:2]),
+                ";".join(
+                    rng.sample(
+                        [t for t in all_types if t not in machines], k=min(2, len(all_types))
+                    )
+                ),
             ]
         )
     write_csv(
