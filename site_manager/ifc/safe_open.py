@@ -40,6 +40,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -495,15 +496,24 @@ def _child_main(conn: Any, job: _Job) -> None:
             root.removeHandler(handler)
         root.addHandler(_PipeLogHandler(conn, job.log_level))
         root.setLevel(job.log_level)
+        # Import before limiting: the parser's shared libraries (OpenCASCADE) map hundreds
+        # of MB of address space; memory_mb is the headroom for parsing and building.
+        import ifcopenshell  # noqa: F401
+
+        with contextlib.suppress(ImportError):  # what the builder's frames are made of
+            importlib.import_module("geopandas")
+        builder = _resolve(job.builder)
+        extras = [(name, _resolve(spec)) for name, spec in job.extras]
+        _use_system_allocator()
         _limit_child(job.memory_mb, job.timeout_s)
         if job.fault:
             _test_fault(job.fault)
-        model = _parse_and_build(conn, job)
+        model = _parse_and_build(conn, job, builder, extras)
         conn.send(("ok", model))
     except IfcImportError as exc:
         conn.send(("error", str(exc)))
     except MemoryError:
-        _send_quietly(conn, ("memory", ""))
+        _send_quietly(conn, ("memory", "", traceback.format_exc()))
     except RecursionError as exc:
         _send_quietly(conn, ("bug", f"RecursionError: {exc}", traceback.format_exc()))
     except BaseException as exc:  # anything else is a bug in the builder: report, not die
@@ -513,6 +523,17 @@ def _child_main(conn: Any, job: _Job) -> None:
             conn.close()
         finally:
             os._exit(0)  # skip freeing the parsed file: the process ends anyway
+
+
+def _use_system_allocator() -> None:
+    # pandas keeps strings in pyarrow, whose default allocator (mimalloc) reserves a large
+    # arena of address space at once and then fails under RLIMIT_AS ("malloc of size 192
+    # failed"): in the child, pyarrow allocates with malloc, which the limit measures well.
+    os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "system"
+    if "pyarrow" in sys.modules:
+        pyarrow = sys.modules["pyarrow"]
+        with contextlib.suppress(Exception):
+            pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 
 def _send_quietly(conn: Any, message: tuple[Any, ...]) -> None:
@@ -534,12 +555,17 @@ def _test_fault(fault: str) -> None:
         os._exit(3)
 
 
-def _parse_and_build(conn: Any, job: _Job) -> Any:
+def _parse_and_build(
+    conn: Any,
+    job: _Job,
+    builder: Callable[..., Any],
+    extras: Sequence[tuple[str, Callable[..., Any]]],
+) -> Any:
     f = open_ifc(job.open_path, display=job.path)
     progress = _ProgressRelay(conn) if job.forwards_progress else None
-    model = _resolve(job.builder)(f, job.path, progress=progress)
-    for name, spec in job.extras:
-        model.extra[name] = _resolve(spec)(f, model)
+    model = builder(f, job.path, progress=progress)
+    for name, extract in extras:
+        model.extra[name] = extract(f, model)
     if progress is not None:
         progress.flush()
     return model
@@ -786,6 +812,9 @@ def read_isolated(
         child.start()
     sender.close()
     started = time.monotonic()
+    # The answer unpickles into geopandas frames: import it while the child works.
+    with contextlib.suppress(ImportError):
+        importlib.import_module("geopandas")
     deadline = started + timeout_s
     answer: tuple[Any, ...] | None = None
     try:
@@ -842,8 +871,9 @@ def read_isolated(
     if kind == "error":
         raise IfcImportError(answer[1])
     if kind == "memory":
+        logger.debug("out of memory reading %s:\n%s", checked.path, answer[2])
         raise IsolatedReadError(_memory_message(checked.path, memory_mb), kind="memory")
-    logger.error("the IFC reader failed on %s:\n%s", checked.path, answer[2])
+    logger.info("the IFC reader failed on %s:\n%s", checked.path, answer[2])
     raise IsolatedReadError(
         f"{checked.path}: the importer failed on this model ({answer[1]}): the file may be "
         "malformed (check it with an IFC validator); if it opens elsewhere, please report it "
@@ -889,9 +919,14 @@ def _death(
                 kind="crash",
                 signal_name=name,
             )
+        limit = (
+            f", or it needs more memory than the {memory_mb:g} MB limit (--memory-mb)"
+            if memory_mb is not None
+            else ""
+        )
         return IsolatedReadError(
-            f"{path}: the IFC parser crashed ({name}) on this file, which is probably "
-            "malformed: check it with an IFC validator and export it again",
+            f"{path}: the IFC parser crashed ({name}) on this file: the file is probably "
+            f"malformed (check it with an IFC validator and export it again){limit}",
             kind="crash",
             signal_name=name,
         )
