@@ -407,6 +407,10 @@ def _record(
                 ok = False
             else:
                 out[name] = t
+    lo, hi = out.get("area_min"), out.get("area_max")
+    if lo is not None and hi is not None and lo > hi:
+        col.add(label, f"field 'area_min' {lo:g} is greater than area_max {hi:g}")
+        ok = False
     unknown = sorted(set(data) - set(spec))
     if unknown and not from_text:
         col.add(label, f"unknown field(s) {', '.join(map(repr, unknown))}")
@@ -506,7 +510,10 @@ def problem_from_dict(data: Any, *, source: str = "problem") -> Problem:
         for i, r in enumerate(lists["existing"])
     ]
     params = _parameters(data.get("parameters"), col)
-    problem = _assemble(units, lists["adjacency"], apps, exist, params, col)
+    declared = {
+        str(r.get("id", r.get("unit_id"))).strip() for r in lists["units"] if isinstance(r, Mapping)
+    }
+    problem = _assemble(units, lists["adjacency"], apps, exist, params, col, declared)
     col.raise_if_any()
     return problem
 
@@ -518,6 +525,7 @@ def _assemble(
     exist: Sequence[dict[str, Any] | None],
     params: Parameters,
     col: _Collector,
+    declared_units: set[str] | None = None,
 ) -> Problem:
     _unique(((f"units[{i}]", u["id"]) for i, u in enumerate(units) if u), "unit", col)
     _unique(
@@ -526,16 +534,12 @@ def _assemble(
         "tenant/applicant",
         col,
     )
-    unit_ids = {u["id"] for u in units if u}
+    # ids of invalid unit records count as known: their own error is already listed
+    unit_ids = {u["id"] for u in units if u} | (declared_units or set())
     for i, u in enumerate(units):
         if u and u["area"] <= 0:
             col.add(f"units[{i}] ({u['id']!r})", "field 'area' must be greater than 0")
     for i, a in enumerate(apps):
-        if a and a["area_min"] > a["area_max"]:
-            col.add(
-                f"applicants[{i}] ({a['id']!r})",
-                f"field 'area_min' {a['area_min']:g} is greater than area_max {a['area_max']:g}",
-            )
         if a and a["area_max"] <= 0:
             col.add(f"applicants[{i}] ({a['id']!r})", "field 'area_max' must be greater than 0")
     pairs: list[tuple[str, str]] = []
