@@ -192,7 +192,7 @@ class _Engine:
         self.settings.set("use-world-coords", True)
 
     def part(self, space: Any) -> Part:
-        shape = self.geom.create_shape(self.settings, space)
+        shape: Any = self.geom.create_shape(self.settings, space)
         return part_from_engine(shape.geometry)
 
 

@@ -16,23 +16,6 @@ import numpy as np
 IDENTITY = np.eye(4)
 
 
-def _unit(v: Any, default: tuple[float, ...]) -> np.ndarray:
-    a = np.array(v if v is not None else default, dtype=float)
-    if a.shape[0] == 2:
-        a = np.append(a, 0.0)
-    n = float(np.linalg.norm(a))
-    if n < 1e-12:
-        return np.array(default + (0.0,) * (3 - len(default)), dtype=float)
-    return a / n
-
-
-def _point(p: Any) -> np.ndarray:
-    c = list(p.get_argument(0)) if p is not None else [0.0, 0.0, 0.0]
-    while len(c) < 3:
-        c.append(0.0)
-    return np.array(c[:3], dtype=float)
-
-
 def _norm(v: tuple[float, ...], default: tuple[float, float, float]) -> tuple[float, float, float]:
     x = float(v[0])
     y = float(v[1])
@@ -109,41 +92,51 @@ def axis_placement_matrix(p: Any) -> np.ndarray:
 
 
 def transformation_operator_matrix(op: Any) -> np.ndarray:
-    """Matrix of an ``IfcCartesianTransformationOperator`` (2D or 3D, uniform or not)."""
+    """Matrix of an ``IfcCartesianTransformationOperator`` (2D or 3D, uniform or not).
+
+    Attributes by position, the same in every schema: ``[0]`` Axis1, ``[1]`` Axis2,
+    ``[2]`` LocalOrigin, ``[3]`` Scale, then ``[4]`` Axis3 (3D) and Scale2/Scale3.
+    """
     if op is None:
         return IDENTITY.copy()
-    is3d = op.is_a("IfcCartesianTransformationOperator3D")
-    x = _unit(op.Axis1.DirectionRatios if op.Axis1 else None, (1.0, 0.0, 0.0))
+    kind = op.is_a()
+    is3d = kind.startswith("IfcCartesianTransformationOperator3D")
+    a1, a2 = op.get_argument(0), op.get_argument(1)
+    x = _norm(a1.get_argument(0), (1.0, 0.0, 0.0)) if a1 is not None else (1.0, 0.0, 0.0)
     if is3d:
-        z = _unit(op.Axis3.DirectionRatios if op.Axis3 else None, (0.0, 0.0, 1.0))
-        x = x - float(np.dot(x, z)) * z
-        x = x / np.linalg.norm(x)
-        y = np.cross(z, x)
-        if op.Axis2:
-            y2 = _unit(op.Axis2.DirectionRatios, (0.0, 1.0, 0.0))
-            if float(np.dot(y2, y)) < 0:  # a left-handed operator mirrors
-                y = -y
+        a3 = op.get_argument(4)
+        z = _norm(a3.get_argument(0), (0.0, 0.0, 1.0)) if a3 is not None else (0.0, 0.0, 1.0)
     else:
-        z = np.array([0.0, 0.0, 1.0])
-        x = np.array([x[0], x[1], 0.0])
-        x = x / np.linalg.norm(x)
-        y = np.array([-x[1], x[0], 0.0])
-        if op.Axis2:
-            y2 = _unit(op.Axis2.DirectionRatios, (0.0, 1.0))
-            if float(np.dot(y2, y)) < 0:
-                y = -y
-    s1 = float(op.Scale) if op.Scale is not None else 1.0
+        z = (0.0, 0.0, 1.0)
+        x = _norm((x[0], x[1], 0.0), (1.0, 0.0, 0.0))
+    d = x[0] * z[0] + x[1] * z[1] + x[2] * z[2]
+    x = _norm((x[0] - d * z[0], x[1] - d * z[1], x[2] - d * z[2]), (1.0, 0.0, 0.0))
+    y = (z[1] * x[2] - z[2] * x[1], z[2] * x[0] - z[0] * x[2], z[0] * x[1] - z[1] * x[0])
+    if a2 is not None:  # a left-handed operator mirrors
+        y2 = a2.get_argument(0)
+        dot = sum(float(c) * yc for c, yc in zip(y2, y, strict=False))
+        if dot < 0:
+            y = (-y[0], -y[1], -y[2])
+    scale = op.get_argument(3)
+    s1 = float(scale) if scale is not None else 1.0
     s2 = s3 = s1
-    if op.is_a("IfcCartesianTransformationOperator3DnonUniform") or op.is_a(
-        "IfcCartesianTransformationOperator2DnonUniform"
-    ):
-        s2 = float(op.Scale2) if op.Scale2 is not None else s1
+    if kind.endswith("nonUniform"):
+        sc2 = op.get_argument(5 if is3d else 4)
+        s2 = float(sc2) if sc2 is not None else s1
         if is3d:
-            s3 = float(op.Scale3) if op.Scale3 is not None else s1
-    m = np.eye(4)
-    m[:3, 0], m[:3, 1], m[:3, 2] = x * s1, y * s2, z * s3
-    m[:3, 3] = _point(op.LocalOrigin)
-    return m
+            sc3 = op.get_argument(6)
+            s3 = float(sc3) if sc3 is not None else s1
+    origin = op.get_argument(2)
+    o = list(origin.get_argument(0)) if origin is not None else [0.0, 0.0, 0.0]
+    o = [float(c) for c in o] + [0.0] * (3 - len(o))
+    return np.array(
+        [
+            [x[0] * s1, y[0] * s2, z[0] * s3, o[0]],
+            [x[1] * s1, y[1] * s2, z[1] * s3, o[1]],
+            [x[2] * s1, y[2] * s2, z[2] * s3, o[2]],
+            [0.0, 0.0, 0.0, 1.0],
+        ]
+    )
 
 
 class PlacementCache:
