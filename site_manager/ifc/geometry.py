@@ -410,7 +410,7 @@ def rings_geometry(rings: Rings) -> BaseGeometry:
     """A valid shapely (Multi)Polygon of rings; holes are cut, overlapping parts merged."""
     polys: list[BaseGeometry] = []
     for outer, holes in rings:
-        poly: BaseGeometry = shapely.polygons(outer, holes=holes or None)
+        poly: Any = shapely.polygons(outer, holes=holes or None)
         if not poly.is_valid:
             shell = shapely.make_valid(Polygon(outer))
             for h in holes:
@@ -625,8 +625,8 @@ def _small_faces_part(pts: np.ndarray, sizes: list[int]) -> Part:
         start += n
     if not n_rings:
         return Part(EMPTY, z_min, z_max, abs(six_v) / 6.0)
-    arr = shapely.polygons(shapely.linearrings(coords, indices=ring_ids))
-    bad = ~shapely.is_valid(arr)
+    arr: Any = shapely.polygons(shapely.linearrings(coords, indices=ring_ids))
+    bad: Any = ~shapely.is_valid(arr)
     if bad.any():
         arr[bad] = shapely.make_valid(arr[bad])
     if n_rings == 1 and not bad[0]:
