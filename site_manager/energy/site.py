@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from site_manager.energy.zones import Element, Zone, simulate_zones
@@ -101,9 +102,9 @@ def irradiance_factors(
     solpos = pvlib.solarposition.get_solarposition(times, latitude_deg, 0.0)
     ghi = pd.Series(climate["ghi_w_m2"].to_numpy(dtype=float), index=times)
     zenith = solpos["apparent_zenith"]
-    split = pvlib.irradiance.erbs(ghi, zenith, times)
-    dni = split["dni"].fillna(0.0).clip(lower=0.0)
-    dhi = split["dhi"].fillna(0.0).clip(lower=0.0)
+    split = pvlib.irradiance.erbs(ghi, zenith, np.asarray(times.day_of_year))
+    dni = pd.Series(np.asarray(split["dni"], dtype=float), index=times).fillna(0.0).clip(lower=0.0)
+    dhi = pd.Series(np.asarray(split["dhi"], dtype=float), index=times).fillna(0.0).clip(lower=0.0)
     total = float(ghi.sum())
     out = {}
     for tilt, azimuth in orientations:

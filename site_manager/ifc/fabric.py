@@ -194,6 +194,7 @@ class _Spaces:
         self.z0: list[float] = []
         self.z1: list[float] = []
         self.storey: list[str] = []
+        self.centre = np.zeros(2)
         if spaces is None or len(spaces) == 0:
             self.tree = None
             return
