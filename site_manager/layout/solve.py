@@ -116,6 +116,9 @@ class _Model:
     obj: list[int]  # cents per variable (x first, then y)
     rows: list[list[int]] = field(default_factory=list)  # sum(vars) <= 1
     links: list[tuple[int, list[int]]] = field(default_factory=list)  # y <= sum(vars)
+    #: synergy indicators: (y, unit, lets on the unit that need the type); unit -1 for a
+    #: tenant held fixed next to the free units
+    needs: list[tuple[int, int, list[int]]] = field(default_factory=list)
 
     @property
     def n_x(self) -> int:
@@ -215,6 +218,7 @@ def _build(
                 m.obj.append(syn[t])
                 m.links.append((y, needers))
                 m.links.append((y, sorted(set(providers))))
+                m.needs.append((y, u, needers))
     # tenants held fixed next to the free units: their needs met by a free provider
     border = {v for u in free_units for v in inst.nb[u] if v in outside}
     for w in sorted(border):
@@ -238,7 +242,26 @@ def _build(
                 y = len(m.obj)
                 m.obj.append(syn[t])
                 m.links.append((y, sorted(set(providers))))
+                m.needs.append((y, -1, []))
     return m
+
+
+def _synergy_bound(m: _Model) -> int:
+    """An upper bound on the synergy indicators' total, in cents: per unit, the most any one
+    let on it could earn (a unit has one tenant), plus every fixed tenant's possible gains.
+    """
+    per_let: dict[tuple[int, int], int] = {}
+    total = 0
+    for y, u, needers in m.needs:
+        if u < 0:
+            total += m.obj[y]
+            continue
+        for k in needers:
+            per_let[(u, k)] = per_let.get((u, k), 0) + m.obj[y]
+    best: dict[int, int] = {}
+    for (u, _), v in per_let.items():
+        best[u] = max(best.get(u, 0), v)
+    return total + sum(best.values())
 
 
 def _cpsat(
@@ -523,12 +546,17 @@ def _large(
     lp_thread.start()
     log.info("full model built at %.1f s: %d variables", time.perf_counter() - t0, len(full.obj))
     # 1. the exact solve without the synergy rows
+    fallback = None
     if len(inst.candidates) > PHASE_A_MAX_CANDIDATES:
         cur, cur_value = Occupancy(inst, best), best_value
     else:
-        cur, cur_value, best, best_value = _phase_a(
+        cur, cur_value, best, best_value, lets_bound = _phase_a(
             inst, problem, occ, best, best_value, history, t0, deadline, workers, seed
         )
+        if lets_bound is not None:
+            # the lets (and synergy from existing tenants) cannot beat the model without
+            # synergy rows; the synergy indicators cannot beat their per-unit maximum
+            fallback = (lets_bound + _synergy_bound(full)) / 100 + float(const)
     # 2. large-neighbourhood search, one or two halls at a time, with synergy
     blocks = _blocks(inst)
     rng = random.Random(seed)
@@ -567,7 +595,9 @@ def _large(
     if lp_thread.is_alive():
         log.warning("the LP bound did not stop at its time limit; no bound reported")
     lp = lp_result[0] if lp_result else None
-    bound = None if lp is None else max(float(best_value), lp / 100 + float(const))
+    bounds = [b for b in (fallback, None if lp is None else lp / 100 + float(const)) if b]
+    bound = max(float(best_value), min(bounds)) if bounds else None
+    log.info("bounds: LP %s, without synergy + synergy maximum %s", lp, fallback)
     return best, best_value, bound
 
 
@@ -582,14 +612,14 @@ def _phase_a(
     deadline: float,
     workers: int,
     seed: int,
-) -> tuple[Occupancy, Decimal, dict[str, list[str]], Decimal]:
-    """The exact solve without synergy rows, from greedy, in 30 % of the time."""
+) -> tuple[Occupancy, Decimal, dict[str, list[str]], Decimal, float | None]:
+    """The exact solve without synergy rows, from greedy, in 30 % of the time; its bound."""
     all_apps = set(range(len(problem.applicants)))
     free_units = {u for u in range(len(inst.unit_ids)) if u not in inst.fixed}
     total = deadline - t0
     m0 = _build(inst, all_apps, free_units, occ, with_synergy=False)
     log.info("model without synergy built at %.1f s", time.perf_counter() - t0)
-    _, chosen, _ = _cpsat(
+    _, chosen, bound_cents = _cpsat(
         m0,
         hint=_hint_positions(inst, m0, occ),
         deadline=min(time.perf_counter() + 0.3 * total, deadline),
@@ -605,7 +635,7 @@ def _phase_a(
         history.append((time.perf_counter() - t0, float(cur_value)))
     else:
         cur = Occupancy(inst, best)
-    return cur, cur_value, best, best_value
+    return cur, cur_value, best, best_value, bound_cents
 
 
 __all__ = ["Solution", "solve", "build_instance"]
