@@ -739,8 +739,10 @@ def _context(method: str, builder: str) -> Any:
         with _forkserver_lock:
             if not _forkserver_ready:
                 # Imported once by the server, then inherited by every child it forks.
+                # "__main__" too (multiprocessing's default): else every child would run the
+                # main script again (as with "spawn", the script needs a __main__ guard).
                 ctx.set_forkserver_preload(
-                    [__name__, "ifcopenshell", builder.partition(":")[0], "geopandas"]
+                    ["__main__", __name__, "ifcopenshell", builder.partition(":")[0], "geopandas"]
                 )
                 _forkserver_ready = True
     return ctx
