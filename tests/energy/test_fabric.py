@@ -36,8 +36,8 @@ def _element(b: ModelBuilder, storey, cls: str, name: str, lo, hi, **attrs):
 
 def _hall(*, flags: bool = True, true_north=None, split: bool = False):
     """A 10 m × 6 m × 3 m hall at the origin with 0.3 m walls outside it, a 2 m × 1.5 m window
-    in the south wall (x = 1…3), a flat roof slab and a ground slab. ``split`` makes it two rooms with a
-    0.1 m internal wall at x = 5."""
+    in the south wall (x = 1…3), a flat roof slab and a ground slab. ``split`` makes it two
+    rooms with a 0.1 m internal wall at x = 5."""
     b = ModelBuilder("IFC4", unit="m")
     if true_north is not None:
         ctx = [c for c in b.f.by_type("IfcGeometricRepresentationContext")
