@@ -146,6 +146,32 @@ def record_dict(obj: Base) -> dict[str, Any]:
     return out
 
 
+def audit_row(
+    *,
+    site: Site | None,
+    actor: str,
+    verb: str,
+    table: str,
+    record: str,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The values of one audit entry, for a bulk insert."""
+    return {
+        "site_pk": site.id if site is not None else None,
+        "at": at or now(),
+        "actor": actor,
+        "verb": verb,
+        "table_name": table,
+        "record": record,
+        "action": action,
+        "before_json": None if before is None else json.dumps(before, sort_keys=True, default=str),
+        "after_json": None if after is None else json.dumps(after, sort_keys=True, default=str),
+    }
+
+
 def audit(
     session: Session,
     *,

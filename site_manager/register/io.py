@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from site_manager.errors import NotFoundError, ValidationError
@@ -31,6 +31,7 @@ from site_manager.register.schema import (
     SKILL_LEVELS,
     TENANT_KINDS,
     TENANT_STAGES,
+    AuditEntry,
     Equipment,
     Lease,
     Site,
@@ -557,61 +558,58 @@ class ImportResult:
                 f"{self.unchanged} unchanged")  # fmt: skip
 
 
-def _upsert(
-    s: Session,
-    st: Site,
-    model: type,
-    key_col: str,
-    key: str,
-    values: dict[str, Any],
-    *,
-    actor: str,
-    verb: str,
-    result: ImportResult,
-) -> Any:
-    obj = s.scalars(
-        select(model).where(
-            model.site_pk == st.id,  # type: ignore[attr-defined]
-            getattr(model, key_col) == key,
-        )
-    ).one_or_none()
-    if obj is None:
-        obj = model(site_pk=st.id, **{key_col: key}, **values)
-        s.add(obj)
-        s.flush()
-        core.audit(
-            s,
-            site=st,
-            actor=actor,
-            verb=verb,
-            table=model.__tablename__,  # type: ignore[attr-defined]
-            record=key,
-            action="insert",
-            after=core.record_dict(obj),
-        )
-        result.added += 1
-        return obj
-    before = core.record_dict(obj)
-    for k, v in values.items():
-        setattr(obj, k, v)
-    s.flush()
-    after = core.record_dict(obj)
-    if after == before:
-        result.unchanged += 1
-    else:
-        core.audit(
-            s,
-            site=st,
-            actor=actor,
-            verb=verb,
-            table=model.__tablename__,  # type: ignore[attr-defined]
-            record=key,
-            action="update",
-            before=before,
-            after=after,
-        )
-        result.updated += 1
-    return obj
+class _Upserter:
+    """Insert or update records of one table by natural key, auditing each change.
+
+    Existing records are read once; new records and their audit entries are inserted in
+    bulk (Core ``insert`` with many rows) by :meth:`finish`, so a file of thousands of rows
+    is written in a few statements.
+    """
+
+    def __init__(self, s: Session, st: Site, model: Any, key_col: str, *, actor: str,
+                 verb: str, result: ImportResult) -> None:  # fmt: skip
+        self.s, self.st, self.model, self.key_col = s, st, model, key_col
+        self.actor, self.verb, self.result = actor, verb, result
+        self.existing = {
+            getattr(o, key_col): o for o in s.scalars(select(model).where(model.site_pk == st.id))
+        }
+        self.new_rows: dict[str, dict[str, Any]] = {}
+        self.audit_rows: list[dict[str, Any]] = []
+        self.at = core.now()
+
+    def __call__(
+        self, key: str, values: dict[str, Any], *, new_defaults: dict | None = None
+    ) -> None:
+        obj = self.existing.get(key)
+        table = self.model.__tablename__
+        if obj is None:
+            row = {"site_pk": self.st.id, self.key_col: key} | (new_defaults or {}) | values
+            self.new_rows[key] = row
+            after = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
+            self.audit_rows.append(core.audit_row(
+                site=self.st, actor=self.actor, verb=self.verb, table=table, record=key,
+                action="insert", after=after, at=self.at))  # fmt: skip
+            self.result.added += 1
+            return
+        before = core.record_dict(obj)
+        for k, v in values.items():
+            setattr(obj, k, v)
+        after = core.record_dict(obj)
+        if after == before:
+            self.result.unchanged += 1
+            return
+        self.audit_rows.append(core.audit_row(
+            site=self.st, actor=self.actor, verb=self.verb, table=table, record=key,
+            action="update", before=before, after=after, at=self.at))  # fmt: skip
+        self.result.updated += 1
+
+    def finish(self) -> None:
+        """Flush the updates, then insert the new rows and the audit entries in bulk."""
+        self.s.flush()
+        if self.new_rows:
+            self.s.execute(insert(self.model), list(self.new_rows.values()))
+        if self.audit_rows:
+            self.s.execute(insert(AuditEntry), self.audit_rows)
 
 
 def write_records(s: Session, st: Site, parsed: ParsedFile, *, actor: str) -> ImportResult:
@@ -620,72 +618,35 @@ def write_records(s: Session, st: Site, parsed: ParsedFile, *, actor: str) -> Im
 
     result = ImportResult(parsed.kind, parsed.file)
     verb = f"import_{parsed.kind}"
+    tenants = {t.tenant_id: t.id for t in s.scalars(select(Tenant).where(Tenant.site_pk == st.id))}
     if parsed.kind == "tenants":
+        upsert = _Upserter(s, st, Tenant, "tenant_id", actor=actor, verb=verb, result=result)
         for r in parsed.records:
-            values = {k: r[k] for k in SPECS["tenants"] if k != "tenant_id"}
-            _upsert(
-                s,
-                st,
-                Tenant,
-                "tenant_id",
-                r["tenant_id"],
-                values,
-                actor=actor,
-                verb=verb,
-                result=result,
-            )
+            upsert(r["tenant_id"], {k: r[k] for k in SPECS["tenants"] if k != "tenant_id"})
     elif parsed.kind == "leases":
         units = {u.unit_id: u.id for u in s.scalars(select(Unit).where(Unit.site_pk == st.id))}
-        tenants = {
-            t.tenant_id: t.id for t in s.scalars(select(Tenant).where(Tenant.site_pk == st.id))
-        }
+        upsert = _Upserter(s, st, Lease, "lease_id", actor=actor, verb=verb, result=result)
         for r in parsed.records:
             values = {"unit_pk": units[r["unit_id"]], "tenant_pk": tenants[r["tenant_id"]],
                       "start_date": r["start"], "end_date": r["end"],
                       "rent_eur_per_month": r["rent_eur_per_month"],
                       "common_cost_share": r["common_cost_share"]}  # fmt: skip
-            lid = r.get("lease_id") or new_lease_id()
-            obj = s.scalars(
-                select(Lease).where(Lease.site_pk == st.id, Lease.lease_id == lid)
-            ).one_or_none()
-            if obj is None:
-                values |= {"space_removed": False, "notes": ""}
-            _upsert(s, st, Lease, "lease_id", lid, values, actor=actor, verb=verb, result=result)
+            upsert(r.get("lease_id") or new_lease_id(), values,
+                   new_defaults={"space_removed": False, "notes": ""})  # fmt: skip
     elif parsed.kind == "equipment":
-        tenants = {
-            t.tenant_id: t.id for t in s.scalars(select(Tenant).where(Tenant.site_pk == st.id))
-        }
         spaces = {g: sp.id for g, sp in core.get_spaces(s, st).items()}
+        upsert = _Upserter(s, st, Equipment, "equipment_id", actor=actor, verb=verb,
+                           result=result)  # fmt: skip
+        keys = ("name", "type", "board_id", "power_kw", "noise_db", "weight_kg", "hazards",
+                "shared", "share_terms")  # fmt: skip
         for r in parsed.records:
-            values = {
-                k: r[k]
-                for k in (
-                    "name",
-                    "type",
-                    "board_id",
-                    "power_kw",
-                    "noise_db",
-                    "weight_kg",
-                    "hazards",
-                    "shared",
-                    "share_terms",
-                )
-            }
+            values = {k: r[k] for k in keys}
             values["owner_tenant_pk"] = tenants.get(r["owner_tenant_id"] or "")
             values["space_pk"] = spaces.get(r["space_global_id"] or "")
-            _upsert(
-                s,
-                st,
-                Equipment,
-                "equipment_id",
-                r["equipment_id"],
-                values,
-                actor=actor,
-                verb=verb,
-                result=result,
-            )
+            upsert(r["equipment_id"], values)
     else:  # pragma: no cover - guarded by import_table
         raise ValueError(parsed.kind)
+    upsert.finish()
     return result
 
 
