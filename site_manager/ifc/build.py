@@ -181,6 +181,26 @@ def _ancestors(obj: Any, rel: Relations) -> tuple[Any, Any]:
     return storey, building
 
 
+class _Where:
+    """Storey and building facts shared by the spaces with one spatial parent."""
+
+    __slots__ = ("building_name", "elevation_m", "storey", "storey_gid", "storey_name")
+
+    def __init__(
+        self, storey: Any, building: Any, elevations: dict[int, float], buildings: dict[int, str]
+    ) -> None:
+        self.storey = storey
+        self.storey_name = str(storey.Name or "") if storey is not None else ""
+        self.storey_gid = storey.GlobalId if storey is not None else None
+        self.elevation_m = elevations.get(storey.id(), math.nan) if storey is not None else math.nan
+        if building is not None:
+            self.building_name = str(building.Name or "")
+        elif storey is not None:
+            self.building_name = buildings.get(storey.id(), "")
+        else:
+            self.building_name = ""
+
+
 class _Engine:
     """ifcopenshell's geometry engine, set up once, for what the fast path cannot read."""
 
@@ -284,7 +304,7 @@ def model_from_ifc(
     total = len(spaces)
     ctx = GeometryContext(scales.angle, placements)
     pset_cache: dict[int, dict[str, Any]] = {}
-    ancestors: dict[int, tuple[Any, Any]] = {}
+    ancestors: dict[int, _Where] = {}
     engine: _Engine | None = None
     fallback_names: list[str] = []
     failed_names: list[str] = []
@@ -295,9 +315,11 @@ def model_from_ifc(
         sid = space.id()
         parent = rel.parent.get(sid)
         pkey = parent.id() if parent is not None else -1
-        if pkey not in ancestors:
-            ancestors[pkey] = _ancestors(space, rel)
-        storey, building = ancestors[pkey]
+        where = ancestors.get(pkey)
+        if where is None:
+            storey, building = _ancestors(space, rel)
+            where = ancestors[pkey] = _Where(storey, building, storey_elev, storey_building)
+        storey = where.storey
         psets = flatten_psets(rel.definitions.get(sid, []), scales, pset_cache)
         qto_area = exporter_floor_area(psets)
         rep = body_representation(space)
@@ -360,24 +382,16 @@ def model_from_ifc(
                     f"from the geometry's {volume:.2f} m³ by {diff:.0%}"
                     f"{_unit_slip(qto_volume / volume)}; the geometry's is used"
                 )
-        storey_name = str(storey.Name or "") if storey is not None else ""
-        if storey is not None and storey.GlobalId in storey_index:
-            storey_rows[storey_index[storey.GlobalId]]["space_count"] += 1
-        building_name = (
-            str(building.Name or "")
-            if building is not None
-            else (storey_building.get(storey.id(), "") if storey is not None else "")
-        )
+        if where.storey_gid in storey_index:
+            storey_rows[storey_index[where.storey_gid]]["space_count"] += 1
         rows.append(
             {
                 "global_id": space.get_argument(0),
                 "name": str(space.get_argument(2) or ""),
                 "long_name": str(space.get_argument(7) or ""),
-                "storey": storey_name,
-                "storey_elevation_m": storey_elev.get(storey.id(), math.nan)
-                if storey is not None
-                else math.nan,
-                "building": building_name,
+                "storey": where.storey_name,
+                "storey_elevation_m": where.elevation_m,
+                "building": where.building_name,
                 "area_m2": area,
                 "height_m": height,
                 "volume_m3": volume,
