@@ -305,7 +305,7 @@ def _chunks(months: npt.NDArray[np.int64], n_zones: int) -> list[tuple[int, int]
     """Runs of hours within one month, each at most about 250,000 zone-hours (cache-sized)."""
     limit = max(1, 250_000 // max(n_zones, 1))
     cuts = [0, *np.flatnonzero(np.diff(months) != 0) + 1, months.shape[0]]
-    out = []
+    out: list[tuple[int, int]] = []
     for a, b in zip(cuts[:-1], cuts[1:], strict=True):
         out.extend((s, min(s + limit, b)) for s in range(int(a), int(b), limit))
     return out

@@ -80,17 +80,18 @@ def board_loads(equipment: pd.DataFrame, boards: pd.DataFrame) -> pd.DataFrame:
     eq["board_id"] = eq["board_id"].fillna("").astype(str).str.strip().replace("", UNASSIGNED)
     eq["power_kw"] = pd.to_numeric(eq["power_kw"], errors="coerce")
     eq = eq[eq["power_kw"].notna()]
-    grouped = eq.groupby("board_id")["power_kw"].agg(["size", "sum"])
+    counts = {str(k): int(v) for k, v in eq.groupby("board_id")["power_kw"].size().items()}
+    sums = {str(k): float(v) for k, v in eq.groupby("board_id")["power_kw"].sum().items()}
     known = {str(r.board_id): r for r in boards.itertuples(index=False)}
     rows = []
-    order = [str(b) for b in boards["board_id"]] + sorted(set(grouped.index) - set(known))
+    order = [str(b) for b in boards["board_id"]] + sorted(set(counts) - set(known))
     for bid in order:
-        n = int(grouped.loc[bid, "size"]) if bid in grouped.index else 0
-        connected = float(grouped.loc[bid, "sum"]) if bid in grouped.index else 0.0
+        n = int(counts.get(bid, 0))
+        connected = float(sums.get(bid, 0.0))
         factor = diversity_factor(n) if n else 1.0
         coincident = connected * factor
         board = known.get(bid)
-        capacity = float(board.capacity_kw) if board is not None else math.nan
+        capacity = float(board.capacity_kw) if board is not None else math.nan  # type: ignore[arg-type]
         if board is None:
             status = "unknown board"
         elif coincident > capacity:

@@ -245,10 +245,16 @@ def _site_inputs(
     model = read_model(site.model_path, fabric=True)
     lat = model.info.latitude if model.info.latitude is not None else ZoneDefaults().latitude_deg
     climate = hourly_from_monthly(site.climate, latitude_deg=lat)
-    uses = dict(zip(site.zoning["space_global_id"], site.zoning["use"], strict=True))
+    uses = {
+        str(k): str(v)
+        for k, v in zip(site.zoning["space_global_id"], site.zoning["use"], strict=True)
+    }
     eq = site.equipment.copy()
     eq["power_kw"] = pd.to_numeric(eq["power_kw"], errors="coerce").fillna(0.0)
-    machine_w = (eq.groupby("space_global_id")["power_kw"].sum() * 1000.0).to_dict()
+    machine_w = {
+        str(k): float(v) * 1000.0
+        for k, v in eq.groupby("space_global_id")["power_kw"].sum().items()
+    }
     return site, model, model.extra["fabric"], climate, uses, machine_w, lat
 
 

@@ -307,9 +307,10 @@ def _u_from_pset(psets: dict[str, Any], kind: str) -> float | None:
     keys += [k for k in psets if k.endswith("Common.ThermalTransmittance") and k not in keys]
     for key in keys:
         v = psets.get(key)
-        ok = isinstance(v, int | float) and not isinstance(v, bool)
-        if ok and U_RANGE[0] <= float(v) <= U_RANGE[1]:
-            return float(v)
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            u = float(v)
+            if U_RANGE[0] <= u <= U_RANGE[1]:
+                return u
     return None
 
 
@@ -430,7 +431,7 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
             log.debug("no geometry for %s: %r", entity, exc)
             failed.append(f"{entity.is_a()} {entity.GlobalId}")
             return None
-        return _mesh_from_shape(shape.geometry)
+        return _mesh_from_shape(shape.geometry)  # type: ignore[union-attr]
 
     # hosts: window/door -> wall through the opening
     opening_host: dict[int, Any] = {}
