@@ -44,6 +44,11 @@ def add_commands(subparsers: Any) -> None:
         metavar="M2",
         help="split halls larger than this into bays of their column grid [m²]",
     )
+    p.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="leases running on this day fix their tenants (default: today)",
+    )
     p.add_argument("-o", "--output", required=True, metavar="PROBLEM.json")
     p.set_defaults(handler=_problem)
 
@@ -84,10 +89,20 @@ def _solve(args: argparse.Namespace) -> int:
 
 
 def _problem(args: argparse.Namespace) -> int:
+    import datetime as dt
+
     from site_manager.layout.from_site import problem_from_site
     from site_manager.layout.problem import write_problem
 
-    problem = problem_from_site(args.site, applicants=args.applicants, bay_area_m2=args.bay_area)
+    day = None
+    if args.date:
+        try:
+            day = dt.date.fromisoformat(args.date)
+        except ValueError as exc:
+            raise ValidationError(f"--date must be YYYY-MM-DD, got {args.date!r}") from exc
+    problem = problem_from_site(
+        args.site, applicants=args.applicants, bay_area_m2=args.bay_area, on_date=day
+    )
     write_problem(problem, args.output)
     sys.stdout.write(
         f"{len(problem.units)} units, {len(problem.adjacency)} adjacent pairs, "
