@@ -608,6 +608,7 @@ def make_site(name: str, out: Path) -> None:
     leases = []
     current: dict[str, dict] = {}
     li = 0
+    former = iter(order[::-1] * 2)  # earlier tenants: from the end of the list
     total_area = sum(u["area_m2"] for u in units)
     for ui, u in enumerate(units):
         rate = cfg["rent"] * (1.1 if u["spaces"][0].props["Daylight"] else 0.95)
@@ -627,9 +628,7 @@ def make_site(name: str, out: Path) -> None:
         if vacant:
             # the last tenant left this year; one vacant unit has a new lease from 2027
             prev_end = month_end(2026, rng.randint(3, 10))
-            leases.append(
-                [u, tenants[order[-1 - ui % 5]], add_months(prev_end, -35), prev_end, 0.92]
-            )
+            leases.append([u, tenants[next(former)], add_months(prev_end, -35), prev_end, 0.92])
             if ui % 2:
                 leases.append([u, tenant, dt.date(2027, 2, 1), dt.date(2030, 1, 31), 1.0])
                 li += 1
@@ -640,7 +639,7 @@ def make_site(name: str, out: Path) -> None:
             if prev_end >= start:
                 prev_end = start - dt.timedelta(days=1)
             prev_start = add_months(dt.date(prev_end.year - 3, prev_end.month, 1), 1)
-            leases.append([u, tenants[order[-1 - ui % 6]], prev_start, prev_end, 0.9])
+            leases.append([u, tenants[next(former)], prev_start, prev_end, 0.9])
         leases.append([u, tenant, start, end, 1.0])
         current[u["unit_id"]] = tenant
         li += 1
@@ -648,7 +647,7 @@ def make_site(name: str, out: Path) -> None:
     for k, (u, t, start, end, factor) in enumerate(leases, start=1):
         rate = cfg["rent"] * (1.1 if u["spaces"][0].props["Daylight"] else 0.95)
         rent = round(u["area_m2"] * rate * factor / 10) * 10
-        share = round(u["area_m2"] / total_area, 4)
+        share = math.floor(u["area_m2"] / total_area * 1e4) / 1e4  # shares sum to <= 1
         rows.append(
             [
                 f"L{k:03d}",

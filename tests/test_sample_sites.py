@@ -211,6 +211,15 @@ def test_no_two_leases_of_a_unit_overlap(name, sites) -> None:
 
 
 @pytest.mark.parametrize("name", SITES)
+def test_the_shares_of_common_costs_never_exceed_the_whole(name, sites) -> None:
+    leases = sites[name].leases
+    # the sum of active shares can only rise when a lease starts: check every start
+    for day in leases["start"]:
+        active = leases[(leases["start"] <= day) & (leases["end"] >= day)]
+        assert active["common_cost_share"].sum() <= 1.0 + 1e-9, day
+
+
+@pytest.mark.parametrize("name", SITES)
 def test_the_rent_roll_has_vacancies_and_expiries_in_the_next_year(name, sites) -> None:
     site = sites[name]
     leases = site.leases
