@@ -210,6 +210,32 @@ def test_importing_a_model_shows_its_report_and_creates_a_site(seeded: Seeded) -
     assert app.session_state[state.SITE] == "works"
 
 
+def test_a_revision_is_previewed_without_changing_the_register_then_applied(
+    seeded: Seeded,
+) -> None:
+    from site_manager import register
+
+    engine = register.open_register(seeded.url)
+    before = register.frames(engine, site=seeded.site).spaces
+    other = MODELS / "engineering_works.ifc"  # a different building: every GlobalId differs
+    app = page_app("page_import", seeded.url)
+    app.run()
+    app.file_uploader[0].set_value((other.name, other.read_bytes(), "application/octet-stream"))
+    app.run()
+    app.selectbox(key="import_revise_site").set_value(seeded.site)
+    app.button(key="import_diff").click().run()
+    no_exception(app)
+    shown = " ".join(m.value for m in app.markdown)
+    assert f"**Removed**: {len(before)}" in shown
+    after_preview = register.frames(engine, site=seeded.site).spaces
+    assert not after_preview["removed"].any() and len(after_preview) == len(before)
+    app.button(key="import_apply").click().run()
+    no_exception(app)
+    revised = register.frames(engine, site=seeded.site).spaces.set_index("global_id")
+    assert revised.loc[before["global_id"], "removed"].all()
+    assert any("revised" in s.value for s in app.success)
+
+
 def test_an_upload_that_is_not_ifc_is_refused_in_one_line(seeded: Seeded, tmp_path: Path) -> None:
     app = page_app("page_import", seeded.url)
     app.run()
@@ -232,3 +258,43 @@ def test_every_page_works_on_every_sample_site(
     app.run()
     no_exception(app)
     assert app.title[0].value
+
+
+def _shared_ifc_files() -> list[str]:
+    folder = Path(__file__).resolve().parents[3] / "shared" / "ifc"
+    return sorted(p.name for p in folder.glob("*.ifc")) or ["(none)"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", _shared_ifc_files())
+def test_a_real_ifc_goes_through_the_import_page_and_every_page_shows_its_site(
+    name: str, shared_ifc_dir: Path, tmp_path: Path
+) -> None:
+    path = shared_ifc_dir / name
+    url = f"sqlite:///{tmp_path / 'register.sqlite'}"
+    app = page_app("page_import", url)
+    app.run()
+    app.file_uploader[0].set_value((path.name, path.read_bytes(), "application/octet-stream"))
+    app.run()
+    no_exception(app)
+    app.text_input(key="import_site_id").set_value("real")
+    next(
+        b for b in app.get("form_submit_button") if b.proto.label == "Create the site"
+    ).click().run()
+    no_exception(app)
+    for page in ("page_site", "page_zoning", "page_tenants", "page_landlord"):
+        shown = page_app(page, url, **{state.SITE: "real"})
+        shown.run()
+        no_exception(shown)
+    # every storey with spaces draws its plan with one dot per space that has a footprint
+    from site_manager import register
+
+    spaces = register.frames(register.open_register(url), site="real").spaces
+    drawn = spaces[spaces["footprint_wkt"].notna() & spaces["storey"].notna()]
+    for storey, group in drawn.groupby("storey"):
+        site = page_app("page_site", url, **{state.SITE: "real", state.STOREY: storey})
+        site.run()
+        no_exception(site)
+        (spec,) = plotly_specs(site)
+        marker = next(t for t in spec["data"] if t["name"] == "spaces")
+        assert sorted(marker["customdata"]) == sorted(group["global_id"])
