@@ -93,7 +93,7 @@ class EraDefault:
 #: 1900) and SAP 2012 Table 6b/6c for single glazing; they are defaults to be replaced by
 #: surveyed values, and ``u_source`` names them on every row that uses them.
 ERA_DEFAULTS: dict[str, EraDefault] = {
-    "wall": EraDefault(2.1, "RdSAP 2012 Table S6, solid brick as built, age band A"),
+    "wall": EraDefault(2.1, "RdSAP 9.9x Table S6, solid brick as built, age bands A-D"),
     "roof": EraDefault(2.3, "RdSAP 2012 Table S9, roof without insulation"),
     "slab": EraDefault(1.2, "TABULA/EPISCOPE DE typology, uninsulated floor on ground pre-1918"),
     "window": EraDefault(
@@ -101,6 +101,26 @@ ERA_DEFAULTS: dict[str, EraDefault] = {
     ),
     "door": EraDefault(3.0, "RdSAP 2012 Table S14, door"),
 }
+
+#: Uninsulated solid brick walls by thickness, RdSAP 10 (2025) section 5.7 Table 13:
+#: (upper bound of the thickness [m], U [W/m²K]); used for walls whose thickness the
+#: geometry gives, instead of the flat ``ERA_DEFAULTS["wall"]``.
+BRICK_WALL_BY_THICKNESS: tuple[tuple[float, float], ...] = (
+    (0.200, 2.5),
+    (0.280, 1.7),
+    (0.420, 1.4),
+    (math.inf, 1.1),
+)
+BRICK_WALL_SOURCE = "RdSAP 10 section 5.7 Table 13, uninsulated solid brick"
+
+
+def brick_wall_u(thickness_m: float) -> float:
+    """Default U-value of an uninsulated solid brick wall of this thickness. [W/m²K]"""
+    for upper, u in BRICK_WALL_BY_THICKNESS:
+        if thickness_m <= upper:
+            return u
+    return BRICK_WALL_BY_THICKNESS[-1][1]
+
 
 #: Surface resistances of EN ISO 6946 Table 7 by kind: (R_si, R_se). [m²K/W]
 SURFACE_RESISTANCE: dict[str, tuple[float, float]] = {
@@ -581,6 +601,9 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
             u = _u_from_materials(e, el.kind, scales, conductivity)
             u_source = "materials"
         default = ERA_DEFAULTS[el.kind]
+        if u is None and el.kind == "wall" and el.thickness_m > 0.05:
+            u = brick_wall_u(el.thickness_m)
+            u_source = f"default: {BRICK_WALL_SOURCE}, {el.thickness_m * 1000:.0f} mm"
         if u is None:
             u, u_source = default.u_w_m2k, f"default: {default.source}"
         g = ff = math.nan

@@ -112,8 +112,12 @@ def test_u_values_come_from_the_pset_then_the_layers_then_the_named_era_default(
     # 1 / (R_si 0.13 + 0.3 m / 0.6 W/mK + R_se 0.04)
     assert fab.loc["north", "u_w_m2k"] == pytest.approx(1 / (0.13 + 0.5 + 0.04))
     assert fab.loc["north", "u_source"] == "materials"
-    assert fab.loc["east", "u_w_m2k"] == ERA_DEFAULTS["wall"].u_w_m2k
-    assert fab.loc["east", "u_source"].startswith("default: RdSAP")
+    # 300 mm of brick without data: RdSAP 10 Table 13, 280-420 mm -> 1.4
+    assert fab.loc["east", "u_w_m2k"] == 1.4
+    assert (
+        fab.loc["east", "u_source"]
+        == "default: RdSAP 10 section 5.7 Table 13, uninsulated solid brick, 300 mm"
+    )
     assert fab.loc["roof", "u_w_m2k"] == ERA_DEFAULTS["roof"].u_w_m2k
 
 
@@ -207,3 +211,38 @@ def test_the_fabric_of_every_real_model_with_external_elements_is_simulated(
     # every model with spaces and external elements; Tekla and Vectorworks have no spaces
     assert "AC20-FZK-Haus.ifc" in simulated and "duplex.ifc" in simulated
     assert len(simulated) >= 6, simulated
+
+
+def test_the_fabric_command_writes_csv_and_geojson_of_a_model_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+    import json
+
+    import pandas as pd
+
+    from site_manager.cli import main
+
+    b_fab, _ = _hall()
+    # write the same hall to a file and read it through the importer's child process
+    import ifcopenshell
+
+    b = ModelBuilder("IFC4", unit="m")
+    st = b.storey("Ground", 0.0)
+    b.space(st, "Hall", [b.rect_extrusion(10, 6, 3, centre=(5, 3))])
+    w = _element(b, st, "IfcWall", "south", (-0.3, -0.3, 0), (10.3, 0, 3))
+    b.properties(w, "Pset_WallCommon", IsExternal=True, ThermalTransmittance=1.2)
+    path = tmp_path / "hall.ifc"
+    b.f.write(str(path))
+    assert isinstance(ifcopenshell.open(str(path)), ifcopenshell.file)
+    assert main(["fabric", str(path)]) == 0
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert frame["name"].tolist() == ["south"]
+    assert frame.loc[0, "area_m2"] == pytest.approx(b_fab.loc["south", "area_m2"])
+    assert frame.loc[0, "space_global_ids"] == b.f.by_type("IfcSpace")[0].GlobalId
+    assert main(["fabric", str(path), "--format", "geojson"]) == 0
+    features = json.loads(capsys.readouterr().out)["features"]
+    assert len(features) == 1 and features[0]["geometry"]["type"] == "Polygon"
+    assert features[0]["properties"]["u_w_m2k"] == 1.2
+    assert main(["fabric", str(tmp_path / "missing.ifc")]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
