@@ -172,3 +172,54 @@ def test_the_small_mesh_path_and_the_vectorised_path_agree_on_real_b_reps(
             assert (small.z_min, small.z_max) == (vector.z_min, vector.z_max)
             checked += 1
     assert checked == 9  # 7 ArchiCAD B-reps, 2 Revit surface models
+
+
+def test_a_shell_based_surface_model_of_an_open_box_projects_its_floor():
+    b = ModelBuilder("IFC2X3", unit="m")
+    faces = b._box_faces((0, 0, 0), (4, 2, 3))[:1] + b._box_faces((0, 0, 0), (4, 2, 3))[2:]
+    item = b.f.createIfcShellBasedSurfaceModel([b.f.createIfcOpenShell(faces)])  # no lid
+    part = item_parts(item, I4, GeometryContext(1.0))[0]
+    assert part.footprint.area == pytest.approx(8.0)
+    assert (part.z_min, part.z_max) == pytest.approx((0.0, 3.0))
+
+
+def test_a_polygonal_face_set_with_a_holed_top_face_keeps_the_hole_in_its_footprint():
+    """A 4 × 4 × 1 block with a 2 × 2 vertical hole through it (a ring), as an
+    IfcPolygonalFaceSet: top and bottom faces with an inner loop, eight side faces."""
+    b = ModelBuilder("IFC4", unit="m")
+    f = b.f
+    outer = [(0, 0), (4, 0), (4, 4), (0, 4)]
+    inner = [(1, 1), (3, 1), (3, 3), (1, 3)]
+    pts = [(x, y, 0.0) for x, y in outer + inner] + [(x, y, 1.0) for x, y in outer + inner]
+    pl = f.createIfcCartesianPointList3D(pts)
+    faces = [
+        f.createIfcIndexedPolygonalFaceWithVoids((1, 4, 3, 2), ((5, 6, 7, 8),)),  # bottom
+        f.createIfcIndexedPolygonalFaceWithVoids((9, 10, 11, 12), ((13, 16, 15, 14),)),  # top
+    ]
+    for ring in ((1, 2, 3, 4), (5, 6, 7, 8)):
+        for i in range(4):
+            a, c = ring[i], ring[(i + 1) % 4]
+            faces.append(f.createIfcIndexedPolygonalFace((a, c, c + 8, a + 8)))
+    item = f.createIfcPolygonalFaceSet(pl, True, faces, None)
+    part = item_parts(item, I4, GeometryContext(1.0))[0]
+    assert part.footprint.area == pytest.approx(12.0)
+    assert len(part.footprint.interiors) == 1
+    assert part.volume == pytest.approx(12.0)
+
+
+def test_spaces_contained_rather_than_aggregated_in_a_storey_belong_to_it():
+    import ifcopenshell.guid
+
+    b = ModelBuilder("IFC2X3", unit="mm")
+    st = b.storey("Upper", 6.0)
+    other = b.storey("Lower", 0.0)
+    sp = b.space(other, "Lift", [b.rect_extrusion(2, 2, 12)])
+    # move it: contained in Upper instead of aggregated under Lower
+    for rel in b.f.by_type("IfcRelAggregates"):
+        if sp in rel.RelatedObjects:
+            b.f.remove(rel)
+    b.f.createIfcRelContainedInSpatialStructure(ifcopenshell.guid.new(), None, None, None, [sp], st)
+    row = model_from_ifc(b.f, "contained.ifc").spaces.iloc[0]
+    assert row["storey"] == "Upper"
+    assert row["storey_elevation_m"] == pytest.approx(6.0)
+    assert row["z_min_m"] == pytest.approx(0.0)  # placed relative to Lower's placement

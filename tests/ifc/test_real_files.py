@@ -117,3 +117,27 @@ def test_a_model_without_spaces_gives_an_empty_result_and_a_warning(name, shared
     assert len(model.spaces) == 0
     assert any("no IfcSpace" in w for w in model.warnings)
     assert len(model.storeys) >= 1
+
+
+@pytest.mark.parametrize("name", ["duplex.ifc", "AC20-FZK-Haus.ifc"])
+def test_flattened_property_sets_equal_ifcopenshells_get_psets_in_metre_files(name, shared_ifc_dir):
+    import ifcopenshell.util.element
+
+    path = shared_ifc_dir / name
+    f = ifcopenshell.open(str(path))
+    rows = model_from_ifc(f, str(path)).spaces.set_index("global_id")
+    compared = 0
+    for space in f.by_type("IfcSpace"):
+        expected = {
+            f"{pset}.{prop}": value
+            for pset, props in ifcopenshell.util.element.get_psets(space).items()
+            for prop, value in props.items()
+            if prop != "id"
+        }
+        mine = rows.loc[space.GlobalId, "psets"]
+        assert set(mine) == set(expected), space.Name
+        for key, value in expected.items():
+            want = list(value) if isinstance(value, tuple) else value
+            assert mine[key] == (pytest.approx(want) if isinstance(want, float) else want), key
+            compared += 1
+    assert compared > 500
