@@ -89,7 +89,7 @@ def problem_from_site(
         The site's model when already read (else read from ``site.toml``).
     """
     from shapely import affinity
-    from shapely.geometry import box
+    from shapely.geometry import Polygon, box
     from shapely.ops import unary_union
 
     from site_manager.sites import read_site
@@ -162,12 +162,17 @@ def problem_from_site(
             daylight=any(bool(v) for v in get("Daylight", False)),
         )
         footprint = unary_union([sp["geometry"] for sp in sps if sp["geometry"] is not None])
-        if bay_area_m2 is None or base.area <= bay_area_m2 or footprint.is_empty:
+        rect = footprint.minimum_rotated_rectangle
+        if (
+            bay_area_m2 is None
+            or base.area <= bay_area_m2
+            or footprint.is_empty
+            or not isinstance(rect, Polygon)  # degenerate footprint: keep the unit whole
+        ):
             units.append(base)
             shapes[base.id] = (base.storey, footprint)
             continue
         n = max(2, round(base.area / bay_area_m2))
-        rect = footprint.minimum_rotated_rectangle
         coords = list(rect.exterior.coords)
         (x0, y0), (x1, y1), (x2, y2) = coords[0], coords[1], coords[2]
         e1, e2 = math.hypot(x1 - x0, y1 - y0), math.hypot(x2 - x1, y2 - y1)

@@ -396,7 +396,8 @@ def _blocks(inst: Instance) -> list[list[int]]:
         todo, members = set(units), set(units)
         while todo:  # breadth-first blocks keep each block connected where possible
             start = min(todo)
-            block, queue = [], [start]
+            block: list[int] = []
+            queue = [start]
             todo.discard(start)
             while queue and len(block) < MAX_BLOCK_UNITS:
                 x = queue.pop(0)
@@ -465,7 +466,9 @@ def solve(
             best, best_value = assign, v
             history.append((time.perf_counter() - t0, float(v)))
 
-    if not use_greedy_only and inst.candidates:
+    if not use_greedy_only and not inst.candidates:
+        status, bound = "OPTIMAL", float(best_value)  # nothing fits: the empty layout
+    elif not use_greedy_only:
         occ = Occupancy(inst, g_assign)
         if len(inst.candidates) <= full_model_max_candidates:
             m = _build(inst, all_apps, free_units, occ, with_synergy=True)
