@@ -38,6 +38,12 @@ def add_commands(sub: Any) -> None:
     src = zones.add_mutually_exclusive_group(required=True)
     src.add_argument("model", nargs="?", metavar="MODEL.ifc")
     src.add_argument("--site", metavar="NAME", help="a sample site (sample_sites/NAME)")
+    zones.add_argument(
+        "--group",
+        choices=("space", "use", "zone"),
+        default="space",
+        help="one zone per space (default), per zoning use, or per IfcZone",
+    )
     zones.add_argument("-o", "--output", metavar="ZONES.json", help="default: stdout")
     zones.set_defaults(handler=_zones)
 
@@ -103,7 +109,7 @@ def _simulate(args: argparse.Namespace) -> int:
 def _zones(args: argparse.Namespace) -> int:
     from site_manager.energy.site import zones_document
 
-    doc = zones_document(model=args.model, site=args.site)
+    doc = zones_document(model=args.model, site=args.site, group=args.group)
     _write(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", args.output)
     return 0
 

@@ -213,11 +213,75 @@ def zones_from_model(
                     "long_name": str(s.long_name),
                     "use": use,
                     "storey": str(s.storey),
-                },  # fmt: skip
+                    "ifc_zones": [str(x) for x in s.zones] if isinstance(s.zones, list) else [],
+                },
             )
         )
     _check_mass_coupling(zones)
     return zones
+
+
+GROUPINGS = ("space", "use", "zone")
+
+
+def group_zones(zones: list[Zone], by: str) -> list[Zone]:
+    """Merge per-space zones into one zone per use (``by="use"``) or per IfcZone (``"zone"``).
+
+    A merged zone has the summed floor area, volume and envelope elements of its spaces; its
+    set-points, internal gains and infiltration are the floor-area-weighted means of theirs
+    (volume-weighted for infiltration); it is cooled if any of its spaces is, to the
+    area-weighted mean of their cooling set-points. Spaces in no IfcZone are grouped under
+    ``(no zone)``; a space in several IfcZones goes with the first.
+
+    Raises
+    ------
+    ValidationError
+        For an unknown grouping.
+    """
+    if by == "space":
+        return zones
+    if by not in GROUPINGS:
+        raise ValidationError(
+            f"--group: unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}"
+        )
+    groups: dict[str, list[Zone]] = {}
+    for z in zones:
+        if by == "use":
+            key = str(z.extra.get("use", ""))
+        else:
+            names = z.extra.get("ifc_zones") or []
+            key = str(names[0]) if names else "(no zone)"
+        groups.setdefault(key, []).append(z)
+    out = []
+    for key, members in groups.items():
+        area = sum(m.floor_area_m2 for m in members)
+        volume = sum(m.volume_m3 for m in members)
+        cooled = [m for m in members if m.cooling_setpoint_c is not None]
+        cooled_area = sum(m.floor_area_m2 for m in cooled)
+        out.append(
+            Zone(
+                id=key,
+                floor_area_m2=round(area, 4),
+                volume_m3=round(volume, 4),
+                mass_class=members[0].mass_class,
+                elements=tuple(e for m in members for e in m.elements),
+                n_inf_ach=sum(m.n_inf_ach * m.volume_m3 for m in members) / volume,
+                heating_setpoint_c=sum(m.heating_setpoint_c * m.floor_area_m2 for m in members)
+                / area,
+                cooling_setpoint_c=(
+                    sum(float(m.cooling_setpoint_c or 0.0) * m.floor_area_m2 for m in cooled)
+                    / cooled_area
+                    if cooled
+                    else None
+                ),
+                internal_gains_w_m2=sum(m.internal_gains_w_m2 * m.floor_area_m2 for m in members)
+                / area,
+                gains_schedule=members[0].gains_schedule,
+                extra={"spaces": [m.id for m in members]},
+            )
+        )
+    _check_mass_coupling(out)
+    return out
 
 
 def _check_mass_coupling(zones: list[Zone]) -> None:
@@ -258,14 +322,20 @@ def _site_inputs(
     return site, model, model.extra["fabric"], climate, uses, machine_w, lat
 
 
-def zones_document(*, model: str | None = None, site: str | None = None) -> dict[str, Any]:
-    """A ZONES.json document for an IFC model (default climate assumptions) or a sample site."""
+def zones_document(
+    *, model: str | None = None, site: str | None = None, group: str = "space"
+) -> dict[str, Any]:
+    """A ZONES.json document for an IFC model (default climate assumptions) or a sample site.
+
+    ``group`` is ``space`` (one zone per space), ``use`` or ``zone`` (see :func:`group_zones`).
+    """
     from site_manager.energy.zones import zones_to_json
 
     if site:
         folder, bm, fabric, climate, uses, machine_w, lat = _site_inputs(site)
         zones = zones_from_model(bm.spaces, fabric, climate, uses=uses, machine_w=machine_w,
                                  latitude_deg=lat)  # fmt: skip
+        zones = group_zones(zones, group)
         return zones_to_json(zones, site=folder.id, model=str(bm.info.path), latitude_deg=lat)
     if not model:
         raise ValidationError("give a MODEL.ifc or --site NAME")
@@ -274,7 +344,9 @@ def zones_document(*, model: str | None = None, site: str | None = None) -> dict
     bm = read_model(model, fabric=True)
     lat = bm.info.latitude if bm.info.latitude is not None else ZoneDefaults().latitude_deg
     climate = _flat_climate()
-    zones = zones_from_model(bm.spaces, bm.extra["fabric"], climate, latitude_deg=lat)
+    zones = group_zones(
+        zones_from_model(bm.spaces, bm.extra["fabric"], climate, latitude_deg=lat), group
+    )
     if not zones:
         raise ValidationError(f"{Path(model).name}: the model has no spaces with a floor area")
     return zones_to_json(zones, model=str(bm.info.path), latitude_deg=lat)
@@ -318,7 +390,9 @@ def space_loads_for_site(name: str) -> pd.DataFrame:
 
 
 __all__ = [
+    "GROUPINGS",
     "ZoneDefaults",
+    "group_zones",
     "irradiance_factors",
     "space_loads_for_site",
     "zones_document",

@@ -91,3 +91,35 @@ def test_a_sample_site_gets_per_space_heating_cooling_and_peaks_and_zones_json_a
     again = pd.DataFrame(json.loads(capsys.readouterr().out)["zones"]).set_index("zone_id")
     for r in rows.itertuples():
         assert again.loc[r.space_global_id, "heating_kwh"] == pytest.approx(r.heating_kwh, rel=1e-3)
+
+
+def test_grouping_by_use_sums_areas_and_conductances_and_weights_the_setpoints() -> None:
+    from dataclasses import replace
+
+    from site_manager.energy.site import group_zones
+    from site_manager.energy.zones import validate_zones
+
+    def zone(zid: str, area: float, heat: float, cool: float | None, u: float) -> dict:
+        return {
+            "id": zid, "floor_area_m2": area, "volume_m3": 4 * area, "mass_class": "heavy",
+            "n_inf_ach": 0.5, "heating_setpoint_c": heat, "cooling_setpoint_c": cool,
+            "internal_gains_w_m2": 10.0 if heat > 18 else 2.0,
+            "elements": [{"kind": "wall", "area_m2": area, "u_w_m2k": u},
+                         {"kind": "window", "area_m2": 0.1 * area, "u_w_m2k": 4.8, "g_value": 0.85,
+                          "frame_fraction": 0.3, "irradiance_factor": 0.6}],
+        }  # fmt: skip
+
+    zones = validate_zones([zone("a", 100, 20, 26, 1.0), zone("b", 300, 16, None, 2.0),
+                            zone("c", 50, 20, 24, 1.5)])  # fmt: skip
+    zones = [replace(z, extra={"use": "work" if z.id != "b" else "store"}) for z in zones]
+    grouped = {z.id: z for z in group_zones(zones, "use")}
+    work = grouped["work"]
+    assert work.floor_area_m2 == 150 and work.volume_m3 == 600
+    assert work.h_tr_op_w_k == pytest.approx(100 * 1.0 + 50 * 1.5)
+    assert work.h_tr_w_w_k == pytest.approx(4.8 * 15)
+    assert work.solar_aperture_m2 == pytest.approx(0.6 * 15 * 0.7 * 0.85)
+    assert work.heating_setpoint_c == 20 and work.cooling_setpoint_c == pytest.approx(
+        (26 * 100 + 24 * 50) / 150
+    )
+    assert grouped["store"].cooling_setpoint_c is None
+    assert sorted(work.extra["spaces"]) == ["a", "c"]
