@@ -399,13 +399,19 @@ class ModelBuilder:
         ls = self.layer_set(f"{layers[0][0]} wall {thickness:.2f} m", layers)
         n = 0
         products = []
-        for ring in rings:
+        for k, ring in enumerate(rings):
             coords = list(ring.coords)
             for (x0, y0), (x1, y1) in zip(coords[:-1], coords[1:], strict=True):
                 length = math.hypot(x1 - x0, y1 - y0)
                 if length < 0.5:
                     continue
                 dx, dy = (x1 - x0) / length, (y1 - y0) / length
+                if k > 0:  # a courtyard: run the walls on past its corners, which they close
+                    x0, y0, length = (
+                        x0 - dx * thickness,
+                        y0 - dy * thickness,
+                        length + 2 * thickness,
+                    )
                 h = height((x0 + x1) / 2, (y0 + y1) / 2) if callable(height) else height
                 n += 1
                 w = self.entity(
