@@ -575,7 +575,7 @@ def engineering_works() -> ModelBuilder:
 
 
 # =====================================================================================
-# 3. Brewery complex, Ghent (BE): five buildings on one plot, two courtyards
+# 3. Brewery complex, Ghent (BE): four buildings on one plot, two courtyards
 # =====================================================================================
 BREWERY_BOARDS = {"DB-BH": 120.0, "DB-MH0": 60.0, "DB-MH": 60.0, "DB-BT": 200.0, "DB-OF": 40.0}
 
