@@ -38,6 +38,7 @@ from site_manager.ifc.placement import PlacementCache, scale_matrix
 from site_manager.ifc.properties import (
     Relations,
     exporter_floor_area,
+    exporter_perimeter,
     exporter_volume,
     flatten_psets,
     relations_from_ifc,
@@ -51,6 +52,8 @@ log = logging.getLogger(__name__)
 AREA_TOLERANCE = 0.05
 #: Same for volumes.
 VOLUME_TOLERANCE = 0.05
+#: Same for perimeters (one warning lists every space concerned).
+PERIMETER_TOLERANCE = 0.05
 #: Storey Elevation attribute vs placement disagreement that earns a warning. [m]
 ELEVATION_TOLERANCE_M = 0.01
 #: Call ``progress`` every this many spaces.
@@ -221,12 +224,40 @@ def _fmt_names(spaces: list[str], limit: int = 20) -> str:
     return shown + (f" and {len(spaces) - limit} more" if len(spaces) > limit else "")
 
 
-def _unit_slip(ratio: float) -> str:
-    """A hint when a quantity is off by a power of ten (an exporter's unit error)."""
-    for factor in (1e9, 1e6, 1e3, 1e-3, 1e-6, 1e-9):
+_LENGTHS = {"m": 1.0, "mm": 0.001, "cm": 0.01, "ft": 0.3048, "in": 0.0254}
+#: Ratios (declared / true) of length units that exporters confuse, by dimension.
+_SLIPS: dict[int, dict[float, str]] = {1: {}, 2: {}, 3: {}}
+for _nt, _t in _LENGTHS.items():
+    for _nd, _d in _LENGTHS.items():
+        if _t != _d:
+            _SLIPS[1].setdefault(_d / _t, f"lengths in {_nt} read as {_nd}?")
+            _SLIPS[2].setdefault((_d / _t) ** 2, "a unit error in the exporter")
+            _SLIPS[3].setdefault((_d / _t) ** 3, "a unit error in the exporter")
+for _k in range(1, 10):
+    for _dim in (2, 3):
+        _SLIPS[_dim].setdefault(10.0**_k, "a unit error in the exporter")
+        _SLIPS[_dim].setdefault(10.0**-_k, "a unit error in the exporter")
+
+
+def _unit_slip(ratio: float, dimension: int) -> str:
+    """A hint when an exporter's quantity is off by a ratio of units.
+
+    Parameters
+    ----------
+    ratio : float
+        The exporter's value over ours.
+    dimension : int
+        1 for lengths, 2 for areas, 3 for volumes.
+    """
+    for factor, what in _SLIPS[dimension].items():
         if abs(ratio / factor - 1.0) < 0.01:
-            return f" (exactly {factor:g}× the geometry's: a unit error in the exporter)"
+            return f" (exactly {factor:.4g}× the geometry's: {what})"
     return ""
+
+
+def _perimeter(geom: Any) -> float:
+    polys = getattr(geom, "geoms", [geom])
+    return float(sum(p.exterior.length for p in polys))
 
 
 def _label(space: Any) -> str:
@@ -308,6 +339,7 @@ def model_from_ifc(
     engine: _Engine | None = None
     fallback_names: list[str] = []
     failed_names: list[str] = []
+    perimeter_off: list[tuple[str, float]] = []
     rows: list[dict[str, Any]] = []
     for i, space in enumerate(spaces):
         if progress is not None and i % PROGRESS_EVERY == 0 and i:
@@ -371,8 +403,13 @@ def model_from_ifc(
                 warnings.append(
                     f"space {_label(space)}: exporter's floor area {qto_area:.2f} m² differs "
                     f"from the geometry's {area:.2f} m² by {diff:.0%}"
-                    f"{_unit_slip(qto_area / area)}"
+                    f"{_unit_slip(qto_area / area, 2)}"
                 )
+        qto_perimeter = exporter_perimeter(psets)
+        if part is not None and qto_perimeter is not None:
+            ours = _perimeter(part.footprint)
+            if ours > 0 and abs(qto_perimeter - ours) / ours > PERIMETER_TOLERANCE:
+                perimeter_off.append((_label(space), qto_perimeter / ours))
         qto_volume = exporter_volume(psets)
         if part is not None and qto_volume is not None and volume > 0:
             diff = abs(volume - qto_volume) / volume
@@ -380,7 +417,7 @@ def model_from_ifc(
                 warnings.append(
                     f"space {_label(space)}: exporter's volume {qto_volume:.2f} m³ differs "
                     f"from the geometry's {volume:.2f} m³ by {diff:.0%}"
-                    f"{_unit_slip(qto_volume / volume)}; the geometry's is used"
+                    f"{_unit_slip(qto_volume / volume, 3)}; the geometry's is used"
                 )
         if where.storey_gid in storey_index:
             storey_rows[storey_index[where.storey_gid]]["space_count"] += 1
@@ -411,6 +448,15 @@ def model_from_ifc(
         warnings.append(
             f"{path}: the model has no IfcSpace; there are no spaces to import "
             "(export the model with its rooms/spaces)"
+        )
+    if perimeter_off:
+        names = [n for n, _ in perimeter_off]
+        hints = {_unit_slip(r, 1) for _, r in perimeter_off}
+        hint = hints.pop() if len(hints) == 1 else ""
+        warnings.append(
+            f"{len(names)} space(s) have an exporter's perimeter quantity that differs from "
+            f"their footprint's by more than {PERIMETER_TOLERANCE:.0%}{hint}: "
+            f"{_fmt_names(names)}"
         )
     if fallback_names:
         warnings.append(

@@ -209,3 +209,17 @@ def exporter_volume(psets: dict[str, Any]) -> float | None:
                 if v is not None:
                     return v
     return None
+
+
+def exporter_perimeter(psets: dict[str, Any]) -> float | None:
+    """The exporter's own perimeter quantity of a space (m), or ``None``.
+
+    ``GrossPerimeter`` (then ``NetPerimeter``) of ``Qto_SpaceBaseQuantities`` or Revit's
+    ``BaseQuantities``.
+    """
+    for name in ("GrossPerimeter", "NetPerimeter"):
+        for s in FLOOR_AREA_SETS:
+            v = _number(psets.get(f"{s}.{name}"))
+            if v is not None:
+                return v
+    return None

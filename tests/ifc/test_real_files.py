@@ -141,3 +141,15 @@ def test_flattened_property_sets_equal_ifcopenshells_get_psets_in_metre_files(na
             assert mine[key] == (pytest.approx(want) if isinstance(want, float) else want), key
             compared += 1
     assert compared > 500
+
+
+def test_revit_perimeters_written_in_feet_inside_a_millimetre_file_are_reported(shared_ifc_dir):
+    path = shared_ifc_dir / "LargeBuilding.ifc"
+    model = model_from_ifc(ifcopenshell.open(str(path)), str(path))
+    (w,) = [w for w in model.warnings if "perimeter" in w]
+    assert w.startswith(f"{len(model.spaces)} space(s)")
+    assert "lengths in ft read as mm" in w
+    # the footprint's own perimeter is what Revit meant, in feet: 28.4 m = 93.18 ft
+    room = model.spaces[model.spaces["name"] == "1"].iloc[0]
+    assert room.geometry.exterior.length == pytest.approx(28.4)
+    assert room["psets"]["BaseQuantities.GrossPerimeter"] == pytest.approx(28.4 / 0.3048 * 0.001)
