@@ -679,7 +679,8 @@ def import_table(
     if kind not in cols.KINDS:
         raise ValidationError(f"cannot import {kind!r}; give one of {', '.join(cols.KINDS)}")
     parsed = parse_file(kind, path)
-    raise_if_problems([parsed])
+    if any(p.row is None for p in parsed.problems):  # missing columns: rows cannot be read
+        raise_if_problems([parsed])
     who = get_actor(actor)
     with transaction(bind) as s:
         st = core.get_site(s, site)
