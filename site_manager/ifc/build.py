@@ -308,7 +308,11 @@ def model_from_ifc(
     storey_elev: dict[int, float] = {}
     storey_building: dict[int, str] = {}
     for st in f.by_type("IfcBuildingStorey"):
-        z = float(world_m(st)[2, 3]) if st.ObjectPlacement is not None else math.nan
+        try:
+            z = float(world_m(st)[2, 3]) if st.ObjectPlacement is not None else math.nan
+        except Exception as exc:  # a malformed placement: fall back on the attribute
+            log.debug("storey %s: unreadable placement: %r", st.Name, exc)
+            z = math.nan
         attr = st.Elevation
         if math.isnan(z):
             z = float(attr) * scales.length if attr is not None else math.nan

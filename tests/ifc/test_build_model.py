@@ -235,3 +235,15 @@ def test_spaces_of_unnamed_storeyless_files_still_import():
     assert row["building"] == "Factory"
     assert row["area_m2"] == pytest.approx(6.0)
     del sp
+
+
+def test_a_storey_without_placement_takes_its_elevation_attribute():
+    b = ModelBuilder("IFC4", unit="mm")
+    st = b.storey("Loft", 0.0, elevation_attr_m=7.5)
+    st.ObjectPlacement = None
+    model = model_from_ifc(b.f, "loft.ifc")
+    assert model.storeys.loc[0, "elevation_m"] == pytest.approx(7.5)
+    assert model.warnings == [
+        "loft.ifc: the model has no IfcSpace; there are no spaces to "
+        "import (export the model with its rooms/spaces)"
+    ]
