@@ -123,3 +123,16 @@ def test_grouping_by_use_sums_areas_and_conductances_and_weights_the_setpoints()
     )
     assert grouped["store"].cooling_setpoint_c is None
     assert sorted(work.extra["spaces"]) == ["a", "c"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("site", SITES)
+def test_every_sample_site_gets_positive_heating_for_every_indoor_space(site: str) -> None:
+    from site_manager.energy.site import space_loads_for_site
+
+    rows = space_loads_for_site(site)
+    zoning = pd.read_csv(Path(__file__).resolve().parents[2] / "sample_sites" / site / "zoning.csv")
+    assert set(rows["space_global_id"]) == set(
+        zoning.loc[zoning["use"] != "outdoor", "space_global_id"]
+    )
+    assert (rows["heating_kwh"] > 0).all() and (rows["peak_heating_kw"] > 0).all()
