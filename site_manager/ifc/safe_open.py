@@ -24,8 +24,18 @@ held by another thread at the moment of the fork stays locked forever in the chi
 ``start_method="auto"`` forks only when the calling process runs a single Python thread
 (the command line, scripts, tests) and otherwise uses ``forkserver``, whose server is
 started once, imports ifcopenshell, shapely and geopandas once, and then forks cheap,
-single-threaded children for every read. ``benchmarks/import_speed.py`` measures the cost
-of each method.
+single-threaded children for every read; ``spawn`` is the last resort. Measured on a
+one-space model (2 shared cores under a load average of about 14, so ten times slower
+than an idle machine), per ``read_model`` call: ``fork`` from a process that has already
+imported ifcopenshell and geopandas 0.5-0.8 s; ``fork`` from a cold process 3.4 s (the
+child imports them); ``forkserver`` 12.7 s for the first call (server start and imports),
+then 0.5-0.9 s; ``spawn`` 11-13 s for every call. A forkserver child re-imports nothing,
+but scripts that read models while other threads run need the usual
+``if __name__ == "__main__":`` guard.
+
+The memory limit is on address space, counted from what the child maps once ifcopenshell,
+geopandas and the builder are imported; a forked child may also reuse free heap it
+inherited, so the limit is a guard against runaway files, not an exact budget.
 """
 
 from __future__ import annotations

@@ -88,23 +88,29 @@ SCHEMAS = ("IFC2X3", "IFC4", "IFC4X3_ADD2")
 
 
 def as_file(data: bytes) -> bytes:
-    """The bytes to read: as given (first byte even), or a DATA section to wrap (odd).
+    """The bytes to read: a whole file, or a DATA section to wrap in a valid header.
 
-    Most raw mutations break the header or the end marker and are refused by the cheap
-    checks; wrapping half of the inputs in a valid header and tail sends them all to the
-    parser and the builder.
+    Inputs that start with ``ISO`` (whole IFC files) or with byte 0xFF (anything else: the
+    rest is the file) are read as they are. Most raw mutations break the header or the end
+    marker and stop at the cheap checks, so every other input is a DATA section: its first
+    byte picks the schema, and it is wrapped in a valid header and tail, which sends it
+    through the parser and the builder.
     """
-    if len(data) >= 2 and data[0] & 1:
-        head = TINY_HEAD.format(schema=SCHEMAS[data[1] % len(SCHEMAS)]).encode()
-        return head + data[2:] + TINY_TAIL.encode()
-    return data
+    if data.startswith(b"ISO"):
+        return data
+    if data[:1] == b"\xff":
+        return data[1:]
+    if not data:
+        return data
+    head = TINY_HEAD.format(schema=SCHEMAS[data[0] % len(SCHEMAS)]).encode()
+    return head + data[1:] + TINY_TAIL.encode()
 
 
 def TestOneInput(data: bytes) -> None:  # noqa: N802 - the name atheris expects
     data = as_file(data)
     INPUT.write_bytes(data)
     stats["execs"] += 1
-    if stats["execs"] % 1000 == 0:
+    if stats["execs"] % 250 == 0:
         _report()
     try:
         read_model(INPUT, timeout_s=TIMEOUT_S, memory_mb=MEMORY_MB, start_method="fork")
@@ -176,7 +182,7 @@ def write_seeds(corpus: Path) -> int:
     for name, body in HAND_MADE.items():
         for schema in ("IFC2X3", "IFC4"):
             put(f"{name}-{schema}", (TINY_HEAD.format(schema=schema) + body + TINY_TAIL).encode())
-            put(f"{name}-{schema}-wrapped", bytes([1, SCHEMAS.index(schema)]) + body.encode())
+            put(f"{name}-{schema}-wrapped", bytes([SCHEMAS.index(schema)]) + body.encode())
     for crasher in sorted(CRASHERS.glob("*.ifc")):
         put(f"crasher-{crasher.stem}", crasher.read_bytes())
     if SHARED_IFC.is_dir():
@@ -186,6 +192,8 @@ def write_seeds(corpus: Path) -> int:
             cut = head[: head.rfind(b";\n") + 2]
             put(f"head-{real.stem}", cut + TINY_TAIL.encode())
             put(f"truncated-{real.stem}", head[:3000])
+    put("png", b"\xff\x89PNG\r\n\x1a\n" + bytes(range(64)))
+    put("text", b"\xffDear planner, the model follows.\n")
     return n
 
 
