@@ -76,8 +76,9 @@ def current_leases(frames: HasFrames, *, on: dt.date | str | None = None) -> pd.
     """The leases covering the day ``on`` (default today), one per let unit."""
     day = parse_day(on)
     leases = frames.leases
-    mask = (leases["start"] <= day) & (leases["end"] >= day) if len(leases) else []
-    return leases[mask].copy() if len(leases) else leases.copy()
+    if not len(leases):
+        return leases.copy()
+    return leases[(leases["start"] <= day) & (leases["end"] >= day)].copy()
 
 
 def occupancy(

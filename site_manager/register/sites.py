@@ -418,7 +418,7 @@ def revise_site(
                 )
                 continue
             before = core.record_dict(sp)
-            fields = []
+            fields: list[tuple[str, Any, Any]] = []
             old_area, new_area = sp.area_m2, values["area_m2"]
             if (old_area is None) != (new_area is None) or (
                 old_area is not None
