@@ -299,9 +299,8 @@ def model_from_ifc(
     placements = PlacementCache()
 
     def world_m(product: Any) -> np.ndarray:
-        return to_m @ placements.world(
-            product.get_argument(5)
-        )  # [5] ObjectPlacement of any IfcProduct
+        # [5] is ObjectPlacement of every IfcProduct in every schema
+        return to_m @ placements.world(product.get_argument(5))
 
     # storeys
     storey_rows: list[dict[str, Any]] = []
