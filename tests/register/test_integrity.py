@@ -178,3 +178,50 @@ def test_a_database_with_several_sites_needs_the_site_named(engine: Engine, smal
         register.list_units(engine)
     assert list(register.list_units(engine, "small")["unit_id"]) == ["U1", "U2"]
     assert len(register.list_units(engine, "other")) == 0
+
+
+def test_a_writer_that_loses_a_race_is_refused_with_the_winners_lease(engine: Engine) -> None:
+    """The first writer has inserted but not committed when the second one tries.
+
+    On PostgreSQL the second passes the Python check (it cannot see uncommitted rows), waits
+    on the exclusion constraint, and is refused by the database once the first commits. On
+    SQLite the second waits at ``BEGIN IMMEDIATE`` and then sees the first lease. Either way
+    the refusal names the winner's lease.
+    """
+    import threading
+
+    inserted, release = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def first() -> None:
+        with register.transaction(engine) as s:
+            register.sign_lease(s, unit_id="U1", tenant_id="T1", start="2026-01-01",
+                                end="2026-12-31", rent_eur_per_month=1, lease_id="WIN")  # fmt: skip
+            inserted.set()
+            release.wait(30)
+
+    def second() -> None:
+        try:
+            register.sign_lease(engine, unit_id="U1", tenant_id="T2", start="2026-06-01",
+                                end="2027-05-31", rent_eur_per_month=1,
+                                lease_id="LOSE")  # fmt: skip
+            outcome["result"] = "signed"
+        except RegisterError as exc:
+            outcome["result"] = str(exc)
+
+    t1 = threading.Thread(target=first)
+    t1.start()
+    assert inserted.wait(30)
+    t2 = threading.Thread(target=second)
+    t2.start()
+    t2.join(1.0)
+    assert t2.is_alive(), "the second writer should wait for the first"
+    release.set()
+    t1.join(30)
+    t2.join(30)
+    message = str(outcome["result"])
+    assert message.startswith("unit U1 is already leased from 2026-01-01 to 2026-12-31 by "
+                              "lease WIN (tenant T1)")  # fmt: skip
+    if engine.dialect.name == "postgresql":
+        assert message.endswith("(refused by the database)")
+    assert list(register.list_leases(engine)["lease_id"]) == ["WIN"]
