@@ -143,8 +143,8 @@ def numeric_classes(
     if high == low:
         high = low + 1.0
     edges = np.linspace(low, high, classes + 1)
-    codes = np.clip(np.floor((numbers - low) / (high - low) * classes), 0, classes - 1)
-    codes = codes.where(np.isfinite(numbers), -1).astype(int)
+    scaled = np.clip(np.floor((numbers - low) / (high - low) * classes), 0, classes - 1)
+    codes = pd.Series(scaled, index=values.index).where(np.isfinite(numbers), -1).astype(int)
     return codes, edges
 
 
@@ -335,7 +335,7 @@ def hover_texts(frame: pd.DataFrame, color_by: str, labels: Sequence[str]) -> np
     return np.array(texts, dtype=str)
 
 
-def _or_dash(value: float, spec: str) -> str:
+def _or_dash(value: Any, spec: str) -> str:
     return format(value, spec) if np.isfinite(value) else "–"
 
 

@@ -105,11 +105,15 @@ def report(model: Any, name: str) -> None:
             lambda z: "; ".join(z) if isinstance(z, list | tuple) and z else None
         )
         ui.figure(
-            figures.floor_plan_figure(preview, color_by="zone", title=storey),
+            figures.floor_plan_figure(
+                preview,
+                color_by="zone" if preview["zone"].notna().any() else "long_name",
+                title=storey,
+            ),
             f"{name}_{storey}",
             key="import_plan",
         )
-    cols = [
+    shown = [
         c
         for c in (
             "global_id",
@@ -125,7 +129,7 @@ def report(model: Any, name: str) -> None:
         )
         if c in spaces
     ]
-    ui.table(pd.DataFrame(spaces[cols]), f"{name}_spaces", key="import_spaces")
+    ui.table(pd.DataFrame(spaces[shown]), f"{name}_spaces", key="import_spaces")
 
 
 def create_form(url: str, model: Any, name: str) -> None:

@@ -24,7 +24,7 @@ FIELD_WORDS = [
 
 
 #: Dates a lease may take (Streamlit's default is ten years either side of today).
-DATE_RANGE = {"min_value": dt.date(1950, 1, 1), "max_value": dt.date(2100, 12, 31)}
+DATE_RANGE: dict[str, Any] = {"min_value": dt.date(1950, 1, 1), "max_value": dt.date(2100, 12, 31)}
 
 
 def field_of(message: str) -> str:

@@ -79,15 +79,15 @@ def render() -> None:
                 if st.form_submit_button("Set the use of the picked spaces", disabled=not picked):
                     _save(url, site, {g: use for g in picked}, "from the plan")
     with table_tab:
-        cols = [
+        shown = [
             c for c in ("global_id", "name", "long_name", "storey", "area_m2", "use") if c in spaces
         ]
-        table = pd.DataFrame(spaces[cols]).reset_index(drop=True)
+        table = pd.DataFrame(spaces[shown]).reset_index(drop=True)
         edited = st.data_editor(
             table,
             key=EDITOR,
             hide_index=True,
-            disabled=[c for c in cols if c != "use"],
+            disabled=[c for c in shown if c != "use"],
             column_config={
                 "use": st.column_config.SelectboxColumn("use", options=USES, required=False),
                 "area_m2": st.column_config.NumberColumn("area [m²]", format="%.1f"),
