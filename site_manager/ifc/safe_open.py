@@ -29,9 +29,8 @@ one-space model (2 shared cores under a load average of about 14, so ten times s
 than an idle machine), per ``read_model`` call: ``fork`` from a process that has already
 imported ifcopenshell and geopandas 0.5-0.8 s; ``fork`` from a cold process 3.4 s (the
 child imports them); ``forkserver`` 12.7 s for the first call (server start and imports),
-then 0.5-0.9 s; ``spawn`` 11-13 s for every call. A forkserver child re-imports nothing,
-but scripts that read models while other threads run need the usual
-``if __name__ == "__main__":`` guard.
+then 0.5-0.9 s; ``spawn`` 11-13 s for every call. The children never run the caller's
+main script again (:func:`_main_hidden`), so a Streamlit page can read models safely.
 
 The memory limit is on address space, counted from what the child maps once ifcopenshell,
 geopandas and the builder are imported; a forked child may also reuse free heap it
@@ -55,9 +54,10 @@ import tempfile
 import threading
 import time
 import traceback
+import types
 import warnings
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -749,13 +749,32 @@ def _context(method: str, builder: str) -> Any:
         with _forkserver_lock:
             if not _forkserver_ready:
                 # Imported once by the server, then inherited by every child it forks.
-                # "__main__" too (multiprocessing's default): else every child would run the
-                # main script again (as with "spawn", the script needs a __main__ guard).
                 ctx.set_forkserver_preload(
-                    ["__main__", __name__, "ifcopenshell", builder.partition(":")[0], "geopandas"]
+                    [__name__, "ifcopenshell", builder.partition(":")[0], "geopandas"]
                 )
                 _forkserver_ready = True
     return ctx
+
+
+@contextlib.contextmanager
+def _main_hidden(hide: bool) -> Iterator[None]:
+    """Hide the main module from multiprocessing while a spawned child is prepared.
+
+    A ``spawn`` or ``forkserver`` child normally runs the parent's main script again (as
+    ``__mp_main__``). The child needs nothing from it, and under Streamlit the "main module"
+    is the page script itself, which must not run outside the server. Streamlit swaps
+    ``sys.modules["__main__"]`` per script run in the same way.
+    """
+    if not hide:
+        yield
+        return
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
 
 
 def read_isolated(
@@ -817,7 +836,7 @@ def read_isolated(
     receiver, sender = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_child_main, args=(sender, job), name="site-manager-ifc-reader")
     child.daemon = True
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _main_hidden(method != "fork"):
         # Python >= 3.12 warns about forking with threads; "auto" only forks when the
         # process runs one Python thread (the others are BLAS pools that survive a fork).
         warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)

@@ -13,6 +13,7 @@ import os
 import random
 import shutil
 import struct
+import sys
 import threading
 import zipfile
 import zlib
@@ -359,3 +360,19 @@ def test_a_real_parser_crash_becomes_an_import_error_and_this_process_lives_on(t
     hall = tmp_path / "hall.ifc"
     hall.write_text(small_model_text())
     assert len(read_model(hall).spaces) == 1
+
+
+def test_a_forkserver_child_does_not_run_the_callers_main_script(hall, tmp_path, monkeypatch):
+    # Under Streamlit, sys.modules["__main__"] is the page script: a child must not run it.
+    import types
+
+    marker = tmp_path / "ran.txt"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').write('ran')\nraise SystemExit(1)\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    model = read_model(hall, start_method="forkserver")
+    assert len(model.spaces) == 1
+    assert not marker.exists()
+    assert sys.modules["__main__"] is page
