@@ -81,7 +81,7 @@ def space_details(spaces: pd.DataFrame, frames: Any, gid: str) -> None:
                 for c in ("equipment_id", "name", "type", "power_kw", "noise_db", "shared")
                 if c in here
             ]
-            st.dataframe(ui.plain(here[cols]), hide_index=True, key="space_equipment")
+            ui.table(here[cols], f"equipment_{gid}", key="space_equipment")
         else:
             st.caption("No equipment registered in this space.")
 
