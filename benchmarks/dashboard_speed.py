@@ -14,7 +14,12 @@ Wall-clock and CPU time of this process are both printed: on a shared, busy mach
 time includes waiting for a core, the CPU time is what an unloaded server spends.
 Spaces are generated: rectangles, L-shapes and courtyard rooms (polygons with a hole).
 
-Usage: ``python benchmarks/dashboard_speed.py [--spaces 2000] [--storeys 5] [--repeat 5]``
+With ``--app``, it also times the whole Site page re-run as Streamlit runs it (under
+``streamlit.testing.v1.AppTest``, in process) on the register of a real 2,000-space IFC
+factory (made by ``benchmarks/import_speed.py``'s generator, imported with ``read_model``):
+the first run, then each change of storey and of colouring.
+
+Usage: ``python benchmarks/dashboard_speed.py [--spaces 2000] [--storeys 5] [--repeat 5] [--app]``
 """
 
 from __future__ import annotations
@@ -152,11 +157,61 @@ def measure(label: str, spaces: gpd.GeoDataFrame, repeat: int) -> None:
     )
 
 
+def measure_app(spaces: int, storeys: int) -> None:
+    """Time Site page re-runs under AppTest on a register made from a generated IFC factory."""
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import import_speed
+
+    from site_manager import register
+    from site_manager.app import state
+    from site_manager.ifc import read_model
+
+    path, _ = import_speed.ensure_factory(spaces, storeys)
+    model = read_model(path)
+    folder = Path(tempfile.mkdtemp(prefix="dashboard-speed-"))
+    url = f"sqlite:///{folder / 'register.sqlite'}"
+    site = register.create_site(register.open_register(url), model, site_id="bench", name="Bench")
+    names = model.storeys.sort_values("elevation_m")["name"].tolist()
+    app = AppTest.from_string(
+        "from site_manager.app import state, page_site\nstate.init()\npage_site.render()\n",
+        default_timeout=600,
+    )
+    app.session_state[state.DB_URL] = url
+    app.session_state[state.SITE] = site
+
+    def timed(label: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        app.run()
+        assert not app.exception, [e.value for e in app.exception]
+        print(
+            f"  {label:<40} {time.perf_counter() - wall:6.3f} s wall, "
+            f"{time.process_time() - cpu:6.3f} s CPU"
+        )
+
+    print(f"Site page re-runs under AppTest, {len(model.spaces)} spaces on {len(names)} storeys")
+    timed("first run (register read, caches filled)")
+    for name in names[1:3]:
+        app.session_state[state.STOREY] = name
+        timed(f"storey -> {name}")
+    for colour in ("tenant", "area_m2", "vacancy"):
+        app.session_state[state.COLOR_BY] = colour
+        timed(f"colour -> {colour}")
+    app.session_state[state.STOREY] = names[1]
+    timed(f"storey -> {names[1]} again (cached figure)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spaces", type=int, default=2000)
     parser.add_argument("--storeys", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--app", action="store_true", help="also time Site page re-runs")
     args = parser.parse_args()
     spaces = generate_spaces(args.spaces, args.storeys)
     one_storey = spaces[spaces["storey"] == "Level 0"]
@@ -168,6 +223,8 @@ def main() -> None:
     measure(f"one storey of {args.storeys}", one_storey, args.repeat)
     flat = spaces.assign(storey="Level 0")
     measure("all spaces on one plan (worst case)", flat, args.repeat)
+    if args.app:
+        measure_app(args.spaces, args.storeys)
 
 
 if __name__ == "__main__":
