@@ -177,14 +177,15 @@ def _engine(args: argparse.Namespace) -> Any:
     return open_register(resolve_db_url(args.db))
 
 
-def _printable(frame: Any) -> Any:
+def _printable(frame: Any, fmt: str = "table") -> Any:
+    """Dates as ISO text; lists ``;``-joined except in JSON."""
     out = frame.copy()
     for col in out.columns:
         sample = next((v for v in out[col] if v is not None and v == v), None)
         if isinstance(sample, dt.date | dt.datetime):
             out[col] = [v.isoformat() if isinstance(v, dt.date | dt.datetime) else None
                         for v in out[col]]  # fmt: skip
-        elif isinstance(sample, list):
+        elif isinstance(sample, list) and fmt != "json":
             out[col] = [";".join(map(str, v)) if isinstance(v, list) else v for v in out[col]]
     return out
 
@@ -225,7 +226,7 @@ def _site_revise(args: argparse.Namespace) -> int:
     engine = _engine(args)
     report = register.revise_site(engine, args.model, site=args.site)
     if args.format == "json":
-        payload = {k: json.loads(_printable(getattr(report, k)).to_json(orient="records"))
+        payload = {k: json.loads(_printable(getattr(report, k), "json").to_json(orient="records"))
                    for k in ("added", "removed", "changed", "affected_leases")}  # fmt: skip
         payload["summary"] = report.summary()
         sys.stdout.write(json.dumps(payload, indent=1, default=str) + "\n")
@@ -261,7 +262,7 @@ def _list(args: argparse.Namespace) -> int:
     else:
         spaces = register.frames(engine, args.site).spaces
         frame = spaces[~spaces["removed"]][["global_id", "name", "storey", "area_m2", "use"]]
-    print_frame(_printable(frame), args.format)
+    print_frame(_printable(frame, args.format), args.format)
     return 0
 
 
@@ -362,7 +363,7 @@ def _report(args: argparse.Namespace) -> int:
     if args.format == "table":
         print(f"{args.figure} of site {f.site['site_id']} on {on.isoformat()}"
               + (f" by {args.by}" if args.by else ""))  # fmt: skip
-    print_frame(_printable(frame), args.format)
+    print_frame(_printable(frame, args.format), args.format)
     return 0
 
 

@@ -106,8 +106,8 @@ def pg_server() -> Iterator[PgServer]:
         if server.url is not None:
             bindir = _pg_bin()
             prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-            subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(tmp / "data"), "-m",
-                            "fast", "-w", "stop"], capture_output=True, timeout=60)  # fmt: skip
+            stop = [str(bindir / "pg_ctl"), "-D", str(tmp / "data"), "-m", "immediate", "stop"]
+            subprocess.run([*prefix, *stop], capture_output=True, timeout=60)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
