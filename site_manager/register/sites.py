@@ -716,6 +716,13 @@ def load_sample(
                     reading_m3=r["reading_m3"],
                 )
             )
+        for kind in ("boards", "skills", "meters"):  # one entry per file: they are bulk data
+            if kind in parsed:
+                core.audit(s, site=st, actor=who, verb="load_sample",
+                           table={"meters": "meter_readings"}.get(kind, kind),
+                           record=st.site_id, action="insert",
+                           after={"rows": len(parsed[kind].records),
+                                  "file": parsed[kind].file})  # fmt: skip
         s.flush()
         site_id = st.site_id
     log.info("loaded sample site %s from %s", site_id, folder)

@@ -123,3 +123,34 @@ def test_the_database_comes_from_the_environment_when_db_is_not_given(
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: the register holds no site yet")
     assert (tmp_path / "site_manager.sqlite").is_file()
+
+
+def test_units_zoning_lease_end_and_exports_from_the_command_line(
+    db: str, capsys, tmp_path: Path
+) -> None:
+    spaces = _csv(_run(capsys, "zoning", "list", "--db", db, "--format", "csv")[1])
+    corridor = next(s for s in spaces if s["use"] == "circulation")["global_id"]
+    code, out, _ = _run(capsys, "zoning", "set", f"{corridor}=shared_service", "--db", db)
+    assert code == 0 and "1 space(s) changed" in out
+    code, _, err = _run(capsys, "zoning", "set", f"{corridor}=office", "--db", db)
+    assert code == 2 and "office" in err and "shared_service" in err
+    code, _, _ = _run(capsys, "unit", "define", "X-1", "--spaces", corridor, "--name", "Kiosk",
+                      "--area", "12.5", "--db", db)  # fmt: skip
+    assert code == 0
+    units = {u["unit_id"]: u for u in _csv(_run(capsys, "unit", "list", "--db", db,
+                                                "--format", "csv")[1])}  # fmt: skip
+    assert (units["X-1"]["area_m2"], units["X-1"]["use"]) == ("12.5", "shared_service")
+    code, out, _ = _run(capsys, "lease", "sign", "--unit", "X-1", "--tenant", "T002", "--start",
+                        "2030-01-01", "--end", "2030-12-31", "--rent", "100", "--id", "LX",
+                        "--db", db)  # fmt: skip
+    assert code == 0
+    assert _run(capsys, "lease", "end", "LX", "--on", "2030-03-31", "--db", db)[0] == 0
+    leases = {r["lease_id"]: r for r in _csv(_run(capsys, "lease", "list", "--db", db,
+                                                  "--format", "csv")[1])}  # fmt: skip
+    assert leases["LX"]["end"] == "2030-03-31"
+    out_file = tmp_path / "tenants.xlsx"
+    assert _run(capsys, "tenant", "export", str(out_file), "--db", db)[0] == 0
+    code, out, _ = _run(capsys, "tenant", "import", str(out_file), "--db", db)
+    assert code == 0 and "0 tenants added, 0 updated, 26 unchanged" in out
+    audit = json.loads(_run(capsys, "audit", "--db", db, "--format", "json", "--limit", "3")[1])
+    assert [a["verb"] for a in audit] == ["end_lease", "sign_lease", "define_unit"]

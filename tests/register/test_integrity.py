@@ -225,3 +225,17 @@ def test_a_writer_that_loses_a_race_is_refused_with_the_winners_lease(engine: En
     if engine.dialect.name == "postgresql":
         assert message.endswith("(refused by the database)")
     assert list(register.list_leases(engine)["lease_id"]) == ["WIN"]
+
+
+def test_readers_are_not_blocked_by_a_writer_on_sqlite(sqlite_url: str, small_model) -> None:
+    engine = register.open_register(sqlite_url)
+    register.create_site(engine, small_model, site_id="small", name="Small Works")
+    other = register.open_register(sqlite_url)
+    try:
+        with register.transaction(engine) as s:  # holds the write lock (BEGIN IMMEDIATE)
+            register.add_tenant(s, "T1", name="Acme")
+            assert len(register.list_tenants(other)) == 0  # a reader still reads, at once
+        assert len(register.list_tenants(other)) == 1
+    finally:
+        other.dispose()
+        engine.dispose()
