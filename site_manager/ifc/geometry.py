@@ -706,7 +706,11 @@ def _extrusion_part(item: Any, m: np.ndarray, ctx: GeometryContext) -> Part:
     rings = profile_rings(item.get_argument(0), ctx)
     dr = item.get_argument(2).get_argument(0)
     d = np.array([float(dr[0]), float(dr[1]), float(dr[2]) if len(dr) > 2 else 0.0])
-    d = d / np.linalg.norm(d) * float(item.get_argument(3))
+    d_len = float(np.linalg.norm(d))
+    depth = float(item.get_argument(3))
+    if not d_len > 1e-12 or not math.isfinite(depth) or depth <= 0:
+        raise Unsupported("an extrusion without direction or depth")
+    d = d / d_len * depth
     lin = p[:3, :3]
     wd = lin @ d
     horizontal_profile = abs(lin[2, 0]) < 1e-9 and abs(lin[2, 1]) < 1e-9

@@ -247,3 +247,17 @@ def test_a_storey_without_placement_takes_its_elevation_attribute():
         "loft.ifc: the model has no IfcSpace; there are no spaces to "
         "import (export the model with its rooms/spaces)"
     ]
+
+
+def test_unreadable_geometry_keeps_the_row_with_its_quantities_and_a_warning_names_it():
+    b = ModelBuilder("IFC4", unit="m")
+    st = b.storey("G", 0.0)
+    item = b.rect_extrusion(4, 4, 3)
+    item.ExtrudedDirection = b.direction((0.0, 0.0, 0.0))  # no direction: nothing can read it
+    sp = b.space(st, "Broken", [item])
+    b.quantities(sp, NetFloorArea=16.0)
+    model = model_from_ifc(b.f, "broken.ifc")
+    row = model.spaces.iloc[0]
+    assert row["area_source"] == "quantity" and row["area_m2"] == pytest.approx(16.0)
+    assert row["geometry_path"] == "none" and row.geometry.is_empty
+    assert any("Broken" in w and "could not be read" in w for w in model.warnings)
