@@ -288,6 +288,17 @@ def model_from_ifc(
     BuildingModel
         ``storeys`` (``STOREYS_COLUMNS``), ``spaces`` (``SPACES_COLUMNS``, footprints in
         world XY metres) and the warnings of everything the import absorbed.
+
+    Examples
+    --------
+    >>> import ifcopenshell
+    >>> f = ifcopenshell.open("models/textile_mill.ifc")
+    >>> model = model_from_ifc(f, "models/textile_mill.ifc")
+    >>> len(model.spaces), model.warnings
+    (37, [])
+    >>> first = model.storeys.iloc[1]
+    >>> str(first["name"]), float(first["elevation_m"])
+    ('Mill 1 First floor', 4.8)
     """
     import geopandas as gpd
 
