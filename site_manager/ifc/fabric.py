@@ -18,8 +18,19 @@ fabric=True)`` puts its frame in ``model.extra["fabric"]``) and returns one row 
 - **Orientation.** ``azimuth_deg`` of the outward normal, clockwise from true north (the
   model context's ``TrueNorth``; +Y where there is none); ``tilt_deg`` from horizontal
   facing up (0) through vertical (90) to facing down (180); NaN azimuth for flat roofs and
-  slabs. Outward is the side without a space; where neither probe finds a space, the side
-  away from the centre of all spaces.
+  slabs (and horizontal skylights). Walls are vertical; outward is the side without an
+  interior space; where neither probe finds one (or both do), the side away from the centre
+  of the interior spaces. Courtyards and yards are outside: spaces that are ``EXTERNAL``
+  (IFC4 ``PredefinedType``, IFC2X3 ``InteriorOrExteriorSpace``) or whose
+  ``Pset_SpaceCommon.IsExternal`` is true are never "interior" (nor bounded by a wall that
+  also bounds a room). Windows and doors take their plane from their own geometry (the
+  principal direction of their area-weighted face normals), so north lights and sloped
+  rooflights get their own azimuth and tilt; the outward side is their host wall's, else
+  the upper side of a sloped one, else the side without an interior space, else the side
+  not under a roof, else away from the centre (:func:`_orient_opening`). Where a window's
+  own geometry gives no clear plane, its host wall's normal is used.
+  ``Pset_MultifactoryGlazing.Azimuth``/``Tilt`` (the sample models only) are never read:
+  the tests compare the geometry with them.
 - **Spaces bounded.** From ``IfcRelSpaceBoundary`` where the model has physical boundaries
   between the element and spaces we know whose heights overlap the element (``sane``);
   else geometrically: walls, windows and doors bound the spaces of their height whose
@@ -157,6 +168,7 @@ class _Mesh:
     normals: np.ndarray
     areas: np.ndarray
     centroids: np.ndarray
+    up_triangles: np.ndarray = field(default_factory=lambda: np.zeros((0, 3, 3)))
 
     @property
     def z_min(self) -> float:
@@ -178,11 +190,14 @@ def _mesh_from_shape(geometry: Any) -> _Mesh | None:
     keep = norm > 1e-12
     if not keep.any():
         return None
+    normals = cross[keep] / norm[keep, None]
+    up = normals[:, 2] > 0.1
     return _Mesh(
         verts=verts,
-        normals=cross[keep] / norm[keep, None],
+        normals=normals,
         areas=0.5 * norm[keep],
         centroids=((a + b + c) / 3.0)[keep],
+        up_triangles=np.stack([a[keep][up], b[keep][up], c[keep][up]], axis=1),
     )
 
 
@@ -208,12 +223,13 @@ class _Element:
 class _Spaces:
     """The spaces frame as shapely geometries with vertical extents, for probing."""
 
-    def __init__(self, spaces: Any) -> None:
+    def __init__(self, spaces: Any, outdoor: frozenset[str] | set[str] = frozenset()) -> None:
         self.ids: list[str] = []
         self.geoms: list[BaseGeometry] = []
         self.z0: list[float] = []
         self.z1: list[float] = []
         self.storey: list[str] = []
+        self.outdoor: list[bool] = []  # courtyards, yards: outside, not interior
         self.centre = np.zeros(2)
         if spaces is None or len(spaces) == 0:
             self.tree = None
@@ -229,12 +245,16 @@ class _Spaces:
             self.z0.append(z0)
             self.z1.append(z0 + h if not math.isnan(h) else math.nan)
             self.storey.append(str(row.storey))
+            self.outdoor.append(str(row.global_id) in outdoor)
         self.tree = shapely.STRtree(self.geoms) if self.geoms else None
+        inner = [g for g, o in zip(self.geoms, self.outdoor, strict=True) if not o] or self.geoms
         self.centre = (
-            np.asarray(shapely.union_all(self.geoms).centroid.coords[0])
-            if self.geoms
-            else np.zeros(2)
+            np.asarray(shapely.union_all(inner).centroid.coords[0]) if inner else np.zeros(2)
         )
+
+    def indoor(self, among: Iterable[int]) -> list[int]:
+        """The interior spaces among ``among`` (outdoor spaces left out)."""
+        return [i for i in among if not self.outdoor[i]]
 
     def at_height(self, z0: float, z1: float, storey: str) -> list[int]:
         """Spaces whose vertical extent overlaps [z0, z1] (by 0.3 m or a third of it)."""
@@ -297,6 +317,67 @@ def _main_axis(mesh: _Mesh) -> tuple[np.ndarray | None, float]:
     facing = np.abs(mesh.normals[:, :2] @ d) > 0.9
     facing &= np.abs(mesh.normals[:, 2]) < 0.3
     return d, float(mesh.areas[facing].sum())
+
+
+def _plane_normal(mesh: _Mesh) -> np.ndarray | None:
+    """Unit normal (sign arbitrary) of the plane of a thin element such as a window.
+
+    The principal direction of the area-weighted face normals (the eigenvector of
+    Σ a·n·nᵀ with the largest eigenvalue): the faces of a pane or a frame that lie in the
+    opening plane carry far more area than its edges, whatever the slope of that plane.
+    """
+    m = (mesh.normals * mesh.areas[:, None]).T @ mesh.normals
+    values, vectors = np.linalg.eigh(m)
+    if values[-1] <= 0 or values[-1] < 1.5 * values[-2]:
+        return None  # no dominant plane (a cube-like lump): not a thin element
+    n = vectors[:, -1]
+    return n / np.linalg.norm(n)
+
+
+def _in_plane_axes(n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two unit axes in the plane of normal ``n``: horizontal ``u`` and ``v`` = n × u."""
+    u = np.cross([0.0, 0.0, 1.0], n)
+    if np.linalg.norm(u) < 1e-6:  # a horizontal plane
+        u = np.array([1.0, 0.0, 0.0])
+    u = u / np.linalg.norm(u)
+    return u, np.cross(n, u)
+
+
+def _extent(mesh: _Mesh, axis: np.ndarray) -> tuple[float, float]:
+    s = mesh.verts @ axis
+    return float(s.min()), float(s.max())
+
+
+def _tilt(normal: np.ndarray) -> float:
+    """Tilt of a surface with this outward normal: 0 facing up, 90 vertical. [°]"""
+    z = float(normal[2])
+    if abs(z) < 1e-6:
+        return 90.0
+    return float(np.degrees(np.arccos(np.clip(z, -1.0, 1.0))))
+
+
+class _RoofCover:
+    """The upward-facing triangles of the roofs: is a point under a roof?"""
+
+    def __init__(self, meshes: list[_Mesh]) -> None:
+        tris = [m.up_triangles for m in meshes]
+        self.tris = np.concatenate(tris) if tris else np.zeros((0, 3, 3))
+
+    def covered(self, point: np.ndarray) -> bool:
+        """True if some roof surface lies above ``point`` (world XYZ) [m]."""
+        if len(self.tris) == 0:
+            return False
+        a, b, c = self.tris[:, 0], self.tris[:, 1], self.tris[:, 2]
+        v0, v1 = (b - a)[:, :2], (c - a)[:, :2]
+        v2 = point[:2] - a[:, :2]
+        den = v0[:, 0] * v1[:, 1] - v1[:, 0] * v0[:, 1]
+        ok = np.abs(den) > 1e-12
+        den = np.where(ok, den, 1.0)
+        beta = (v2[:, 0] * v1[:, 1] - v1[:, 0] * v2[:, 1]) / den
+        gamma = (v0[:, 0] * v2[:, 1] - v2[:, 0] * v0[:, 1]) / den
+        inside = ok & (beta >= -1e-9) & (gamma >= -1e-9) & (beta + gamma <= 1 + 1e-9)
+        z = a[:, 2] + beta * (b - a)[:, 2] + gamma * (c - a)[:, 2]
+        return bool((inside & (z > point[2])).any())
 
 
 def _along(mesh: _Mesh, axis: np.ndarray) -> tuple[float, float]:
@@ -434,15 +515,18 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
     scales = unit_scales_from_ifc(f)
     rel = relations_from_ifc(f)
     cache: dict[int, dict[str, Any]] = {}
-    spaces = _Spaces(model.spaces)
+    spaces = _Spaces(model.spaces, _outdoor_space_ids(f, model.spaces))
     north = _true_north(f)
     conductivity = _conductivities(f)
     settings = ifcopenshell.geom.settings()
     settings.set("use-world-coords", True)
     warnings: list[str] = getattr(model, "warnings", [])
     failed: list[str] = []
+    meshes: dict[int, _Mesh | None] = {}
 
     def mesh_of(entity: Any) -> _Mesh | None:
+        if entity.id() in meshes:
+            return meshes[entity.id()]
         if entity.Representation is None:
             return None
         try:
@@ -450,8 +534,11 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
         except Exception as exc:
             log.debug("no geometry for %s: %r", entity, exc)
             failed.append(f"{entity.is_a()} {entity.GlobalId}")
+            meshes[entity.id()] = None
             return None
-        return _mesh_from_shape(shape.geometry)  # type: ignore[union-attr]
+        mesh = _mesh_from_shape(shape.geometry)  # type: ignore[union-attr]
+        meshes[entity.id()] = mesh
+        return mesh
 
     # hosts: window/door -> wall through the opening
     opening_host: dict[int, Any] = {}
@@ -495,6 +582,16 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
         elements.append(el)
         wall_elements[w.id()] = el
 
+    roof_meshes = [
+        m
+        for m in (
+            mesh_of(e)
+            for e in _by_type(f, "IfcRoof") + _by_type(f, "IfcSlab")
+            if e.is_a("IfcRoof") or _predefined(e).upper() == "ROOF"
+        )
+        if m is not None
+    ]
+    roofs = _RoofCover(roof_meshes)
     for cls, kind in (("IfcWindow", "window"), ("IfcDoor", "door")):
         items = _by_type(f, cls)
         item_psets = {e.id(): _psets_of(e, rel, scales, cache) for e in items}
@@ -516,19 +613,10 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
             if mesh is None:
                 continue
             el = _Element(e, kind, mesh, _storey_of(e, rel), psets)
-            if host_el is not None and host_el.axis is not None:
-                el.axis = host_el.axis
-                el.normal = host_el.normal
-                el.thickness_m = host_el.thickness_m
-            else:
-                axis, _ = _main_axis(mesh)
-                if axis is None:
-                    continue
-                el.axis = axis
-                lo, hi = _along(mesh, axis)
-                el.thickness_m = max(hi - lo, 0.05)
             el.footprint = _footprint(mesh)
-            side = "given" if el.normal is not None else _outward(el, spaces)
+            side = _orient_opening(el, host_el, spaces, roofs)
+            if side is None:
+                continue
             if not source:
                 if side != "one":
                     continue
@@ -538,11 +626,10 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
             if w_ and h_ and float(w_) > 0 and float(h_) > 0:
                 el.area_m2 = float(w_) * float(h_) * scales.length**2
             else:
-                e_axis = np.array([-el.axis[1], el.axis[0]])
-                lo, hi = _along(mesh, e_axis)
-                el.area_m2 = (hi - lo) * (mesh.z_max - mesh.z_min)
-            if el.normal is None:
-                _outward(el, spaces)
+                assert el.normal is not None
+                u, v = _in_plane_axes(el.normal)
+                (u0, u1), (v0, v1) = _extent(mesh, u), _extent(mesh, v)
+                el.area_m2 = (u1 - u0) * (v1 - v0)
             elements.append(el)
 
     # roofs and ground slabs
@@ -620,9 +707,12 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
                 if isinstance(glaz, int | float) and 0 < glaz <= 1
                 else default.frame_fraction
             )
-        if el.kind in ("wall", "window", "door"):
+        if el.kind == "wall":
             tilt = 90.0
             az = _azimuth(el.normal, north) if el.normal is not None else math.nan
+        elif el.kind in ("window", "door"):
+            tilt = el.tilt
+            az = _azimuth(el.normal, north) if el.normal is not None and tilt > 2.0 else math.nan
         else:
             tilt = el.tilt
             az = _azimuth(el.normal, north) if el.normal is not None and tilt > 2.0 else math.nan
@@ -655,17 +745,118 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
     return frame
 
 
+def _outdoor_space_ids(f: Any, frame: Any) -> set[str]:
+    """GlobalIds of the spaces that are outdoors: courtyards, yards, terraces.
+
+    A space is outdoors where its ``PredefinedType`` (IFC4) or ``InteriorOrExteriorSpace``
+    (IFC2X3) is ``EXTERNAL``, or its ``Pset_SpaceCommon.IsExternal`` is true.
+    """
+    out: set[str] = set()
+    if frame is None or len(frame) == 0:
+        return out
+    psets = frame["psets"] if "psets" in frame.columns else [None] * len(frame)
+    for gid, ps in zip(frame["global_id"], psets, strict=True):
+        flag = ps.get("Pset_SpaceCommon.IsExternal") if isinstance(ps, dict) else None
+        if flag is True or (isinstance(flag, str) and flag.upper() in ("TRUE", ".T.")):
+            out.add(str(gid))
+            continue
+        try:
+            e = f.by_guid(str(gid))
+        except RuntimeError:
+            continue
+        for attr in ("PredefinedType", "InteriorOrExteriorSpace"):
+            if str(getattr(e, attr, None) or "").upper() == "EXTERNAL":
+                out.add(str(gid))
+    return out
+
+
+#: A window whose own plane normal is further than this from its host wall's normal is
+#: taken to lie in the wall's plane (its geometry is not a thin panel). [°]
+HOST_AGREEMENT_DEG = 30.0
+#: A window whose normal rises more than this above the horizontal is a sloped
+#: rooflight: outward is the upward side. [°]
+SLOPED_DEG = 1.0
+
+
+def _orient_opening(
+    el: _Element, host_el: _Element | None, spaces: _Spaces, roofs: _RoofCover
+) -> str | None:
+    """Set the outward normal, tilt, axis and thickness of a window or door.
+
+    The plane comes from the element's own geometry (:func:`_plane_normal`). Its outward
+    side is, in this order: the side its host wall faces (where it fills an opening of an
+    external wall); the upper side (a sloped rooflight); the side without an interior
+    space within ``PROBE_M`` (outdoor spaces are outside); the side not under a roof (a
+    north light in a saw-tooth roof); the side away from the centre of the interior spaces.
+    ``Pset_MultifactoryGlazing.Azimuth``/``Tilt`` are not used (only the sample models have
+    them; the tests check the geometry against them).
+
+    Returns ``"given"`` (by the host), ``"one"`` (one side is outside), ``"both"``, ``"none"``
+    (as :func:`_outward`), or None where the element has no usable geometry.
+    """
+    mesh = el.mesh
+    n = _plane_normal(mesh)
+    host_n = host_el.normal if host_el is not None else None
+    if host_el is not None and host_n is not None:
+        if n is None or abs(float(n @ host_n)) < math.cos(math.radians(HOST_AGREEMENT_DEG)):
+            n = np.asarray(host_n, dtype=float)
+        elif float(n @ host_n) < 0:
+            n = -n
+        el.normal, el.tilt = n, _tilt(n)
+        el.axis, el.thickness_m = host_el.axis, host_el.thickness_m
+        return "given"
+    if n is None:
+        axis, _ = _main_axis(mesh)
+        if axis is None:
+            return None
+        n = np.array([axis[0], axis[1], 0.0])
+    lo, hi = _extent(mesh, n)
+    el.thickness_m = max(hi - lo, 0.05)
+    h = float(np.hypot(n[0], n[1]))
+    el.axis = n[:2] / h if h > 1e-6 else None
+    u, _ = _in_plane_axes(n)
+    u0, u1 = _extent(mesh, u)
+    centre = (mesh.verts.min(axis=0) + mesh.verts.max(axis=0)) / 2.0
+    cu = float(centre @ u)
+    among = spaces.indoor(spaces.at_height(mesh.z_min, mesh.z_max, el.storey))
+    reach = el.thickness_m / 2.0 + PROBE_M
+    plus = minus = False
+    roof_plus = roof_minus = 0
+    for frac in (0.1, 0.3, 0.5, 0.7, 0.9):
+        base = centre + u * (u0 + frac * (u1 - u0) - cu)
+        p_plus, p_minus = base + n * reach, base - n * reach
+        plus |= bool(spaces.containing(p_plus, among))
+        minus |= bool(spaces.containing(p_minus, among))
+        roof_plus += roofs.covered(p_plus)
+        roof_minus += roofs.covered(p_minus)
+    side = "one" if plus != minus else ("both" if plus else "none")
+    if abs(float(n[2])) > math.sin(math.radians(SLOPED_DEG)):
+        sign = 1.0 if n[2] > 0 else -1.0
+        side = "one" if side == "none" else side  # a rooflight, above the rooms
+    elif plus != minus:
+        sign = -1.0 if plus else 1.0
+    elif roof_plus != roof_minus:
+        sign = -1.0 if roof_plus > roof_minus else 1.0
+        side = "one" if side == "none" else side
+    else:
+        sign = 1.0 if float((centre[:2] - spaces.centre) @ n[:2]) >= 0 else -1.0
+    n = sign * n
+    el.normal, el.tilt = n, _tilt(n)
+    return side
+
+
 def _outward(el: _Element, spaces: _Spaces) -> str:
     """Set ``el.normal`` to the outward horizontal normal; say how many sides have a space.
 
-    Returns ``"one"`` (a space on exactly one side), ``"both"``, or ``"none"``.
+    Returns ``"one"`` (a space on exactly one side), ``"both"``, or ``"none"``. Only
+    interior spaces count: a courtyard or yard (see :func:`_outdoor_space_ids`) is outside.
     """
     assert el.axis is not None
     d = el.axis
     e = np.array([-d[1], d[0]])
     lo, hi = _along(el.mesh, e)
     mid_d = float(np.mean(_along(el.mesh, d)))
-    among = spaces.at_height(el.mesh.z_min, el.mesh.z_max, el.storey)
+    among = spaces.indoor(spaces.at_height(el.mesh.z_min, el.mesh.z_max, el.storey))
     plus = minus = False
     reach = el.thickness_m / 2.0 + PROBE_M
     for frac in (0.1, 0.3, 0.5, 0.7, 0.9):
@@ -731,6 +922,11 @@ def _assign_spaces(f: Any, elements: list[_Element], spaces: _Spaces) -> None:
             weights = _topmost(el, spaces, up=False)
         else:
             weights = _edge_weights(el, spaces, among)
+            if not weights and el.kind in ("window", "door"):
+                weights = _space_inside(el, spaces)
+        if any(not spaces.outdoor[i] for i in weights):
+            # a wall between a room and a courtyard bounds the room only
+            weights = {i: w for i, w in weights.items() if not spaces.outdoor[i]}
         from_rel = boundaries.get(el.entity.id(), set())
         if from_rel:
             # sane: every bounded space shares some height with the element (within 1 m)
@@ -770,13 +966,32 @@ def _edge_weights(el: _Element, spaces: _Spaces, among: Iterable[int]) -> dict[i
         # A window or door opens into the space on its inner side: probe inwards, up to
         # 2 m, as it may sit anywhere in the depth of a thick masonry wall.
         centre = np.asarray(el.footprint.centroid.coords[0])
-        candidates = list(among)
+        candidates = spaces.indoor(among)
         for step in (PROBE_M, 2 * PROBE_M, 3 * PROBE_M, 5 * PROBE_M):
             inner = centre - el.normal[:2] * (el.thickness_m / 2.0 + step)
             inside = spaces.containing(inner, candidates)
             if inside:
                 return {inside[0]: 1.0}
     return out
+
+
+def _space_inside(el: _Element, spaces: _Spaces) -> dict[int, float]:
+    """The topmost interior space below a window on its inner side (a rooflight, a north
+    light above the spaces' heights): {space index: 1.0}, or empty.
+    """
+    if el.normal is None or el.footprint.is_empty:
+        return {}
+    centre = np.asarray(el.footprint.centroid.coords[0])
+    inner = centre - el.normal[:2] * (el.thickness_m / 2.0 + PROBE_M)
+    below = [
+        i
+        for i in spaces.indoor(spaces.containing(inner, list(range(len(spaces.ids)))))
+        if math.isnan(spaces.z0[i]) or spaces.z0[i] <= el.mesh.z_max
+    ]
+    if not below:
+        return {}
+    top = max(below, key=lambda i: -math.inf if math.isnan(spaces.z0[i]) else spaces.z0[i])
+    return {top: 1.0}
 
 
 def _topmost(el: _Element, spaces: _Spaces, *, up: bool) -> dict[int, float]:
