@@ -20,7 +20,8 @@ line a user can act on::
     register.sign_lease(engine, unit_id="U01", tenant_id="T03",
                         start="2027-01-01", end="2027-12-31", rent_eur_per_month=900)
     f = register.frames(engine)                                # RegisterFrames (pandas)
-    tenancy.occupancy(f, on=date(2026, 6, 1), by="storey")
+    tenancy.occupancy(f, on=date(2026, 6, 1), by="storey")     # also rent_roll, vacancies,
+                                                               # lease_expiries, summary
 
 Sites: ``site`` is the site's id (``site.toml`` ``[site] id``, or given to
 :func:`create_site`); ``site=None`` means "the only site in the database" (a
@@ -31,8 +32,9 @@ Opening
 - ``open_register(url=None) -> Engine``: engine with the SQLite recipe (WAL, foreign keys,
   ``BEGIN IMMEDIATE``, busy timeout) or PostgreSQL; runs the Alembic migrations to head.
   ``url=None`` uses ``$SITE_MANAGER_DB``, else ``sqlite:///site_manager.sqlite`` in the cwd.
-- ``transaction(engine, *, actor=None) -> ContextManager[Session]``: one transaction,
+- ``transaction(bind, *, readonly=False) -> ContextManager[Session]``: one transaction,
   committed on success, rolled back on any error; integrity errors become ``RegisterError``.
+  Pass the session to several verbs to make them one change; raise to undo them all.
 - ``list_sites(bind) -> DataFrame``: ``site_id``, ``name``, ``city``, ``country``, ``crs``.
 
 Queries (return new pandas DataFrames; dates are ``datetime.date``)
@@ -72,6 +74,10 @@ the login name)
   common_cost_share=0.0, lease_id=None, site=None) -> str`` (the lease id); refused with
   ``RegisterError`` naming the unit and the conflicting lease.
 - ``end_lease(bind, lease_id, *, on, site=None)``: ``on`` becomes the lease's last day.
+- ``set_space_attributes(bind, global_id, *, site=None, **attributes)``: override a space's
+  constraint attributes (``clear_height_m``, ``floor_load_kn_m2``, ``board_id``,
+  ``board_capacity_kw``, ``extraction``, ``daylight``, ``ground_access``, ``crane``,
+  ``crane_capacity_t``, ``loading_access``).
 - ``import_table(bind, kind, path, *, site=None) -> ImportResult`` with ``kind`` one of
   ``"tenants"``, ``"leases"``, ``"equipment"``; ``path`` a ``.csv`` or ``.xlsx`` with
   canonical or landlord headings (:mod:`site_manager.register.columns`). Rows are upserted by
@@ -110,6 +116,7 @@ from site_manager.register.verbs import (
     add_tenant,
     define_unit,
     end_lease,
+    set_space_attributes,
     set_zoning,
     sign_lease,
 )
@@ -135,6 +142,7 @@ __all__ = [
     "load_sample",
     "open_register",
     "revise_site",
+    "set_space_attributes",
     "set_zoning",
     "sign_lease",
     "transaction",

@@ -457,3 +457,77 @@ def end_lease(
             before=before,
             after=core.record_dict(lease),
         )
+
+
+#: Space attributes :func:`set_space_attributes` accepts, and their kind.
+SPACE_ATTRIBUTES: dict[str, str] = {
+    "clear_height_m": "float", "floor_load_kn_m2": "float", "board_id": "str",
+    "board_capacity_kw": "float", "extraction": "bool", "daylight": "bool",
+    "ground_access": "bool", "crane": "bool", "crane_capacity_t": "float",
+    "loading_access": "str",
+}  # fmt: skip
+
+
+def set_space_attributes(
+    bind: Bind,
+    global_id: str,
+    *,
+    site: str | None = None,
+    actor: str | None = None,
+    **attributes: Any,
+) -> None:
+    """Override the constraint attributes of a space (those read from the model's psets).
+
+    Parameters
+    ----------
+    bind : Engine or Session
+        The register.
+    global_id : str
+        The space's GlobalId.
+    site : str, optional
+        Site id (default: the only site).
+    actor : str, optional
+        Who is making the change, for the audit trail.
+    **attributes
+        Any of :data:`SPACE_ATTRIBUTES`: ``clear_height_m`` [m], ``floor_load_kn_m2``
+        [kN/m²], ``board_id``, ``board_capacity_kw`` [kW], ``extraction``, ``daylight``,
+        ``ground_access``, ``crane`` (bool), ``crane_capacity_t`` [t], ``loading_access``
+        (``ground``, ``goods_lift``, ``none``); ``None`` clears a value.
+    """
+    from site_manager.register.schema import SpaceAttributes
+
+    unknown = sorted(set(attributes) - set(SPACE_ATTRIBUTES))
+    if unknown:
+        raise ValidationError(
+            f"unknown space attributes {', '.join(unknown)}; use {', '.join(SPACE_ATTRIBUTES)}"
+        )
+    values: dict[str, Any] = {}
+    for name, value in attributes.items():
+        kind = SPACE_ATTRIBUTES[name]
+        if value is None:
+            values[name] = None
+        elif kind == "float":
+            values[name] = core.parse_float(value, what=name, minimum=0.0)
+        elif kind == "bool":
+            if not isinstance(value, bool):
+                raise ValidationError(f"{name} {value!r} is not true or false")
+            values[name] = value
+        else:
+            values[name] = str(value)
+    who = get_actor(actor)
+    with transaction(bind) as s:
+        st = core.get_site(s, site)
+        space = core.get_spaces(s, st).get(global_id)
+        if space is None:
+            raise NotFoundError(f"space {global_id!r} is not in site {st.site_id}")
+        attrs = s.get(SpaceAttributes, space.id)
+        if attrs is None:
+            attrs = SpaceAttributes(space_pk=space.id)
+            s.add(attrs)
+        before = core.record_dict(attrs)
+        for name, value in values.items():
+            setattr(attrs, name, value)
+        s.flush()
+        core.audit(s, site=st, actor=who, verb="set_space_attributes", table="space_attributes",
+                   record=global_id, action="update", before=before,
+                   after=core.record_dict(attrs))  # fmt: skip

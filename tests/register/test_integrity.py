@@ -239,3 +239,21 @@ def test_readers_are_not_blocked_by_a_writer_on_sqlite(sqlite_url: str, small_mo
     finally:
         other.dispose()
         engine.dispose()
+
+
+def test_space_attributes_default_from_the_pset_and_can_be_overridden(engine: Engine) -> None:
+    spaces = register.frames(engine).spaces.set_index("global_id")
+    # SP-G01 carries Pset_MultifactorySpace; SP-G02 falls back to its height (4 m)
+    assert spaces.loc["SP-G01", ["clear_height_m", "floor_load_kn_m2", "board_id"]].tolist() == [
+        6.5, 20.0, "DB-G"]  # fmt: skip
+    assert bool(spaces.loc["SP-G01", "extraction"]) is True
+    assert spaces.loc["SP-G02", "clear_height_m"] == 4.0
+    register.set_space_attributes(engine, "SP-G02", floor_load_kn_m2=7.5, daylight=True)
+    spaces = register.frames(engine).spaces.set_index("global_id")
+    assert spaces.loc["SP-G02", "floor_load_kn_m2"] == 7.5 and bool(
+        spaces.loc["SP-G02", "daylight"]
+    )
+    with pytest.raises(ValidationError, match="unknown space attributes colour"):
+        register.set_space_attributes(engine, "SP-G02", colour="red")
+    with pytest.raises(ValidationError, match="below 0"):
+        register.set_space_attributes(engine, "SP-G02", floor_load_kn_m2=-1)
