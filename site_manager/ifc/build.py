@@ -34,7 +34,7 @@ from site_manager.ifc.geometry import (
     merge_parts,
     part_from_engine,
 )
-from site_manager.ifc.placement import PlacementCache, scale_matrix
+from site_manager.ifc.placement import CyclicReference, PlacementCache, scale_matrix
 from site_manager.ifc.properties import (
     Relations,
     exporter_floor_area,
@@ -371,6 +371,7 @@ def model_from_ifc(
         rep = body_representation(space)
         part: Part | None = None
         path_used = "none"
+        cyclic = False
         if rep is not None:
             try:
                 m = world_m(space)
@@ -381,9 +382,14 @@ def model_from_ifc(
                 path_used = "fast"
             except Unsupported as exc:
                 log.debug("fast path cannot read %s: %s", _label(space), exc)
+            except CyclicReference as exc:  # the engine would crash: do not try it
+                log.debug("cyclic geometry in %s: %s", _label(space), exc)
+                cyclic = True
             except Exception as exc:  # malformed item: let the engine try
                 log.debug("fast path failed on %s: %r", _label(space), exc)
-            if part is None:
+            if cyclic:
+                failed_names.append(_label(space))
+            elif part is None:
                 try:
                     engine = engine or _Engine()
                     part = engine.part(space)

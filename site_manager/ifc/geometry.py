@@ -27,6 +27,7 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from site_manager.ifc.placement import (
+    CyclicReference,
     PlacementCache,
     transformation_operator_matrix,
 )
@@ -530,6 +531,7 @@ class GeometryContext:
         self.angle_scale = angle_scale
         self.placements = placements or PlacementCache()
         self.profiles: dict[int, Rings] = {}
+        self.mapping_stack: set[int] = set()
 
 
 def item_parts(item: Any, m: np.ndarray, ctx: GeometryContext) -> list[Part]:
@@ -539,20 +541,29 @@ def item_parts(item: Any, m: np.ndarray, ctx: GeometryContext) -> list[Part]:
     ------
     Unsupported
         For items the fast path does not read; the caller uses the engine instead.
+    CyclicReference
+        For a mapped item that maps itself (the engine must not see it either).
     """
     kind = item.is_a()
     if kind == "IfcExtrudedAreaSolid":
         return [_extrusion_part(item, m, ctx)]
     if kind == "IfcMappedItem":
         src = item.MappingSource
+        key = src.id()
+        if key in ctx.mapping_stack:
+            raise CyclicReference(f"mapped representation #{key} maps itself")
         mm = (
             m
             @ transformation_operator_matrix(item.MappingTarget)
             @ ctx.placements.axis(src.MappingOrigin)
         )
         out: list[Part] = []
-        for sub in src.MappedRepresentation.Items:
-            out.extend(item_parts(sub, mm, ctx))
+        ctx.mapping_stack.add(key)
+        try:
+            for sub in src.MappedRepresentation.Items:
+                out.extend(item_parts(sub, mm, ctx))
+        finally:
+            ctx.mapping_stack.discard(key)
         return out
     if kind in (
         "IfcFacetedBrep",

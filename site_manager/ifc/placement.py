@@ -16,6 +16,14 @@ import numpy as np
 IDENTITY = np.eye(4)
 
 
+class CyclicReference(ValueError):
+    """A placement or mapped item that refers back to itself.
+
+    ifcopenshell's geometry engine crashes or never returns on these, so callers must not
+    hand such a product to it.
+    """
+
+
 def _norm(v: tuple[float, ...], default: tuple[float, float, float]) -> tuple[float, float, float]:
     x = float(v[0])
     y = float(v[1])
@@ -161,25 +169,42 @@ class PlacementCache:
         return hit
 
     def world(self, placement: Any) -> np.ndarray:
-        """World matrix (model units) of an ``IfcObjectPlacement``; identity for ``None``."""
+        """World matrix (model units) of an ``IfcObjectPlacement``; identity for ``None``.
+
+        Raises
+        ------
+        CyclicReference
+            If the chain of ``PlacementRelTo`` comes back to a placement already in it.
+        """
         if placement is None:
             return IDENTITY
-        key = placement.id()
-        hit = self._cache.get(key)
-        if hit is not None:
-            return hit
-        if placement.is_a("IfcLocalPlacement"):
-            # [0] PlacementRelTo, [1] RelativePlacement in every schema
-            local = self.axis(placement.get_argument(1))
-            parent = placement.get_argument(0)
-            m = self.world(parent) @ local if parent is not None else local
-        else:
-            # IfcGridPlacement and IFC4X3 linear placements: use ifcopenshell's own reader.
-            import ifcopenshell.util.placement
+        # walk up to the first cached (or root) placement, then multiply back down
+        chain: list[Any] = []
+        seen: set[int] = set()
+        cur = placement
+        base = IDENTITY
+        while cur is not None:
+            key = cur.id()
+            hit = self._cache.get(key)
+            if hit is not None:
+                base = hit
+                break
+            if key in seen:
+                raise CyclicReference(f"placement #{key} is placed relative to itself")
+            seen.add(key)
+            chain.append(cur)
+            # [0] PlacementRelTo of IfcLocalPlacement (and of IfcObjectPlacement in IFC4X3)
+            cur = cur.get_argument(0) if cur.is_a("IfcLocalPlacement") else None
+        for pl in reversed(chain):
+            if pl.is_a("IfcLocalPlacement"):
+                base = base @ self.axis(pl.get_argument(1))  # [1] RelativePlacement
+            else:
+                # IfcGridPlacement and IFC4X3 linear placements: ifcopenshell's own reader.
+                import ifcopenshell.util.placement
 
-            m = np.asarray(ifcopenshell.util.placement.get_local_placement(placement), float)
-        self._cache[key] = m
-        return m
+                base = np.asarray(ifcopenshell.util.placement.get_local_placement(pl), float)
+            self._cache[pl.id()] = base
+        return base
 
 
 def scale_matrix(length_unit_m: float) -> np.ndarray:

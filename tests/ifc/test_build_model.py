@@ -261,3 +261,42 @@ def test_unreadable_geometry_keeps_the_row_with_its_quantities_and_a_warning_nam
     assert row["area_source"] == "quantity" and row["area_m2"] == pytest.approx(16.0)
     assert row["geometry_path"] == "none" and row.geometry.is_empty
     assert any("Broken" in w and "could not be read" in w for w in model.warnings)
+
+
+def test_cyclic_mapped_items_and_placements_are_refused_without_calling_the_engine(tmp_path):
+    """ifcopenshell's engine crashes on these, so the import must not hand them over; run in
+    a child process so that a regression fails this test instead of killing the suite."""
+    import subprocess
+    import sys
+
+    b = ModelBuilder("IFC4", unit="m")
+    f = b.f
+    st = b.storey("G", 0.0)
+    rep = f.createIfcShapeRepresentation(b.body, "Body", "MappedRepresentation", [])
+    rmap = f.createIfcRepresentationMap(b.axis3d(), rep)
+    op = f.createIfcCartesianTransformationOperator3D(None, None, b.point((0, 0, 0)), 1.0, None)
+    loop = f.createIfcMappedItem(rmap, op)
+    rep.Items = [loop]  # the map contains itself
+    b.space(st, "Loop", [loop])
+    lost = b.space(st, "Lost", [b.rect_extrusion(2, 2, 2)])
+    lost.ObjectPlacement.PlacementRelTo = lost.ObjectPlacement  # placed relative to itself
+    b.space(st, "Fine", [b.rect_extrusion(3, 2, 2)])
+    path = tmp_path / "cyclic.ifc"
+    f.write(str(path))
+    code = (
+        "import ifcopenshell, json, sys\n"
+        "from site_manager.ifc.build import model_from_ifc\n"
+        f"m = model_from_ifc(ifcopenshell.open({str(path)!r}), 'cyclic.ifc')\n"
+        "s = m.spaces.set_index('name')\n"
+        "print(json.dumps([s.loc['Fine', 'area_m2'], list(s['geometry_path']), m.warnings]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    import json
+
+    area, paths, warnings = json.loads(done.stdout.strip().splitlines()[-1])
+    assert area == pytest.approx(6.0)
+    assert sorted(paths) == ["fast", "none", "none"]
+    (w,) = [w for w in warnings if "could not be read" in w]
+    assert "Loop" in w and "Lost" in w
+    assert not any("geometry engine" in w for w in warnings)
