@@ -95,7 +95,7 @@ def server(
         log.close()
 
 
-def test_a_user_opens_every_page_picks_a_space_and_signs_a_lease(server: str) -> None:
+def test_a_user_opens_every_page_downloads_picks_a_space_and_signs_a_lease(server: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     shots = Path(tempfile.mkdtemp(prefix="dashboard-journey-"))
@@ -126,7 +126,7 @@ def test_a_user_opens_every_page_picks_a_space_and_signs_a_lease(server: str) ->
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page = browser.new_page(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
         try:
             # 1. the Site page opens on a sample site with its floor plan
             page.goto(server)
@@ -137,6 +137,7 @@ def test_a_user_opens_every_page_picks_a_space_and_signs_a_lease(server: str) ->
             healthy(page)
 
             # 2. a click on a space's dot selects it: details and a red outline appear
+            plan.scroll_into_view_if_needed()
             dots = plan.locator("g.scatterlayer g.trace").last.locator("path.point")
             assert dots.count() > 0
             box = dots.first.bounding_box()
@@ -150,6 +151,15 @@ def test_a_user_opens_every_page_picks_a_space_and_signs_a_lease(server: str) ->
             assert (
                 page.locator(".js-plotly-plot").first.locator("g.scatterlayer g.trace").count() >= 3
             )
+
+            # the plan exports as PNG on the server; the spaces table as CSV and Excel
+            for label, magic in (("PNG", b"\x89PNG"), ("CSV", b"global_id,"), ("Excel", b"PK")):
+                with page.expect_download(timeout=STEP_MS) as download:
+                    buttons = page.get_by_role("button", name=label, exact=True)
+                    # the plan's PNG comes first; the spaces table is the page's last table
+                    (buttons.first if label == "PNG" else buttons.last).click()
+                content = Path(download.value.path()).read_bytes()
+                assert content.startswith(magic), (label, content[:40])
 
             # 3. every other page opens without an exception
             pages = [("Import", "Import a model"), ("Zoning", "Zoning"), ("Landlord", "Landlord"),
