@@ -30,6 +30,7 @@ from site_manager.ifc.geometry import (
     GeometryContext,
     Part,
     Unsupported,
+    has_reference_cycle,
     item_parts,
     merge_parts,
     part_from_engine,
@@ -387,6 +388,8 @@ def model_from_ifc(
                 cyclic = True
             except Exception as exc:  # malformed item: let the engine try
                 log.debug("fast path failed on %s: %r", _label(space), exc)
+            if part is None and not cyclic:
+                cyclic = has_reference_cycle(space)
             if cyclic:
                 failed_names.append(_label(space))
             elif part is None:

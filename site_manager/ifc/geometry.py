@@ -56,6 +56,7 @@ __all__ = [
     "clean_footprint",
     "curve_points",
     "faces_part_flat",
+    "has_reference_cycle",
     "item_parts",
     "merge_parts",
     "part_from_engine",
@@ -575,6 +576,57 @@ def item_parts(item: Any, m: np.ndarray, ctx: GeometryContext) -> list[Part]:
     if kind in ("IfcPolygonalFaceSet", "IfcTriangulatedFaceSet"):
         return [_face_set_part(item, m)]
     raise Unsupported(kind)
+
+
+def has_reference_cycle(root: Any, limit: int = 200_000) -> bool:
+    """Whether the entities reachable from ``root`` refer back to one on the current path.
+
+    ifcopenshell's geometry engine crashes (SIGSEGV) or never returns on such graphs (a
+    mapped item that maps itself, a composite curve inside itself), so nothing cyclic may be
+    handed to it. An iterative depth-first walk; graphs beyond ``limit`` entities count as
+    cyclic (no space needs that many).
+    """
+    import ifcopenshell
+
+    def refs(e: Any) -> list[Any]:
+        out: list[Any] = []
+        stack = [e.get_argument(i) for i in range(len(e))]
+        while stack:
+            v = stack.pop()
+            if isinstance(v, ifcopenshell.entity_instance):
+                if v.id():
+                    out.append(v)
+            elif isinstance(v, tuple | list):
+                stack.extend(v)
+        return out
+
+    on_path: set[int] = set()
+    done: set[int] = set()
+    work: list[tuple[Any, list[Any] | None]] = [(root, None)]
+    while work:
+        node, children = work[-1]
+        key = node.id()
+        if children is None:
+            if key in done:
+                work.pop()
+                continue
+            on_path.add(key)
+            children = refs(node)
+            work[-1] = (node, children)
+            if len(done) + len(on_path) > limit:
+                return True
+        if children:
+            child = children.pop()
+            ck = child.id()
+            if ck in on_path:
+                return True
+            if ck not in done:
+                work.append((child, None))
+        else:
+            on_path.discard(key)
+            done.add(key)
+            work.pop()
+    return False
 
 
 def part_from_engine(shape_geometry: Any) -> Part:

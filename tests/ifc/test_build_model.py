@@ -281,6 +281,12 @@ def test_cyclic_mapped_items_and_placements_are_refused_without_calling_the_engi
     lost = b.space(st, "Lost", [b.rect_extrusion(2, 2, 2)])
     lost.ObjectPlacement.PlacementRelTo = lost.ObjectPlacement  # placed relative to itself
     b.space(st, "Fine", [b.rect_extrusion(3, 2, 2)])
+    # a composite curve whose only segment is itself
+    seg = f.createIfcCompositeCurveSegment("CONTINUOUS", True, b.polyline([(0, 0), (1, 0)]))
+    curve = f.createIfcCompositeCurve([seg], False)
+    seg.ParentCurve = curve
+    prof = f.createIfcArbitraryClosedProfileDef("AREA", None, curve)
+    b.space(st, "Spiral", [b._extrude(prof, 2.0)])
     path = tmp_path / "cyclic.ifc"
     f.write(str(path))
     code = (
@@ -296,7 +302,7 @@ def test_cyclic_mapped_items_and_placements_are_refused_without_calling_the_engi
 
     area, paths, warnings = json.loads(done.stdout.strip().splitlines()[-1])
     assert area == pytest.approx(6.0)
-    assert sorted(paths) == ["fast", "none", "none"]
+    assert sorted(paths) == ["fast", "none", "none", "none"]
     (w,) = [w for w in warnings if "could not be read" in w]
-    assert "Loop" in w and "Lost" in w
+    assert "Loop" in w and "Lost" in w and "Spiral" in w
     assert not any("geometry engine" in w for w in warnings)
