@@ -8,10 +8,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from sqlalchemy import Engine
-from test_crash import dump
 
 from site_manager import register
 from site_manager.register.io import ImportValidationError
+
+from .test_crash import dump
 
 
 @pytest.fixture

@@ -6,11 +6,12 @@ import copy
 
 import pytest
 import shapely
-from conftest import SMALL_SPACES, make_model
 from sqlalchemy import Engine
 
 from site_manager import register
 from site_manager.model import BuildingModel
+
+from .conftest import SMALL_SPACES, make_model
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ def loaded(db_url: str, textile_model) -> Engine:
 )
 def frames(request, tmp_path_factory, textile_model):
     """The loaded sample's frames, read back from each backend once (the figures only read)."""
-    from conftest import _new_pg_database
+    from .conftest import _new_pg_database
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('sample') / 'r.sqlite'}"
