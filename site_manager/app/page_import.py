@@ -209,15 +209,15 @@ def render() -> None:
     state.show_flash()
     url = st.session_state[state.DB_URL]
     upload = st.file_uploader(
-        f"IFC model (.ifc or .ifczip, up to {state.MAX_UPLOAD_MB} MB)",
+        f"IFC model (.ifc or .ifczip, up to {state.MAX_UPLOAD_MB:g} MB)",
         type=["ifc", "ifczip"],
         key="import_upload",
     )
     imported = st.session_state.get(state.IMPORTED)
     if upload is not None:
-        if upload.size > state.MAX_UPLOAD_MB * 1024 * 1024:
+        if upload.size > state.MAX_UPLOAD_MB * 1_000_000:
             st.error(
-                f"{upload.name}: {upload.size / 1e6:,.0f} MB is over the {state.MAX_UPLOAD_MB} MB"
+                f"{upload.name}: {upload.size / 1e6:.3g} MB is over the {state.MAX_UPLOAD_MB:g} MB"
                 " limit; upload a smaller model or split it by building",
                 icon="⚠️",
             )

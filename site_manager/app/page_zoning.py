@@ -14,6 +14,17 @@ USES = [u.value for u in zoning.Use]
 EDITOR = "zoning_editor"
 
 
+def zoning_changes(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, str]:
+    """The uses set in the table editor: GlobalId to new use, for rows whose use changed.
+
+    A use that was cleared is left out: a space keeps its use until it is given another.
+    """
+    old = before["use"].astype(object).where(before["use"].notna(), None)
+    new = after["use"].astype(object).where(after["use"].notna(), None)
+    changed = (old != new) & new.notna() & (new.astype(str) != "")
+    return dict(zip(after.loc[changed, "global_id"], new[changed].astype(str), strict=True))
+
+
 def _save(url: str, site: str, uses: dict[str, str], what: str) -> None:
     from site_manager import register
 
@@ -93,17 +104,12 @@ def render() -> None:
                 "area_m2": st.column_config.NumberColumn("area [m²]", format="%.1f"),
             },
         )
-        changed = edited[edited["use"].fillna("") != table["use"].fillna("")]
-        st.write(f"{len(changed)} change(s) not saved yet.")
+        changes = zoning_changes(table, edited)
+        st.write(f"{len(changes)} change(s) not saved yet.")
         if st.button(
-            "Save the table", disabled=changed.empty, type="primary", key="zoning_save_table"
+            "Save the table", disabled=not changes, type="primary", key="zoning_save_table"
         ):
-            _save(
-                url,
-                site,
-                dict(zip(changed["global_id"], changed["use"], strict=True)),
-                "from the table",
-            )
+            _save(url, site, changes, "from the table")
         ui.downloads(table, f"{site}_zoning", key="zoning_table")
     with balance_tab:
         by_use = zoning.area_by_use(spaces)

@@ -236,6 +236,20 @@ def test_a_revision_is_previewed_without_changing_the_register_then_applied(
     assert any("revised" in s.value for s in app.success)
 
 
+def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(
+    seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(state, "MAX_UPLOAD_MB", 0.001)  # 1,000 bytes
+    app = page_app("page_import", seeded.url)
+    app.run()
+    app.file_uploader[0].set_value(("big.ifc", b"x" * 2000, "application/octet-stream"))
+    app.run()
+    assert app.exception == []
+    (error,) = app.error
+    assert error.value.startswith("big.ifc: ") and "over the 0.001 MB limit" in error.value
+    assert app.session_state[state.IMPORTED] is None
+
+
 def test_an_upload_that_is_not_ifc_is_refused_in_one_line(seeded: Seeded, tmp_path: Path) -> None:
     app = page_app("page_import", seeded.url)
     app.run()

@@ -40,3 +40,13 @@ def test_excel_downloads_read_back_to_the_same_cells() -> None:
     assert back["space_global_ids"].tolist() == ["a; b", "c"]
     assert back["area_m2"].tolist() == [12.5, 40.0]
     assert "geometry" not in back.columns
+
+
+def test_the_zoning_table_saves_only_the_rows_given_a_new_use() -> None:
+    from site_manager.app.page_zoning import zoning_changes
+
+    before = pd.DataFrame(
+        {"global_id": ["a", "b", "c", "d"], "use": ["storage", None, "technical", "outdoor"]}
+    )
+    after = before.assign(use=["storage", "shared_service", None, "circulation"])
+    assert zoning_changes(before, after) == {"b": "shared_service", "d": "circulation"}
