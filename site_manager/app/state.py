@@ -78,4 +78,6 @@ def show_flash() -> None:
     if message:
         kind, text = message
         getattr(st, kind, st.info)(text)
+        # a toast too: the message on top is out of sight when the form was far down the page
+        st.toast(text, icon="✅" if kind == "success" else "ℹ️")
         st.session_state[FLASH] = None
