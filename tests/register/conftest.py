@@ -126,8 +126,22 @@ def _new_pg_database(server_url: str, template: str | None = None) -> str:
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
+def _drop_pg_database(server_url: str, url: str) -> None:
+    """Drop a test database (a given server must not fill up with them)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            name = make_url(url).database
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Migrated empty registers to copy from (migrating each test's database is slow)."""
     from site_manager.register import open_register
 
@@ -135,7 +149,10 @@ def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, st
     engine = open_register(f"sqlite:///{folder / 'template.sqlite'}")
     engine.dispose()  # closing the last connection folds the WAL into the file
     assert not (folder / "template.sqlite-wal").exists()
-    return {"sqlite": str(folder / "template.sqlite")}
+    templates = {"sqlite": str(folder / "template.sqlite")}
+    yield templates
+    if "postgresql" in templates:
+        _drop_pg_database(templates["postgresql_server"], templates["postgresql_url"])
 
 
 def _pg_template(server_url: str, cache: dict[str, str]) -> str:
@@ -147,31 +164,41 @@ def _pg_template(server_url: str, cache: dict[str, str]) -> str:
         url = _new_pg_database(server_url)
         open_register(url).dispose()
         cache["postgresql"] = str(make_url(url).database)
+        cache["postgresql_server"] = server_url
+        cache["postgresql_url"] = url
     return cache["postgresql"]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_templates: dict) -> str:
+def db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, migrated_templates: dict
+) -> Iterator[str]:
     """A fresh, migrated, empty register database URL, on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
         target = tmp_path / "register.sqlite"
         shutil.copyfile(migrated_templates["sqlite"], target)
-        return f"sqlite:///{target}"
+        yield f"sqlite:///{target}"
+        return
     server: PgServer = request.getfixturevalue("pg_server")
     if server.url is None:
         pytest.skip(f"PostgreSQL tests skipped: {server.reason}")
-    return _new_pg_database(server.url, _pg_template(server.url, migrated_templates))
+    url = _new_pg_database(server.url, _pg_template(server.url, migrated_templates))
+    yield url
+    _drop_pg_database(server.url, url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh database with no tables at all (to test the migrations themselves)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
     server: PgServer = request.getfixturevalue("pg_server")
     if server.url is None:
         pytest.skip(f"PostgreSQL tests skipped: {server.reason}")
-    return _new_pg_database(server.url)
+    url = _new_pg_database(server.url)
+    yield url
+    _drop_pg_database(server.url, url)
 
 
 @pytest.fixture

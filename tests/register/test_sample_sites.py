@@ -51,19 +51,23 @@ def loaded(db_url: str, textile_model) -> Engine:
 )
 def frames(request, tmp_path_factory, textile_model):
     """The loaded sample's frames, read back from each backend once (the figures only read)."""
-    from .conftest import _new_pg_database
+    from .conftest import _drop_pg_database, _new_pg_database
 
+    server_url = None
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('sample') / 'r.sqlite'}"
     else:
         server = request.getfixturevalue("pg_server")
         if server.url is None:
             pytest.skip(f"PostgreSQL tests skipped: {server.reason}")
-        url = _new_pg_database(server.url)
+        server_url = server.url
+        url = _new_pg_database(server_url)
     engine = register.open_register(url)
     register.load_sample(engine, SITE, model=textile_model)
     out = register.frames(engine)
     engine.dispose()
+    if server_url is not None:
+        _drop_pg_database(server_url, url)
     return out
 
 
