@@ -553,7 +553,13 @@ def _large(
     lp_thread.start()
     log.info("full model built at %.1f s: %d variables", time.perf_counter() - t0, len(full.obj))
     # 1. the exact solve without the synergy rows
-    fallback = None
+    # a weak bound that costs nothing: every applicant on its best let, every unit earning
+    # the most synergy any let on it could (a unit has one tenant)
+    best_let: dict[int, int] = {}
+    for k, ci in enumerate(full.cands):
+        a = inst.candidates[ci].app
+        best_let[a] = max(best_let.get(a, 0), full.obj[k])
+    fallback = (sum(best_let.values()) + _synergy_bound(full)) / 100 + float(const)
     if len(inst.candidates) > PHASE_A_MAX_CANDIDATES:
         cur, cur_value = Occupancy(inst, best), best_value
     else:
@@ -563,7 +569,7 @@ def _large(
         if lets_bound is not None:
             # the lets (and synergy from existing tenants) cannot beat the model without
             # synergy rows; the synergy indicators cannot beat their per-unit maximum
-            fallback = (lets_bound + _synergy_bound(full)) / 100 + float(const)
+            fallback = min(fallback, (lets_bound + _synergy_bound(full)) / 100 + float(const))
     # 2. large-neighbourhood search, one or two halls at a time, with synergy
     blocks = _blocks(inst)
     rng = random.Random(seed)
