@@ -376,3 +376,14 @@ def test_a_forkserver_child_does_not_run_the_callers_main_script(hall, tmp_path,
     assert len(model.spaces) == 1
     assert not marker.exists()
     assert sys.modules["__main__"] is page
+
+
+def test_an_ifczip_that_unzips_beyond_the_memory_limit_is_refused_before_parsing(tmp_path):
+    # 3 MB of zeros compress to a few kB: a small zip bomb against a 1 MB limit.
+    path = tmp_path / "bomb.ifczip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("model.ifc", small_model_text() + " " * (3 * 2**20))
+    assert path.stat().st_size < 100_000
+    with pytest.raises(IfcImportError) as err:
+        read_model(path, memory_mb=1)
+    assert "model.ifc is larger than 1 MB" in str(err.value)
