@@ -34,7 +34,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 fuzz: $(STAMP)
-	$(BIN)/python -m pip install --quiet '.[fuzz]'
+	$(BIN)/python -m pip install --quiet 'atheris>=2.3'
 	$(BIN)/python tests/fuzz/fuzz_import.py -max_total_time=$${FUZZ_SECONDS:-300}
 
 bench: $(STAMP)

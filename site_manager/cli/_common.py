@@ -33,7 +33,9 @@ def resolve_db_url(value: str | None) -> str:
     return f"sqlite:///{Path.cwd() / DEFAULT_DB_FILE}"
 
 
-def add_format_argument(parser: argparse.ArgumentParser, *, choices: tuple[str, ...] = ("table", "csv", "json")) -> None:
+def add_format_argument(
+    parser: argparse.ArgumentParser, *, choices: tuple[str, ...] = ("table", "csv", "json")
+) -> None:
     """Add ``--format`` for commands that print a table."""
     parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
 
