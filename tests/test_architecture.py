@@ -32,6 +32,7 @@ def test_the_library_does_not_print() -> None:
     offenders = {
         str(p.relative_to(PACKAGE))
         for p in PACKAGE.rglob("*.py")
-        if regex.search(p.read_text(encoding="utf-8")) and not str(p.relative_to(PACKAGE)).startswith("cli")
+        if regex.search(p.read_text(encoding="utf-8"))
+        and not str(p.relative_to(PACKAGE)).startswith("cli")
     }
     assert offenders == set()

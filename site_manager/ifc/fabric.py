@@ -614,11 +614,11 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
                 continue
             el = _Element(e, kind, mesh, _storey_of(e, rel), psets)
             el.footprint = _footprint(mesh)
-            side = _orient_opening(el, host_el, spaces, roofs)
-            if side is None:
+            opening_side = _orient_opening(el, host_el, spaces, roofs)
+            if opening_side is None:
                 continue
             if not source:
-                if side != "one":
+                if opening_side != "one":
                     continue
                 source = "geometry"
             el.external_source = source
@@ -627,8 +627,8 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
                 el.area_m2 = float(w_) * float(h_) * scales.length**2
             else:
                 assert el.normal is not None
-                u, v = _in_plane_axes(el.normal)
-                (u0, u1), (v0, v1) = _extent(mesh, u), _extent(mesh, v)
+                ax_u, ax_v = _in_plane_axes(el.normal)
+                (u0, u1), (v0, v1) = _extent(mesh, ax_u), _extent(mesh, ax_v)
                 el.area_m2 = (u1 - u0) * (v1 - v0)
             elements.append(el)
 
