@@ -46,6 +46,7 @@ __all__ = [
 #: ``model.extra[name]``. ``read_model(..., fabric=True)`` asks for ``"fabric"``.
 EXTRA_EXTRACTORS: dict[str, str] = {
     "fabric": "site_manager.ifc.fabric:fabric_from_ifc",
+    "columns": "site_manager.ifc.columns:columns_from_ifc",
 }
 
 #: Names of common length units by their size in metres, for summaries.
