@@ -390,10 +390,17 @@ class ModelBuilder:
         u_value: float,
         windows: list[dict] | None = None,
         skip_windows_near: list[tuple[float, float]] = (),
+        abutting: list[tuple[Polygon, float]] = (),
         label: str = "",
         z: float = 0.0,
     ) -> None:
-        """External walls on every ring of ``outline`` (building interior to the left)."""
+        """External walls on every ring of ``outline`` (building interior to the left).
+
+        ``abutting`` lists the footprints of volumes built against these walls (another
+        building, an annex) with the elevation of their top in the building's frame [m]: no
+        window is written where the metre outside it overlaps one of them below that top, so
+        every window opens to the outside, never into a neighbouring room.
+        """
         outline = orient(outline, 1.0)
         rings = [outline.exterior, *outline.interiors]
         ls = self.layer_set(f"{layers[0][0]} wall {thickness:.2f} m", layers)
@@ -446,10 +453,13 @@ class ModelBuilder:
                         spec,
                         azi,
                         skip_windows_near,
+                        abutting,
                     )
         self.contain(storey, products)
 
-    def _windows_in_wall(self, storey, wall, p0, d, length, thickness, spec, azi, skip) -> None:
+    def _windows_in_wall(
+        self, storey, wall, p0, d, length, thickness, spec, azi, skip, abutting=()
+    ) -> None:
         width, hgt, sill, spacing = spec["width"], spec["height"], spec["sill"], spec["spacing"]
         count = int((length - 1.0) // spacing)
         if count <= 0:
@@ -460,6 +470,17 @@ class ModelBuilder:
             cx, cy = p0[0] + d[0] * (s + width / 2), p0[1] + d[1] * (s + width / 2)
             if any(math.hypot(cx - qx, cy - qy) < 2.5 for qx, qy in skip):
                 continue
+            if abutting:
+                # the metre outside the window (outside is to the right of d)
+                a = (p0[0] + d[0] * s, p0[1] + d[1] * s)
+                b = (a[0] + d[0] * width, a[1] + d[1] * width)
+                out = (d[1], -d[0])
+                strip = Polygon(
+                    [a, b, (b[0] + out[0], b[1] + out[1]), (a[0] + out[0], a[1] + out[1])]
+                )
+                bottom = storey.elevation + p0[2] + sill
+                if any(bottom < top and strip.intersection(fp).area > 1e-6 for fp, top in abutting):
+                    continue
             loc = (p0[0] + d[0] * s, p0[1] + d[1] * s, p0[2] + sill)
             op = self.entity(
                 "IfcOpeningElement", f"{wall.Name} opening {i + 1}", predefined_type="OPENING"

@@ -87,6 +87,8 @@ def textile_mill() -> ModelBuilder:
     ]
     outline = rect(0, 0, 60, 18)
     annex = rect(60, 0, 72, 12)
+    annex_top = 7.25  # its walls are 7.0 m high under a 0.25 m roof
+    mill_top = 13.2 + 4.2 + 0.3  # the third floor's walls and the 0.3 m roof
     circulation = set()
     west_l = Polygon([(0.6, 0.6), (12, 0.6), (12, 14.4), (6, 14.4), (6, 11.4), (0.6, 11.4)])
     east_l = Polygon([(48, 0.6), (59.4, 0.6), (59.4, 11.4), (54, 11.4), (54, 14.4), (48, 14.4)])
@@ -173,6 +175,9 @@ def textile_mill() -> ModelBuilder:
             u_value=1.3,
             windows=[{"width": 2.0, "height": 2.4, "sill": 1.0, "spacing": 3.0, **TIMBER_SINGLE}],
             skip_windows_near=[(54.0, 0.0), (30.0, 0.0)] if ground else [],
+            # the east wall's windows behind the boiler house (ground and first floor) would
+            # open into it: the wall is blind where the annex stands against it
+            abutting=[(annex, annex_top)],
             label=f"Mill {level}",
         )
         if ground:
@@ -256,6 +261,7 @@ def textile_mill() -> ModelBuilder:
         u_value=1.5,
         windows=[{"width": 1.6, "height": 3.0, "sill": 2.5, "spacing": 4.0, **SINGLE_GLAZING}],
         skip_windows_near=[(66.0, 0.0)],
+        abutting=[(outline, mill_top)],  # no windows in the wall against the mill
         label="Boiler house",
     )
     b.slab(
@@ -531,7 +537,12 @@ def engineering_works() -> ModelBuilder:
         material="Corrugated asbestos-cement sheets (encapsulated)",
         kind="GABLE_ROOF",
     )
+    crane_bay_y = 30.0  # the crane bay (9 m high, y 30-40) stands north of the teeth
     for k in range(4):
+        if 7.5 * (k + 1) >= crane_bay_y:
+            # the fourth tooth's north face looks into the crane bay, not at the sky: it is
+            # solid, so north lights sit only in the three teeth that face the open roof
+            continue
         for j in range(8):
             b.rooflight(
                 g,
