@@ -20,6 +20,7 @@ from shapely.geometry import Point
 from site_manager.cli import main
 from site_manager.layout import read_problem, solve
 from site_manager.layout.from_site import grid_bays, problem_from_site
+from site_manager.layout.problem import problem_to_dict
 
 from .checker import check
 
@@ -159,15 +160,25 @@ def test_no_grid_line_across_a_hall_means_no_grid_bays() -> None:
     assert grid_bays(hall, [(2, 0), (2, 12)], min_bay_m2=50) is None
 
 
-@pytest.fixture(scope="module")
-def works():
+def _site_and_model(name: str):
     from site_manager.ifc import read_model
     from site_manager.sites import read_site
 
-    if not (SITE / "units.csv").is_file():
-        pytest.skip("sample site engineering_works not present")
-    folder = read_site(SITE)
+    folder_path = ROOT / "sample_sites" / name
+    if not (folder_path / "units.csv").is_file():
+        pytest.skip(f"sample site {name} not present")
+    folder = read_site(folder_path)
     return folder, read_model(folder.model_path, extras=("columns",))
+
+
+@pytest.fixture(scope="module")
+def works():
+    return _site_and_model("engineering_works")
+
+
+@pytest.fixture(scope="module")
+def mill():
+    return _site_and_model("textile_mill")
 
 
 def _cut_segments(bay, footprint):
@@ -185,18 +196,18 @@ def _distance_to_line(p, a, b) -> float:
     return abs((bx - ax) * (p[1] - ay) - (by - ay) * (p[0] - ax)) / math.dist(a, b)
 
 
-def test_the_works_bays_are_cut_on_the_column_lines_and_add_up_to_their_unit(works) -> None:
+def _bays_on_the_grid(folder, model) -> tuple[dict, object]:
+    """Check every split unit of a site against its column grid; its bays by unit."""
     from shapely.ops import unary_union
 
-    folder, model = works
     problem = problem_from_site(
-        SITE, bay_area_m2=150, model=model, on_date=dt.date.fromisoformat(DAY)
+        folder.folder, bay_area_m2=150, model=model, on_date=dt.date.fromisoformat(DAY)
     )
     spaces = model.spaces.set_index("global_id")
     cols = model.extra["columns"]
     units = {u.id: u for u in problem.units}
     bays_by_unit = {}
-    for rec in _rows("units.csv"):
+    for rec in folder.units.to_dict(orient="records"):
         parts = sorted(u for u in units if u.startswith(rec["unit_id"] + "/b"))
         if not parts:
             continue
@@ -204,9 +215,8 @@ def test_the_works_bays_are_cut_on_the_column_lines_and_add_up_to_their_unit(wor
         footprint = unary_union([spaces.loc[g, "geometry"] for g in gids])
         on_storey = cols[cols["storey"] == rec["storey"]]
         pts = list(zip(on_storey["x_m"], on_storey["y_m"], strict=True))
-        near = [
-            p for p in pts if footprint.buffer(0.7).contains(Point(p))
-        ]  # columns in the unit or its walls
+        # the columns in the unit or in its walls
+        near = [p for p in pts if footprint.buffer(0.7).contains(Point(p))]
         bays = grid_bays(footprint, near, min_bay_m2=50)
         assert bays is not None, rec["unit_id"]
         bays_by_unit[rec["unit_id"]] = bays
@@ -214,16 +224,40 @@ def test_the_works_bays_are_cut_on_the_column_lines_and_add_up_to_their_unit(wor
         assert [units[u].area for u in parts] == pytest.approx(
             [float(rec["area_m2"]) * b.area / footprint.area for b in bays], abs=0.01
         )
+        assert sum(units[u].area for u in parts) == pytest.approx(rec["area_m2"], abs=0.05)
         assert sum(b.area for b in bays) == pytest.approx(footprint.area, rel=1e-9)
         assert unary_union(bays).symmetric_difference(footprint).area < 1e-6
         cuts = [s for b in bays for s in _cut_segments(b, footprint)]
         assert cuts, rec["unit_id"]
         for a, b in cuts:  # every cut runs along a line through a column, within 0.3 m
             assert min(_distance_to_line(p, a, b) for p in pts) <= 0.3, (rec["unit_id"], a, b)
+    return bays_by_unit, problem
+
+
+def test_the_works_bays_are_cut_on_the_column_lines_and_add_up_to_their_unit(works) -> None:
+    bays, _ = _bays_on_the_grid(*works)
+    assert len(bays) == 7  # the lettable units over 150 m²
     # the east crane bay (x 40-79.6, y 30-39.6) between the 10 m frames at x = 50, 60, 70
-    assert [round(b.area, 2) for b in bays_by_unit["EW-W.K2"]] == [96.0, 96.0, 96.0, 92.16]
+    assert [round(b.area, 2) for b in bays["EW-W.K2"]] == [96.0, 96.0, 96.0, 92.16]
     # a production bay (y 8-30) cut at the hall's column line y = 15: 10 x 7 and 10 x 15 m
-    assert sorted(round(b.area, 2) for b in bays_by_unit["EW-W.B4"]) == [70.0, 150.0]
+    assert sorted(round(b.area, 2) for b in bays["EW-W.B4"]) == [70.0, 150.0]
+
+
+def test_the_mill_bays_are_its_six_metre_column_bays_and_the_problem_solves(mill) -> None:
+    bays, problem = _bays_on_the_grid(*mill)
+    # the 12 x 13.8 m workshops (x 24-36 for 0.03, y 0.6-14.4) split at the column line
+    # x = 30 into two 6 m bays; the lines y = 6 and 12 leave 5.4, 6 and 2.4 m strips, which
+    # are under a third of 150 m² and join the bay they share a 6 m edge with
+    assert len(bays) == 5
+    for unit, pieces in bays.items():
+        assert [round(b.area, 2) for b in pieces] == [82.8, 82.8], unit
+    flat = sorted(tuple(round(v, 6) for v in b.bounds) for b in bays["TM-0.03"])
+    assert flat == [(24, 0.6, 30, 14.4), (30, 0.6, 36, 14.4)]
+    data = json.loads(json.dumps(problem_to_dict(problem)))
+    sol = solve(problem, time_limit=5.0)
+    violations, value = check(data, sol.assignment)
+    assert violations == []
+    assert Fraction(repr(sol.objective)) == value
 
 
 def test_a_model_read_without_its_columns_gives_equal_bays(works) -> None:
