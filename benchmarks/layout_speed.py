@@ -7,6 +7,7 @@ beats greedy by ≥ 6 % on every seed; 1,000 × 400 beats greedy within 120 s.
 
     .venv/bin/python benchmarks/layout_speed.py                 # the full run (~10 min)
     .venv/bin/python benchmarks/layout_speed.py --quick         # 50 × 20 and 200 × 80 only
+    .venv/bin/python benchmarks/layout_speed.py --sizes 50x20 --seed-list 0,1,2
 """
 
 from __future__ import annotations
@@ -27,13 +28,31 @@ SIZES = [(50, 20, 5.0), (500, 200, 60.0), (1000, 400, 120.0)]
 QUICK = [(50, 20, 5.0), (200, 80, 20.0)]
 
 
+def _size(text: str) -> tuple[int, int, float]:
+    dims, _, limit = text.partition(":")
+    n_units, n_apps = (int(x) for x in dims.lower().split("x"))
+    default = 5.0 if n_units <= 50 else 60.0 if n_units <= 500 else 120.0
+    return n_units, n_apps, float(limit) if limit else default
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--sizes",
+        help="comma-separated UNITSxAPPLICANTS[:LIMIT_S], e.g. 50x20 or 500x200:60 "
+        "(the limit defaults to the table's: 5 s up to 50 units, 60 s, 120 s)",
+    )
+    parser.add_argument("--seed-list", help="comma-separated seeds (instead of 0..--seeds-1)")
     args = parser.parse_args()
     sizes = QUICK if args.quick else SIZES
+    if args.sizes:
+        sizes = [_size(text) for text in args.sizes.split(",")]
+    seeds = (
+        [int(s) for s in args.seed_list.split(",")] if args.seed_list else list(range(args.seeds))
+    )
     print(f"layout_speed: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     head = (
         f"{'units':>5} {'apps':>4} {'seed':>4} {'cands':>6} {'limit':>5} {'first':>6} "
@@ -44,7 +63,7 @@ def main() -> None:
     summary = []
     for n_units, n_apps, limit in sizes:
         gains, gaps, proven = [], [], []
-        for seed in range(args.seeds):
+        for seed in seeds:
             problem = random_problem(n_units, n_apps, seed=seed)
             cands = len(build_instance(problem).candidates)
             t0 = time.perf_counter()

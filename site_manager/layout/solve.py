@@ -43,6 +43,11 @@ log = logging.getLogger(__name__)
 
 #: Above this many candidate lets the full model is not tried; the search takes over.
 FULL_MODEL_MAX_CANDIDATES = 4000
+#: Up to this many candidate lets the full model runs one branch-and-cut worker without
+#: neighbourhood search. Measured at 50 x 20 (287-355 lets, quiet 2-core machine): the
+#: optimum proven in 0.8 / 0.07 / 4-10 s (seeds 0 / 1 / 2, by CP-SAT random seed) against
+#: 2.7 / 0.2 / over 20 s with the default two-worker portfolio, which spends the time in LNS.
+TREE_ONLY_MAX_CANDIDATES = 1000
 #: Above this many candidate lets the exact solve without synergy is skipped and the search
 #: starts from greedy. Measured on the shared 2-core machine (load 10-17): at 500 x 200
 #: (27k lets) exact-first gained +2.9 to +7.7 % over greedy in 60 s, search-only +4.1 % on
@@ -276,8 +281,13 @@ def _cpsat(
     workers: int,
     seed: int,
     linearization: int = 2,
+    tree_only: bool = False,
 ) -> tuple[str, list[int], float | None]:
-    """Solve a model with CP-SAT: status, chosen x positions, bound in cents."""
+    """Solve a model with CP-SAT: status, chosen x positions, bound in cents.
+
+    ``tree_only`` runs one branch-and-cut worker without neighbourhood search (``workers``
+    is then ignored): it proves small models sooner (see ``TREE_ONLY_MAX_CANDIDATES``).
+    """
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
@@ -294,8 +304,11 @@ def _cpsat(
     p = solver.parameters
     # the limit counts from here: building the model above takes seconds on big instances
     p.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
-    p.num_workers = workers
+    p.num_workers = 1 if tree_only else workers
     p.random_seed = seed
+    if tree_only:
+        # the proof is the slow part of small models: the LNS workers took time from it
+        p.use_lns = False
     # measured: default presolve rewrites the synergy rows into a form the LP ignores
     p.cp_model_presolve = False
     # level 2 proves small models with synergy at once; on the big model without synergy
@@ -434,7 +447,8 @@ def solve(
     use_greedy_only : bool
         Return the greedy baseline only.
     workers : int
-        CP-SAT worker threads (2 measured best on the 2-core machine).
+        CP-SAT worker threads (2 measured best on the 2-core machine); a full model of at
+        most ``TREE_ONLY_MAX_CANDIDATES`` lets runs one worker without neighbourhood search.
     seed : int
         Random seed of CP-SAT and of the neighbourhood choice.
     full_model_max_candidates : int
@@ -480,6 +494,7 @@ def solve(
                 deadline=deadline,
                 workers=workers,
                 seed=seed,
+                tree_only=len(inst.candidates) <= TREE_ONLY_MAX_CANDIDATES,
             )
             method = "cp-sat"
             if cp_bound is not None:
