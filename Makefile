@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: run test setup models lint typecheck fuzz bench clean
+.PHONY: run test setup models sample-data lint typecheck fuzz bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ setup: $(STAMP)
 # The sample factories' IFC models are committed; `make models` writes them again.
 models: $(STAMP)
 	$(BIN)/python models/make_models.py
+
+# The sample sites' operational data (seeded) are committed too; this writes them again.
+sample-data: $(STAMP)
+	$(BIN)/python sample_sites/make_sample_sites.py
 
 run: $(STAMP)
 	$(BIN)/streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT) \
