@@ -28,7 +28,7 @@ import numpy as np
 from site_manager.ifc.build import body_representation
 from site_manager.ifc.geometry import GeometryContext, item_parts, merge_parts
 from site_manager.ifc.placement import CyclicReference, PlacementCache, scale_matrix
-from site_manager.ifc.properties import Relations, relations_from_ifc
+from site_manager.ifc.properties import relations_from_ifc, storey_name_of
 from site_manager.ifc.units import unit_scales_from_ifc
 
 log = logging.getLogger(__name__)
@@ -43,17 +43,6 @@ COLUMNS_COLUMNS: dict[str, str] = {
     "z_min_m": "lowest world elevation of its body geometry (NaN if unread) [m]",
     "z_max_m": "highest world elevation of its body geometry (NaN if unread) [m]",
 }
-
-
-def _storey_of(entity: Any, rel: Relations) -> str:
-    cur = rel.parent.get(entity.id())
-    for _ in range(64):
-        if cur is None:
-            return ""
-        if cur.is_a("IfcBuildingStorey"):
-            return str(cur.Name or "")
-        cur = rel.parent.get(cur.id())
-    return ""
 
 
 def columns_from_ifc(f: Any, model: Any = None) -> Any:
@@ -120,7 +109,7 @@ def columns_from_ifc(f: Any, model: Any = None) -> Any:
                 {
                     "global_id": str(col.GlobalId),
                     "name": str(col.Name or ""),
-                    "storey": _storey_of(col, rel),
+                    "storey": storey_name_of(col, rel),
                     "x_m": float(m[0, 3]),
                     "y_m": float(m[1, 3]),
                     "z_min_m": z_min,

@@ -92,7 +92,13 @@ from site_manager.ifc.fabric_uvalues import (
     _u_from_pset,
     brick_wall_u,
 )
-from site_manager.ifc.properties import Relations, flatten_psets, relations_from_ifc
+from site_manager.ifc.properties import (
+    Relations,
+    by_type,
+    flatten_psets,
+    relations_from_ifc,
+    storey_name_of,
+)
 from site_manager.ifc.units import UnitScales, unit_scales_from_ifc
 
 __all__ = [
@@ -159,24 +165,6 @@ def _flag(psets: dict[str, Any], kind: str, name: str) -> Any:
     return None
 
 
-def _storey_of(entity: Any, rel: Relations) -> str:
-    cur = rel.parent.get(entity.id())
-    for _ in range(64):
-        if cur is None:
-            return ""
-        if cur.is_a("IfcBuildingStorey"):
-            return str(cur.Name or "")
-        cur = rel.parent.get(cur.id())
-    return ""
-
-
-def _by_type(f: Any, name: str) -> list[Any]:
-    try:
-        return list(f.by_type(name))
-    except RuntimeError:
-        return []
-
-
 def _predefined(entity: Any) -> str:
     value = getattr(entity, "PredefinedType", None)
     if value in (None, "NOTDEFINED", "USERDEFINED"):
@@ -237,16 +225,16 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
 
     # hosts: window/door -> wall through the opening
     opening_host: dict[int, Any] = {}
-    for r in _by_type(f, "IfcRelVoidsElement"):
+    for r in by_type(f, "IfcRelVoidsElement"):
         opening_host[r.RelatedOpeningElement.id()] = r.RelatingBuildingElement
     filler_host: dict[int, Any] = {}
-    for r in _by_type(f, "IfcRelFillsElement"):
+    for r in by_type(f, "IfcRelFillsElement"):
         host = opening_host.get(r.RelatingOpeningElement.id())
         if host is not None:
             filler_host[r.RelatedBuildingElement.id()] = host
 
     elements: list[_Element] = []
-    walls = _by_type(f, "IfcWall")  # includes IfcWallStandardCase
+    walls = by_type(f, "IfcWall")  # includes IfcWallStandardCase
     wall_psets = {w.id(): _psets_of(w, rel, scales, cache) for w in walls}
     trust_wall_flag = any(_flag(p, "wall", "IsExternal") is True for p in wall_psets.values())
     wall_elements: dict[int, _Element] = {}
@@ -258,7 +246,7 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
         mesh = mesh_of(w)
         if mesh is None:
             continue
-        el = _Element(w, "wall", mesh, _storey_of(w, rel), psets)
+        el = _Element(w, "wall", mesh, storey_name_of(w, rel), psets)
         axis, face_area = _main_axis(mesh)
         if axis is None:
             continue
@@ -281,14 +269,14 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
         m
         for m in (
             mesh_of(e)
-            for e in _by_type(f, "IfcRoof") + _by_type(f, "IfcSlab")
+            for e in by_type(f, "IfcRoof") + by_type(f, "IfcSlab")
             if e.is_a("IfcRoof") or _predefined(e).upper() == "ROOF"
         )
         if m is not None
     ]
     roofs = _RoofCover(roof_meshes)
     for cls, kind in (("IfcWindow", "window"), ("IfcDoor", "door")):
-        items = _by_type(f, cls)
+        items = by_type(f, cls)
         item_psets = {e.id(): _psets_of(e, rel, scales, cache) for e in items}
         trust = any(_flag(p, kind, "IsExternal") is True for p in item_psets.values())
         for e in items:
@@ -307,7 +295,7 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
             mesh = mesh_of(e)
             if mesh is None:
                 continue
-            el = _Element(e, kind, mesh, _storey_of(e, rel), psets)
+            el = _Element(e, kind, mesh, storey_name_of(e, rel), psets)
             el.footprint = _footprint(mesh)
             opening_side = _orient_opening(el, host_el, spaces, roofs)
             if opening_side is None:
@@ -328,7 +316,7 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
             elements.append(el)
 
     # roofs and ground slabs
-    slabs = _by_type(f, "IfcSlab")
+    slabs = by_type(f, "IfcSlab")
     roof_slab_parents: set[int] = set()
     lowest = np.nanmin(spaces.z0) if spaces.z0 and not np.all(np.isnan(spaces.z0)) else math.nan
     for s in slabs:
@@ -351,17 +339,17 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
             if not (abs(mesh.z_max - lowest) <= GROUND_TOLERANCE_M):
                 continue
             kind = "slab"
-        el = _Element(s, kind, mesh, _storey_of(s, rel), _psets_of(s, rel, scales, cache))
+        el = _Element(s, kind, mesh, storey_name_of(s, rel), _psets_of(s, rel, scales, cache))
         el.external_source = "type"
         _horizontal(el, up=(kind == "roof"))
         elements.append(el)
-    for r in _by_type(f, "IfcRoof"):
+    for r in by_type(f, "IfcRoof"):
         if r.id() in roof_slab_parents:
             continue
         mesh = mesh_of(r)
         if mesh is None:
             continue
-        el = _Element(r, "roof", mesh, _storey_of(r, rel), _psets_of(r, rel, scales, cache))
+        el = _Element(r, "roof", mesh, storey_name_of(r, rel), _psets_of(r, rel, scales, cache))
         el.external_source = "type"
         _horizontal(el, up=True)
         elements.append(el)
@@ -461,7 +449,7 @@ def _boundary_spaces(f: Any, spaces: _Spaces) -> dict[int, set[str]]:
     """Element id → GlobalIds of the known spaces it has a physical boundary with."""
     known = set(spaces.ids)
     out: dict[int, set[str]] = defaultdict(set)
-    for b in _by_type(f, "IfcRelSpaceBoundary"):
+    for b in by_type(f, "IfcRelSpaceBoundary"):
         space = b.RelatingSpace
         element = b.RelatedBuildingElement
         if space is None or element is None or not space.is_a("IfcSpace"):

@@ -47,11 +47,24 @@ class Relations:
     zones: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
-def _by_type(f: Any, name: str) -> list[Any]:
+def by_type(f: Any, name: str) -> list[Any]:
+    """``f.by_type(name)`` as a list, empty where the file's schema has no such entity."""
     try:
         return list(f.by_type(name))
     except RuntimeError:  # the schema has no such entity
         return []
+
+
+def storey_name_of(entity: Any, rel: Relations) -> str:
+    """Name of the storey that contains ``entity`` in the spatial structure ('' if none)."""
+    cur = rel.parent.get(entity.id())
+    for _ in range(64):  # a cyclic structure must not hang the import
+        if cur is None:
+            return ""
+        if cur.is_a("IfcBuildingStorey"):
+            return str(cur.Name or "")
+        cur = rel.parent.get(cur.id())
+    return ""
 
 
 def relations_from_ifc(f: Any) -> Relations:
@@ -68,21 +81,21 @@ def relations_from_ifc(f: Any) -> Relations:
     positions are the same in IFC2X3, IFC4 and IFC4X3 (``[4]`` RelatedObjects, ...).
     """
     rel = Relations()
-    for r in _by_type(f, "IfcRelAggregates"):  # [4] RelatingObject, [5] RelatedObjects
+    for r in by_type(f, "IfcRelAggregates"):  # [4] RelatingObject, [5] RelatedObjects
         parent = r.get_argument(4)
         for child in r.get_argument(5) or ():
             rel.parent[child.id()] = parent
-    for r in _by_type(f, "IfcRelContainedInSpatialStructure"):  # [4] elements, [5] structure
+    for r in by_type(f, "IfcRelContainedInSpatialStructure"):  # [4] elements, [5] structure
         parent = r.get_argument(5)
         for child in r.get_argument(4) or ():
             rel.parent.setdefault(child.id(), parent)
     own: dict[int, list[Any]] = defaultdict(list)
-    for r in _by_type(f, "IfcRelDefinesByProperties"):  # [4] objects, [5] definition(s)
+    for r in by_type(f, "IfcRelDefinesByProperties"):  # [4] objects, [5] definition(s)
         defs = r.get_argument(5)
         defs = list(defs) if isinstance(defs, tuple | list) else [defs]
         for obj in r.get_argument(4) or ():
             own[obj.id()].extend(defs)
-    for r in _by_type(f, "IfcRelDefinesByType"):  # [4] objects, [5] type
+    for r in by_type(f, "IfcRelDefinesByType"):  # [4] objects, [5] type
         type_sets = list(getattr(r.get_argument(5), "HasPropertySets", None) or ())
         if not type_sets:
             continue
@@ -90,7 +103,7 @@ def relations_from_ifc(f: Any) -> Relations:
             rel.definitions[obj.id()].extend(type_sets)
     for k, v in own.items():
         rel.definitions[k].extend(v)
-    for r in _by_type(f, "IfcRelAssignsToGroup"):  # [4] objects, [6] group
+    for r in by_type(f, "IfcRelAssignsToGroup"):  # [4] objects, [6] group
         group = r.get_argument(6)
         if group is None or not group.is_a("IfcZone"):
             continue
