@@ -173,6 +173,22 @@ def sample_site_dir(name: str) -> Path:
     return folder
 
 
+def site_dir(name_or_path: str | Path) -> Path:
+    """The folder of a site: a folder holding ``site.toml``, or a sample site's name.
+
+    Raises
+    ------
+    NotFoundError
+        A folder without ``site.toml``, or an unknown sample site (the known ones listed).
+    """
+    path = Path(name_or_path)
+    if (path / "site.toml").is_file():
+        return path
+    if path.is_dir() or "/" in str(name_or_path) or "\\" in str(name_or_path):
+        raise NotFoundError(f"{path}: no site.toml in this folder; is it a site folder?")
+    return sample_site_dir(str(name_or_path))
+
+
 def read_site(name_or_path: str | Path) -> SiteFolder:
     """Read a site folder (a sample site's name, or a folder holding ``site.toml``).
 
@@ -183,13 +199,8 @@ def read_site(name_or_path: str | Path) -> SiteFolder:
     ValidationError
         ``site.toml`` or a CSV breaks the contract; the message names file, line and column.
     """
-    path = Path(name_or_path)
-    folder = path if (path / "site.toml").is_file() else None
-    if folder is None:
-        if path.is_dir() or "/" in str(name_or_path) or "\\" in str(name_or_path):
-            raise NotFoundError(f"{path}: no site.toml in this folder; is it a site folder?")
-        folder = sample_site_dir(str(name_or_path))
-    meta = _read_toml(folder / "site.toml")
+    folder = site_dir(name_or_path)
+    meta = read_site_toml(folder)
     info = meta["site"]
     model_path = (folder / str(info["model"])).resolve()
     if not model_path.is_file():
@@ -228,7 +239,11 @@ def read_site(name_or_path: str | Path) -> SiteFolder:
     )
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_site_toml(folder: Path) -> dict[str, Any]:
+    """The tables of a site folder's ``site.toml``, checked: ``[site]`` with ``id`` and
+    ``model``; ``[tariffs]`` non-negative numbers [EUR/kWh].
+    """
+    path = folder / "site.toml"
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

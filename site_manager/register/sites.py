@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from site_manager.register.schema import (
     UnitSpace,
     Zoning,
 )
+from site_manager.sites import read_site_toml, site_dir
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +62,6 @@ PSET_ATTRIBUTES: dict[str, tuple[str, str]] = {
 AREA_TOLERANCE_M2 = 0.01
 #: Footprint vertices moving less than this are the same footprint. [m]
 GEOMETRY_TOLERANCE_M = 0.001
-
-_REPO = Path(__file__).resolve().parents[2]
 
 
 def _missing(value: Any) -> bool:
@@ -561,34 +559,6 @@ def _flag_leases(
 # ---------------------------------------------------------------- sample sites
 
 
-def sample_site_dir(name: str | Path) -> Path:
-    """The folder of a sample site: ``name`` itself if it is a folder, else
-    ``sample_sites/<name>`` of the checkout.
-    """
-    path = Path(name)
-    if path.is_dir() and (path / "site.toml").is_file():
-        return path
-    folder = _REPO / "sample_sites" / str(name)
-    if (folder / "site.toml").is_file():
-        return folder
-    known = sorted(p.parent.name for p in (_REPO / "sample_sites").glob("*/site.toml"))
-    raise NotFoundError(
-        f"sample site {str(name)!r} not found (no site.toml); known: {', '.join(known) or 'none'}"
-    )
-
-
-def read_site_toml(folder: Path) -> dict[str, Any]:
-    """The ``[site]`` table (and others) of ``site.toml``."""
-    path = folder / "site.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ValidationError(f"{path}: not valid TOML ({exc})") from None
-    if "site" not in data or "id" not in data["site"]:
-        raise ValidationError(f"{path}: needs a [site] table with id, name and model")
-    return data
-
-
 #: Sample-site files in the order they are written (later ones refer to earlier ones).
 SAMPLE_FILES = ("zoning", "units", "boards", "tenants", "leases", "equipment", "skills",
                 "meters")  # fmt: skip
@@ -624,7 +594,7 @@ def load_sample(
     str
         The site id.
     """
-    folder = sample_site_dir(name)
+    folder = site_dir(name)
     meta = read_site_toml(folder)
     info = meta["site"]
     if model is None:
