@@ -17,11 +17,9 @@ import pandas as pd
 import streamlit as st
 
 from site_manager import figures
+from site_manager.sites import list_sample_sites, sample_site_dir
 
 log = logging.getLogger(__name__)
-
-#: The sample sites shipped with the project, loaded into an empty register on first start.
-SAMPLE_SITES = Path(__file__).resolve().parents[2] / "sample_sites"
 
 #: Vacancy labels of a space.
 LET, VACANT, NO_UNIT = "let", "vacant", "no unit"
@@ -29,9 +27,7 @@ LET, VACANT, NO_UNIT = "let", "vacant", "no unit"
 
 def sample_folders() -> list[Path]:
     """The sample-site folders (those with a ``site.toml``), sorted by name."""
-    if not SAMPLE_SITES.is_dir():
-        return []
-    return sorted(p for p in SAMPLE_SITES.iterdir() if (p / "site.toml").is_file())
+    return [sample_site_dir(name) for name in list_sample_sites()]
 
 
 def open_with_samples(url: str) -> Any:
