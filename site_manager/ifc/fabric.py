@@ -11,10 +11,20 @@ fabric=True)`` puts its frame in ``model.extra["fabric"]``) and returns one row 
   by an external wall. Roofs: ``IfcSlab`` of type ``ROOF`` and ``IfcRoof`` elements that are
   not split into such slabs. Ground slabs: ``IfcSlab`` of type ``BASESLAB``, and floor slabs
   whose top lies within 0.3 m of the lowest space floor.
+- **Party walls.** Where the outer faces of two external walls touch (planes within
+  :data:`PARTY_GAP_M`, facing each other: a building and an annex built against it, each
+  with its own ``IsExternal`` wall), the overlap of the two faces lies between two spaces of
+  the model, not between a space and the outside air. It is taken out of both walls'
+  ``area_m2`` (and noted in ``party_area_m2``); a wall left with no area is not listed. The
+  energy zones heat every indoor space and are not coupled to each other (ISO 13790's one
+  zone per space), so such a wall is adiabatic there, as EN ISO 13789 has it between
+  spaces at the same temperature. A wall to an unheated neighbour would need a
+  temperature adjustment factor b instead; the model cannot tell which spaces are unheated.
 - **Area.** From the element's triangulated geometry in world metres (ifcopenshell's
-  engine, openings cut): walls the mean of their two main faces, roofs the upward-facing
-  surface, slabs the downward-facing one; windows and doors ``OverallWidth ×
-  OverallHeight`` where both are given, else the extent of their geometry in the wall plane.
+  engine, openings cut): walls the mean of their two main faces less any party wall, roofs
+  the upward-facing surface, slabs the downward-facing one; windows and doors
+  ``OverallWidth × OverallHeight`` where both are given, else the extent of their geometry
+  in the wall plane.
 - **Orientation.** ``azimuth_deg`` of the outward normal, clockwise from true north (the
   model context's ``TrueNorth``; +Y where there is none); ``tilt_deg`` from horizontal
   facing up (0) through vertical (90) to facing down (180); NaN azimuth for flat roofs and
@@ -35,7 +45,8 @@ fabric=True)`` puts its frame in ``model.extra["fabric"]``) and returns one row 
 - **Spaces bounded.** From ``IfcRelSpaceBoundary`` where the model has physical boundaries
   between the element and spaces we know whose heights overlap the element (``sane``);
   else geometrically: walls, windows and doors bound the spaces of their height whose
-  footprint edge runs within 0.3 m of them (shared by length of edge); roofs bound the
+  footprint edge runs within 0.3 m of them (shared by length of edge; a wall with a party
+  part by the area of its remaining outer face in front of each space); roofs bound the
   topmost spaces under them and ground slabs the lowest spaces above them (shared by
   overlapping footprint area). ``space_areas_m2`` shares the element's area out.
 - **U-value.** ``ThermalTransmittance`` of the element's ``Pset_*Common``; else its material
@@ -108,6 +119,7 @@ __all__ = [
     "ERA_DEFAULTS",
     "FABRIC_COLUMNS",
     "GROUND_TOLERANCE_M",
+    "PARTY_GAP_M",
     "HOST_AGREEMENT_DEG",
     "PROBE_M",
     "SLOPED_DEG",
@@ -139,6 +151,8 @@ FABRIC_COLUMNS: dict[str, str] = {
     "external_source": "why it counts as external: 'pset', 'host', 'geometry' or 'type'",
     "space_global_ids": "GlobalIds of the spaces it bounds (list of str)",
     "space_areas_m2": "the element's area shared out to those spaces (list of float) [m²]",
+    "party_area_m2": "area of a wall's outer face against another external wall of the "
+    "model (a party wall), left out of area_m2 [m²]",
     "boundary_source": "'IfcRelSpaceBoundary', 'geometry' or 'none'",
     "z_min_m": "lowest world elevation of the element [m]",
     "z_max_m": "highest world elevation of the element [m]",
@@ -150,6 +164,9 @@ FABRIC_COLUMNS: dict[str, str] = {
 EDGE_TOLERANCE_M = 0.3
 #: Floor slabs whose top is within this of the lowest space floor are ground slabs. [m]
 GROUND_TOLERANCE_M = 0.3
+#: Two external walls whose outer faces lie within this of each other, facing each other,
+#: form a party wall where the faces overlap. [m]
+PARTY_GAP_M = 0.05
 
 
 def _psets_of(entity: Any, rel: Relations, scales: UnitScales, cache: dict) -> dict[str, Any]:
@@ -264,6 +281,9 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
             continue
         elements.append(el)
         wall_elements[w.id()] = el
+    for el in _party_walls(list(wall_elements.values())):
+        elements.remove(el)
+        del wall_elements[el.entity.id()]
 
     roof_meshes = [
         m
@@ -416,6 +436,7 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
                 "external_source": el.external_source,
                 "space_global_ids": list(el.spaces),
                 "space_areas_m2": [float(el.area_m2) * s for s in el.shares],
+                "party_area_m2": float(el.party_m2),
                 "boundary_source": el.boundary_source,
                 "z_min_m": el.mesh.z_min,
                 "z_max_m": el.mesh.z_max,
@@ -423,9 +444,94 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
             }
         )
     frame = gpd.GeoDataFrame(rows, columns=list(FABRIC_COLUMNS), geometry="geometry", crs=None)
-    for col in ("area_m2", "azimuth_deg", "tilt_deg", "u_w_m2k", "g_value", "frame_fraction"):
+    for col in (
+        "area_m2",
+        "azimuth_deg",
+        "tilt_deg",
+        "u_w_m2k",
+        "g_value",
+        "frame_fraction",
+        "party_area_m2",
+    ):
         frame[col] = frame[col].astype(float)
     return frame
+
+
+def _outer_face(el: _Element) -> tuple[float, Any]:
+    """A wall's outer face: its offset along the outward normal [m] and its polygon in the
+    plane, u along ``el.face_u`` (the normal turned 90° anticlockwise) and z up [m].
+    """
+    import shapely
+
+    assert el.normal is not None
+    n = el.normal[:2] / np.linalg.norm(el.normal[:2])
+    u_axis = np.array([-n[1], n[0]])
+    el.face_u = u_axis
+    m = el.mesh
+    offset = float((m.verts[:, :2] @ n).max())
+    facing = (m.normals[:, :2] @ n > 0.99) & (np.abs(m.centroids[:, :2] @ n - offset) < 0.02)
+    tris = m.triangles[facing]
+    uz = np.stack([tris[:, :, :2] @ u_axis, tris[:, :, 2]], axis=2)
+    polys = [shapely.Polygon(t) for t in uz]
+    face = shapely.union_all([p for p in polys if p.area > 1e-9])
+    return offset, face
+
+
+def _party_walls(walls: list[_Element]) -> list[_Element]:
+    """Take the party walls out of the external walls; return the walls left with no area.
+
+    Where the outer faces of two external walls touch (their planes within
+    :data:`PARTY_GAP_M`, facing each other), the overlap of the two faces separates two
+    spaces of the model, not a space from the outside: it is taken out of both walls'
+    ``area_m2`` and noted in ``party_m2``. ``exposed_face`` keeps what is left of the outer
+    face for sharing the wall out to its spaces.
+    """
+    import shapely
+    from shapely import affinity
+
+    ok: list[_Element] = []
+    unit: list[np.ndarray] = []
+    for el in walls:
+        if el.normal is not None and np.linalg.norm(el.normal[:2]) > 0:
+            ok.append(el)
+            unit.append(el.normal[:2] / np.linalg.norm(el.normal[:2]))
+    if len(ok) < 2:
+        return []
+    normals = np.array(unit)
+    offsets = np.array(
+        [(el.mesh.verts[:, :2] @ n).max() for el, n in zip(ok, normals, strict=True)]
+    )
+    faces: dict[int, Any] = {}
+    party: dict[int, list[Any]] = defaultdict(list)
+    for i in range(len(ok)):
+        # facing each other (opposite normals) with their outer planes together
+        cand = np.flatnonzero(
+            (normals[i + 1 :] @ normals[i] < -0.99)
+            & (np.abs(offsets[i + 1 :] + offsets[i]) <= PARTY_GAP_M)
+        )
+        for j in (int(k) + i + 1 for k in cand):
+            a, b = ok[i], ok[j]
+            if a.mesh.z_min >= b.mesh.z_max or b.mesh.z_min >= a.mesh.z_max:
+                continue
+            for k in (i, j):
+                if k not in faces:
+                    faces[k] = _outer_face(ok[k])[1]
+            # b's face in a's plane coordinates: its u axis points the other way
+            overlap = faces[i].intersection(affinity.scale(faces[j], -1.0, 1.0, origin=(0, 0)))
+            if overlap.area > 0.01:
+                party[i].append(overlap)
+                party[j].append(affinity.scale(overlap, -1.0, 1.0, origin=(0, 0)))
+    gone = []
+    for i, pieces in party.items():
+        a = ok[i]
+        face_a = faces[i]
+        cut = shapely.union_all(pieces)
+        a.party_m2 = min(float(cut.area), float(a.area_m2))
+        a.area_m2 = float(a.area_m2) - a.party_m2
+        a.exposed_face = face_a.difference(cut)
+        if a.area_m2 < 0.01:
+            gone.append(a)
+    return gone
 
 
 def _horizontal(el: _Element, *, up: bool) -> None:
@@ -511,9 +617,15 @@ def _edge_weights(el: _Element, spaces: _Spaces, among: Iterable[int]) -> dict[i
     zone = el.footprint.buffer(EDGE_TOLERANCE_M)
     out: dict[int, float] = {}
     for i in among:
-        length = float(spaces.geoms[i].boundary.intersection(zone).length)
+        edge = spaces.geoms[i].boundary.intersection(zone)
+        length = float(edge.length)
         if length > 0.05:
             out[i] = length
+    if el.exposed_face is not None and el.face_u is not None:
+        # a party wall: share out only what is left of the outer face, by the part of it
+        # in front of each space's edge (along the wall) and within its height
+        out = {i: _exposed_in_front(el, spaces, i, zone) for i in out}
+        out = {i: a for i, a in out.items() if a > 0.01}
     if el.kind in ("window", "door") and el.normal is not None:
         # A window or door opens into the space on its inner side: probe inwards, up to
         # 2 m, as it may sit anywhere in the depth of a thick masonry wall.
@@ -525,6 +637,26 @@ def _edge_weights(el: _Element, spaces: _Spaces, among: Iterable[int]) -> dict[i
             if inside:
                 return {inside[0]: 1.0}
     return out
+
+
+def _exposed_in_front(el: _Element, spaces: _Spaces, i: int, zone: Any) -> float:
+    """Area of a party wall's remaining outer face in front of space ``i``'s edge. [m²]"""
+    import shapely
+
+    assert el.exposed_face is not None and el.face_u is not None
+    edge = spaces.geoms[i].boundary.intersection(zone)
+    z0 = el.mesh.z_min if math.isnan(spaces.z0[i]) else spaces.z0[i]
+    z1 = el.mesh.z_max if math.isnan(spaces.z1[i]) else spaces.z1[i]
+    boxes = []
+    for part in getattr(edge, "geoms", [edge]):
+        coords = np.asarray(part.coords)
+        if len(coords) < 2:
+            continue
+        u = coords[:, :2] @ el.face_u
+        boxes.append(shapely.box(float(u.min()), z0, float(u.max()), z1))
+    if not boxes:
+        return 0.0
+    return float(el.exposed_face.intersection(shapely.union_all(boxes)).area)
 
 
 def _space_inside(el: _Element, spaces: _Spaces) -> dict[int, float]:

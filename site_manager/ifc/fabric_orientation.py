@@ -34,6 +34,7 @@ class _Mesh:
     areas: np.ndarray
     centroids: np.ndarray
     up_triangles: np.ndarray = field(default_factory=lambda: np.zeros((0, 3, 3)))
+    triangles: np.ndarray = field(default_factory=lambda: np.zeros((0, 3, 3)))
 
     @property
     def z_min(self) -> float:
@@ -63,6 +64,7 @@ def _mesh_from_shape(geometry: Any) -> _Mesh | None:
         areas=0.5 * norm[keep],
         centroids=((a + b + c) / 3.0)[keep],
         up_triangles=np.stack([a[keep][up], b[keep][up], c[keep][up]], axis=1),
+        triangles=np.stack([a[keep], b[keep], c[keep]], axis=1),
     )
 
 
@@ -83,6 +85,11 @@ class _Element:
     shares: list[float] = field(default_factory=list)
     boundary_source: str = "none"
     tilt: float = 90.0
+    # a wall's outer face in its own plane (u along ``face_u``, z up) with the party-wall
+    # parts taken out, and the area taken out [m²] (see fabric._party_walls)
+    party_m2: float = 0.0
+    face_u: np.ndarray | None = None
+    exposed_face: BaseGeometry | None = None
 
 
 class _Spaces:

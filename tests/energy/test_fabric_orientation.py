@@ -124,7 +124,10 @@ def test_every_external_wall_of_a_sample_model_faces_away_from_its_placement_y_a
 ) -> None:
     f, _, fab = _sample(name)
     walls = fab[fab["kind"] == "wall"]
-    assert len(walls) == len(f.by_type("IfcWall"))  # the sample models' walls are external
+    # the sample models' walls are external, but for the boiler house's wall against the
+    # mill: a party wall, not envelope (test_fabric_party_wall.py)
+    party = {"Boiler house wall 3"} if name == "textile_mill" else set()
+    assert set(walls["name"]) == {w.Name for w in f.by_type("IfcWall")} - party
     north = _grid_north(f)
     east = np.array([north[1], -north[0]])
     for row in walls.itertuples():
