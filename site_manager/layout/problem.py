@@ -275,14 +275,16 @@ class _Collector:
     def raise_if_any(self) -> None:
         if not self.problems:
             return
+        # one line: <file>: <record>: <problem>[; <record>: <problem> ...] (count; what to do)
         shown = self.problems[:8]
         more = len(self.problems) - len(shown)
         tail = f"; and {more} more" if more > 0 else ""
+        count = f"{len(self.problems)} problem(s); " if len(self.problems) > 1 else ""
         raise ValidationError(
-            f"{self.source}: {len(self.problems)} problem(s): "
+            f"{self.source}: "
             + "; ".join(shown)
             + tail
-            + " (fix the records named and try again)"
+            + f" ({count}fix the records named and try again)"
         )
 
 
@@ -484,10 +486,13 @@ def problem_from_dict(data: Any, *, source: str = "problem") -> Problem:
     """
     col = _Collector(source)
     if not isinstance(data, Mapping):
-        raise ValidationError(f"{source}: expected a JSON object with 'units' and 'applicants'")
+        raise ValidationError(
+            f"{source}: top level: expected a JSON object with 'units' and 'applicants', "
+            f"found {type(data).__name__}"
+        )
     known = {"units", "adjacency", "applicants", "existing", "parameters"}
     for key in sorted(set(data) - known):
-        col.add(source, f"unknown top-level field {key!r} (known: {', '.join(sorted(known))})")
+        col.add(repr(key), f"unknown top-level field (known: {', '.join(sorted(known))})")
     lists: dict[str, list[Any]] = {}
     for key in ("units", "adjacency", "applicants", "existing"):
         value = data.get(key, [])
@@ -496,7 +501,7 @@ def problem_from_dict(data: Any, *, source: str = "problem") -> Problem:
             value = []
         lists[key] = value
     if "units" not in data:
-        col.add(source, "field 'units' is missing")
+        col.add("units", "missing; give a list of unit objects")
     units = [
         _record(r, UNIT_FIELDS, f"units[{i}]", col, from_text=False)
         for i, r in enumerate(lists["units"])
@@ -513,7 +518,9 @@ def problem_from_dict(data: Any, *, source: str = "problem") -> Problem:
     declared = {
         str(r.get("id", r.get("unit_id"))).strip() for r in lists["units"] if isinstance(r, Mapping)
     }
-    problem = _assemble(units, lists["adjacency"], apps, exist, params, col, declared)
+    # without a list of units every pair would be "unknown": one error is enough
+    pairs = lists["adjacency"] if isinstance(data.get("units"), list) else []
+    problem = _assemble(units, pairs, apps, exist, params, col, declared)
     col.raise_if_any()
     return problem
 
@@ -603,8 +610,15 @@ def read_problem(path: str | Path) -> Problem:
         raise NotFoundError(f"{p}: no such problem file")
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"{p}: not valid JSON ({exc}); write the problem as JSON") from exc
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            f"{p}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg}); "
+            "write the problem as JSON"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            f"{p}: byte {exc.start}: not UTF-8 text; save the problem as UTF-8 JSON"
+        ) from exc
     return problem_from_dict(data, source=str(p))
 
 
@@ -659,7 +673,7 @@ def read_applicants_table(path: str | Path) -> tuple[Applicant, ...]:
         raise ValidationError(f"{p}: cannot read the applicants table ({exc})") from exc
     col = _Collector(str(p))
     if "id" not in frame.columns and "applicant_id" not in frame.columns:
-        col.add(str(p), f"no 'id' column (found {', '.join(map(str, frame.columns))})")
+        col.add("row 1", f"no 'id' column (found {', '.join(map(str, frame.columns))})")
         col.raise_if_any()
     records = []
     for i, row in enumerate(frame.to_dict(orient="records")):
