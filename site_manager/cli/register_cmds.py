@@ -231,6 +231,11 @@ def _site_revise(args: argparse.Namespace) -> int:
         payload["summary"] = report.summary()
         sys.stdout.write(json.dumps(payload, indent=1, default=str) + "\n")
         return 0
+    if args.format == "csv":
+        # one table for CSV tools; the summary goes to stderr so stdout stays CSV
+        sys.stderr.write(report.summary() + "\n")
+        print_frame(_revision_table(report), "csv")
+        return 0
     print(report.summary())
     for name in ("added", "removed", "changed", "affected_leases"):
         frame = getattr(report, name)
@@ -238,6 +243,32 @@ def _site_revise(args: argparse.Namespace) -> int:
             print(f"\n{name.replace('_', ' ')}:")
             print_frame(_printable(frame), "csv" if args.format == "csv" else "table")
     return 0
+
+
+#: Columns of ``site revise --format csv``: one row per added, removed or changed-field space
+#: and per affected lease, ``change`` saying which.
+REVISION_CSV_COLUMNS = (
+    "change", "global_id", "name", "storey", "area_m2", "unit_ids", "field", "before",
+    "after", "lease_id", "unit_id", "tenant_id", "start", "end", "reason",
+)  # fmt: skip
+
+
+def _revision_table(report: Any) -> Any:
+    """A revision report as one frame (:data:`REVISION_CSV_COLUMNS`); a lease's space is its
+    ``global_id``.
+    """
+    import pandas as pd
+
+    parts = []
+    for name, change in (("added", "added"), ("removed", "removed"), ("changed", "changed"),
+                         ("affected_leases", "affected_lease")):  # fmt: skip
+        frame = _printable(getattr(report, name), "csv")
+        frame = frame.rename(columns={"space_global_id": "global_id"})
+        frame.insert(0, "change", change)
+        parts.append(frame)
+    rows = [p for p in parts if len(p)]
+    table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    return table.reindex(columns=list(REVISION_CSV_COLUMNS))
 
 
 def _site_list(args: argparse.Namespace) -> int:
