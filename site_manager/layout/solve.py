@@ -48,6 +48,12 @@ FULL_MODEL_MAX_CANDIDATES = 4000
 #: optimum proven in 0.8 / 0.07 / 4-10 s (seeds 0 / 1 / 2, by CP-SAT random seed) against
 #: 2.7 / 0.2 / over 20 s with the default two-worker portfolio, which spends the time in LNS.
 TREE_ONLY_MAX_CANDIDATES = 1000
+#: The small model's two racers, one thread each: CP-SAT presolve off, then on (both at
+#: linearization level 2). Measured on the hard 50 x 20 seeds 2 and 7 (quiet 2-core machine,
+#: CP-SAT random seeds 0-2): the race proved them in 4.0-5.0 and 5.9-11.0 s against 4.6-13.8
+#: and 10.1-14.7 s for one solve without presolve, and 4.3-8.3 / 7.4-11.9 s for two racers
+#: without presolve on different seeds: the two presolve settings fail on different instances.
+TREE_RACE = (False, True)
 #: Above this many candidate lets the exact solve without synergy is skipped and the search
 #: starts from greedy. Measured on the shared 2-core machine (load 10-17): at 500 x 200
 #: (27k lets) exact-first gained +2.9 to +7.7 % over greedy in 60 s, search-only +4.1 % on
@@ -285,8 +291,10 @@ def _cpsat(
 ) -> tuple[str, list[int], float | None]:
     """Solve a model with CP-SAT: status, chosen x positions, bound in cents.
 
-    ``tree_only`` runs one branch-and-cut worker without neighbourhood search (``workers``
-    is then ignored): it proves small models sooner (see ``TREE_ONLY_MAX_CANDIDATES``).
+    ``tree_only`` runs branch-and-cut without neighbourhood search: it proves small models
+    sooner (see ``TREE_ONLY_MAX_CANDIDATES``). With ``workers >= 2`` it races two
+    single-worker solves in two threads, one with CP-SAT's presolve and one without, and
+    stops the other when one proves the optimum (see ``TREE_RACE``).
     """
     from ortools.sat.python import cp_model
 
@@ -300,20 +308,60 @@ def _cpsat(
     hinted = set(hint)
     for k in range(m.n_x):
         model.add_hint(xs[k], k in hinted)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    # the limit counts from here: building the model above takes seconds on big instances
-    p.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
-    p.num_workers = 1 if tree_only else workers
-    p.random_seed = seed
-    if tree_only:
-        # the proof is the slow part of small models: the LNS workers took time from it
-        p.use_lns = False
-    # measured: default presolve rewrites the synergy rows into a form the LP ignores
-    p.cp_model_presolve = False
-    # level 2 proves small models with synergy at once; on the big model without synergy
-    # its LP did not finish in 6 s where level 1 gave a bound within 2.4 % (200 x 80)
-    p.linearization_level = linearization
+
+    def make_solver(presolve: bool, num_workers: int) -> Any:
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        # the limit counts from here: building the model above takes seconds on big instances
+        p.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
+        p.num_workers = num_workers
+        p.random_seed = seed
+        if tree_only:
+            # the proof is the slow part of small models: the LNS workers took time from it
+            p.use_lns = False
+        # measured: default presolve (at linearization level 1) rewrites the synergy rows
+        # into a form the LP ignores; at level 2 it is one of the two racers below
+        p.cp_model_presolve = presolve
+        # level 2 proves small models with synergy at once; on the big model without synergy
+        # its LP did not finish in 6 s where level 1 gave a bound within 2.4 % (200 x 80)
+        p.linearization_level = linearization
+        return solver
+
+    if tree_only and workers >= 2:
+        solvers = [make_solver(presolve, 1) for presolve in TREE_RACE]
+        statuses: list[Any] = [None] * len(solvers)
+        lock = threading.Lock()
+
+        def run(i: int) -> None:
+            status = solvers[i].solve(model)
+            with lock:
+                statuses[i] = status
+                if status == cp_model.OPTIMAL:
+                    for j, other in enumerate(solvers):
+                        if j != i and statuses[j] is None:
+                            other.stop_search()
+
+        threads = [
+            threading.Thread(target=run, args=(i,), name=f"layout-cp-sat-{i}", daemon=True)
+            for i in range(len(solvers))
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        found = [i for i, st in enumerate(statuses) if st in (cp_model.OPTIMAL, cp_model.FEASIBLE)]
+        if not found:
+            return solvers[0].status_name(statuses[0]), sorted(hinted), None
+        proven = [i for i in found if statuses[i] == cp_model.OPTIMAL]
+        best = proven[0] if proven else max(found, key=lambda i: solvers[i].objective_value)
+        solver = solvers[best]
+        # every finished solve's bound is proven: the lowest is the tightest
+        bound = min(solvers[i].best_objective_bound for i in found)
+        name = "OPTIMAL" if proven else "FEASIBLE"
+        chosen = [k for k in range(m.n_x) if solver.boolean_value(xs[k])]
+        return name, chosen, bound
+
+    solver = make_solver(False, 1 if tree_only else workers)
     status = solver.solve(model)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
