@@ -43,10 +43,11 @@ log = logging.getLogger(__name__)
 
 #: Above this many candidate lets the full model is not tried; the search takes over.
 FULL_MODEL_MAX_CANDIDATES = 4000
-#: Up to this many candidate lets the full model runs one branch-and-cut worker without
-#: neighbourhood search. Measured at 50 x 20 (287-355 lets, quiet 2-core machine): the
-#: optimum proven in 0.8 / 0.07 / 4-10 s (seeds 0 / 1 / 2, by CP-SAT random seed) against
-#: 2.7 / 0.2 / over 20 s with the default two-worker portfolio, which spends the time in LNS.
+#: Up to this many candidate lets the full model runs branch-and-cut without neighbourhood
+#: search, one worker per racer (``TREE_RACE``). Measured at 50 x 20 (287-355 lets, quiet
+#: 2-core machine), one worker: the optimum proven in 0.8 / 0.07 / 4-10 s (seeds 0 / 1 / 2,
+#: by CP-SAT random seed) against 2.7 / 0.2 / over 20 s with the default two-worker
+#: portfolio, which spends the time in LNS.
 TREE_ONLY_MAX_CANDIDATES = 1000
 #: The small model's two racers, one thread each: CP-SAT presolve off, then on (both at
 #: linearization level 2). Measured on the hard 50 x 20 seeds 2 and 7 (quiet 2-core machine,
@@ -496,7 +497,8 @@ def solve(
         Return the greedy baseline only.
     workers : int
         CP-SAT worker threads (2 measured best on the 2-core machine); a full model of at
-        most ``TREE_ONLY_MAX_CANDIDATES`` lets runs one worker without neighbourhood search.
+        most ``TREE_ONLY_MAX_CANDIDATES`` lets races two single-worker tree searches when
+        ``workers >= 2`` (``TREE_RACE``), else runs one, without neighbourhood search.
     seed : int
         Random seed of CP-SAT and of the neighbourhood choice.
     full_model_max_candidates : int

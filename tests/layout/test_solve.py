@@ -79,10 +79,11 @@ def brute_force(data: dict[str, Any]) -> Fraction:
     return best
 
 
+@pytest.mark.parametrize("workers", [1, 2])  # one tree search, or the race of two
 @pytest.mark.parametrize("seed", range(8))
-def test_the_solver_finds_the_brute_force_optimum(seed: int) -> None:
+def test_the_solver_finds_the_brute_force_optimum(seed: int, workers: int) -> None:
     data = tiny(seed)
-    sol = solve(problem_from_dict(data), time_limit=5.0, seed=seed)
+    sol = solve(problem_from_dict(data), time_limit=5.0, seed=seed, workers=workers)
     violations, value = check(data, sol.assignment)
     assert violations == []
     assert Fraction(repr(sol.objective)) == value
@@ -105,6 +106,18 @@ def test_greedy_and_solver_layouts_of_a_realistic_problem_pass_the_checker(seed:
     assert greedy_sol.status == "GREEDY" and greedy_sol.bound is None
     assert sol.objective >= greedy_sol.objective == sol.greedy_objective
     assert sol.bound is not None and sol.bound >= sol.objective
+
+
+def test_a_race_stopped_by_the_limit_keeps_a_checked_layout_under_its_bound() -> None:
+    # 50 x 20 seed 7 takes over 5 s to prove (docs/layout.md): 1 s stops both racers
+    pb = random_problem(50, 20, seed=7)
+    data = problem_to_dict(pb)
+    sol = solve(pb, time_limit=1.0, seed=7, with_reasons=False)
+    violations, value = check(data, sol.assignment)
+    assert violations == []
+    assert Fraction(repr(sol.objective)) == value
+    assert sol.status == "FEASIBLE" and sol.method == "cp-sat"
+    assert sol.bound is not None and sol.bound > sol.objective >= sol.greedy_objective
 
 
 def test_the_neighbourhood_search_path_keeps_every_rule() -> None:
