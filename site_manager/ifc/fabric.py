@@ -21,10 +21,17 @@ fabric=True)`` puts its frame in ``model.extra["fabric"]``) and returns one row 
   spaces at the same temperature. A wall to an unheated neighbour would need a
   temperature adjustment factor b instead; the model cannot tell which spaces are unheated.
 - **Area.** From the element's triangulated geometry in world metres (ifcopenshell's
-  engine, openings cut): walls the mean of their two main faces less any party wall, roofs
-  the upward-facing surface, slabs the downward-facing one; windows and doors
+  engine, openings cut): walls the mean of their two main faces less any party wall and
+  less the windows and doors they hold without an opening of their own, roofs the
+  upward-facing surface, slabs the downward-facing one; windows and doors
   ``OverallWidth × OverallHeight`` where both are given, else the extent of their geometry
   in the wall plane.
+- **Doors and windows in walls.** A window or door that fills an opening of its wall
+  (``IfcRelFillsElement``/``IfcRelVoidsElement``) is already cut out of the wall's geometry.
+  One without such an opening (the sample models' doors) is placed in the wall whose
+  thickness holds it (within :data:`HOST_GAP_M`), parallel to it, and the part of its
+  rectangle still covered by the wall's faces is taken out of the wall's ``area_m2`` (see
+  :func:`_doors_in_walls`), so no area counts as both wall and door.
 - **Orientation.** ``azimuth_deg`` of the outward normal, clockwise from true north (the
   model context's ``TrueNorth``; +Y where there is none); ``tilt_deg`` from horizontal
   facing up (0) through vertical (90) to facing down (180); NaN azimuth for flat roofs and
@@ -120,6 +127,7 @@ __all__ = [
     "FABRIC_COLUMNS",
     "GROUND_TOLERANCE_M",
     "PARTY_GAP_M",
+    "HOST_GAP_M",
     "HOST_AGREEMENT_DEG",
     "PROBE_M",
     "SLOPED_DEG",
@@ -167,6 +175,9 @@ GROUND_TOLERANCE_M = 0.3
 #: Two external walls whose outer faces lie within this of each other, facing each other,
 #: form a party wall where the faces overlap. [m]
 PARTY_GAP_M = 0.05
+#: A door or window without an opening belongs to the wall whose thickness holds its centre
+#: to within this beyond either face. [m]
+HOST_GAP_M = 0.1
 
 
 def _psets_of(entity: Any, rel: Relations, scales: UnitScales, cache: dict) -> dict[str, Any]:
@@ -295,6 +306,13 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
         if m is not None
     ]
     roofs = _RoofCover(roof_meshes)
+    openings: list[tuple[_Element, _Element | None]] = []
+    # openings that void a wall but hold no window or door: their holes are in the wall
+    filled = {r.RelatingOpeningElement.id() for r in by_type(f, "IfcRelFillsElement")}
+    unfilled: dict[int, list[Any]] = defaultdict(list)
+    for r in by_type(f, "IfcRelVoidsElement"):
+        if r.RelatedOpeningElement.id() not in filled:
+            unfilled[r.RelatingBuildingElement.id()].append(r.RelatedOpeningElement)
     for cls, kind in (("IfcWindow", "window"), ("IfcDoor", "door")):
         items = by_type(f, cls)
         item_psets = {e.id(): _psets_of(e, rel, scales, cache) for e in items}
@@ -334,6 +352,8 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
                 (u0, u1), (v0, v1) = _extent(mesh, ax_u), _extent(mesh, ax_v)
                 el.area_m2 = (u1 - u0) * (v1 - v0)
             elements.append(el)
+            openings.append((el, host_el))
+    _doors_in_walls(openings, list(wall_elements.values()), unfilled, mesh_of)
 
     # roofs and ground slabs
     slabs = by_type(f, "IfcSlab")
@@ -475,6 +495,99 @@ def _outer_face(el: _Element) -> tuple[float, Any]:
     polys = [shapely.Polygon(t) for t in uz]
     face = shapely.union_all([p for p in polys if p.area > 1e-9])
     return offset, face
+
+
+def _wall_faces(el: _Element) -> tuple[np.ndarray, list[Any]]:
+    """A wall's two main faces in its plane: the u axis (``face_u``, unit XY) and the outer
+    (what is left of it beside a party wall) and inner face polygons, u and z in [m].
+    """
+    import shapely
+
+    offset, outer = _outer_face(el)
+    assert el.normal is not None and el.face_u is not None
+    if el.exposed_face is not None:
+        outer = el.exposed_face
+    n = el.normal[:2] / np.linalg.norm(el.normal[:2])
+    m = el.mesh
+    inner_at = float((m.verts[:, :2] @ n).min())
+    facing = (m.normals[:, :2] @ n < -0.99) & (np.abs(m.centroids[:, :2] @ n - inner_at) < 0.02)
+    tris = m.triangles[facing]
+    uz = np.stack([tris[:, :, :2] @ el.face_u, tris[:, :, 2]], axis=2)
+    inner = shapely.union_all([p for p in (shapely.Polygon(t) for t in uz) if p.area > 1e-9])
+    return el.face_u, [outer, inner]
+
+
+def _doors_in_walls(
+    openings: list[tuple[_Element, _Element | None]],
+    walls: list[_Element],
+    unfilled: dict[int, list[Any]],
+    mesh_of: Any,
+) -> None:
+    """Take from each external wall's ``area_m2`` the doors and windows it holds without an
+    opening cut for them, so that no area counts both as wall and as door or window. [m²]
+
+    A window or door that fills an opening of its wall (``IfcRelFillsElement`` to an
+    ``IfcOpeningElement`` that ``IfcRelVoidsElement`` voids the wall) is already missing
+    from the wall's geometry, which the geometry engine cuts: nothing is taken. One without
+    such a relation (the sample models' doors) is placed in the wall whose plane holds it:
+    parallel to it (normals within about 25°), its centre within the wall's thickness
+    (plus ``HOST_GAP_M``), and covering some of the wall's faces. The part of its
+    rectangle (its extent along the wall and in height) that the two faces still cover,
+    their mean as for the wall's own area, is taken out, so a door over an existing
+    window's hole (the mill's carding-room door) loses only what is still wall. Where the
+    wall has an opening that nothing fills under it, that opening is its hole and nothing is
+    taken. ``opening_m2`` notes what was taken; ``exposed_face`` keeps the outer face
+    without the door, to share the wall out to its spaces (:func:`_exposed_in_front`).
+    """
+    import shapely
+
+    cands = [w for w in walls if w.normal is not None and np.linalg.norm(w.normal[:2]) > 0]
+    faces: dict[int, tuple[np.ndarray, list[Any]]] = {}
+    for el, host in openings:
+        if host is not None or el.normal is None or abs(float(el.normal[2])) > 0.5:
+            continue  # fills an opening (cut already), or not in a vertical wall
+        n_o = el.normal[:2] / np.linalg.norm(el.normal[:2])
+        centre = el.mesh.verts.mean(axis=0)
+        z0, z1 = el.mesh.z_min, el.mesh.z_max
+        best: tuple[float, _Element | None, Any] = (0.0, None, None)
+        for w in cands:
+            assert w.normal is not None
+            n_w = w.normal[:2] / np.linalg.norm(w.normal[:2])
+            if abs(float(n_o @ n_w)) < 0.9 or z0 >= w.mesh.z_max or w.mesh.z_min >= z1:
+                continue
+            lo, hi = _extent(w.mesh, np.array([n_w[0], n_w[1], 0.0]))
+            depth = float(centre[:2] @ n_w)
+            if not (lo - HOST_GAP_M <= depth <= hi + HOST_GAP_M):
+                continue
+            if w.entity.id() not in faces:
+                faces[w.entity.id()] = _wall_faces(w)
+            u_axis, polys = faces[w.entity.id()]
+            u = el.mesh.verts[:, :2] @ u_axis
+            rect = shapely.box(float(u.min()), z0, float(u.max()), z1)
+            covered = float(np.mean([rect.intersection(p).area for p in polys]))
+            if covered <= 0.01:
+                continue
+            holes = []
+            for op in unfilled.get(w.entity.id(), []):
+                m = mesh_of(op)
+                if m is not None:
+                    ou = m.verts[:, :2] @ u_axis
+                    holes.append(shapely.box(float(ou.min()), m.z_min, float(ou.max()), m.z_max))
+            if any(rect.intersection(h).area > 0.01 for h in holes):
+                continue  # an opening without a filling is there: its hole is this one
+            if covered > best[0]:
+                best = (covered, w, rect)
+        taken, wall, rect = best
+        if wall is None:
+            continue
+        taken = min(taken, float(el.area_m2), float(wall.area_m2))
+        wall.area_m2 = float(wall.area_m2) - taken
+        wall.opening_m2 += taken
+        # share the wall out by what is left of its outer face in front of each space, so
+        # the door's area comes off the space it opens into (as for a party wall)
+        u_axis, polys = faces[wall.entity.id()]
+        polys[0] = polys[0].difference(rect)
+        wall.exposed_face = polys[0]
 
 
 def _party_walls(walls: list[_Element]) -> list[_Element]:

@@ -90,6 +90,9 @@ class _Element:
     party_m2: float = 0.0
     face_u: np.ndarray | None = None
     exposed_face: BaseGeometry | None = None
+    # area of doors and windows without an opening of their own taken out of a wall [m²]
+    # (see fabric._doors_in_walls)
+    opening_m2: float = 0.0
 
 
 class _Spaces:

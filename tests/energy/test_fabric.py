@@ -82,7 +82,8 @@ def _hall(*, flags: bool = True, true_north=None, split: bool = False):
 def test_walls_windows_roof_and_slab_have_their_hand_computed_areas_and_orientation() -> None:
     fab, model = _hall()
     assert set(fab.index) == {"south", "north", "west", "east", "W1", "roof", "ground"}
-    assert fab.loc["south", "area_m2"] == pytest.approx(10.6 * 3)
+    # the window W1 has no opening in the wall: its 2.0 × 1.5 m come out of the wall
+    assert fab.loc["south", "area_m2"] == pytest.approx(10.6 * 3 - 2.0 * 1.5)
     assert fab.loc["west", "area_m2"] == pytest.approx(6 * 3)
     assert fab.loc["W1", "area_m2"] == pytest.approx(3.0)
     assert fab.loc["roof", "area_m2"] == pytest.approx(10.6 * 6.6)
@@ -145,8 +146,13 @@ def test_without_is_external_flags_the_walls_with_a_space_on_one_side_only_are_e
     ids = dict(zip(model.spaces["name"], model.spaces["global_id"], strict=True))
     south = fab.loc["south"]
     assert sorted(south["space_global_ids"]) == sorted([ids["West"], ids["East"]])
-    # the two rooms have the same length of edge along the south wall
-    assert south["space_areas_m2"] == pytest.approx([10.6 * 3 / 2] * 2)
+    # the two rooms have the same length of edge along the south wall (x 0–4.95 and
+    # 5.05–10), but the window W1 (2.0 × 1.5 m, no opening) takes its area out of the west
+    # room's stretch: the wall's 10.6 × 3 − 3.0 m² are shared 11.85 : 14.85
+    west, east = 4.95 * 3 - 2.0 * 1.5, 4.95 * 3
+    shares = dict(zip(south["space_global_ids"], south["space_areas_m2"], strict=True))
+    assert shares[ids["West"]] == pytest.approx((10.6 * 3 - 3.0) * west / (west + east))
+    assert shares[ids["East"]] == pytest.approx((10.6 * 3 - 3.0) * east / (west + east))
     assert fab.loc["west", "space_global_ids"] == [ids["West"]]
     # the window at x = 1…3 is in the west room's stretch of the south wall
     assert fab.loc["W1", "space_global_ids"] == [ids["West"]]
@@ -238,7 +244,8 @@ def test_the_fabric_command_writes_csv_and_geojson_of_a_model_file(
     assert main(["fabric", str(path)]) == 0
     frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert frame["name"].tolist() == ["south"]
-    assert frame.loc[0, "area_m2"] == pytest.approx(b_fab.loc["south", "area_m2"])
+    assert frame.loc[0, "area_m2"] == pytest.approx(10.6 * 3)  # no window in this one
+    assert b_fab.loc["south", "area_m2"] == pytest.approx(10.6 * 3 - 2.0 * 1.5)
     assert frame.loc[0, "space_global_ids"] == b.f.by_type("IfcSpace")[0].GlobalId
     assert main(["fabric", str(path), "--format", "geojson"]) == 0
     features = json.loads(capsys.readouterr().out)["features"]

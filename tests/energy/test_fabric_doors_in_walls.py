@@ -1,0 +1,99 @@
+"""An external door's area is counted once: as a door, not also as part of its wall.
+
+The sample models (``models/ifcbuild.py``) cut an ``IfcOpeningElement`` into the wall for
+every window but none for a door, so the fabric extractor must take each door out of the
+wall that holds it. The expected values are worked out by hand from
+``models/make_models.py``; the walls are drawn inside their outline and every wall of a
+rectangle is a full-length box, so both faces of a south wall are as long as the outline.
+
+- Boiler house: outline x 60–72, y 0–12, walls 0.5 m thick and 7.0 m high; its south wall
+  (12 × 7.0 = 84 m²) has no window (both places, 2.0 m either side of x = 66, are skipped
+  for the door) and the 3.0 × 3.5 m door to the yard at x = 66: 84 − 10.5 = 73.5 m².
+- Mill, ground storey: the 60 m south wall is 4.8 m high; windows 2.0 × 2.4 m (sill 1.0 m)
+  every 3.0 m centred at x = 3, 6, …, 57, less those within 2.5 m of x = 30 and x = 54:
+  17 windows. The loading-bay door (3.5 × 3.5 m) is centred between the loading bay
+  (x 48–59.4) buffered by 0.65 m and the yard edge y = 0, at x = 53.7: x 51.95–55.45, over
+  the last 0.05 m of the window x 50–52 (0.05 × 2.4 = 0.12 m² already a hole). The
+  carding-room door (3.0 × 3.2 m) is centred at x = 42.325 (36 … 48.65): x 40.825–43.825,
+  over the whole window x 41–43 from its sill to the door's head (2.0 × 2.2 = 4.4 m²). Only
+  what is still wall is taken: 288 − 17 × 4.8 − (12.25 − 0.12) − (9.6 − 4.4) = 189.07 m².
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import ifcopenshell
+import pytest
+
+from site_manager.ifc.build import model_from_ifc
+from site_manager.ifc.fabric import fabric_from_ifc
+
+MODEL = Path(__file__).resolve().parents[2] / "models" / "textile_mill.ifc"
+MILL_WINDOW_M2 = 2.0 * 2.4
+LOADING_DOOR_M2 = 3.5 * 3.5
+CARDING_DOOR_M2 = 3.0 * 3.2
+BOILER_DOOR_M2 = 3.0 * 3.5
+
+
+@functools.cache
+def _fabric(path: Path):
+    f = ifcopenshell.open(str(path))
+    return fabric_from_ifc(f, model_from_ifc(f, path.name))
+
+
+def _mill_rows(kind: str):
+    fabric = _fabric(MODEL)
+    return fabric[fabric["kind"] == kind].set_index("name")
+
+
+def test_the_boiler_house_south_wall_loses_exactly_its_door() -> None:
+    walls = _mill_rows("wall")
+    assert walls.loc["Boiler house wall 4", "area_m2"] == pytest.approx(
+        12 * 7.0 - BOILER_DOOR_M2
+    )  # 73.5 m², was 84.0
+
+
+def test_the_mill_south_wall_loses_its_two_doors_less_what_windows_already_cut() -> None:
+    walls = _mill_rows("wall")
+    loading_over_window = 0.05 * 2.4
+    carding_over_window = 2.0 * (3.2 - 1.0)
+    expected = (
+        60 * 4.8
+        - 17 * MILL_WINDOW_M2
+        - (LOADING_DOOR_M2 - loading_over_window)
+        - (CARDING_DOOR_M2 - carding_over_window)
+    )
+    assert walls.loc["Mill 0 wall 4", "area_m2"] == pytest.approx(expected)  # 189.07 m²
+
+
+def test_the_doors_themselves_keep_their_full_area() -> None:
+    doors = _mill_rows("door")
+    assert sorted(doors["area_m2"]) == pytest.approx(
+        sorted([LOADING_DOOR_M2, CARDING_DOOR_M2, BOILER_DOOR_M2])
+    )
+
+
+def test_walls_without_doors_are_untouched() -> None:
+    walls = _mill_rows("wall")
+    # the first floor's south wall: 60 × 4.2 less 19 windows (no door, nothing skipped)
+    assert walls.loc["Mill 1 wall 4", "area_m2"] == pytest.approx(60 * 4.2 - 19 * MILL_WINDOW_M2)
+
+
+def test_a_real_door_in_its_own_opening_is_not_taken_twice(shared_ifc_dir: Path) -> None:
+    # AC20-FZK-Haus: the front door 'Haustuer' (1.01 × 2.01 m) fills an opening of the
+    # ground-floor wall 'Wand-Ext-ERDG-1' (10.0 m long outside, 0.3 m thick with mitred
+    # corners, so 9.7 m on the mean of its faces, 2.7 m high) beside two 2.0 × 1.2 m windows
+    # in their openings. The geometry engine cuts all three openings; nothing more is taken.
+    path = shared_ifc_dir / "AC20-FZK-Haus.ifc"
+    f = ifcopenshell.open(str(path))
+    door = f.by_guid("2jTRqchjf7oB0yhQ6462T0")
+    (fill,) = door.FillsVoids
+    wall = fill.RelatingOpeningElement.VoidsElements[0].RelatingBuildingElement
+    assert wall.Name == "Wand-Ext-ERDG-1"
+    fabric = _fabric(path).set_index("global_id")
+    assert fabric.loc[door.GlobalId, "area_m2"] == pytest.approx(1.01 * 2.01)
+    assert fabric.loc[wall.GlobalId, "area_m2"] == pytest.approx(
+        9.7 * 2.7 - 2 * 2.0 * 1.2 - 1.01 * 2.01
+    )  # 19.36 m²
