@@ -241,8 +241,35 @@ def _site_revise(args: argparse.Namespace) -> int:
         frame = getattr(report, name)
         if len(frame):
             print(f"\n{name.replace('_', ' ')}:")
-            print_frame(_printable(frame), "csv" if args.format == "csv" else "table")
+            print_frame(_printable(_rounded_areas(frame)), "table")
     return 0
+
+
+#: Decimals of the areas that ``site revise`` prints as a table or CSV (0.01 m²). [-]
+AREA_DECIMALS = 2
+
+
+def _rounded_areas(frame: Any) -> Any:
+    """A copy of a revision frame with its areas [m²] rounded to :data:`AREA_DECIMALS`.
+
+    Areas come from the model's geometry in floating point (the textile mill's dyeing room,
+    11.4 × 13.8 − 5.4 × 3.0 m², has a polygon area of 141.12000000000003); a table or CSV
+    for people and spreadsheets shows 141.12. The ``area_m2`` column is rounded, and
+    ``before``/``after`` where ``field`` is ``area_m2``. ``--format json`` is for programs
+    and is not rounded here (pandas writes it to 10 decimals, which hides the noise).
+    """
+    out = frame.copy()
+
+    def rounded(v: Any) -> Any:
+        return round(float(v), AREA_DECIMALS) if isinstance(v, int | float) and v == v else v
+
+    if "area_m2" in out.columns:
+        out["area_m2"] = [rounded(v) for v in out["area_m2"]]
+    if {"field", "before", "after"} <= set(out.columns):
+        area = out["field"] == "area_m2"
+        for col in ("before", "after"):
+            out[col] = [rounded(v) if a else v for v, a in zip(out[col], area, strict=True)]
+    return out
 
 
 #: Columns of ``site revise --format csv``: one row per added, removed or changed-field space
@@ -262,7 +289,7 @@ def _revision_table(report: Any) -> Any:
     parts = []
     for name, change in (("added", "added"), ("removed", "removed"), ("changed", "changed"),
                          ("affected_leases", "affected_lease")):  # fmt: skip
-        frame = _printable(getattr(report, name), "csv")
+        frame = _printable(_rounded_areas(getattr(report, name)), "csv")
         frame = frame.rename(columns={"space_global_id": "global_id"})
         frame.insert(0, "change", change)
         parts.append(frame)

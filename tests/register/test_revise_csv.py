@@ -39,6 +39,7 @@ def test_the_revision_csv_is_one_table_with_a_change_column(
     assert main(["site", "revise", str(revised), "--db", url, "--format", "csv"]) == 0
     out, err = capsys.readouterr()
     table = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    assert "141.1200000" not in out  # the room's polygon area is 141.12000000000003
     assert list(table.columns) == COLUMNS
     assert "1 removed" in err  # the summary goes to stderr, not into the CSV
 
@@ -55,6 +56,7 @@ def test_the_revision_csv_is_one_table_with_a_change_column(
     assert removed["global_id"] == REMOVED and removed["unit_ids"] == "TM-0.01"
     # the dyeing room: the west L of the plan, 11.4 × 13.8 m less its 5.4 × 3.0 m notch
     assert float(removed["area_m2"]) == pytest.approx(11.4 * 13.8 - 5.4 * 3.0)
+    assert removed["area_m2"] == "141.12"  # printed to 0.01 m², not 141.12000000000003
     changed = table[table["change"] == "changed"].iloc[0]
     assert (changed["global_id"], changed["field"], changed["before"], changed["after"]) == (
         RENAMED, "name", "0.03", "0.03 revised",
@@ -71,3 +73,38 @@ def test_the_revision_csv_is_one_table_with_a_change_column(
     assert main(["site", "revise", str(revised), "--db", url, "--format", "csv"]) == 0
     again = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert list(again.columns) == COLUMNS and len(again) == 0
+
+
+def test_the_revision_table_prints_areas_to_the_hundredth_of_a_square_metre(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = ROOT / "models" / "textile_mill.ifc"
+    if not (SITE / "site.toml").is_file() or not model.exists():
+        pytest.skip("sample site textile_mill not generated yet")
+    revised = tmp_path / "textile_mill_v2.ifc"
+    _revise_ifc(model, revised)
+    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    assert main(["sample", "load", "textile_mill", "--db", url]) == 0
+    capsys.readouterr()
+    assert main(["site", "revise", str(revised), "--db", url]) == 0
+    out = capsys.readouterr().out
+    removed = next(line for line in out.splitlines() if line.startswith(REMOVED))
+    # the dyeing room, 11.4 × 13.8 − 5.4 × 3.0 = 141.12 m²
+    assert removed.split()[-2] == "141.12"
+
+
+def test_a_changed_area_is_rounded_in_before_and_after_but_other_fields_are_not() -> None:
+    from site_manager.cli.register_cmds import _rounded_areas
+
+    changed = pd.DataFrame(
+        {
+            "global_id": ["a", "a"],
+            "field": ["area_m2", "name"],
+            "before": [141.12000000000003, "0.1000000000000000055"],
+            "after": [6.0 * 13.8, "x"],  # 82.80000000000001
+        }
+    )
+    out = _rounded_areas(changed)
+    assert out["before"].tolist() == [141.12, "0.1000000000000000055"]
+    assert out["after"].tolist() == [82.8, "x"]
+    assert changed.loc[0, "before"] == 141.12000000000003  # the input is left alone
