@@ -16,7 +16,7 @@ import pytest
 
 from site_manager.cli import main
 
-from .test_revision_ifc import REMOVED, RENAMED, ROOT, _revise_ifc
+from .test_revision_ifc import REMOVED, RENAMED, ROOT, _loaded_and_revised
 
 SITE = ROOT / "sample_sites" / "textile_mill"
 COLUMNS = [
@@ -28,13 +28,7 @@ COLUMNS = [
 def test_the_revision_csv_is_one_table_with_a_change_column(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    model = ROOT / "models" / "textile_mill.ifc"
-    if not (SITE / "site.toml").is_file() or not model.exists():
-        pytest.skip("sample site textile_mill not generated yet")
-    revised = tmp_path / "textile_mill_v2.ifc"
-    _revise_ifc(model, revised)
-    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
-    assert main(["sample", "load", "textile_mill", "--db", url]) == 0
+    url, revised = _loaded_and_revised(tmp_path)
     capsys.readouterr()
     assert main(["site", "revise", str(revised), "--db", url, "--format", "csv"]) == 0
     out, err = capsys.readouterr()
@@ -78,13 +72,7 @@ def test_the_revision_csv_is_one_table_with_a_change_column(
 def test_the_revision_table_prints_areas_to_the_hundredth_of_a_square_metre(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    model = ROOT / "models" / "textile_mill.ifc"
-    if not (SITE / "site.toml").is_file() or not model.exists():
-        pytest.skip("sample site textile_mill not generated yet")
-    revised = tmp_path / "textile_mill_v2.ifc"
-    _revise_ifc(model, revised)
-    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
-    assert main(["sample", "load", "textile_mill", "--db", url]) == 0
+    url, revised = _loaded_and_revised(tmp_path)
     capsys.readouterr()
     assert main(["site", "revise", str(revised), "--db", url]) == 0
     out = capsys.readouterr().out

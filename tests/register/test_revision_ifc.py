@@ -30,9 +30,8 @@ def _revise_ifc(src: Path, dst: Path) -> None:
     f.write(str(dst))
 
 
-def test_a_revised_ifc_that_removes_a_leased_space_and_renames_another_keeps_the_leases(
-    tmp_path: Path, capsys
-) -> None:
+def _loaded_and_revised(tmp_path: Path) -> tuple[str, Path]:
+    """The mill loaded into a new register, and its revised model: (database URL, IFC)."""
     model = ROOT / "models" / "textile_mill.ifc"
     if not (ROOT / "sample_sites" / "textile_mill" / "site.toml").is_file() or not model.exists():
         pytest.skip("sample site textile_mill not generated yet")
@@ -40,6 +39,13 @@ def test_a_revised_ifc_that_removes_a_leased_space_and_renames_another_keeps_the
     _revise_ifc(model, revised)
     url = f"sqlite:///{tmp_path / 'r.sqlite'}"
     assert main(["sample", "load", "textile_mill", "--db", url]) == 0
+    return url, revised
+
+
+def test_a_revised_ifc_that_removes_a_leased_space_and_renames_another_keeps_the_leases(
+    tmp_path: Path, capsys
+) -> None:
+    url, revised = _loaded_and_revised(tmp_path)
     capsys.readouterr()
     assert main(["site", "revise", str(revised), "--db", url, "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
