@@ -221,7 +221,7 @@ def _build(
     for u in sorted(free_units):
         needed: dict[str, list[int]] = {}
         for k in by_unit[u]:
-            for t in profs[cand_app[k]].needs:
+            for t in sorted(profs[cand_app[k]].needs):  # the model's order: reproducible
                 if t in syn:
                     needed.setdefault(t, []).append(k)
         for t, needers in needed.items():
@@ -244,7 +244,7 @@ def _build(
     border = {v for u in free_units for v in inst.nb[u] if v in outside}
     for w in sorted(border):
         h = outside[w]
-        for t in h.needs:
+        for t in sorted(h.needs):
             if t not in syn:
                 continue
             if any(
