@@ -50,10 +50,10 @@ FULL_MODEL_MAX_CANDIDATES = 4000
 #: portfolio, which spends the time in LNS.
 TREE_ONLY_MAX_CANDIDATES = 1000
 #: The small model's two racers, one thread each: CP-SAT presolve off, then on (both at
-#: linearization level 2). Measured on the hard 50 x 20 seeds 2 and 7 (quiet 2-core machine,
-#: CP-SAT random seeds 0-2): the race proved them in 4.0-5.0 and 5.9-11.0 s against 4.6-13.8
-#: and 10.1-14.7 s for one solve without presolve, and 4.3-8.3 / 7.4-11.9 s for two racers
-#: without presolve on different seeds: the two presolve settings fail on different instances.
+#: linearization level 2). Measured on six differently ordered models of the hard 50 x 20
+#: seeds 2 and 7 (quiet 2-core machine): the race proved them in 4.0-11.0 s (median 5.5)
+#: against 4.6-14.7 s (median 12) for the first racer alone; the two presolve settings are
+#: slow on different models. On the ten benchmark seeds in their one order: within 0.5 s.
 TREE_RACE = (False, True)
 #: Above this many candidate lets the exact solve without synergy is skipped and the search
 #: starts from greedy. Measured on the shared 2-core machine (load 10-17): at 500 x 200
