@@ -160,6 +160,12 @@ class ModelBuilder:
         self.materials: dict[str, Any] = {}
         self._shapes: dict[tuple, Any] = {}
         self.doors: list[tuple[str, str, tuple[float, float]]] = []
+        # windows wait for the doors (declared after the walls): none is placed over a door
+        self._pending_windows: list[tuple] = []
+        # (storey, centre x, y, direction, width, bottom, top) of every door [m]
+        self._door_rects: list[
+            tuple[str, float, float, tuple[float, float], float, float, float]
+        ] = []
 
     # ---- low-level helpers ------------------------------------------------------------
     def entity(self, ifc_class: str, name: str, *, predefined_type: str | None = None) -> Any:
@@ -460,7 +466,7 @@ class ModelBuilder:
     def _windows_in_wall(
         self, storey, wall, p0, d, length, thickness, spec, azi, skip, abutting=()
     ) -> None:
-        width, hgt, sill, spacing = spec["width"], spec["height"], spec["sill"], spec["spacing"]
+        width, sill, spacing = spec["width"], spec["sill"], spec["spacing"]
         count = int((length - 1.0) // spacing)
         if count <= 0:
             return
@@ -481,6 +487,35 @@ class ModelBuilder:
                 bottom = storey.elevation + p0[2] + sill
                 if any(bottom < top and strip.intersection(fp).area > 1e-6 for fp, top in abutting):
                     continue
+            self._pending_windows.append((storey, wall, p0, d, thickness, spec, azi, i, s))
+
+    def _door_over(self, storey, p0, d, thickness, s, width, bottom, top) -> bool:
+        """Whether a door of ``storey`` lies in this wall (parallel, its centre within the
+        wall's thickness ± 0.1 m) and its rectangle in the wall's plane overlaps the window's
+        (``s`` … ``s + width`` along the wall from ``p0``, ``bottom`` … ``top`` up it). [m]"""
+        for name, cx, cy, dd, w, z0, z1 in self._door_rects:
+            if name != storey.name or abs(d[0] * dd[1] - d[1] * dd[0]) > 1e-6:
+                continue
+            rx, ry = cx - p0[0], cy - p0[1]
+            off = -d[1] * rx + d[0] * ry  # inwards (to the left of d), where the wall is
+            if not -0.1 <= off <= thickness + 0.1:
+                continue
+            t = d[0] * rx + d[1] * ry  # the door's centre along the wall
+            along = min(s + width, t + w / 2) - max(s, t - w / 2)
+            up = min(top, z1) - max(bottom, z0)
+            if along > 1e-6 and up > 1e-6:
+                return True
+        return False
+
+    def _place_windows(self) -> None:
+        """Write the walls' windows, leaving out every one that a door of its wall overlaps
+        (a wall opening is a door or a window, never both)."""
+        pending, self._pending_windows = self._pending_windows, []
+        for storey, wall, p0, d, thickness, spec, azi, i, s in pending:
+            width, hgt, sill = spec["width"], spec["height"], spec["sill"]
+            bottom = p0[2] + sill
+            if self._door_over(storey, p0, d, thickness, s, width, bottom, bottom + hgt):
+                continue
             loc = (p0[0] + d[0] * s, p0[1] + d[1] * s, p0[2] + sill)
             op = self.entity(
                 "IfcOpeningElement", f"{wall.Name} opening {i + 1}", predefined_type="OPENING"
@@ -704,6 +739,7 @@ class ModelBuilder:
         )
         self.contain(storey, [dr])
         self.doors.append((a, b, (cx, cy)))
+        self._door_rects.append((storey.name, cx, cy, d, width, z, z + height))
 
     def auto_doors(self, storey: StoreyInfo, *, circulation: set[str], extra_done: set) -> None:
         """One door from every non-circulation space to its circulation (or best) neighbour."""
@@ -736,6 +772,7 @@ class ModelBuilder:
     # ---- output ------------------------------------------------------------------------
     def finish(self) -> None:
         """Contain the elements in their storeys; give api-made relationships stable ids."""
+        self._place_windows()
         for name, products in self._contained.items():
             self.f.create_entity(
                 "IfcRelContainedInSpatialStructure",

@@ -105,7 +105,9 @@ def test_every_window_of_a_sample_model_faces_the_way_its_glazing_pset_says(name
     f, model, fab = _sample(name)
     windows = fab[fab["kind"] == "window"].set_index("global_id")
     every = f.by_type("IfcWindow")
-    assert len(windows) == len(every) >= 100  # all of them are in the fabric
+    # all of them are in the fabric; the engineering works has the fewest, 99 (it had 100
+    # before the generator stopped placing a window under the bay 8 loading door)
+    assert len(windows) == len(every) >= 99
     for w in every:
         pset = ifcopenshell.util.element.get_pset(w, "Pset_MultifactoryGlazing")
         row = windows.loc[w.GlobalId]
