@@ -534,7 +534,8 @@ def _doors_in_walls(
     (plus ``HOST_GAP_M``), and covering some of the wall's faces. The part of its
     rectangle (its extent along the wall and in height) that the two faces still cover,
     their mean as for the wall's own area, is taken out, so a door over an existing
-    window's hole (the mill's carding-room door) loses only what is still wall. Where the
+    window's hole loses only what is still wall
+    (``test_a_door_over_a_window_hole_takes_only_what_is_still_wall``). Where the
     wall has an opening that nothing fills under it, that opening is its hole and nothing is
     taken. ``opening_m2`` notes what was taken; ``exposed_face`` keeps the outer face
     without the door, to share the wall out to its spaces (:func:`_exposed_in_front`).

@@ -93,3 +93,34 @@ def test_a_real_door_in_its_own_opening_is_not_taken_twice(shared_ifc_dir: Path)
     assert fabric.loc[wall.GlobalId, "area_m2"] == pytest.approx(
         9.7 * 2.7 - 2 * 2.0 * 1.2 - 1.01 * 2.01
     )  # 19.36 m²
+
+
+def test_a_door_over_a_window_hole_takes_only_what_is_still_wall() -> None:
+    # Built by hand: a 10.6 × 3 m external south wall (x −0.3…10.3, y −0.3…0, z 0…3),
+    # an IfcOpeningElement through it at x 5…7, z 0.5…2.5 (2 × 2 = 4 m²) filled by a window,
+    # and a door with no opening at x 6…8, z 0…2.2 (2 × 2.2 = 4.4 m²) lying half over the
+    # hole: the door covers 1 × 1.7 = 1.7 m² of hole (x 6…7, z 0.5…2.2) and 4.4 − 1.7 =
+    # 2.7 m² of wall. Wall: 31.8 − 4.0 (cut by the geometry engine) − 2.7 = 25.1 m².
+    import ifcopenshell.api.feature
+
+    # the in-memory fabric tests' box element and the importer's model builder
+    from .test_fabric import ModelBuilder, _element
+
+    b = ModelBuilder("IFC4", unit="m")
+    st = b.storey("Ground", 0.0)
+    b.space(st, "Hall", [b.rect_extrusion(10, 6, 3, centre=(5, 3))])
+    wall = _element(b, st, "IfcWall", "south", (-0.3, -0.3, 0), (10.3, 0, 3))
+    b.properties(wall, "Pset_WallCommon", IsExternal=True)
+    opening = _element(b, st, "IfcOpeningElement", "hole", (5, -0.4, 0.5), (7, 0.1, 2.5))
+    ifcopenshell.api.feature.add_feature(b.f, feature=opening, element=wall)
+    win = _element(b, st, "IfcWindow", "W2", (5, -0.2, 0.5), (7, -0.1, 2.5),
+                   OverallWidth=2.0, OverallHeight=2.0)  # fmt: skip
+    ifcopenshell.api.feature.add_filling(b.f, opening=opening, element=win)
+    b.properties(win, "Pset_WindowCommon", IsExternal=True)
+    door = _element(b, st, "IfcDoor", "D1", (6, -0.2, 0), (8, -0.1, 2.2),
+                    OverallWidth=2.0, OverallHeight=2.2)  # fmt: skip
+    b.properties(door, "Pset_DoorCommon", IsExternal=True)
+    fab = fabric_from_ifc(b.f, model_from_ifc(b.f, "hole.ifc")).set_index("name")
+    assert fab.loc["W2", "area_m2"] == pytest.approx(4.0)
+    assert fab.loc["D1", "area_m2"] == pytest.approx(4.4)
+    assert fab.loc["south", "area_m2"] == pytest.approx(31.8 - 4.0 - 2.7, abs=0.01)
