@@ -187,15 +187,16 @@ def audit(
     """Append one entry to the audit trail (in the caller's transaction)."""
     session.add(
         AuditEntry(
-            site_pk=site.id if site is not None else None,
-            at=now(),
-            actor=actor,
-            verb=verb,
-            table_name=table,
-            record=record,
-            action=action,
-            before_json=None if before is None else json.dumps(before, sort_keys=True, default=str),
-            after_json=None if after is None else json.dumps(after, sort_keys=True, default=str),
+            **audit_row(
+                site=site,
+                actor=actor,
+                verb=verb,
+                table=table,
+                record=record,
+                action=action,
+                before=before,
+                after=after,
+            )
         )
     )
 
