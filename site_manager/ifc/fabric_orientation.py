@@ -86,12 +86,12 @@ class _Element:
     boundary_source: str = "none"
     tilt: float = 90.0
     # a wall's outer face in its own plane (u along ``face_u``, z up) with the party-wall
-    # parts taken out, and the area taken out [m²] (see fabric._party_walls)
+    # parts taken out, and the area taken out [m²] (see fabric_walls._party_walls)
     party_m2: float = 0.0
     face_u: np.ndarray | None = None
     exposed_face: BaseGeometry | None = None
     # area of doors and windows without an opening of their own taken out of a wall [m²]
-    # (see fabric._doors_in_walls)
+    # (see fabric_walls._doors_in_walls)
     opening_m2: float = 0.0
 
 
