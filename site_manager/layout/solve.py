@@ -480,6 +480,38 @@ def _blocks(inst: Instance) -> list[list[int]]:
     return out
 
 
+@dataclass
+class _Run:
+    """One solve's inputs, clock and incumbent, shared by its phases."""
+
+    inst: Instance
+    problem: Problem
+    t0: float  # perf_counter at the start [s]
+    deadline: float  # perf_counter at the limit [s]
+    workers: int
+    seed: int
+    best: dict[str, list[str]]
+    best_value: Decimal
+    history: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def all_apps(self) -> set[int]:
+        return set(range(len(self.problem.applicants)))
+
+    @property
+    def free_units(self) -> set[int]:
+        return {u for u in range(len(self.inst.unit_ids)) if u not in self.inst.fixed}
+
+    def offer(self, assignment: dict[str, list[str]], value: Decimal | None = None) -> bool:
+        """Keep a layout if it beats the incumbent (valued here unless given); True if kept."""
+        v = _value(self.problem, assignment) if value is None else value
+        if v <= self.best_value:
+            return False
+        self.best, self.best_value = assignment, v
+        self.history.append((time.perf_counter() - self.t0, float(v)))
+        return True
+
+
 def solve(
     problem: Problem,
     *,
@@ -523,26 +555,18 @@ def solve(
     const = evaluate(problem, {}).objective  # synergy among existing tenants only
     g_assign = greedy(inst)
     g_value = _value(problem, g_assign)
-    best, best_value = g_assign, g_value
-    history = [(time.perf_counter() - t0, float(g_value))]
+    run = _Run(inst, problem, t0, deadline, workers, seed, g_assign, g_value)
+    run.history.append((time.perf_counter() - t0, float(g_value)))
     status, method, bound = "GREEDY", "greedy", None
     stats = {"candidates": len(inst.candidates), "lns_iterations": 0}
-    all_apps = set(range(len(problem.applicants)))
-    free_units = {u for u in range(len(inst.unit_ids)) if u not in inst.fixed}
-
-    def improve(assign: dict[str, list[str]]) -> None:
-        nonlocal best, best_value
-        v = _value(problem, assign)
-        if v > best_value:
-            best, best_value = assign, v
-            history.append((time.perf_counter() - t0, float(v)))
 
     if not use_greedy_only and not inst.candidates:
-        status, bound = "OPTIMAL", float(best_value)  # nothing fits: the empty layout
+        status, bound = "OPTIMAL", float(g_value)  # nothing fits: the empty layout
     elif not use_greedy_only:
         occ = Occupancy(inst, g_assign)
         if len(inst.candidates) <= full_model_max_candidates:
-            m = _build(inst, all_apps, free_units, occ, with_synergy=True)
+            free_units = run.free_units
+            m = _build(inst, run.all_apps, free_units, occ, with_synergy=True)
             name, chosen, cp_bound = _cpsat(
                 m,
                 hint=_hint_positions(inst, m, occ),
@@ -553,64 +577,43 @@ def solve(
             )
             method = "cp-sat"
             if cp_bound is not None:
-                improve(_apply(inst, m, chosen, occ, free_units).assignment())
+                run.offer(_apply(inst, m, chosen, occ, free_units).assignment())
                 bound = cp_bound / 100 + float(const)
                 status = "OPTIMAL" if name == "OPTIMAL" else "FEASIBLE"
                 if status == "OPTIMAL":
-                    bound = max(float(best_value), bound)
+                    bound = max(float(run.best_value), bound)
         else:
             method = "lns"
             status = "FEASIBLE"
-            best, best_value, bound = _large(
-                inst,
-                problem,
-                occ,
-                best,
-                best_value,
-                history,
-                t0,
-                deadline,
-                workers,
-                seed,
-                const,
-                stats,
-            )
+            bound = _large(run, occ, const, stats)
     seconds = time.perf_counter() - t0
     sol = Solution(
-        assignment=best,
-        objective=float(best_value),
+        assignment=run.best,
+        objective=float(run.best_value),
         bound=bound,
         status=status,
         seconds=seconds,
         greedy_objective=float(g_value),
         method=method,
-        history=history,
+        history=run.history,
         stats=stats,
     )
     if with_reasons:
         from site_manager.layout.reasons import explain
 
-        sol.reasons = explain(inst, best)
+        sol.reasons = explain(inst, run.best)
     return sol
 
 
-def _large(
-    inst: Instance,
-    problem: Problem,
-    occ: Occupancy,
-    best: dict[str, list[str]],
-    best_value: Decimal,
-    history: list[tuple[float, float]],
-    t0: float,
-    deadline: float,
-    workers: int,
-    seed: int,
-    const: Decimal,
-    stats: dict[str, int],
-) -> tuple[dict[str, list[str]], Decimal, float | None]:
-    """Exact solve without synergy, then hall-by-hall search with it; the LP bound last."""
-    all_apps = set(range(len(problem.applicants)))
-    free_units = {u for u in range(len(inst.unit_ids)) if u not in inst.fixed}
+def _large(run: _Run, occ: Occupancy, const: Decimal, stats: dict[str, int]) -> float | None:
+    """Exact solve without synergy, then hall-by-hall search with it; the bound last.
+
+    Improves ``run``'s incumbent in place and returns the bound [EUR/month].
+    """
+    inst, problem, t0, deadline, workers, seed = (
+        run.inst, run.problem, run.t0, run.deadline, run.workers, run.seed
+    )  # fmt: skip
+    all_apps, free_units = run.all_apps, run.free_units
     # the bound: HiGHS's LP relaxation of the full model, in a thread beside the search
     # (HiGHS releases the GIL; measured: the search keeps about two thirds of its speed)
     full = _build(inst, all_apps, free_units, Occupancy(inst), with_synergy=True)
@@ -631,11 +634,9 @@ def _large(
         best_let[a] = max(best_let.get(a, 0), full.obj[k])
     fallback = (sum(best_let.values()) + _synergy_bound(full)) / 100 + float(const)
     if len(inst.candidates) > PHASE_A_MAX_CANDIDATES:
-        cur, cur_value = Occupancy(inst, best), best_value
+        cur, cur_value = Occupancy(inst, run.best), run.best_value
     else:
-        cur, cur_value, best, best_value, lets_bound = _phase_a(
-            inst, problem, occ, best, best_value, history, t0, deadline, workers, seed
-        )
+        cur, cur_value, lets_bound = _phase_a(run, occ)
         if lets_bound is not None:
             # the lets (and synergy from existing tenants) cannot beat the model without
             # synergy rows; the synergy indicators cannot beat their per-unit maximum
@@ -668,9 +669,7 @@ def _large(
         v = _value(problem, nxt.assignment())
         if v >= cur_value:
             cur, cur_value = nxt, v
-            if v > best_value:
-                best, best_value = nxt.assignment(), v
-                history.append((time.perf_counter() - t0, float(v)))
+            run.offer(nxt.assignment(), v)
     log.info("neighbourhood search: %d iterations over %d blocks", it, len(blocks))
     stats["lns_iterations"] = it
     # HiGHS stops at its own time limit (the deadline); waiting a little past it keeps a
@@ -680,46 +679,34 @@ def _large(
         log.warning("the LP bound did not stop at its time limit; no bound reported")
     lp = lp_result[0] if lp_result else None
     bounds = [b for b in (fallback, None if lp is None else lp / 100 + float(const)) if b]
-    bound = max(float(best_value), min(bounds)) if bounds else None
+    bound = max(float(run.best_value), min(bounds)) if bounds else None
     log.info("bounds: LP %s, without synergy + synergy maximum %s", lp, fallback)
-    return best, best_value, bound
+    return bound
 
 
-def _phase_a(
-    inst: Instance,
-    problem: Problem,
-    occ: Occupancy,
-    best: dict[str, list[str]],
-    best_value: Decimal,
-    history: list[tuple[float, float]],
-    t0: float,
-    deadline: float,
-    workers: int,
-    seed: int,
-) -> tuple[Occupancy, Decimal, dict[str, list[str]], Decimal, float | None]:
-    """The exact solve without synergy rows, from greedy, in 30 % of the time; its bound."""
-    all_apps = set(range(len(problem.applicants)))
-    free_units = {u for u in range(len(inst.unit_ids)) if u not in inst.fixed}
-    total = deadline - t0
-    m0 = _build(inst, all_apps, free_units, occ, with_synergy=False)
+def _phase_a(run: _Run, occ: Occupancy) -> tuple[Occupancy, Decimal, float | None]:
+    """The exact solve without synergy rows, from greedy, in 30 % of the time.
+
+    Returns the layout the search starts from, its value, and the solve's bound in cents.
+    """
+    inst, t0 = run.inst, run.t0
+    free_units = run.free_units
+    m0 = _build(inst, run.all_apps, free_units, occ, with_synergy=False)
     log.info("model without synergy built at %.1f s", time.perf_counter() - t0)
     _, chosen, bound_cents = _cpsat(
         m0,
         hint=_hint_positions(inst, m0, occ),
-        deadline=min(time.perf_counter() + 0.3 * total, deadline),
-        workers=workers,
-        seed=seed,
+        deadline=min(time.perf_counter() + 0.3 * (run.deadline - t0), run.deadline),
+        workers=run.workers,
+        seed=run.seed,
         linearization=1,
     )
     cur = _apply(inst, m0, chosen, occ, free_units)
-    cur_value = _value(problem, cur.assignment())
+    cur_value = _value(run.problem, cur.assignment())
     log.info("applied at %.1f s", time.perf_counter() - t0)
-    if cur_value > best_value:
-        best, best_value = cur.assignment(), cur_value
-        history.append((time.perf_counter() - t0, float(cur_value)))
-    else:
-        cur = Occupancy(inst, best)
-    return cur, cur_value, best, best_value, bound_cents
+    if not run.offer(cur.assignment(), cur_value):
+        cur, cur_value = Occupancy(inst, run.best), run.best_value  # start from the better
+    return cur, cur_value, bound_cents
 
 
 __all__ = ["Solution", "solve", "build_instance"]
