@@ -53,6 +53,7 @@ SITES = {
         "city": "Prato",
         "country": "IT",
         "crs": "EPSG:25832",
+        "time_zone": "Europe/Rome",
         "rent": 7.5,
         "tariffs": (0.27, 0.12, 0.105),
         "heat": "gas",
@@ -82,6 +83,7 @@ SITES = {
         "city": "Łódź",
         "country": "PL",
         "crs": "EPSG:25834",
+        "time_zone": "Europe/Warsaw",
         "rent": 6.0,
         "tariffs": (0.21, 0.085, 0.07),
         "heat": "heat",
@@ -111,6 +113,7 @@ SITES = {
         "city": "Gent",
         "country": "BE",
         "crs": "EPSG:25831",
+        "time_zone": "Europe/Brussels",
         "rent": 9.5,
         "tariffs": (0.30, 0.13, 0.095),
         "heat": "gas",
@@ -1063,6 +1066,7 @@ city = "{cfg["city"]}"
 country = "{cfg["country"]}"
 model = "../../models/{name}.ifc"
 crs = "{cfg["crs"]}"
+time_zone = "{cfg["time_zone"]}"
 currency = "EUR"
 climate = "climate_monthly.csv"
 neighbourhood = "neighbourhood.gpkg"

@@ -89,7 +89,7 @@ the login name)
 
 from __future__ import annotations
 
-from site_manager.register.engine import open_register, transaction
+from site_manager.register.engine import get_revision, open_register, transaction
 from site_manager.register.io import (
     ImportResult,
     ImportValidationError,
@@ -100,6 +100,7 @@ from site_manager.register.queries import (
     RegisterFrames,
     frames,
     get_audit,
+    list_applicants,
     list_equipment,
     list_leases,
     list_sites,
@@ -122,6 +123,8 @@ from site_manager.register.verbs import (
 )
 
 __all__ = [
+    "get_revision",
+    "list_applicants",
     "ImportResult",
     "ImportValidationError",
     "RegisterFrames",

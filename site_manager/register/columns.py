@@ -142,11 +142,44 @@ EQUIPMENT: tuple[Column, ...] = (
     Column("share_terms", ("Share terms", "Terms of sharing", "Conditions"), False, ""),
 )
 
+#: Applicants: the layout engine's applicant columns (``docs/layout.md``; its short names
+#: such as ``area_min`` and ``rent_per_m2`` are accepted as headings) and who they are.
+APPLICANTS: tuple[Column, ...] = (
+    Column("applicant_id", ("Applicant ID", "id", "Applicant"), True, "short stable id"),
+    Column("name", ("Name", "Company"), False, "applicant's name"),
+    Column("kind", ("Kind", "Type of tenant"), False,
+           "freelancer, artist, artisan, solopreneur, smart_factory or sme"),
+    Column("area_min_m2", ("Min area (m2)", "area_min"), True, "smallest area it takes [m²]"),
+    Column("area_max_m2", ("Max area (m2)", "area_max"), True, "largest area it takes [m²]"),
+    Column("min_height_m", ("Min clear height (m)", "min_height"), False,
+           "lowest clear height it can work under [m]"),
+    Column("min_load_kn_m2", ("Min floor load (kN/m2)", "min_load"), False,
+           "floor load its machines need [kN/m²]"),
+    Column("power_kw", ("Power (kW)", "power"), False, "electrical power it needs [kW]"),
+    Column("extraction", ("Extraction",), False, "needs fume or dust extraction: yes/no"),
+    Column("access", ("Loading access", "access"), False,
+           "needs ground or goods-lift loading: yes/no"),
+    Column("daylight", ("Daylight",), False, "needs daylight: yes/no"),
+    Column("noise_db", ("Noise dB(A)", "Noise"), False, "loudest machine's noise [dB(A)]"),
+    Column("noise_sensitive", ("Noise sensitive",), False, "must not sit beside noise: yes/no"),
+    Column("hazard", ("Hazard",), False, "hazard level, 0 for none [-]"),
+    Column("rent_eur_per_m2_month", ("Rent offered (EUR/m2 month)", "rent_per_m2"), True,
+           "rent it offers [EUR/m²·month]"),
+    Column("provides", ("Provides",), False, "; separated machine or skill types it brings"),
+    Column("needs", ("Needs",), False, "; separated machine or skill types it needs"),
+    Column("headcount", ("Headcount", "Staff", "People"), False, "people working there [-]"),
+    Column("contact_name", ("Contact", "Contact person", "Contact name"), False, ""),
+    Column("contact_email", ("Email", "E-mail", "Contact email"), False, ""),
+    Column("contact_phone", ("Phone", "Telephone", "Contact phone"), False, ""),
+    Column("applied", ("Applied", "Date applied", "Applied on"), False, "date YYYY-MM-DD"),
+)  # fmt: skip
+
 #: The file kinds the register imports and exports, with their columns.
 KINDS: dict[str, tuple[Column, ...]] = {
     "tenants": TENANTS,
     "leases": LEASES,
     "equipment": EQUIPMENT,
+    "applicants": APPLICANTS,
 }
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")

@@ -205,6 +205,59 @@ def integrity_message(exc: DBAPIError) -> str:
     return f"the database refused the change: {_first_line(exc.orig)}"
 
 
+class RegisterSession(Session):
+    """A session that bumps the register revision when it commits a write.
+
+    Every flush of ORM changes (an attribute set to the value it had is no change) and every
+    INSERT, UPDATE or DELETE statement run through it
+    marks it as written; its commit then adds one to ``register_revision.revision`` in the
+    same transaction. Readers (the dashboard's caches) key on that number: it changes with
+    every committed write, from any process, and with nothing else.
+    """
+
+
+@event.listens_for(RegisterSession, "before_flush")
+def _wrote_by_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if (
+        session.new
+        or session.deleted
+        or any(session.is_modified(o, include_collections=False) for o in session.dirty)
+    ):
+        session.info["wrote"] = True
+
+
+@event.listens_for(RegisterSession, "do_orm_execute")
+def _wrote_by_statement(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["wrote"] = True
+
+
+@event.listens_for(RegisterSession, "before_commit")
+def _bump_revision(session: Session) -> None:
+    if session.info.pop("wrote", False):
+        from sqlalchemy import update
+
+        from site_manager.register.schema import RegisterRevision
+
+        session.execute(
+            update(RegisterRevision)
+            .where(RegisterRevision.id == 1)
+            .values(revision=RegisterRevision.revision + 1)
+        )
+        session.info.pop("wrote", None)
+
+
+def get_revision(bind: Engine | Session) -> int:
+    """The register's revision: a number every committed write increases."""
+    from sqlalchemy import select
+
+    from site_manager.register.schema import RegisterRevision
+
+    with transaction(bind, readonly=True) as s:
+        value = s.scalar(select(RegisterRevision.revision).where(RegisterRevision.id == 1))
+    return int(value or 0)
+
+
 @contextlib.contextmanager
 def transaction(bind: Engine | Session, *, readonly: bool = False) -> Iterator[Session]:
     """One transaction on ``bind``: committed at the end, rolled back on any error.
@@ -224,7 +277,7 @@ def transaction(bind: Engine | Session, *, readonly: bool = False) -> Iterator[S
         return
     if readonly and bind.dialect.name == "sqlite":
         bind = bind.execution_options(sqlite_begin="DEFERRED")
-    session = Session(bind=bind, expire_on_commit=False, autoflush=True)
+    session = RegisterSession(bind=bind, expire_on_commit=False, autoflush=True)
     try:
         with session.begin():
             yield session

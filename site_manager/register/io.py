@@ -31,6 +31,7 @@ from site_manager.register.schema import (
     SKILL_LEVELS,
     TENANT_KINDS,
     TENANT_STAGES,
+    Applicant,
     AuditEntry,
     Equipment,
     Lease,
@@ -243,6 +244,11 @@ def _month(v: str) -> str:
     return text
 
 
+def _types(v: str) -> str:
+    """Machine or skill types, ``;``-separated, as one canonical ``a;b`` text."""
+    return ";".join(x.strip() for x in re.split(r"[;,]", v) if x.strip())
+
+
 def _id_list(v: str) -> list[str]:
     return [x.strip() for x in v.split(";") if x.strip()]
 
@@ -278,6 +284,22 @@ SPECS: dict[str, dict[str, Field]] = {
         "weight_kg": Field(_number(0.0)), "hazards": Field(_hazards, default=""),
         "shared": Field(_bool, default=False), "share_terms": Field(_text, default=""),
     },
+    "applicants": {
+        "applicant_id": Field(_text, True), "name": Field(_text, default=""),
+        "kind": Field(_choice(TENANT_KINDS), default=""),
+        "area_min_m2": Field(_number(0.0), True), "area_max_m2": Field(_number(0.0), True),
+        "min_height_m": Field(_number(0.0), default=0.0),
+        "min_load_kn_m2": Field(_number(0.0), default=0.0),
+        "power_kw": Field(_number(0.0), default=0.0), "extraction": Field(_bool, default=False),
+        "access": Field(_bool, default=False), "daylight": Field(_bool, default=False),
+        "noise_db": Field(_number(0.0), default=0.0),
+        "noise_sensitive": Field(_bool, default=False), "hazard": Field(_integer, default=0),
+        "rent_eur_per_m2_month": Field(_number(0.0), True),
+        "provides": Field(_types, default=""), "needs": Field(_types, default=""),
+        "headcount": Field(_integer), "contact_name": Field(_text, default=""),
+        "contact_email": Field(_text, default=""), "contact_phone": Field(_text, default=""),
+        "applied": Field(_date),
+    },
     # the sample-site files below are read with canonical headings only
     "zoning": {
         "space_global_id": Field(_text, True), "space_name": Field(_text, default=""),
@@ -306,8 +328,8 @@ SPECS: dict[str, dict[str, Field]] = {
 #: The id column of each kind (duplicates refused); ``None`` where rows have no single id.
 ID_COLUMN: dict[str, str | None] = {
     "tenants": "tenant_id", "leases": "lease_id", "equipment": "equipment_id",
-    "zoning": "space_global_id", "units": "unit_id", "skills": None, "boards": "board_id",
-    "meters": None,
+    "applicants": "applicant_id", "zoning": "space_global_id", "units": "unit_id",
+    "skills": None, "boards": "board_id", "meters": None,
 }  # fmt: skip
 
 
@@ -379,6 +401,13 @@ def parse_file(kind: str, path: Path | str, *, label: str | None = None) -> Pars
                             f"{rec[id_col]!r} is also on row {first}; keep one row per id")
                 )  # fmt: skip
                 ok = False
+        if kind == "applicants" and ok and rec["area_max_m2"] < rec["area_min_m2"]:
+            parsed.problems.append(
+                Problem(label, rownum, "area_max_m2",
+                        f"{rec['area_max_m2']:g} is below the minimum area "
+                        f"{rec['area_min_m2']:g}; give area_max_m2 >= area_min_m2")
+            )  # fmt: skip
+            ok = False
         if kind == "leases" and ok and rec["end"] < rec["start"]:
             parsed.problems.append(
                 Problem(label, rownum, "end",
@@ -613,7 +642,7 @@ class _Upserter:
 
 
 def write_records(s: Session, st: Site, parsed: ParsedFile, *, actor: str) -> ImportResult:
-    """Write checked records of a tenants, leases or equipment file (upsert by id)."""
+    """Write checked records of a tenants, leases, equipment or applicants file (upsert by id)."""
     from site_manager.register.verbs import new_lease_id
 
     result = ImportResult(parsed.kind, parsed.file)
@@ -644,6 +673,12 @@ def write_records(s: Session, st: Site, parsed: ParsedFile, *, actor: str) -> Im
             values["owner_tenant_pk"] = tenants.get(r["owner_tenant_id"] or "")
             values["space_pk"] = spaces.get(r["space_global_id"] or "")
             upsert(r["equipment_id"], values)
+    elif parsed.kind == "applicants":
+        upsert = _Upserter(s, st, Applicant, "applicant_id", actor=actor, verb=verb,
+                           result=result)  # fmt: skip
+        for r in parsed.records:
+            upsert(r["applicant_id"], {k: r[k] for k in SPECS["applicants"]
+                                       if k != "applicant_id"})  # fmt: skip
     else:  # pragma: no cover - guarded by import_table
         raise ValueError(parsed.kind)
     upsert.finish()
@@ -703,6 +738,10 @@ def export_frame(bind: Bind, kind: str, *, site: str | None = None) -> Any:
     elif kind == "equipment":
         frame = queries.list_equipment(bind, site)
         frame["shared"] = frame["shared"].map({True: "yes", False: "no"})
+    elif kind == "applicants":
+        frame = queries.list_applicants(bind, site)
+        for col in ("extraction", "access", "daylight", "noise_sensitive"):
+            frame[col] = frame[col].map({True: "yes", False: "no"})
     else:
         raise ValidationError(f"cannot export {kind!r}; give one of {', '.join(cols.KINDS)}")
     return frame[[c.name for c in cols.KINDS[kind]]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,14 +10,16 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, aliased
 
-from site_manager.register import core
+from site_manager.register import core, model_store
 from site_manager.register.engine import transaction
 from site_manager.register.schema import (
+    Applicant,
     AuditEntry,
     Board,
     Equipment,
     Lease,
     MeterReading,
+    RegisterRevision,
     Site,
     Skill,
     Space,
@@ -34,14 +37,22 @@ SPACE_COLUMNS = [
     "global_id", "name", "long_name", "storey", "storey_elevation_m", "area_m2", "height_m",
     "volume_m3", "area_source", "use", "removed", "footprint_wkt", "clear_height_m",
     "floor_load_kn_m2", "board_id", "board_capacity_kw", "extraction", "daylight",
-    "ground_access", "crane", "crane_capacity_t", "loading_access",
+    "ground_access", "crane", "crane_capacity_t", "loading_access", "z_min_m", "zones",
 ]  # fmt: skip
+#: The space attributes the constraints use (``space_attributes``; set with
+#: ``set_space_attributes``).
+ATTRIBUTE_COLUMNS = SPACE_COLUMNS[12:22]
 UNIT_COLUMNS = ["unit_id", "name", "storey", "area_m2", "use", "space_count",
                 "space_global_ids", "notes"]  # fmt: skip
 TENANT_COLUMNS = ["tenant_id", "name", "kind", "stage", "sector", "headcount", "contact_name",
                   "contact_email", "contact_phone", "joined"]  # fmt: skip
 LEASE_COLUMNS = ["lease_id", "unit_id", "tenant_id", "start", "end", "rent_eur_per_month",
                  "common_cost_share", "space_removed"]  # fmt: skip
+APPLICANT_COLUMNS = ["applicant_id", "name", "kind", "area_min_m2", "area_max_m2",
+                     "min_height_m", "min_load_kn_m2", "power_kw", "extraction", "access",
+                     "daylight", "noise_db", "noise_sensitive", "hazard",
+                     "rent_eur_per_m2_month", "provides", "needs", "headcount",
+                     "contact_name", "contact_email", "contact_phone", "applied"]  # fmt: skip
 EQUIPMENT_COLUMNS = ["equipment_id", "name", "type", "owner_tenant_id", "space_global_id",
                      "board_id", "power_kw", "noise_db", "weight_kg", "hazards", "shared",
                      "share_terms"]  # fmt: skip
@@ -54,12 +65,30 @@ class RegisterFrames:
     Attributes
     ----------
     site : dict
-        ``site_id``, ``name``, ``city``, ``country``, ``crs``, ``currency``, ``model_path``.
-    storeys, spaces, units, unit_spaces, tenants, leases, equipment, skills, boards, meters :
-        pandas.DataFrame
+        ``site_id``, ``name``, ``city``, ``country``, ``crs``, ``currency``, ``model_path``,
+        ``model_schema``, ``latitude_deg``, ``longitude_deg`` [°], ``time_zone``,
+        ``climate_source``.
+    storeys, spaces, units, unit_spaces, tenants, leases, equipment, skills, boards, meters,
+    applicants : pandas.DataFrame
         See :mod:`site_manager.register` for the columns. Unit ``area_m2`` is the declared
         lettable area, else the sum of its (not removed) spaces' areas [m²]; unit ``use`` is
         the use covering most of its area; lease ``end`` is the last day (inclusive).
+    fabric : geopandas.GeoDataFrame
+        The building model's fabric (:data:`site_manager.ifc.fabric.FABRIC_COLUMNS`).
+    columns : pandas.DataFrame
+        Its structural columns (:data:`site_manager.ifc.columns.COLUMNS_COLUMNS`).
+    climate_monthly : pandas.DataFrame
+        ``month``, ``t_out_c`` [°C], ``ghi_kwh_m2`` [kWh/m²]; empty when none is stored.
+    climate_hourly : pandas.DataFrame
+        ``t_out_c`` [°C], ``ghi_w_m2`` [W/m²] per hour of a year; empty when none is stored.
+    tariffs : dict
+        Carrier (``electricity``, ``heat``, ``gas``) → price. [EUR/kWh]
+    sources : dict
+        Topic → where the site's data come from.
+    neighbourhood : pandas.DataFrame
+        ``layer``, ``properties`` (dict), ``geometry_wkt`` in the site's CRS.
+    revision : int
+        The register revision this snapshot was read at.
     """
 
     site: dict[str, Any]
@@ -73,7 +102,27 @@ class RegisterFrames:
     skills: pd.DataFrame
     boards: pd.DataFrame
     meters: pd.DataFrame
+    applicants: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fabric: Any = None
+    columns: pd.DataFrame = field(default_factory=pd.DataFrame)
+    climate_monthly: pd.DataFrame = field(default_factory=pd.DataFrame)
+    climate_hourly: pd.DataFrame = field(default_factory=pd.DataFrame)
+    tariffs: dict[str, float] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    neighbourhood: pd.DataFrame = field(default_factory=pd.DataFrame)
+    revision: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def neighbourhood_gdf(self, layer: str) -> Any:
+        """One neighbourhood layer as a GeoDataFrame in the site's CRS (empty if none)."""
+        import geopandas as gpd
+        import shapely
+
+        rows = self.neighbourhood[self.neighbourhood["layer"] == layer] if len(
+            self.neighbourhood) else self.neighbourhood  # fmt: skip
+        props = pd.DataFrame(list(rows["properties"])) if len(rows) else pd.DataFrame()
+        geoms = [shapely.from_wkt(w) if w else None for w in rows.get("geometry_wkt", [])]
+        return gpd.GeoDataFrame(props, geometry=geoms, crs=self.site.get("crs") or None)
 
     def spaces_gdf(self) -> Any:
         """The spaces as a GeoDataFrame (footprints parsed from WKT; CRS of the model XY)."""
@@ -105,7 +154,7 @@ def list_sites(bind: Bind) -> pd.DataFrame:
 
 
 def _spaces(s: Session, st: Site) -> pd.DataFrame:
-    attr_cols = [c for c in SPACE_COLUMNS[12:]]
+    attr_cols = ATTRIBUTE_COLUMNS
     q = (
         select(Space, Storey.name, Storey.elevation_m, Zoning.use, SpaceAttributes)
         .outerjoin(Storey, Storey.id == Space.storey_pk)
@@ -121,6 +170,8 @@ def _spaces(s: Session, st: Site) -> pd.DataFrame:
             "storey": storey, "storey_elevation_m": elev, "area_m2": sp.area_m2,
             "height_m": sp.height_m, "volume_m3": sp.volume_m3, "area_source": sp.area_source,
             "use": use, "removed": bool(sp.removed), "footprint_wkt": sp.footprint_wkt,
+            "z_min_m": sp.z_min_m,
+            "zones": json.loads(sp.ifc_zones_json) if sp.ifc_zones_json else [],
         }  # fmt: skip
         for c in attr_cols:
             row[c] = getattr(attrs, c) if attrs is not None else None
@@ -206,6 +257,16 @@ def _equipment(s: Session, st: Site) -> pd.DataFrame:
     return _frame(rows, EQUIPMENT_COLUMNS)
 
 
+def _applicants(s: Session, st: Site) -> pd.DataFrame:
+    rows = [
+        {c: getattr(a, c) for c in APPLICANT_COLUMNS}
+        for a in s.scalars(
+            select(Applicant).where(Applicant.site_pk == st.id).order_by(Applicant.applicant_id)
+        )
+    ]
+    return _frame(rows, APPLICANT_COLUMNS)
+
+
 def frames(bind: Bind, site: str | None = None) -> RegisterFrames:
     """The whole register of one site as frames (one consistent read).
 
@@ -223,7 +284,10 @@ def frames(bind: Bind, site: str | None = None) -> RegisterFrames:
     with transaction(bind, readonly=True) as s:
         st = core.get_site(s, site)
         site_info = {c: getattr(st, c) for c in ("site_id", "name", "city", "country", "crs",
-                                                 "currency", "model_path")}  # fmt: skip
+                                                 "currency", "model_path", "model_schema",
+                                                 "latitude_deg", "longitude_deg", "time_zone",
+                                                 "climate_source")}  # fmt: skip
+        revision = s.scalar(select(RegisterRevision.revision).where(RegisterRevision.id == 1))
         storeys = _frame(
             [{"global_id": x.global_id, "name": x.name, "elevation_m": x.elevation_m,
               "removed": bool(x.removed)}
@@ -256,10 +320,13 @@ def frames(bind: Bind, site: str | None = None) -> RegisterFrames:
                                      .order_by(MeterReading.meter_id, MeterReading.month))],
             ["meter_id", "tenant_id", "carrier", "month", "reading_kwh", "reading_m3"],
         )  # fmt: skip
+        settings = model_store.read_settings(s, st)
         return RegisterFrames(
             site=site_info, storeys=storeys, spaces=spaces, units=units,
             unit_spaces=unit_spaces, tenants=_tenants(s, st), leases=_leases(s, st),
             equipment=_equipment(s, st), skills=skills, boards=boards, meters=meters,
+            applicants=_applicants(s, st), fabric=model_store.read_fabric(s, st),
+            columns=model_store.read_columns(s, st), revision=int(revision or 0), **settings,
         )  # fmt: skip
 
 
@@ -292,6 +359,12 @@ def list_equipment(bind: Bind, site: str | None = None) -> pd.DataFrame:
     """The equipment, with owner tenant id and space GlobalId."""
     with transaction(bind, readonly=True) as s:
         return _equipment(s, core.get_site(s, site))
+
+
+def list_applicants(bind: Bind, site: str | None = None) -> pd.DataFrame:
+    """The applicants (:data:`APPLICANT_COLUMNS`), by id."""
+    with transaction(bind, readonly=True) as s:
+        return _applicants(s, core.get_site(s, site))
 
 
 def get_audit(bind: Bind, site: str | None = None, *, limit: int | None = None) -> pd.DataFrame:

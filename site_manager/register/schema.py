@@ -65,6 +65,10 @@ class Site(Base):
     model_path: Mapped[str | None] = mapped_column(Text)
     model_schema: Mapped[str | None] = mapped_column(String(16))
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    latitude_deg: Mapped[float | None] = mapped_column(Float)
+    longitude_deg: Mapped[float | None] = mapped_column(Float)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    climate_source: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -109,6 +113,8 @@ class Space(Base):
     volume_m3: Mapped[float | None] = mapped_column(Float)
     area_source: Mapped[str | None] = mapped_column(String(16))
     footprint_wkt: Mapped[str | None] = mapped_column(Text)
+    z_min_m: Mapped[float | None] = mapped_column(Float)
+    ifc_zones_json: Mapped[str | None] = mapped_column(Text)
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
     attributes: Mapped[SpaceAttributes | None] = relationship(
         back_populates="space", uselist=False, cascade="all, delete-orphan"
@@ -309,3 +315,172 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(16))
     before_json: Mapped[str | None] = mapped_column(Text)
     after_json: Mapped[str | None] = mapped_column(Text)
+
+
+class Tariff(Base):
+    """A site's price of one energy carrier. [EUR/kWh]"""
+
+    __tablename__ = "tariffs"
+    __table_args__ = (
+        CheckConstraint("eur_per_kwh >= 0", name="price"),
+        CheckConstraint(
+            "carrier IN (" + ", ".join(f"'{c}'" for c in CARRIERS) + ")", name="carrier"
+        ),
+    )
+    site_pk: Mapped[int] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
+    )
+    carrier: Mapped[str] = mapped_column(String(16), primary_key=True)
+    eur_per_kwh: Mapped[float] = mapped_column(Float)
+
+
+class SiteSource(Base):
+    """Where a site's data come from (``climate``, ``tariffs``, ...): free text."""
+
+    __tablename__ = "site_sources"
+    site_pk: Mapped[int] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class ClimateMonth(Base):
+    """One month of a site's monthly climate: mean outdoor temperature and irradiation."""
+
+    __tablename__ = "climate_months"
+    __table_args__ = (
+        CheckConstraint("month >= 1 AND month <= 12", name="month"),
+        CheckConstraint("ghi_kwh_m2 >= 0", name="ghi"),
+    )
+    site_pk: Mapped[int] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    t_out_c: Mapped[float] = mapped_column(Float)
+    ghi_kwh_m2: Mapped[float] = mapped_column(Float)
+
+
+class ClimateHour(Base):
+    """One hour of a site's hourly climate (an EPW year): hour 0 is 1 January 00:00-01:00."""
+
+    __tablename__ = "climate_hours"
+    __table_args__ = (
+        CheckConstraint("hour >= 0 AND hour < 8784", name="hour"),
+        CheckConstraint("ghi_w_m2 >= 0", name="ghi"),
+    )
+    site_pk: Mapped[int] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
+    )
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    t_out_c: Mapped[float] = mapped_column(Float)
+    ghi_w_m2: Mapped[float] = mapped_column(Float)
+
+
+class NeighbourhoodFeature(Base):
+    """A feature of a site's neighbourhood layers (``buildings``, ``streets``, ``boundary``)."""
+
+    __tablename__ = "neighbourhood_features"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    layer: Mapped[str] = mapped_column(String(64))
+    properties_json: Mapped[str] = mapped_column(Text, default="{}")
+    geometry_wkt: Mapped[str | None] = mapped_column(Text)
+
+
+class FabricElement(Base):
+    """An external wall, window, door, roof or ground slab of the site's building model.
+
+    The columns are those of :data:`site_manager.ifc.fabric.FABRIC_COLUMNS`; the spaces an
+    element bounds and the share of its area each gets are JSON lists.
+    """
+
+    __tablename__ = "fabric_elements"
+    __table_args__ = (
+        CheckConstraint("area_m2 >= 0", name="area"),
+        CheckConstraint("u_w_m2k >= 0", name="u_value"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    global_id: Mapped[str] = mapped_column(String(64))
+    ifc_class: Mapped[str] = mapped_column(String(64), default="")
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    storey: Mapped[str] = mapped_column(String(200), default="")
+    area_m2: Mapped[float] = mapped_column(Float)
+    azimuth_deg: Mapped[float | None] = mapped_column(Float)
+    tilt_deg: Mapped[float | None] = mapped_column(Float)
+    u_w_m2k: Mapped[float] = mapped_column(Float)
+    u_source: Mapped[str] = mapped_column(Text, default="")
+    g_value: Mapped[float | None] = mapped_column(Float)
+    frame_fraction: Mapped[float | None] = mapped_column(Float)
+    external_source: Mapped[str] = mapped_column(String(32), default="")
+    space_global_ids_json: Mapped[str] = mapped_column(Text, default="[]")
+    space_areas_m2_json: Mapped[str] = mapped_column(Text, default="[]")
+    party_area_m2: Mapped[float | None] = mapped_column(Float)
+    boundary_source: Mapped[str] = mapped_column(String(32), default="")
+    z_min_m: Mapped[float | None] = mapped_column(Float)
+    z_max_m: Mapped[float | None] = mapped_column(Float)
+    footprint_wkt: Mapped[str | None] = mapped_column(Text)
+
+
+class StructuralColumn(Base):
+    """An IfcColumn of the site's building model: its axis in world XY and its height."""
+
+    __tablename__ = "structural_columns"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    global_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    storey: Mapped[str] = mapped_column(String(200), default="")
+    x_m: Mapped[float] = mapped_column(Float)
+    y_m: Mapped[float] = mapped_column(Float)
+    z_min_m: Mapped[float | None] = mapped_column(Float)
+    z_max_m: Mapped[float | None] = mapped_column(Float)
+
+
+class Applicant(Base):
+    """A prospective tenant and its needs (the layout engine's applicant, ``docs/layout.md``)."""
+
+    __tablename__ = "applicants"
+    __table_args__ = (
+        UniqueConstraint("site_pk", "applicant_id"),
+        CheckConstraint("area_min_m2 >= 0 AND area_max_m2 >= area_min_m2", name="area"),
+        CheckConstraint("min_height_m >= 0 AND min_load_kn_m2 >= 0 AND power_kw >= 0",
+                        name="needs"),
+        CheckConstraint("noise_db >= 0 AND hazard >= 0", name="noise_hazard"),
+        CheckConstraint("rent_eur_per_m2_month >= 0", name="rent"),
+        CheckConstraint("headcount IS NULL OR headcount >= 0", name="headcount"),
+    )  # fmt: skip
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    applicant_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(32), default="")
+    area_min_m2: Mapped[float] = mapped_column(Float)
+    area_max_m2: Mapped[float] = mapped_column(Float)
+    min_height_m: Mapped[float] = mapped_column(Float, default=0.0)
+    min_load_kn_m2: Mapped[float] = mapped_column(Float, default=0.0)
+    power_kw: Mapped[float] = mapped_column(Float, default=0.0)
+    extraction: Mapped[bool] = mapped_column(Boolean, default=False)
+    access: Mapped[bool] = mapped_column(Boolean, default=False)
+    daylight: Mapped[bool] = mapped_column(Boolean, default=False)
+    noise_db: Mapped[float] = mapped_column(Float, default=0.0)
+    noise_sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    hazard: Mapped[int] = mapped_column(Integer, default=0)
+    rent_eur_per_m2_month: Mapped[float] = mapped_column(Float)
+    provides: Mapped[str] = mapped_column(Text, default="")
+    needs: Mapped[str] = mapped_column(Text, default="")
+    headcount: Mapped[int | None] = mapped_column(Integer)
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(200), default="")
+    contact_phone: Mapped[str] = mapped_column(String(64), default="")
+    applied: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class RegisterRevision(Base):
+    """One row whose ``revision`` every committed write bumps (a cache key for readers)."""
+
+    __tablename__ = "register_revision"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)

@@ -8,6 +8,7 @@ deleted: units and leases still point at them) and the leases on them are flagge
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -21,8 +22,9 @@ from sqlalchemy.orm import Session
 
 from site_manager.errors import NotFoundError, RegisterError, ValidationError
 from site_manager.model import BuildingModel
-from site_manager.register import core, io
+from site_manager.register import core, io, model_store
 from site_manager.register.engine import get_actor, transaction
+from site_manager.register.model_store import wkt_of
 from site_manager.register.schema import (
     Board,
     Building,
@@ -38,7 +40,7 @@ from site_manager.register.schema import (
     UnitSpace,
     Zoning,
 )
-from site_manager.sites import read_site_toml, site_dir
+from site_manager.sites import read_csv, read_site_toml, site_dir
 
 log = logging.getLogger(__name__)
 
@@ -109,14 +111,6 @@ def attributes_from_psets(psets: Any, height_m: Any = None) -> dict[str, Any]:
     return out
 
 
-def _wkt(geom: Any) -> str | None:
-    if geom is None or getattr(geom, "is_empty", True):
-        return None
-    import shapely
-
-    return str(shapely.to_wkt(geom, rounding_precision=6, trim=True))
-
-
 def _same_geometry(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -133,11 +127,12 @@ def _slug(text: str) -> str:
 
 
 def _load_model(model: BuildingModel | str | Path) -> BuildingModel:
+    """The model, read from its IFC file with what the register keeps of it (fabric, columns)."""
     if isinstance(model, BuildingModel):
         return model
     from site_manager.ifc import read_model  # type: ignore[attr-defined]
 
-    return read_model(Path(model))
+    return read_model(Path(model), fabric=True, extras=("columns",))
 
 
 def _space_values(row: Any) -> dict[str, Any]:
@@ -151,7 +146,11 @@ def _space_values(row: Any) -> dict[str, Any]:
         "height_m": num(row.get("height_m")),
         "volume_m3": num(row.get("volume_m3")),
         "area_source": None if _missing(row.get("area_source")) else str(row["area_source"]),
-        "footprint_wkt": _wkt(row.get("geometry")),
+        "footprint_wkt": wkt_of(row.get("geometry")),
+        "z_min_m": num(row.get("z_min_m")),
+        "ifc_zones_json": json.dumps([str(z) for z in zones])
+        if isinstance(zones := row.get("zones"), list | tuple)
+        else None,
     }
 
 
@@ -223,6 +222,8 @@ def _site_from_model(
         model_path=model.info.path,
         model_schema=model.info.schema,
         currency="EUR",
+        latitude_deg=model.info.latitude,
+        longitude_deg=model.info.longitude,
         created_at=core.now(),
     )
     s.add(st)
@@ -260,6 +261,7 @@ def _site_from_model(
         )
         s.add(sp)
     s.flush()
+    stored = model_store.write_model_store(s, st, model)
     core.audit(
         s,
         site=st,
@@ -268,7 +270,7 @@ def _site_from_model(
         table="spaces",
         record=site_id,
         action="insert",
-        after={"spaces": len(seen), "storeys": len(by_key)},
+        after={"spaces": len(seen), "storeys": len(by_key), **stored},
     )
     return st
 
@@ -492,6 +494,12 @@ def revise_site(
         st.revised_at = core.now()
         st.model_path = bm.info.path
         st.model_schema = bm.info.schema
+        if st.latitude_deg is None and bm.info.latitude is not None:
+            st.latitude_deg, st.longitude_deg = bm.info.latitude, bm.info.longitude
+        stored = model_store.write_model_store(s, st, bm)
+        if stored:
+            core.audit(s, site=st, actor=who, verb="revise_site", table="fabric_elements",
+                       record=st.site_id, action="update", after=stored)  # fmt: skip
     return RevisionReport(
         site_id=st.site_id,
         added=pd.DataFrame(added, columns=["global_id", "name", "storey", "area_m2"]),
@@ -561,7 +569,7 @@ def _flag_leases(
 
 #: Sample-site files in the order they are written (later ones refer to earlier ones).
 SAMPLE_FILES = ("zoning", "units", "boards", "tenants", "leases", "equipment", "skills",
-                "meters")  # fmt: skip
+                "meters", "applicants")  # fmt: skip
 
 
 def load_sample(
@@ -604,6 +612,8 @@ def load_sample(
         if not model_path.is_file():
             raise NotFoundError(f"{folder / 'site.toml'}: model {model_path} does not exist")
         model = _load_model(model_path)
+    meta["_climate"] = _sample_climate(folder, info)
+    meta["_neighbourhood"] = _sample_neighbourhood(folder, info)
     parsed = {kind: io.parse_file(kind, folder / f"{kind}.csv", label=f"{folder.name}/{kind}.csv")
               for kind in SAMPLE_FILES if (folder / f"{kind}.csv").is_file()}  # fmt: skip
     ctx = io.SiteContext(
@@ -623,6 +633,7 @@ def load_sample(
                               city=str(info.get("city", "")), country=str(info.get("country", "")),
                               crs=info.get("crs"), actor=who)  # fmt: skip
         st.currency = str(info.get("currency", "EUR"))
+        _write_sample_settings(s, st, folder, meta, actor=who)
         spaces = core.get_spaces(s, st)
         if "zoning" in parsed:
             for r in parsed["zoning"].records:
@@ -666,7 +677,7 @@ def load_sample(
             a = sp.attributes
             if a is not None and a.board_id in capacities and a.board_capacity_kw is None:
                 a.board_capacity_kw = capacities[a.board_id]
-        for kind in ("tenants", "leases", "equipment"):
+        for kind in ("tenants", "leases", "equipment", "applicants"):
             if kind in parsed:
                 io.write_records(s, st, parsed[kind], actor=who)
         tenants = {
@@ -697,3 +708,56 @@ def load_sample(
         site_id = st.site_id
     log.info("loaded sample site %s from %s", site_id, folder)
     return site_id
+
+
+def _sample_climate(folder: Path, info: dict[str, Any]) -> pd.DataFrame | None:
+    """The sample site's monthly climate table, checked (None when it names none)."""
+    name = info.get("climate")
+    if not name:
+        return None
+    frame = read_csv(folder / str(name), "climate_monthly")
+    months = sorted(int(m) for m in frame["month"])
+    if months != list(range(1, 13)):
+        raise ValidationError(f"{folder / str(name)}: needs one row for each month 1 to 12")
+    return frame
+
+
+def _sample_neighbourhood(folder: Path, info: dict[str, Any]) -> dict[str, Any]:
+    """The layers of the sample site's neighbourhood GeoPackage (empty when it names none)."""
+    name = info.get("neighbourhood")
+    if not name:
+        return {}
+    path = folder / str(name)
+    if not path.is_file():
+        raise NotFoundError(f"{folder / 'site.toml'}: neighbourhood file {path} does not exist")
+    import geopandas as gpd
+    import pyogrio
+
+    return {
+        str(layer): gpd.read_file(path, layer=str(layer), engine="pyogrio")
+        for layer, _kind in pyogrio.list_layers(path)
+    }
+
+
+def _write_sample_settings(
+    s: Session, st: Site, folder: Path, meta: dict[str, Any], *, actor: str
+) -> None:
+    """Location, time zone, tariffs, sources, climate and neighbourhood from ``site.toml``."""
+    info = meta["site"]
+    for key in ("latitude_deg", "longitude_deg"):
+        if key in info:
+            setattr(st, key, float(info[key]))
+    st.time_zone = str(info["time_zone"]) if info.get("time_zone") else None
+    tariffs = {k.removesuffix("_eur_per_kwh"): float(v) for k, v in meta.get("tariffs", {}).items()}
+    model_store.write_tariffs(s, st, tariffs)
+    model_store.write_sources(s, st, {str(k): str(v) for k, v in meta.get("sources", {}).items()})
+    climate = meta.get("_climate")
+    if climate is not None:
+        model_store.write_climate(s, st, monthly=climate, source=str(info.get("climate")))
+    features = model_store.write_neighbourhood(s, st, meta.get("_neighbourhood") or {})
+    core.audit(s, site=st, actor=actor, verb="load_sample", table="sites", record=st.site_id,
+               action="update",
+               after={"tariffs": tariffs, "time_zone": st.time_zone,
+                      "climate": str(info.get("climate", "")),
+                      "climate_months": 0 if climate is None else len(climate),
+                      "neighbourhood_features": features})  # fmt: skip
