@@ -23,6 +23,30 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_site_arguments(parser: argparse.ArgumentParser, *, site: bool = True) -> None:
+    """Add ``--db URL`` and (unless ``site=False``) ``--site SITE`` to a command."""
+    add_db_argument(parser)
+    if site:
+        parser.add_argument(
+            "--site", metavar="SITE", default=None,
+            help="site id in the register when it holds several (default: the only one)",
+        )  # fmt: skip
+
+
+def open_engine(args: argparse.Namespace) -> Any:
+    """The register named by ``args.db`` (see :func:`resolve_db_url`), opened and migrated."""
+    from site_manager.register import open_register
+
+    return open_register(resolve_db_url(args.db))
+
+
+def print_assumptions(assumptions: Any, *, out: Any = None) -> None:
+    """Each default an analysis used, once, as ``note: …`` on stderr."""
+    out = out or sys.stderr
+    for a in assumptions:
+        out.write(f"note: {a}\n")
+
+
 def resolve_db_url(value: str | None) -> str:
     """``--db`` if given, else ``$SITE_MANAGER_DB``, else an SQLite file in the working folder."""
     if value:

@@ -2,9 +2,10 @@
 
 ``site-manager sample load NAME``, ``site create|revise|list``, ``unit list|define``,
 ``tenant list|import|export``, ``lease list|sign|end|import|export``,
-``equipment list|import|export``, ``zoning set``, ``report occupancy|rent-roll|expiries|
-vacancies``, ``audit``. The database is ``--db URL``, else ``$SITE_MANAGER_DB``, else an
-SQLite file in the working folder. Heavy libraries are imported inside the handlers.
+``equipment list|import|export``, ``applicant list|import|export``, ``zoning set``,
+``report occupancy|rent-roll|expiries|vacancies``, ``audit``. The database is ``--db URL``,
+else ``$SITE_MANAGER_DB``, else an SQLite file in the working folder. Heavy libraries are
+imported inside the handlers.
 """
 
 from __future__ import annotations
@@ -16,20 +17,13 @@ import sys
 from typing import Any
 
 from site_manager.cli._common import (
-    add_db_argument,
     add_format_argument,
+    add_site_arguments,
+    open_engine,
     print_frame,
-    resolve_db_url,
 )
 
-
-def _common(parser: argparse.ArgumentParser, *, site: bool = True) -> None:
-    add_db_argument(parser)
-    if site:
-        parser.add_argument(
-            "--site", metavar="SITE", default=None,
-            help="site id when the database holds several (default: the only one)",
-        )  # fmt: skip
+_common = add_site_arguments
 
 
 def _table(parser: argparse.ArgumentParser) -> None:
@@ -88,7 +82,7 @@ def add_commands(sub: Any) -> None:
 
     # tenant, lease, equipment
     for kind, singular in (("tenants", "tenant"), ("leases", "lease"),
-                           ("equipment", "equipment")):  # fmt: skip
+                           ("equipment", "equipment"), ("applicants", "applicant")):  # fmt: skip
         fam = sub.add_parser(singular, help=f"{kind}: list, import, export").add_subparsers(
             dest=f"{singular}_command", metavar="ACTION", required=True)  # fmt: skip
         p = fam.add_parser("list", help=f"the {kind}")
@@ -171,10 +165,7 @@ def add_commands(sub: Any) -> None:
 # ---------------------------------------------------------------- handlers
 
 
-def _engine(args: argparse.Namespace) -> Any:
-    from site_manager.register import open_register
-
-    return open_register(resolve_db_url(args.db))
+_engine = open_engine
 
 
 def _printable(frame: Any, fmt: str = "table") -> Any:
@@ -317,6 +308,8 @@ def _list(args: argparse.Namespace) -> int:
         frame = register.list_leases(engine, args.site)
     elif args.what == "equipment":
         frame = register.list_equipment(engine, args.site)
+    elif args.what == "applicants":
+        frame = register.list_applicants(engine, args.site)
     else:
         spaces = register.frames(engine, args.site).spaces
         frame = spaces[~spaces["removed"]][["global_id", "name", "storey", "area_m2", "use"]]

@@ -1,0 +1,186 @@
+"""What an analysis assumes where the register says nothing, and how to give the real value.
+
+A site created from any IFC file can be analysed: where the model carries none of our
+property sets and nobody has entered the site's settings, the analyses fall back on
+documented defaults. Each fallback is an :class:`Assumption`: what was assumed, for how
+many records, and the command that supplies the real value. The CLI prints them once on
+stderr (``note: …``); the dashboard lists the same ones.
+
+Every rule lives here, once, as a function of :class:`~site_manager.register.queries.
+RegisterFrames`; the engines read the same frames and apply the same defaults.
+
+Examples
+--------
+>>> from site_manager import register
+>>> engine = register.open_register("sqlite://")
+>>> _ = register.load_sample(engine, "textile_mill")
+>>> [a.topic for a in energy_assumptions(register.frames(engine))]
+[]
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+#: Latitude used for the sun where the site gives none. [°]
+DEFAULT_LATITUDE_DEG = 51.0
+#: Floor load taken for a space whose load capacity nobody gave. [kN/m²] Zero: no
+#: applicant that needs a floor load is placed on an unknown floor.
+DEFAULT_FLOOR_LOAD_KN_M2 = 0.0
+#: Power taken for a unit whose distribution board capacity nobody gave. [kW]
+DEFAULT_POWER_KW = 0.0
+#: The use a space without zoning is simulated with.
+DEFAULT_USE = "private_production"
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One default an analysis used.
+
+    Attributes
+    ----------
+    topic : str
+        Short key: ``climate``, ``latitude``, ``fabric``, ``u_values``, ``zoning``,
+        ``clear_height``, ``floor_load``, ``power``, ``units``, ``applicants``.
+    message : str
+        What was assumed, with counts.
+    remedy : str
+        How to supply the real value (a command).
+    """
+
+    topic: str
+    message: str
+    remedy: str
+
+    def __str__(self) -> str:
+        return f"{self.message}; {self.remedy}"
+
+
+def _site(frames: Any) -> str:
+    return str(frames.site.get("site_id", "SITE"))
+
+
+def _live_spaces(frames: Any) -> Any:
+    spaces = frames.spaces
+    if len(spaces) and "removed" in spaces:
+        spaces = spaces[~spaces["removed"].fillna(False).astype(bool)]
+    return spaces
+
+
+def latitude_of(frames: Any) -> float:
+    """The site's latitude, else :data:`DEFAULT_LATITUDE_DEG`. [°]"""
+    lat = frames.site.get("latitude_deg")
+    return DEFAULT_LATITUDE_DEG if lat is None or math.isnan(float(lat)) else float(lat)
+
+
+def energy_assumptions(frames: Any) -> list[Assumption]:
+    """The defaults the energy engine uses for this site (climate, sun, fabric, zoning)."""
+    site = _site(frames)
+    out: list[Assumption] = []
+    if not len(frames.climate_hourly) and not len(frames.climate_monthly):
+        out.append(Assumption(
+            "climate", "no climate stored for the site: a neutral central-European monthly "
+            "climate is used",
+            f"store the real one with `site-manager site climate FILE.epw --site {site}` "
+            "(or a climate_monthly.csv)"))  # fmt: skip
+    lat = frames.site.get("latitude_deg")
+    if lat is None or (isinstance(lat, float) and math.isnan(lat)):
+        out.append(Assumption(
+            "latitude", f"the site's latitude is unknown: {DEFAULT_LATITUDE_DEG:g}° N is used "
+            "for the sun",
+            f"give it with `site-manager site set --site {site} --latitude DEG "
+            "--longitude DEG`"))  # fmt: skip
+    fabric = frames.fabric
+    if fabric is None or not len(fabric):
+        out.append(Assumption(
+            "fabric", "no building fabric is stored for the site (it was made by an older "
+            "release, or its model has no external walls, windows or roofs): the spaces "
+            "lose heat by air change only",
+            f"store it with `site-manager site revise MODEL.ifc --site {site}`"))  # fmt: skip
+    else:
+        default = fabric[fabric["u_source"].astype(str).str.startswith("default")]
+        if len(default):
+            kinds = ", ".join(f"{n} {k}s" for k, n in default["kind"].value_counts().sort_index()
+                              .items())  # fmt: skip
+            out.append(Assumption(
+                "u_values", f"{len(default)} of {len(fabric)} fabric elements have no U-value "
+                f"in the model ({kinds}): defaults for an uninsulated pre-1919 brick building "
+                "are used",
+                "give ThermalTransmittance in the elements' Pset_WallCommon / "
+                "Pset_WindowCommon / ... (or material layers) and revise the model with "
+                f"`site-manager site revise MODEL.ifc --site {site}`"))  # fmt: skip
+    spaces = _live_spaces(frames)
+    unzoned = int(spaces["use"].isna().sum()) if len(spaces) else 0
+    if unzoned:
+        out.append(Assumption(
+            "zoning", f"{unzoned} of {len(spaces)} spaces have no use: heated, lit and cooled "
+            f"as {DEFAULT_USE.replace('_', ' ')}",
+            f"zone them with `site-manager zoning set FILE.csv --site {site}`"))  # fmt: skip
+    return out
+
+
+def layout_assumptions(frames: Any) -> list[Assumption]:
+    """The defaults the layout problem uses (units, heights, loads, power, applicants)."""
+    site = _site(frames)
+    out: list[Assumption] = []
+    spaces = _live_spaces(frames)
+    if not len(frames.units):
+        out.append(Assumption(
+            "units", "no units are defined: each space zoned private production or storage "
+            "(or not zoned) is offered as a unit of its own",
+            "define units with "
+            f"`site-manager unit define UNIT_ID 'GID;GID' --site {site}`"))  # fmt: skip
+    if len(spaces):
+        same = (spaces["clear_height_m"].astype(float) - spaces["height_m"].astype(float)).abs()
+        from_geometry = int(((same < 1e-9) | spaces["clear_height_m"].isna()).sum())
+        if from_geometry:
+            out.append(Assumption(
+                "clear_height", f"{from_geometry} of {len(spaces)} spaces have no clear "
+                "height in the model: their geometric height is used",
+                f"set it with `site-manager space set GID --clear-height-m M --site {site}` "
+                "(or Pset_MultifactorySpace.ClearHeight in the model)"))  # fmt: skip
+        no_load = int(spaces["floor_load_kn_m2"].isna().sum())
+        if no_load:
+            out.append(Assumption(
+                "floor_load", f"{no_load} of {len(spaces)} spaces have an unknown floor load: "
+                f"{DEFAULT_FLOOR_LOAD_KN_M2:g} kN/m² is used, so no applicant that needs a "
+                "load is placed there",
+                f"set it with `site-manager space set GID --floor-load-kn-m2 X --site {site}` "
+                "(or Pset_MultifactorySpace.FloorLoadCapacity)"))  # fmt: skip
+        no_power = int(spaces["board_capacity_kw"].isna().sum())
+        if no_power:
+            out.append(Assumption(
+                "power", f"{no_power} of {len(spaces)} spaces have no distribution board "
+                f"capacity: {DEFAULT_POWER_KW:g} kW is used, so no applicant that needs power "
+                "is placed there",
+                f"set it with `site-manager space set GID --board-id B --board-capacity-kw KW "
+                f"--site {site}` (or Pset_MultifactorySpace.ElectricalCapacity)"))  # fmt: skip
+    if not len(frames.applicants):
+        out.append(Assumption(
+            "applicants", "no applicants are stored: the problem has none to place",
+            "import them with "
+            f"`site-manager applicant import FILE.csv --site {site}`"))  # fmt: skip
+    return out
+
+
+def all_assumptions(frames: Any) -> list[Assumption]:
+    """Every default any analysis of this site would use (what the dashboard lists)."""
+    seen: dict[str, Assumption] = {}
+    for a in energy_assumptions(frames) + layout_assumptions(frames):
+        seen.setdefault(a.topic, a)
+    return list(seen.values())
+
+
+__all__ = [
+    "DEFAULT_FLOOR_LOAD_KN_M2",
+    "DEFAULT_LATITUDE_DEG",
+    "DEFAULT_POWER_KW",
+    "DEFAULT_USE",
+    "Assumption",
+    "all_assumptions",
+    "energy_assumptions",
+    "latitude_of",
+    "layout_assumptions",
+]
