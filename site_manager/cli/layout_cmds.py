@@ -1,4 +1,4 @@
-"""``site-manager layout …``: solve a layout problem, build one from a sample site, check one."""
+"""``site-manager layout …``: solve a layout problem, build one from a register site, check one."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from site_manager.cli._common import add_site_arguments, open_engine, print_assumptions
 from site_manager.errors import ValidationError
 
 
@@ -28,14 +29,17 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--workers", type=int, default=2, help="CP-SAT threads (default 2)")
     p.set_defaults(handler=_solve)
 
-    p = sub.add_parser("problem", help="build a layout problem from a sample site")
-    p.add_argument(
-        "--site", required=True, metavar="NAME", help="folder in sample_sites/ or a path"
+    p = sub.add_parser(
+        "problem",
+        help="build a layout problem from a site in the register",
+        description="Build a layout problem from a site in the register: its units, their "
+        "space attributes, the leases running on --date and its applicants.",
     )
+    add_site_arguments(p)
     p.add_argument(
         "--applicants",
         metavar="FILE",
-        help="applicants CSV or Excel (default: the site's applicants.csv)",
+        help="applicants CSV or Excel to place (default: the site's applicants in the register)",
     )
     p.add_argument(
         "--bay-area",
@@ -91,7 +95,9 @@ def _solve(args: argparse.Namespace) -> int:
 def _problem(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from site_manager.layout.from_site import problem_from_site
+    from site_manager import register
+    from site_manager.assumptions import layout_assumptions
+    from site_manager.layout.from_site import problem_from_register
     from site_manager.layout.problem import write_problem
 
     day = None
@@ -100,9 +106,14 @@ def _problem(args: argparse.Namespace) -> int:
             day = dt.date.fromisoformat(args.date)
         except ValueError as exc:
             raise ValidationError(f"--date must be YYYY-MM-DD, got {args.date!r}") from exc
-    problem = problem_from_site(
-        args.site, applicants=args.applicants, bay_area_m2=args.bay_area, on_date=day
+    frames = register.frames(open_engine(args), args.site)
+    problem = problem_from_register(
+        frames, applicants=args.applicants, bay_area_m2=args.bay_area, on_date=day
     )
+    notes = layout_assumptions(frames)
+    if args.applicants:  # the user's table replaces the register's applicants
+        notes = [a for a in notes if a.topic != "applicants"]
+    print_assumptions(notes)
     write_problem(problem, args.output)
     sys.stdout.write(
         f"{len(problem.units)} units, {len(problem.adjacency)} adjacent pairs, "

@@ -9,10 +9,12 @@ Start here:
 - :mod:`~site_manager.layout.greedy` — the baseline (applicants by rent).
 - :mod:`~site_manager.layout.solve` — ``solve``: CP-SAT, the hall-by-hall search, the bound.
 - :mod:`~site_manager.layout.reasons` — why each applicant is left out.
-- :mod:`~site_manager.layout.from_site` — a problem from a sample site and its model.
+- :mod:`~site_manager.layout.from_site` — ``problem_from_register``: a problem from any site
+  in the register (its units, space attributes, leases and applicants).
 - :mod:`~site_manager.layout.synthetic` — seeded realistic problems for benchmarks.
 """
 
+from site_manager.layout.from_site import problem_from_register
 from site_manager.layout.objective import evaluate
 from site_manager.layout.problem import (
     Applicant,
@@ -36,6 +38,7 @@ __all__ = [
     "Unit",
     "evaluate",
     "problem_from_dict",
+    "problem_from_register",
     "read_applicants_table",
     "read_problem",
     "solve",

@@ -1,20 +1,37 @@
-"""A layout problem from a sample site: its units from the model, its applicants from a table.
+"""A layout problem from a site in the register: its units, their attributes, its applicants.
 
-- **Units** are the site's ``units.csv`` rows whose spaces are all zoned ``private_production``
-  or ``storage`` (shared workshops, circulation, technical rooms and yards are not let).
-  From the model's ``Pset_MultifactorySpace`` on their spaces: height = lowest
-  ``ClearHeight`` [m], load = lowest ``FloorLoadCapacity`` [kN/m²], extraction and daylight if
-  any space has them, access if any space has ``LoadingAccess`` ground or goods_lift (or
-  ``GroundAccess``). Power [kW]: each distribution board's ``ElectricalCapacity`` shared
-  among the lettable units it serves in proportion to their area (the pset gives the
-  board's capacity, not the unit's). Area [m²] is the ``units.csv`` area.
+Everything comes from :class:`~site_manager.register.queries.RegisterFrames`
+(``register.frames(engine, site)``), so any site works, including one created from an
+arbitrary IFC file; where the register says nothing, the defaults of
+:mod:`site_manager.assumptions` apply (:func:`~site_manager.assumptions.layout_assumptions`
+lists the ones a site needs).
+
+- **Units** are the register's units whose live (not removed) spaces are all zoned
+  ``private_production`` or ``storage`` (shared workshops, circulation, technical rooms and
+  yards are not let). A site with **no units at all** (one created from an IFC file) offers
+  each live space zoned private production or storage, or not zoned, as a unit of its own:
+  its id is the space's name where that is non-empty and unique among the live spaces, else
+  its GlobalId; spaces without an area are left out.
+- **Unit attributes** come from the register's space attributes (read from
+  ``Pset_MultifactorySpace`` at import, editable with ``register.set_space_attributes``):
+  height = lowest ``clear_height_m`` (else the space's ``height_m``) [m], load = lowest
+  ``floor_load_kn_m2`` (an unknown load counts as
+  :data:`~site_manager.assumptions.DEFAULT_FLOOR_LOAD_KN_M2`) [kN/m²], extraction and
+  daylight if any space has them, access if any space has ``loading_access`` ``ground`` or
+  ``goods_lift`` or ``ground_access``. Power [kW]: each distribution board's
+  ``board_capacity_kw`` shared among the lettable units it serves in proportion to their
+  area (the attribute gives the board's capacity, not the unit's); a board whose capacity
+  nobody gave counts as :data:`~site_manager.assumptions.DEFAULT_POWER_KW`, a space without
+  a board id is a board of its own, and where the spaces of one board disagree the lowest
+  capacity is taken. Area [m²] is the unit's register area (declared, else the sum of its
+  live spaces).
 - **Adjacency**: two units on the same storey share a wall when their footprints' boundaries
   run together, within the wall thickness (``wall_m``, 0.7 m), for at least ``min_wall_m``
   (1 m) — a corner contact is not a shared wall.
 - **Bays**: with ``bay_area_m2``, a unit larger than that is cut into bays of the hall's
   column grid (:func:`grid_bays`), each a unit ``<unit>/b<k>`` in the unit's hall; a let of
-  two adjacent bays is a bigger unit. The grid comes from the model's ``IfcColumn`` axes
-  (``model.extra["columns"]``) that stand inside the unit or in its walls (within
+  two adjacent bays is a bigger unit. The grid comes from the register's structural columns
+  (``frames.columns``) that stand inside the unit or in its walls (within
   ``COLUMN_REACH_M``) on its storey or in its height: their coordinates in the unit's
   principal axes are clustered (``GRID_TOLERANCE_M``) into grid lines, the footprint is cut
   at the lines that cross it, and pieces smaller than ``min_bay_m2`` (default a third of
@@ -23,11 +40,13 @@
   leaves one piece, the unit is cut into ``round(area / bay_area_m2)`` (at least two) equal
   bays across its long axis instead. Bays of one unit are adjacent where they share an edge
   of at least ``min_wall_m``.
-- **Existing tenants**: the leases running on ``on_date`` fix their tenants in their units;
-  a tenant is noisy at the loudest machine it owns (``noise_db``), hazardous if it owns a
-  machine with a ``fire`` or ``chemical`` hazard, and provides the types of its shared
-  machines and its skills. The site data records no needs or noise sensitivity of tenants,
-  so those are empty.
+- **Existing tenants**: the leases running on ``on_date`` (start ≤ day ≤ end, the end day
+  included) fix their tenants in their units; a tenant is noisy at the loudest machine it
+  owns (``noise_db``), hazardous if it owns a machine with a ``fire`` or ``chemical``
+  hazard, and provides the types of its shared machines and its skills. The register
+  records no needs or noise sensitivity of tenants, so those are empty.
+- **Applicants** are the register's (``frames.applicants``), or those of a CSV or Excel
+  table the user gives (:func:`~site_manager.layout.problem.read_applicants_table`).
 """
 
 from __future__ import annotations
@@ -36,12 +55,13 @@ import datetime as dt
 import logging
 import math
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from site_manager.assumptions import DEFAULT_FLOOR_LOAD_KN_M2, DEFAULT_POWER_KW
 from site_manager.errors import ValidationError
 from site_manager.layout.problem import (
-    Applicant,
     ExistingTenant,
     Parameters,
     Problem,
@@ -58,7 +78,14 @@ COLUMN_REACH_M = 0.7
 GRID_TOLERANCE_M = 0.3
 
 LETTABLE_USES = frozenset({"private_production", "storage"})
-_PSET = "Pset_MultifactorySpace."
+#: Register applicant columns -> problem applicant fields (the rest keep their names).
+APPLICANT_COLUMNS = {
+    "applicant_id": "id", "kind": "kind", "area_min_m2": "area_min", "area_max_m2": "area_max",
+    "min_height_m": "min_height", "min_load_kn_m2": "min_load", "power_kw": "power",
+    "extraction": "extraction", "access": "access", "daylight": "daylight",
+    "noise_db": "noise_db", "noise_sensitive": "noise_sensitive", "hazard": "hazard",
+    "rent_eur_per_m2_month": "rent_per_m2", "provides": "provides", "needs": "needs",
+}  # fmt: skip
 
 
 def _types(text: Any) -> tuple[str, ...]:
@@ -71,8 +98,153 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
 
 
-def problem_from_site(
-    site: str | Path,
+def _missing(value: Any) -> bool:
+    """None, NaN, pandas' NA or an empty text."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
+def _number(value: Any, default: float) -> float:
+    return default if _missing(value) else float(value)
+
+
+def _flag(value: Any) -> bool:
+    return False if _missing(value) else bool(value)
+
+
+def _live_spaces(frames: Any) -> Any:
+    """The site's spaces that are not removed, as a GeoDataFrame indexed by GlobalId."""
+    spaces = frames.spaces_gdf()
+    if len(spaces):
+        spaces = spaces[~spaces["removed"].fillna(False).astype(bool)]
+    return spaces.set_index("global_id", drop=False)
+
+
+def _unit_rows(frames: Any, spaces: Any) -> list[tuple[dict[str, Any], list[Any]]]:
+    """(unit record, its live space rows) of every lettable unit; without units, one per space."""
+    rows: list[tuple[dict[str, Any], list[Any]]] = []
+    if len(frames.units):
+        for rec in frames.units.to_dict(orient="records"):
+            gids = [g for g in rec["space_global_ids"] if g in spaces.index]
+            uses = {spaces.at[g, "use"] for g in gids}
+            if not gids or not uses <= LETTABLE_USES:
+                continue
+            area = _number(rec["area_m2"], 0.0)
+            if not area > 0:
+                log.info("unit %s has no area: left out of the problem", rec["unit_id"])
+                continue
+            storey = rec["storey"] if not _missing(rec["storey"]) else spaces.at[gids[0], "storey"]
+            unit = {
+                "unit_id": str(rec["unit_id"]),
+                "name": "" if _missing(rec["name"]) else str(rec["name"]),
+                "storey": "" if _missing(storey) else str(storey),
+                "area_m2": area,
+            }
+            rows.append((unit, [spaces.loc[g] for g in gids]))
+        return rows
+    # no units defined: each space that could be let is a unit of its own
+    names = Counter(str(n).strip() for n in spaces["name"] if not _missing(n))
+    for gid, sp in spaces.iterrows():
+        use = sp["use"]
+        if not (_missing(use) or use in LETTABLE_USES):
+            continue
+        area = _number(sp["area_m2"], 0.0)
+        if not area > 0:
+            log.info("space %s has no area: not offered as a unit", gid)
+            continue
+        name = "" if _missing(sp["name"]) else str(sp["name"]).strip()
+        uid = name if name and names[name] == 1 else str(gid)
+        label = sp["long_name"] if not _missing(sp["long_name"]) else name
+        unit = {
+            "unit_id": uid,
+            "name": str(label),
+            "storey": "" if _missing(sp["storey"]) else str(sp["storey"]),
+            "area_m2": area,
+        }
+        rows.append((unit, [sp]))
+    return rows
+
+
+def _board_of(sp: Any) -> str:
+    """A space's board key: its board id, else the space itself (a board of its own)."""
+    return f"board:{sp['board_id']}" if not _missing(sp["board_id"]) else f"space:{sp.name}"
+
+
+def _board_power(rows: list[tuple[dict[str, Any], list[Any]]]) -> dict[str, float]:
+    """Each lettable space's share of its board's capacity, by area. [kW]"""
+    area: dict[str, float] = {}
+    caps: dict[str, set[float]] = {}
+    for _rec, sps in rows:
+        for sp in sps:
+            board = _board_of(sp)
+            area[board] = area.get(board, 0.0) + _number(sp["area_m2"], 0.0)
+            if not _missing(sp["board_capacity_kw"]):
+                caps.setdefault(board, set()).add(float(sp["board_capacity_kw"]))
+    for board, values in caps.items():
+        if len(values) > 1:
+            log.warning(
+                "%s: its spaces give capacities %s kW; the lowest is used",
+                board, ", ".join(f"{v:g}" for v in sorted(values)),
+            )  # fmt: skip
+    share: dict[str, float] = {}
+    for _rec, sps in rows:
+        for sp in sps:
+            board = _board_of(sp)
+            cap = min(caps[board]) if board in caps else DEFAULT_POWER_KW
+            if area[board]:
+                share[str(sp.name)] = cap * _number(sp["area_m2"], 0.0) / area[board]
+    return share
+
+
+def _base_unit(rec: dict[str, Any], sps: list[Any], power: dict[str, float]) -> Unit:
+    heights = [_number(sp["clear_height_m"], _number(sp["height_m"], 0.0)) for sp in sps]
+    loads = [_number(sp["floor_load_kn_m2"], DEFAULT_FLOOR_LOAD_KN_M2) for sp in sps]
+    access = any(str(sp["loading_access"]) in ("ground", "goods_lift") for sp in sps)
+    return Unit(
+        id=rec["unit_id"],
+        name=rec["name"],
+        storey=rec["storey"],
+        hall=rec["unit_id"],
+        area=float(rec["area_m2"]),
+        height=min(heights),
+        load=min(loads),
+        power=round(sum(power.get(str(sp.name), 0.0) for sp in sps), 1),
+        extraction=any(_flag(sp["extraction"]) for sp in sps),
+        access=access or any(_flag(sp["ground_access"]) for sp in sps),
+        daylight=any(_flag(sp["daylight"]) for sp in sps),
+    )
+
+
+def _register_applicants(frames: Any) -> list[dict[str, Any]]:
+    """The register's applicants as problem records (missing values take the defaults)."""
+    out = []
+    apps = frames.applicants
+    for rec in apps.to_dict(orient="records") if len(apps) else []:
+        row: dict[str, Any] = {}
+        for col, name in APPLICANT_COLUMNS.items():
+            value = rec.get(col)
+            if _missing(value):
+                continue
+            if name in ("provides", "needs"):
+                row[name] = list(_types(value))
+            elif name in ("extraction", "access", "daylight", "noise_sensitive"):
+                row[name] = bool(value)
+            elif name == "hazard":
+                row[name] = int(value)
+            elif name in ("id", "kind"):
+                row[name] = str(value)
+            else:
+                row[name] = float(value)
+        out.append(row)
+    return out
+
+
+def problem_from_register(
+    frames: Any,
     *,
     applicants: str | Path | None = None,
     bay_area_m2: float | None = None,
@@ -80,17 +252,16 @@ def problem_from_site(
     parameters: Parameters | None = None,
     wall_m: float = 0.7,
     min_wall_m: float = 1.0,
-    model: Any = None,
     min_bay_m2: float | None = None,
 ) -> Problem:
-    """Build a layout problem from a sample site (see the module docstring).
+    """Build a layout problem from a site's register (see the module docstring).
 
     Parameters
     ----------
-    site : str or Path
-        A folder name in ``sample_sites/`` or a path to a site folder.
+    frames : RegisterFrames
+        The site's register, ``register.frames(engine, site)``.
     applicants : str or Path, optional
-        Applicants CSV or Excel sheet; default the site's ``applicants.csv``.
+        Applicants CSV or Excel sheet to place instead of the register's applicants.
     bay_area_m2 : float, optional
         Cut units larger than this into bays. [m²]
     on_date : datetime.date, optional
@@ -99,90 +270,36 @@ def problem_from_site(
         Objective parameters (default :class:`Parameters`).
     wall_m, min_wall_m : float
         Wall thickness tolerance and the shortest shared wall. [m]
-    model : BuildingModel, optional
-        The site's model when already read (else read from ``site.toml`` with its columns).
-        A model read without ``extras=("columns",)`` gives equal bays.
     min_bay_m2 : float, optional
         Grid pieces smaller than this are merged into a neighbour (default a third of
         ``bay_area_m2``). [m²]
+
+    Returns
+    -------
+    Problem
+        Validated; units in the order of the register's unit ids (or of its spaces).
     """
     from shapely.geometry import Polygon
     from shapely.ops import unary_union
-
-    from site_manager.sites import read_site
 
     if bay_area_m2 is not None and not bay_area_m2 > 0:
         raise ValidationError(f"bay area must be positive m², got {bay_area_m2!r}")
     if min_bay_m2 is not None and not min_bay_m2 >= 0:
         raise ValidationError(f"minimum bay area must be zero or more m², got {min_bay_m2!r}")
-    folder = read_site(site)
-    if model is None:
-        from site_manager.ifc import read_model
-
-        model = read_model(folder.model_path, extras=("columns",) if bay_area_m2 else ())
-    columns = model.extra.get("columns")
-    if bay_area_m2 is not None and columns is None:
-        log.info("the model was read without its columns: large units get equal bays")
-    spaces = model.spaces.set_index("global_id")
-    zoning = dict(zip(folder.zoning["space_global_id"], folder.zoning["use"], strict=False))
-
-    rows = []
-    for rec in folder.units.to_dict(orient="records"):
-        gids = _types(rec["space_global_ids"])
-        uses = {zoning.get(g, "") for g in gids}
-        if not gids or not uses <= LETTABLE_USES:
-            continue
-        missing = [g for g in gids if g not in spaces.index]
-        if missing:
-            raise ValidationError(
-                f"{folder.folder}/units.csv: unit {rec['unit_id']!r} names space {missing[0]!r} "
-                f"that is not in the model {folder.model_path.name}"
-            )
-        rows.append((rec, [spaces.loc[g] for g in gids]))
-
-    # power: each board's capacity shared among its lettable units by area
-    board_area: dict[str, float] = {}
-    board_cap: dict[str, float] = {}
-    for _rec, sps in rows:
-        for sp in sps:
-            ps = sp["psets"] or {}
-            board = str(ps.get(_PSET + "DistributionBoard", ""))
-            board_cap[board] = float(ps.get(_PSET + "ElectricalCapacity", 0.0) or 0.0)
-            board_area[board] = board_area.get(board, 0.0) + float(sp["area_m2"] or 0.0)
+    site = str(frames.site.get("site_id", "site"))
+    columns = frames.columns
+    if bay_area_m2 is not None and not len(columns):
+        log.info("site %s has no structural columns stored: large units get equal bays", site)
+    spaces = _live_spaces(frames)
+    rows = _unit_rows(frames, spaces)
+    power = _board_power(rows)
 
     units: list[Unit] = []
     shapes: dict[str, tuple[str, Any]] = {}
+    base_of: dict[str, str] = {}
     adjacency: list[tuple[str, str]] = []
     for rec, sps in rows:
-        psets = [sp["psets"] or {} for sp in sps]
-
-        def get(name: str, default: Any, psets: list[dict[str, Any]] = psets) -> list[Any]:
-            return [p.get(_PSET + name, default) for p in psets]
-
-        heights = [
-            float(h) if h is not None else float(sp["height_m"])
-            for h, sp in zip(get("ClearHeight", None), sps, strict=True)
-        ]
-        power = 0.0
-        for sp, ps in zip(sps, psets, strict=True):
-            board = str(ps.get(_PSET + "DistributionBoard", ""))
-            if board_area.get(board):
-                power += board_cap[board] * float(sp["area_m2"] or 0.0) / board_area[board]
-        access = any(str(v) in ("ground", "goods_lift") for v in get("LoadingAccess", "none"))
-        access = access or any(bool(v) for v in get("GroundAccess", False))
-        base = Unit(
-            id=str(rec["unit_id"]),
-            name=str(rec.get("name") or ""),
-            storey=str(rec["storey"]),
-            hall=str(rec["unit_id"]),
-            area=float(rec["area_m2"]),
-            height=min(heights),
-            load=min(float(v or 0.0) for v in get("FloorLoadCapacity", 0.0)),
-            power=round(power, 1),
-            extraction=any(bool(v) for v in get("Extraction", False)),
-            access=access,
-            daylight=any(bool(v) for v in get("Daylight", False)),
-        )
+        base = _base_unit(rec, sps, power)
         footprint = unary_union([sp["geometry"] for sp in sps if sp["geometry"] is not None])
         rect = footprint.minimum_rotated_rectangle
         if (
@@ -193,6 +310,7 @@ def problem_from_site(
         ):
             units.append(base)
             shapes[base.id] = (base.storey, footprint)
+            base_of[base.id] = base.id
             continue
         points = _columns_near(columns, footprint, base.storey, sps)
         pieces = grid_bays(
@@ -218,6 +336,7 @@ def problem_from_site(
             )
             units.append(bay)
             shapes[bay.id] = (base.storey, part)
+            base_of[bay.id] = base.id
             bay_ids.append(bay.id)
         for i, a in enumerate(bay_ids):
             for j in range(i + 1, len(bay_ids)):
@@ -230,7 +349,7 @@ def problem_from_site(
         sa, ga = shapes[a]
         for b in ids[i + 1 :]:
             sb, gb = shapes[b]
-            if sa != sb or a.split("/b")[0] == b.split("/b")[0]:
+            if sa != sb or base_of[a] == base_of[b]:
                 continue
             if not grown[a].intersects(gb):
                 continue
@@ -239,18 +358,20 @@ def problem_from_site(
             if min(shared, shared2) >= min_wall_m + 2 * wall_m:
                 adjacency.append((a, b))
 
-    apps: tuple[Applicant, ...]
-    path = Path(applicants) if applicants else folder.folder / "applicants.csv"
-    apps = read_applicants_table(path)
+    if applicants:
+        app_rows = [
+            {k: list(v) if isinstance(v, tuple) else v for k, v in a.__dict__.items()}
+            for a in read_applicants_table(applicants)
+        ]
+    else:
+        app_rows = _register_applicants(frames)
 
-    existing = _existing(folder, {u.id: u for u in units}, on_date or dt.date.today())
+    existing = _existing(frames, base_of, on_date or dt.date.today())
     params = parameters or Parameters()
     data = {
         "units": [u.__dict__ for u in units],
         "adjacency": [list(p) for p in adjacency],
-        "applicants": [
-            {k: list(v) if isinstance(v, tuple) else v for k, v in a.__dict__.items()} for a in apps
-        ],
+        "applicants": app_rows,
         "existing": [
             {k: list(v) if isinstance(v, tuple) else v for k, v in e.__dict__.items()}
             for e in existing
@@ -263,8 +384,8 @@ def problem_from_site(
             "synergy": dict(params.synergy),
         },
     }
-    log.info("%d units, %d adjacent pairs from %s", len(units), len(adjacency), folder.folder)
-    return problem_from_dict(data, source=str(folder.folder))
+    log.info("%d units, %d adjacent pairs from site %s", len(units), len(adjacency), site)
+    return problem_from_dict(data, source=f"site {site} in the register")
 
 
 def _principal_frame(footprint: Any) -> tuple[float, Any]:
@@ -414,20 +535,22 @@ def equal_bays(footprint: Any, n: int) -> list[Any]:
     ]
 
 
-def _existing(folder: Any, units: dict[str, Unit], day: dt.date) -> list[ExistingTenant]:
-    """Tenants with a lease running on ``day`` in a lettable unit (or its bays)."""
-    import pandas as pd
+def _existing(frames: Any, base_of: dict[str, str], day: dt.date) -> list[ExistingTenant]:
+    """Tenants with a lease running on ``day`` (end day included) in a lettable unit or its bays.
 
-    leases = folder.leases
-    ts = pd.Timestamp(day)
-    running = leases[(leases["start"] <= ts) & (leases["end"] >= ts)]
+    ``base_of`` maps each problem unit (or bay) to the register unit it belongs to.
+    """
+    leases = frames.leases
     held: dict[str, list[str]] = {}
-    for rec in running.to_dict(orient="records"):
-        uid = str(rec["unit_id"])
-        members = [u for u in units if u == uid or u.startswith(uid + "/b")]
-        held.setdefault(str(rec["tenant_id"]), []).extend(members)
-    eq = folder.equipment
-    skills = folder.skills
+    members: dict[str, list[str]] = {}
+    for uid, base in base_of.items():
+        members.setdefault(base, []).append(uid)
+    for rec in leases.to_dict(orient="records") if len(leases) else []:
+        if not (_as_date(rec["start"]) <= day <= _as_date(rec["end"])):
+            continue
+        held.setdefault(str(rec["tenant_id"]), []).extend(members.get(str(rec["unit_id"]), []))
+    eq = frames.equipment
+    skills = frames.skills
     out = []
     taken: set[str] = set()
     for tid, uids in sorted(held.items()):
@@ -436,11 +559,17 @@ def _existing(folder: Any, units: dict[str, Unit], day: dt.date) -> list[Existin
             continue
         taken.update(uids)
         own = eq[eq["owner_tenant_id"] == tid]
-        noise = float(own["noise_db"].max()) if len(own) and own["noise_db"].notna().any() else 0.0
-        hazards = {h for text in own["hazards"].fillna("") for h in _types(text)}
-        shared = own[own["shared"].fillna(False).astype(bool)]
-        provides = {str(t) for t in shared["type"].dropna() if str(t)}
-        provides |= {_slug(s) for s in skills[skills["tenant_id"] == tid]["skill"].dropna()}
+        noise = _largest(own["noise_db"])
+        hazards = {h for text in own["hazards"] for h in _types(text)}
+        provides = {
+            str(t) for t, sh in zip(own["type"], own["shared"], strict=True)
+            if _flag(sh) and not _missing(t)
+        }  # fmt: skip
+        provides |= {
+            _slug(str(s))
+            for s in skills.loc[skills["tenant_id"] == tid, "skill"]
+            if not _missing(s)
+        }
         out.append(
             ExistingTenant(
                 id=tid,
@@ -451,3 +580,17 @@ def _existing(folder: Any, units: dict[str, Unit], day: dt.date) -> list[Existin
             )
         )
     return out
+
+
+def _largest(values: Any) -> float:
+    """The largest known value, 0 when none is known."""
+    known = [float(v) for v in values if not _missing(v)]
+    return max(known) if known else 0.0
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])

@@ -17,6 +17,7 @@ import pytest
 from site_manager.cli import main
 
 from .builders import applicant, problem, unit
+from .conftest import copy_register
 
 FIX = "(fix the records named and try again)"
 
@@ -120,12 +121,16 @@ def test_the_installed_command_prints_the_same_single_line(tmp_path: Path) -> No
 
 
 def test_an_applicants_table_without_ids_names_its_heading_row_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    sample_register,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    db = copy_register(sample_register("textile_mill"), tmp_path / "mill.sqlite")
     monkeypatch.chdir(tmp_path)
     Path("apps.csv").write_text("name,area\nX,50\n", encoding="utf-8")
-    code = main(["layout", "problem", "--site", "textile_mill", "--applicants", "apps.csv",
-                 "-o", "out.json"])  # fmt: skip
+    code = main(["layout", "problem", "--site", "textile_mill", "--db", db,
+                 "--applicants", "apps.csv", "-o", "out.json"])  # fmt: skip
     assert code == 2
     assert capsys.readouterr().err == (
         f"error: apps.csv: row 1: no 'id' column (found name, area) {FIX}\n"
