@@ -133,8 +133,11 @@ def layout_assumptions(frames: Any) -> list[Assumption]:
             "define units with "
             f"`site-manager unit define UNIT_ID 'GID;GID' --site {site}`"))  # fmt: skip
     if len(spaces):
-        same = (spaces["clear_height_m"].astype(float) - spaces["height_m"].astype(float)).abs()
-        from_geometry = int(((same < 1e-9) | spaces["clear_height_m"].isna()).sum())
+        source = spaces["clear_height_source"] if "clear_height_source" in spaces else None
+        from_geometry = int(
+            spaces["clear_height_m"].isna().sum()
+            + (0 if source is None else (source == "geometry").sum())
+        )
         if from_geometry:
             out.append(Assumption(
                 "clear_height", f"{from_geometry} of {len(spaces)} spaces have no clear "

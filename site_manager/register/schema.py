@@ -136,6 +136,9 @@ class SpaceAttributes(Base):
         ForeignKey("spaces.id", ondelete="CASCADE"), primary_key=True
     )
     clear_height_m: Mapped[float | None] = mapped_column(Float)
+    #: Where ``clear_height_m`` came from: ``model`` (Pset_MultifactorySpace), ``geometry``
+    #: (the space's height, for want of one) or ``user``; None in registers made by 0.1.
+    clear_height_source: Mapped[str | None] = mapped_column(String(16))
     floor_load_kn_m2: Mapped[float | None] = mapped_column(Float)
     board_id: Mapped[str | None] = mapped_column(String(64))
     board_capacity_kw: Mapped[float | None] = mapped_column(Float)

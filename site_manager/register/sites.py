@@ -94,7 +94,7 @@ def attributes_from_psets(psets: Any, height_m: Any = None) -> dict[str, Any]:
     """The constraint attributes of a space from its flattened property sets.
 
     ``clear_height_m`` falls back to the space's geometric height when the property set
-    does not give it. Values that cannot be read are left empty (``None``).
+    does not give it; ``clear_height_source`` says which (``model`` or ``geometry``). Values that cannot be read are left empty (``None``).
 
     Examples
     --------
@@ -106,8 +106,10 @@ def attributes_from_psets(psets: Any, height_m: Any = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for prop, (col, how) in PSET_ATTRIBUTES.items():
         out[col] = _as(psets.get(f"{PSET}.{prop}"), how)
+    out["clear_height_source"] = "model" if out["clear_height_m"] is not None else None
     if out["clear_height_m"] is None:
         out["clear_height_m"] = _as(height_m, "float")
+        out["clear_height_source"] = "geometry" if out["clear_height_m"] is not None else None
     return out
 
 
@@ -444,6 +446,11 @@ def revise_site(
             if sp.attributes is None:
                 sp.attributes = SpaceAttributes(**attrs)
             else:
+                if sp.attributes.clear_height_source == "user" or (
+                    attrs["clear_height_source"] == "geometry"
+                    and sp.attributes.clear_height_source is None
+                ):  # a height someone gave wins over the model's guess
+                    attrs = {**attrs, "clear_height_m": None, "clear_height_source": None}
                 for k, v in attrs.items():
                     if v is not None:
                         setattr(sp.attributes, k, v)

@@ -167,6 +167,7 @@ def upgrade() -> None:
     op.add_column('sites', sa.Column('longitude_deg', sa.Float(), nullable=True))
     op.add_column('sites', sa.Column('time_zone', sa.String(length=64), nullable=True))
     op.add_column('sites', sa.Column('climate_source', sa.Text(), nullable=False, server_default=''))
+    op.add_column('space_attributes', sa.Column('clear_height_source', sa.String(length=16), nullable=True))
     op.add_column('spaces', sa.Column('z_min_m', sa.Float(), nullable=True))
     op.add_column('spaces', sa.Column('ifc_zones_json', sa.Text(), nullable=True))
     op.execute("INSERT INTO register_revision (id, revision) VALUES (1, 0)")
@@ -177,6 +178,9 @@ def downgrade() -> None:
     with op.batch_alter_table('spaces', schema=None) as batch_op:
         batch_op.drop_column('ifc_zones_json')
         batch_op.drop_column('z_min_m')
+
+    with op.batch_alter_table('space_attributes', schema=None) as batch_op:
+        batch_op.drop_column('clear_height_source')
 
     with op.batch_alter_table('sites', schema=None) as batch_op:
         batch_op.drop_column('climate_source')
