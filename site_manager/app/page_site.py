@@ -61,12 +61,11 @@ def assumed_values(frames: Any) -> None:
             st.text("No assumed values: the register gives every input.")
             return
         st.caption(
-            f"The analyses of this site use {len(found)} default(s) where the register says "
-            "nothing; each with the command that gives the real value."
+            "What the analyses of this site assume where the register says nothing, and how "
+            "to give the real value."
         )
-        for assumption in found:
-            st.text(f"• {assumption.message}.")
-            st.text(f"   → {assumption.remedy}.")
+        for assumption in found:  # one text each: what is assumed, then the remedy under it
+            st.text(f"• {assumption.message}.\n   → {assumption.remedy}.")
 
 
 def space_details(spaces: pd.DataFrame, frames: Any, gid: str) -> None:
