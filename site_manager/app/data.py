@@ -1,23 +1,24 @@
 """The dashboard's access to the register, with caching.
 
+The dashboard reads the register only (never a sample folder or an IFC file).
 ``st.cache_resource`` holds the engine of each database URL (one per process, shared by the
-sessions); ``st.cache_data`` holds frames and figures, keyed on the database URL, the site and
-the register's *data version* (the length of its audit trail, which grows with every change
-anyone makes), never on widgets.
+sessions); ``st.cache_data`` holds frames and ``st.cache_resource`` built figures, keyed on
+the database URL, the site and the register's *revision* (:func:`data_version`), never on
+widgets. Every committed write to the register bumps the revision, whoever makes it (this
+session, another session, another dashboard process on the same database, the CLI), so a
+page re-run after a write reads the register again and nothing stale is shown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from site_manager import figures
-from site_manager.sites import list_sample_sites, sample_site_dir
 
 log = logging.getLogger(__name__)
 
@@ -25,23 +26,19 @@ log = logging.getLogger(__name__)
 LET, VACANT, NO_UNIT = "let", "vacant", "no unit"
 
 
-def sample_folders() -> list[Path]:
-    """The sample-site folders (those with a ``site.toml``), sorted by name."""
-    return [sample_site_dir(name) for name in list_sample_sites()]
-
-
 def open_with_samples(url: str) -> Any:
     """Open (and migrate) the register at ``url``; an empty one gets every sample site.
 
-    So ``make run`` on a fresh clone opens on a sample site with nothing else to do.
+    So ``make run`` on a fresh clone opens on a sample site with nothing else to do. The
+    sample sites are loaded by the register (:func:`site_manager.register.load_sample`).
     """
     from site_manager import register
 
     engine = register.open_register(url)
     if register.list_sites(engine).empty:
-        for folder in sample_folders():
-            log.info("loading sample site %s into %s", folder.name, url)
-            register.load_sample(engine, str(folder))
+        for name in register.sample_names():
+            log.info("loading sample site %s into %s", name, url)
+            register.load_sample(engine, name)
     return engine
 
 
@@ -51,15 +48,15 @@ def get_engine(url: str) -> Any:
     return open_with_samples(url)
 
 
-def data_version(url: str, site: str | None) -> str:
-    """A key that changes whenever the register of ``site`` changes: its newest audit entry."""
+def data_version(url: str) -> int:
+    """The cache key of the register's content: its revision.
+
+    Every committed write to the register bumps it, from any process and on any table
+    (:func:`site_manager.register.get_revision`); read on every page run (one small query).
+    """
     from site_manager import register
 
-    newest = register.get_audit(get_engine(url), site=site, limit=1)
-    if newest.empty:
-        return ""
-    row = newest.iloc[0]
-    return f"{row['at']}|{row['verb']}|{row['record']}"
+    return register.get_revision(get_engine(url))
 
 
 def list_sites(url: str) -> pd.DataFrame:
@@ -70,8 +67,12 @@ def list_sites(url: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def get_frames(url: str, site: str | None, version: str) -> Any:
-    """The register's frames of one site (``version`` is the cache key of the content)."""
+def get_frames(url: str, site: str | None, version: int) -> Any:
+    """The register's frames of one site (``version``: :func:`data_version`, the cache key).
+
+    The frames are read after ``version`` was, so they are at least that new (a write in
+    between only makes the entry newer than its key; the next run reads again).
+    """
     from site_manager import register
 
     return register.frames(get_engine(url), site=site)
@@ -139,7 +140,7 @@ def _unit_of_space(frames: Any) -> pd.Series:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def site_spaces(url: str, site: str | None, version: str, on: dt.date) -> Any:
+def site_spaces(url: str, site: str | None, version: int, on: dt.date) -> Any:
     """The site's spaces as a GeoDataFrame with their use, unit, tenant, lease and vacancy."""
     frames = get_frames(url, site, version)
     spaces = frames.spaces_gdf()
@@ -184,7 +185,7 @@ def space_ids(event: Any) -> list[str]:
 def plan_figure(
     url: str,
     site: str | None,
-    version: str,
+    version: int,
     on: dt.date,
     storey: str,
     color_by: str,

@@ -40,7 +40,7 @@ def render() -> None:
     top = st.columns([1, 1, 3])
     on = top[0].date_input("As of", key=state.AS_OF)
     by = top[1].radio("By", ["storey", "use"], horizontal=True, key="landlord_by")
-    frames = data.get_frames(url, site, data.data_version(url, site))
+    frames = data.get_frames(url, site, data.data_version(url))
     headline(frames, on)
 
     tabs = st.tabs(["Occupancy", "Vacant units", "Rent roll", "Expiries"])

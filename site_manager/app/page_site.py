@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from site_manager import tenancy
+from site_manager import assumptions, tenancy
 from site_manager.app import data, state, ui
 
 #: Categorical colourings offered first; numeric columns of the spaces follow.
@@ -47,6 +47,25 @@ def key_figures(spaces: pd.DataFrame, frames: Any, on: dt.date) -> None:
     cols[3].metric("Occupancy", "–" if pd.isna(share) else f"{share:.0%}", help="by area, today")
     cols[4].metric("Tenants with a lease", f"{spaces['tenant_id'].nunique():,}")
     cols[5].metric("Rent roll [€/month]", f"{summary['rent_eur_per_month']:,.0f}")
+
+
+def assumed_values(frames: Any) -> None:
+    """The defaults the analyses use where the register is silent, and how to give the values.
+
+    The texts carry ids that users chose (site, spaces), so they are shown with ``st.text``:
+    never read as Markdown or HTML.
+    """
+    found = assumptions.all_assumptions(frames)
+    with st.expander("Assumed values"):
+        if not found:
+            st.text("No assumed values: the register gives every input.")
+            return
+        st.caption(
+            "What the analyses of this site assume where the register says nothing, and how "
+            "to give the real value."
+        )
+        for assumption in found:  # one text each: what is assumed, then the remedy under it
+            st.text(f"• {assumption.message}.\n   → {assumption.remedy}.")
 
 
 def space_details(spaces: pd.DataFrame, frames: Any, gid: str) -> None:
@@ -93,7 +112,7 @@ def render() -> None:
     url, site = ui.site_picker()
     if site is None:
         return
-    version = data.data_version(url, site)
+    version = data.data_version(url)
     today = dt.date.today()
     frames = data.get_frames(url, site, version)
     spaces = data.site_spaces(url, site, version, today)
@@ -101,6 +120,7 @@ def render() -> None:
         st.info("This site has no spaces.")
         return
     key_figures(spaces, frames, today)
+    assumed_values(frames)
 
     options = CATEGORIES + [c for c in NUMERIC if c in spaces.columns and spaces[c].notna().any()]
     if st.session_state.get(state.COLOR_BY) not in options:

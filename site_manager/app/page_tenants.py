@@ -200,7 +200,7 @@ def render() -> None:
     url, site = ui.site_picker()
     if site is None:
         return
-    frames = data.get_frames(url, site, data.data_version(url, site))
+    frames = data.get_frames(url, site, data.data_version(url))
     today = dt.date.today()
     tenants = directory(frames)
     leases = lease_table(frames, today)

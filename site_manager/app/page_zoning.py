@@ -43,7 +43,7 @@ def render() -> None:
     url, site = ui.site_picker()
     if site is None:
         return
-    version = data.data_version(url, site)
+    version = data.data_version(url)
     frames = data.get_frames(url, site, version)
     spaces = data.site_spaces(url, site, version, dt.date.today())
 

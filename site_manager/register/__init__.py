@@ -112,6 +112,7 @@ from site_manager.register.sites import (
     create_site,
     load_sample,
     revise_site,
+    sample_names,
 )
 from site_manager.register.verbs import (
     add_tenant,
@@ -145,6 +146,7 @@ __all__ = [
     "load_sample",
     "open_register",
     "revise_site",
+    "sample_names",
     "set_space_attributes",
     "set_zoning",
     "sign_lease",

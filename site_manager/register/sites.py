@@ -40,7 +40,7 @@ from site_manager.register.schema import (
     UnitSpace,
     Zoning,
 )
-from site_manager.sites import read_csv, read_site_toml, site_dir
+from site_manager.sites import list_sample_sites, read_csv, read_site_toml, site_dir
 
 log = logging.getLogger(__name__)
 
@@ -577,6 +577,11 @@ def _flag_leases(
 #: Sample-site files in the order they are written (later ones refer to earlier ones).
 SAMPLE_FILES = ("zoning", "units", "boards", "tenants", "leases", "equipment", "skills",
                 "meters", "applicants")  # fmt: skip
+
+
+def sample_names() -> list[str]:
+    """The names of the sample sites :func:`load_sample` can load, sorted."""
+    return list_sample_sites()
 
 
 def load_sample(

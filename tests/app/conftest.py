@@ -7,12 +7,24 @@ out here from those inputs, not read back from the pages' code.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import importlib.util
+import os
 import shutil
+import socket
 import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
 import tomllib
+import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -39,12 +51,17 @@ class Seeded:
 
 
 def build_register(folder: Path) -> Seeded:
+    """:func:`seed_register` on an SQLite file ``register.sqlite`` in ``folder``."""
+    return seed_register(f"sqlite:///{folder / 'register.sqlite'}")
+
+
+def seed_register(url: str) -> Seeded:
+    """Make the test site in the (new) register at ``url``: any SQLAlchemy URL."""
     from site_manager import register
 
     model_path = MODELS / "textile_mill.ifc"
     if not model_path.is_file():
         pytest.skip(f"sample model {model_path} not found")
-    url = f"sqlite:///{folder / 'register.sqlite'}"
     engine = register.open_register(url)
     site = register.create_site(engine, str(model_path), site_id="mill", name="Test mill")
     spaces = register.frames(engine, site=site).spaces
@@ -121,3 +138,108 @@ def copy_sqlite(source: Path, target: Path) -> str:
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     return f"sqlite:///{target}"
+
+
+# ------------------------------------------------------------------ streamlit servers
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def streamlit_servers(db_urls: list[str], folder: Path) -> Iterator[list[str]]:
+    """One ``streamlit run streamlit_app.py`` per register URL, started as ``make run`` starts
+    it (127.0.0.1, headless) on free ports with ``SITE_MANAGER_DB`` set; all are started
+    before any is waited for. Yields their base URLs; stops them all at the end. Each
+    server's log is ``folder/server<i>.log``.
+    """
+    streamlit = Path(sys.executable).with_name("streamlit")
+    running: list[tuple[subprocess.Popen, str, Path]] = []
+    try:
+        for i, db_url in enumerate(db_urls):
+            port, log = free_port(), folder / f"server{i}.log"
+            with log.open("w") as out:
+                process = subprocess.Popen(
+                    [str(streamlit), "run", "streamlit_app.py", "--server.address", "127.0.0.1",
+                     "--server.port", str(port), "--server.headless", "true",
+                     "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+                    cwd=ROOT, env={**os.environ, "SITE_MANAGER_DB": db_url}, stdout=out,
+                    stderr=subprocess.STDOUT,
+                )  # fmt: skip
+            running.append((process, f"http://127.0.0.1:{port}", log))
+        deadline = time.monotonic() + 120
+        for process, base, log in running:
+            while not _healthy(base):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not start; log:\n{log.read_text()}")
+                time.sleep(0.25)
+        yield [base for _, base, _ in running]
+    finally:
+        for process, _, _ in running:
+            process.terminate()
+        for process, _, _ in running:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _healthy(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+            return bool(response.read() == b"ok")
+    except OSError:
+        return False
+
+
+# ------------------------------------------------------------------ PostgreSQL
+
+
+@functools.cache
+def _register_fixtures() -> ModuleType:
+    """``tests/register/conftest.py`` as a module: its throwaway PostgreSQL server helpers."""
+    path = ROOT / "tests" / "register" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("_register_fixtures", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    """A PostgreSQL server for the session, as the register tests get one
+    (``SITE_MANAGER_TEST_PG_URL``, else initdb + pg_ctl on 127.0.0.1); skips, saying why,
+    where none can be started. Yields its maintenance URL.
+    """
+    pg = _register_fixtures()
+    given = os.environ.get(pg.PG_ENV)
+    if given:
+        yield given
+        return
+    folder = Path(tempfile.mkdtemp(prefix="sm-pg-"))  # the postgres user must reach it
+    server = pg._start_server(folder)
+    try:
+        if server.url is None:
+            pytest.skip(f"PostgreSQL tests skipped: {server.reason}")
+        yield server.url
+    finally:
+        if server.url is not None:
+            prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+            stop = [str(pg._pg_bin() / "pg_ctl"), "-D", str(folder / "data"), "-m", "fast",
+                    "stop"]  # fmt: skip
+            subprocess.run([*prefix, *stop], capture_output=True, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_server_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the session's server (dropped afterwards)."""
+    pg = _register_fixtures()
+    url = pg._new_pg_database(pg_server_url)
+    yield url
+    pg._drop_pg_database(pg_server_url, url)

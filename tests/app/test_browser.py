@@ -9,20 +9,17 @@ Screenshots of every step are kept in a temporary folder that a failure names.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .conftest import copy_sqlite
+from .conftest import copy_sqlite, seed_register, streamlit_servers
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -46,12 +43,6 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(
     tmp_path_factory: pytest.TempPathFactory, sample_register: tuple[Path, dict[str, str]]
@@ -61,38 +52,24 @@ def server(
     fixture with the dashboard's own first-start code, to spare a second load).
     """
     folder = tmp_path_factory.mktemp("dashboard")
-    port = _free_port()
     url = copy_sqlite(sample_register[0], folder / "register.sqlite")
-    env = {**os.environ, "SITE_MANAGER_DB": url}
-    log = (folder / "server.log").open("w")
-    streamlit = Path(sys.executable).with_name("streamlit")
-    process = subprocess.Popen(
-        [str(streamlit), "run", "streamlit_app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start; log:\n{(folder / 'server.log').read_text()}")
-            time.sleep(0.5)
+    with streamlit_servers([url], folder) as (base,):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+
+
+def healthy(page: Any) -> None:
+    """An exception anywhere on the page is a failure, with its text."""
+    exceptions = page.locator("[data-testid=stException]")
+    assert exceptions.count() == 0, exceptions.first.inner_text()
+    assert "Traceback" not in page.inner_text("body")
+
+
+def wait_idle(page: Any) -> None:
+    """Wait for the script run to end (Streamlit shows a status widget while one runs)."""
+    from playwright.sync_api import expect
+
+    page.wait_for_timeout(500)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=STEP_MS)
 
 
 def test_a_user_opens_every_page_downloads_picks_a_space_and_signs_a_lease(server: str) -> None:
@@ -108,21 +85,10 @@ def test_a_user_opens_every_page_downloads_picks_a_space_and_signs_a_lease(serve
         page.screenshot(path=str(shots / f"{step:02d}_{name}.png"), full_page=True)  # type: ignore[attr-defined]
         print(f"{time.monotonic() - started:6.1f} s  {name}", file=sys.stderr)
 
-    def healthy(page: object) -> None:
-        # an exception anywhere on the page is a failure, with its text
-        exceptions = page.locator("[data-testid=stException]")  # type: ignore[attr-defined]
-        assert exceptions.count() == 0, exceptions.first.inner_text()
-        assert "Traceback" not in page.inner_text("body")  # type: ignore[attr-defined]
-
     def open_page(page: object, name: str, title: str) -> None:
         page.get_by_role("link", name=name).click()  # type: ignore[attr-defined]
         expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=STEP_MS)  # type: ignore[attr-defined]
         wait_idle(page)
-
-    def wait_idle(page: object) -> None:
-        # Streamlit shows a status widget while a script runs
-        page.wait_for_timeout(500)  # type: ignore[attr-defined]
-        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=STEP_MS)  # type: ignore[attr-defined]
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -135,6 +101,17 @@ def test_a_user_opens_every_page_downloads_picks_a_space_and_signs_a_lease(serve
             wait_idle(page)
             shot(page, "site")
             healthy(page)
+
+            # the defaults the analyses use are listed under "Assumed values", as plain text
+            assumed = page.get_by_test_id("stExpander").filter(has_text="Assumed values")
+            assumed.get_by_text("Assumed values").click()
+            expect(assumed.get_by_text("clear height", exact=False).first).to_be_visible(
+                timeout=STEP_MS
+            )
+            page.wait_for_timeout(600)  # the expander opens with an animation
+            shot(page, "site_assumed_values")
+            assumed.screenshot(path=str(shots / f"{step:02d}_assumed_values_close_up.png"))
+            assumed.get_by_text("Assumed values").click()  # closed again: the plan moves back
 
             # 2. a click on a space's dot selects it: details and a red outline appear
             plan.scroll_into_view_if_needed()
@@ -204,3 +181,94 @@ def test_a_user_opens_every_page_downloads_picks_a_space_and_signs_a_lease(serve
         finally:
             browser.close()
     print(f"dashboard journey screenshots: {shots}")
+
+
+@pytest.mark.postgres
+def test_two_dashboards_on_one_postgresql_register_show_each_others_writes(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """A network of sites served as it is deployed: two ``streamlit run`` servers (two
+    processes, each with its own caches) on one PostgreSQL register. The second draws the
+    Landlord page first, so its cache holds the register's frames from before the lease; a
+    lease signed on the first server's form must show on the second one's next run, which
+    only happens when its cache key (the register revision) moved with the write.
+    """
+    from playwright.sync_api import expect, sync_playwright
+
+    from site_manager import register
+
+    seeded = seed_register(pg_url)
+    engine = register.open_register(pg_url)
+    shots = Path(tempfile.mkdtemp(prefix="dashboard-network-"))
+    started = time.monotonic()
+
+    def shot(page: Any, name: str) -> None:
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+        print(f"{time.monotonic() - started:6.1f} s  {name}", file=sys.stderr)
+
+    def lease_labels(page: Any) -> list[str]:
+        page.get_by_role("tab", name="Expiries").click()
+        timeline = page.locator(".js-plotly-plot").filter(has_text="Running and future leases")
+        expect(timeline).to_be_visible(timeout=STEP_MS)
+        return [t.strip() for t in timeline.locator("g.ytick text").all_text_contents()]
+
+    with (
+        streamlit_servers([pg_url, pg_url], tmp_path) as (first, second),
+        sync_playwright() as playwright,
+    ):
+        print(f"{time.monotonic() - started:6.1f} s  both servers up", file=sys.stderr)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            # the second server draws the Landlord page: one lease, U1 to Ada Weaving
+            reader = browser.new_page(viewport={"width": 1500, "height": 1100})
+            reader.goto(f"{second}/landlord")
+            expect(reader.get_by_role("heading", name="Landlord", exact=True)).to_be_visible(
+                timeout=FIRST_LOAD_MS
+            )
+            wait_idle(reader)
+            assert lease_labels(reader) == ["U1 · Ada Weaving"]
+            shot(reader, "1_second_server_before")
+            healthy(reader)
+            before = register.get_revision(engine)
+
+            # the first server signs U2 to Bo Prints for 2090 on the Tenants page
+            writer = browser.new_page(viewport={"width": 1500, "height": 1100})
+            writer.goto(f"{first}/tenants")
+            form = writer.get_by_test_id("stForm").filter(has_text="Sign a lease")
+            expect(form).to_be_visible(timeout=FIRST_LOAD_MS)
+            wait_idle(writer)
+            for label, option in (("Unit", "U2 Second workshop"), ("Tenant", "Bo Prints (T2)")):
+                form.get_by_label(label, exact=True).click()
+                writer.get_by_role("option", name=option, exact=True).click()
+            for label, digits in (("First day", "20900101"), ("Last day", "20901231")):
+                form.get_by_role("group", name=label).get_by_role("spinbutton").first.click()
+                writer.keyboard.type(digits)
+            form.get_by_label("Rent [EUR/month]").fill("777")
+            form.get_by_role("button", name="Sign").click()
+            success = writer.get_by_test_id("stAlert").filter(has_text="signed")
+            expect(success).to_be_visible(timeout=STEP_MS)
+            assert "Bo Prints in unit U2, 2090-01-01 → 2090-12-31" in success.inner_text()
+            shot(writer, "2_first_server_signed")
+            healthy(writer)
+
+            # one committed write: the revision moved by one, and the lease is in the register
+            assert register.get_revision(engine) == before + 1
+            leases = register.frames(engine, site=seeded.site).leases
+            assert len(leases[(leases["unit_id"] == "U2") & (leases["tenant_id"] == "T2")]) == 1
+
+            # the second server's next run reads the register again: both leases show
+            reader.reload()
+            expect(reader.get_by_role("heading", name="Landlord", exact=True)).to_be_visible(
+                timeout=STEP_MS
+            )
+            wait_idle(reader)
+            assert sorted(lease_labels(reader)) == ["U1 · Ada Weaving", "U2 · Bo Prints"]
+            shot(reader, "3_second_server_after")
+            healthy(reader)
+        except BaseException:
+            print(f"\ndashboard network screenshots: {shots}", file=sys.stderr)
+            raise
+        finally:
+            browser.close()
+    engine.dispose()
+    print(f"dashboard network screenshots: {shots}")

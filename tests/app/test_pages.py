@@ -312,3 +312,78 @@ def test_a_real_ifc_goes_through_the_import_page_and_every_page_shows_its_site(
         (spec,) = plotly_specs(site)
         marker = next(t for t in spec["data"] if t["name"] == "spaces")
         assert sorted(marker["customdata"]) == sorted(group["global_id"])
+
+
+def assumed_values(app: AppTest) -> tuple[list[str], list[str]]:
+    """The plain texts and the Markdown texts (captions included) of the "Assumed values"
+    expander."""
+    (box,) = [e for e in app.expander if e.label == "Assumed values"]
+    return [t.value for t in box.text], [m.value for m in box.markdown]
+
+
+def test_the_site_page_lists_the_assumed_values_as_plain_text(seeded: Seeded) -> None:
+    from site_manager import assumptions, register
+
+    frames = register.frames(register.open_register(seeded.url), site=seeded.site)
+    expected = assumptions.all_assumptions(frames)
+    # made from a bare IFC file with the register's verbs: no climate and no applicants stored
+    assert {"climate", "applicants"} <= {a.topic for a in expected}
+    app = page_app("page_site", seeded.url, **{state.STOREY: seeded.storey})
+    app.run()
+    no_exception(app)
+    texts, markdown = assumed_values(app)
+    assert len(texts) == len(expected)
+    for a, text in zip(expected, texts, strict=True):
+        message, remedy = text.split("\n")
+        assert a.message in message and a.remedy in remedy
+    assert not any(a.message in m or a.remedy in m for a in expected for m in markdown)
+
+
+def test_a_site_that_gives_every_input_has_no_assumed_values(
+    sample_register: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """The textile mill sample stores everything but one clear height; once it is given
+    (as the remedy says), the same session's next run has nothing assumed."""
+    from site_manager import register
+
+    from .conftest import copy_sqlite
+
+    path, site_ids = sample_register
+    url = copy_sqlite(path, tmp_path / "register.sqlite")
+    site = site_ids["textile_mill"]
+    app = page_app("page_site", url, **{state.SITE: site})
+    app.run()
+    no_exception(app)
+    texts, _ = assumed_values(app)
+    assert len(texts) == 1 and "clear height" in texts[0]
+
+    engine = register.open_register(url)
+    spaces = register.frames(engine, site=site).spaces
+    spaces = spaces[~spaces["removed"]]
+    clear = spaces["clear_height_m"]
+    unknown = spaces[clear.isna() | (clear == spaces["height_m"])]
+    assert len(unknown) == 1  # "1 of 37 spaces" in the message above
+    for row in unknown.itertuples():
+        register.set_space_attributes(
+            engine, row.global_id, clear_height_m=float(row.height_m) - 0.5, site=site
+        )
+    app.run()
+    no_exception(app)
+    assert assumed_values(app) == (["No assumed values: the register gives every input."], [])
+
+
+def test_ids_in_the_assumed_values_are_not_read_as_markdown(seeded: Seeded) -> None:
+    from site_manager import register
+
+    nasty = "**bold**[link](https://example.invalid)<b>x</b>:red[y]$z$"
+    register.create_site(
+        register.open_register(seeded.url), str(MODELS / "engineering_works.ifc"),
+        site_id=nasty, name="Works",
+    )  # fmt: skip
+    app = page_app("page_site", seeded.url, **{state.SITE: nasty})
+    app.run()
+    no_exception(app)
+    texts, markdown = assumed_values(app)
+    remedies = [t for t in texts if f"--site {nasty}" in t]
+    assert remedies, texts  # every remedy names the site: shown verbatim, as plain text
+    assert not any("example.invalid" in m for m in markdown)
