@@ -24,6 +24,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 #: Latitude used for the sun where the site gives none. [°]
 DEFAULT_LATITUDE_DEG = 51.0
 #: Floor load taken for a space whose load capacity nobody gave. [kN/m²] Zero: no
@@ -133,10 +135,9 @@ def layout_assumptions(frames: Any) -> list[Assumption]:
             "define units with "
             f"`site-manager unit define UNIT_ID 'GID;GID' --site {site}`"))  # fmt: skip
     if len(spaces):
-        source = spaces["clear_height_source"] if "clear_height_source" in spaces else None
         from_geometry = int(
             spaces["clear_height_m"].isna().sum()
-            + (0 if source is None else (source == "geometry").sum())
+            + (spaces.get("clear_height_source", pd.Series(dtype=object)) == "geometry").sum()
         )
         if from_geometry:
             out.append(Assumption(

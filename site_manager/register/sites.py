@@ -94,7 +94,8 @@ def attributes_from_psets(psets: Any, height_m: Any = None) -> dict[str, Any]:
     """The constraint attributes of a space from its flattened property sets.
 
     ``clear_height_m`` falls back to the space's geometric height when the property set
-    does not give it; ``clear_height_source`` says which (``model`` or ``geometry``). Values that cannot be read are left empty (``None``).
+    does not give it; ``clear_height_source`` says which (``model`` or ``geometry``).
+    Values that cannot be read are left empty (``None``).
 
     Examples
     --------
