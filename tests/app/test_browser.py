@@ -104,14 +104,14 @@ def test_a_user_opens_every_page_downloads_picks_a_space_and_signs_a_lease(serve
 
             # the defaults the analyses use are listed under "Assumed values", as plain text
             assumed = page.get_by_test_id("stExpander").filter(has_text="Assumed values")
-            assumed.get_by_text("Assumed values").click()
-            expect(assumed.get_by_text("clear height", exact=False).first).to_be_visible(
+            assumed.get_by_text("Assumed values", exact=True).click()
+            expect(assumed.get_by_text("No assumed values", exact=False).first).to_be_visible(
                 timeout=STEP_MS
             )
             page.wait_for_timeout(600)  # the expander opens with an animation
             shot(page, "site_assumed_values")
             assumed.screenshot(path=str(shots / f"{step:02d}_assumed_values_close_up.png"))
-            assumed.get_by_text("Assumed values").click()  # closed again: the plan moves back
+            assumed.get_by_text("Assumed values", exact=True).click()  # closed again: the plan moves back
 
             # 2. a click on a space's dot selects it: details and a red outline appear
             plan.scroll_into_view_if_needed()

@@ -342,8 +342,8 @@ def test_the_site_page_lists_the_assumed_values_as_plain_text(seeded: Seeded) ->
 def test_a_site_that_gives_every_input_has_no_assumed_values(
     sample_register: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
-    """The textile mill sample stores everything but one clear height; once it is given
-    (as the remedy says), the same session's next run has nothing assumed."""
+    """The textile mill sample stores every input; once a floor load is cleared, the same
+    session's next run lists that one assumption, with its remedy."""
     from site_manager import register
 
     from .conftest import copy_sqlite
@@ -354,22 +354,19 @@ def test_a_site_that_gives_every_input_has_no_assumed_values(
     app = page_app("page_site", url, **{state.SITE: site})
     app.run()
     no_exception(app)
-    texts, _ = assumed_values(app)
-    assert len(texts) == 1 and "clear height" in texts[0]
+    assert assumed_values(app) == (["No assumed values: the register gives every input."], [])
 
     engine = register.open_register(url)
     spaces = register.frames(engine, site=site).spaces
-    spaces = spaces[~spaces["removed"]]
-    clear = spaces["clear_height_m"]
-    unknown = spaces[clear.isna() | (clear == spaces["height_m"])]
-    assert len(unknown) == 1  # "1 of 37 spaces" in the message above
-    for row in unknown.itertuples():
-        register.set_space_attributes(
-            engine, row.global_id, clear_height_m=float(row.height_m) - 0.5, site=site
-        )
+    assert spaces["floor_load_kn_m2"].notna().all()
+    gid = str(spaces["global_id"].iloc[0])
+    register.set_space_attributes(engine, gid, floor_load_kn_m2=None, site=site)
     app.run()
     no_exception(app)
-    assert assumed_values(app) == (["No assumed values: the register gives every input."], [])
+    texts, _ = assumed_values(app)
+    assert len(texts) == 1
+    assert f"1 of {len(spaces)} spaces have an unknown floor load" in texts[0]
+    assert "space set GID --floor-load-kn-m2" in texts[0]
 
 
 def test_ids_in_the_assumed_values_are_not_read_as_markdown(seeded: Seeded) -> None:
