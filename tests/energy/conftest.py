@@ -1,4 +1,4 @@
-"""A register holding the three sample sites, loaded once for the energy tests."""
+"""One register of sample sites shared by the energy tests, each sample loaded when first asked."""
 
 from __future__ import annotations
 
@@ -8,37 +8,52 @@ from typing import Any
 
 import pytest
 
-SAMPLES = ("textile_mill", "engineering_works", "brewery_complex")
+
+class SampleRegister:
+    """An SQLite register that loads a sample site the first time a test asks for it.
+
+    Tests read it (``url`` for the CLI, ``engine``, ``frames(site)``); a test that changes
+    the register works on its own copy (the ``samples_copy`` fixture).
+    """
+
+    def __init__(self, path: Path) -> None:
+        from site_manager import register
+
+        self.path = path
+        self.url = f"sqlite:///{path}"
+        self.engine = register.open_register(self.url)
+        self._loaded: set[str] = set()
+
+    def load(self, site: str) -> str:
+        """Load ``sample_sites/<site>`` unless it is loaded already; return its id."""
+        from site_manager import register
+
+        if site not in self._loaded:
+            register.load_sample(self.engine, site)
+            self._loaded.add(site)
+        return site
+
+    def frames(self, site: str) -> Any:
+        """The register frames of a sample site."""
+        from site_manager import register
+
+        return register.frames(self.engine, self.load(site))
 
 
 @pytest.fixture(scope="package")
-def samples_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An SQLite register file with the three sample sites (read it; copy it to change it)."""
-    from site_manager import register
-
-    path = tmp_path_factory.mktemp("samples") / "samples.sqlite"
-    engine = register.open_register(f"sqlite:///{path}")
-    for name in SAMPLES:
-        register.load_sample(engine, name)
-    engine.dispose()  # closing the last connection folds the WAL into the file
-    return path
-
-
-@pytest.fixture(scope="package")
-def samples(samples_file: Path) -> tuple[str, Any]:
-    """``(url, engine)`` of the shared sample register; tests must not write to it."""
-    from site_manager import register
-
-    url = f"sqlite:///{samples_file}"
-    return url, register.open_register(url)
+def samples(tmp_path_factory: pytest.TempPathFactory) -> SampleRegister:
+    """The shared sample register (read it; use ``samples_copy`` to change it)."""
+    return SampleRegister(tmp_path_factory.mktemp("samples") / "samples.sqlite")
 
 
 @pytest.fixture
-def samples_copy(samples_file: Path, tmp_path: Path) -> tuple[str, Any]:
-    """``(url, engine)`` of this test's own copy of the sample register (free to change)."""
+def samples_copy(samples: SampleRegister, tmp_path: Path) -> tuple[str, Any]:
+    """``(url, engine)`` of this test's own copy of the register with the textile mill."""
     from site_manager import register
 
+    samples.load("textile_mill")
+    samples.engine.dispose()  # closing the last connection folds the WAL into the file
     target = tmp_path / "copy.sqlite"
-    shutil.copyfile(samples_file, target)
+    shutil.copyfile(samples.path, target)
     url = f"sqlite:///{target}"
     return url, register.open_register(url)

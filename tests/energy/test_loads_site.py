@@ -1,7 +1,8 @@
 """Board loads and the sample sites' per-space heating and cooling, read from the register.
 
-The sample sites are loaded once into an SQLite register (``samples`` in conftest.py); the
-expected values come from the sample folders' CSV files, read here independently.
+The sample sites are loaded once, when first used, into one SQLite register (``samples`` in
+conftest.py); the expected values come from the sample folders' CSV files, read here
+independently.
 """
 
 from __future__ import annotations
@@ -9,12 +10,10 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 
-from site_manager import register
 from site_manager.cli import main
 from site_manager.energy.loads import (
     board_loads,
@@ -24,7 +23,14 @@ from site_manager.energy.loads import (
 )
 from site_manager.energy.site import USE_HEATING_C
 
-SITES = ["textile_mill", "engineering_works", "brewery_complex"]
+from .conftest import SampleRegister
+
+# The mill in the default run; the other two samples (loaded on first use) with -m slow.
+SITES = [
+    "textile_mill",
+    pytest.param("engineering_works", marks=pytest.mark.slow),
+    pytest.param("brewery_complex", marks=pytest.mark.slow),
+]
 SAMPLE_SITES = Path(__file__).resolve().parents[2] / "sample_sites"
 
 
@@ -54,12 +60,12 @@ def test_board_loads_by_hand_with_over_capacity_unknown_and_unassigned_machines(
 
 @pytest.mark.parametrize("site", SITES)
 def test_every_sample_board_gets_the_connected_load_of_its_equipment_list(
-    site: str, samples: tuple[str, Any]
+    site: str, samples: SampleRegister
 ) -> None:
     root = SAMPLE_SITES / site
     equipment = pd.read_csv(root / "equipment.csv", dtype={"board_id": str})
     boards = pd.read_csv(root / "boards.csv")
-    out = board_loads_for_site(register.frames(samples[1], site)).set_index("board_id")
+    out = board_loads_for_site(samples.frames(site)).set_index("board_id")
     for board in boards["board_id"]:
         mine = equipment[equipment["board_id"] == board]["power_kw"].dropna()
         assert out.loc[board, "connected_kw"] == pytest.approx(mine.sum())
@@ -71,12 +77,12 @@ def test_every_sample_board_gets_the_connected_load_of_its_equipment_list(
 
 @pytest.mark.parametrize("site", SITES)
 def test_the_boards_the_spaces_name_are_the_sample_board_lists(
-    site: str, samples: tuple[str, Any]
+    site: str, samples: SampleRegister
 ) -> None:
     # The model's Pset_MultifactorySpace (DistributionBoard, ElectricalCapacity) against the
     # sample's boards.csv: the boards a site imported from the IFC file alone would get.
     boards = pd.read_csv(SAMPLE_SITES / site / "boards.csv", dtype={"storey": str})
-    derived = boards_from_spaces(register.frames(samples[1], site).spaces)
+    derived = boards_from_spaces(samples.frames(site).spaces)
     expected = boards.sort_values("board_id").reset_index(drop=True)
     assert derived["board_id"].tolist() == expected["board_id"].tolist()
     assert derived["storey"].tolist() == expected["storey"].tolist()
@@ -97,32 +103,33 @@ def test_boards_from_spaces_by_hand() -> None:
 
 
 def test_the_loads_command_prints_every_board(
-    samples: tuple[str, Any], capsys: pytest.CaptureFixture[str]
+    samples: SampleRegister, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = samples[0]
-    args = ["energy", "loads", "--site", "brewery_complex", "--db", url, "--format", "json"]
+    site = samples.load("textile_mill")
+    args = ["energy", "loads", "--site", site, "--db", samples.url, "--format", "json"]
     assert main(args) == 0
     captured = capsys.readouterr()
     rows = json.loads(captured.out)
-    boards = pd.read_csv(SAMPLE_SITES / "brewery_complex" / "boards.csv")
+    boards = pd.read_csv(SAMPLE_SITES / site / "boards.csv")
     assert set(boards["board_id"]) <= {r["board_id"] for r in rows}
     assert captured.err == ""
 
 
 def test_an_unknown_site_is_one_error_line_and_exit_2(
-    samples: tuple[str, Any], capsys: pytest.CaptureFixture[str]
+    samples: SampleRegister, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    samples.load("textile_mill")
     for command in ("site", "loads", "zones"):
-        assert main(["energy", command, "--site", "no_such_site", "--db", samples[0]]) == 2
+        assert main(["energy", command, "--site", "no_such_site", "--db", samples.url]) == 2
         err = capsys.readouterr().err
         assert err.startswith("error: site 'no_such_site' is not in the register")
         assert err.count("\n") == 1
 
 
 def test_a_sample_site_gets_per_space_heating_cooling_and_peaks_and_zones_json_agrees(
-    samples: tuple[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    samples: SampleRegister, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site, url = "textile_mill", samples[0]
+    site, url = samples.load("textile_mill"), samples.url
     assert main(["energy", "site", "--site", site, "--db", url, "--format", "json"]) == 0
     rows = pd.DataFrame(json.loads(capsys.readouterr().out))
     zoning = pd.read_csv(SAMPLE_SITES / site / "zoning.csv")
@@ -189,11 +196,11 @@ def test_grouping_by_use_sums_areas_and_conductances_and_weights_the_setpoints()
 @pytest.mark.slow
 @pytest.mark.parametrize("site", SITES)
 def test_every_sample_site_gets_positive_heating_for_every_indoor_space(
-    site: str, samples: tuple[str, Any]
+    site: str, samples: SampleRegister
 ) -> None:
     from site_manager.energy.site import space_loads
 
-    rows = space_loads(register.frames(samples[1], site))
+    rows = space_loads(samples.frames(site))
     zoning = pd.read_csv(SAMPLE_SITES / site / "zoning.csv")
     assert set(rows["space_global_id"]) == set(
         zoning.loc[zoning["use"] != "outdoor", "space_global_id"]

@@ -26,6 +26,8 @@ from site_manager.energy.zones import simulate_zones, validate_zones
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ifc"))
 from builders import ModelBuilder  # noqa: E402  (the importer's test model builder)
 
+from .conftest import SampleRegister  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 HOURS = 8760
 
@@ -35,7 +37,7 @@ def _csv(out: str) -> pd.DataFrame:
 
 
 def test_the_register_gives_the_figures_of_the_model_file_and_the_monthly_climate(
-    samples: tuple[str, Any],
+    samples: SampleRegister,
 ) -> None:
     """The mill from the register = the mill computed from its IFC file and CSVs directly."""
     from site_manager.energy.climate import read_climate
@@ -54,7 +56,7 @@ def test_the_register_gives_the_figures_of_the_model_file_and_the_monthly_climat
         machine_w=machine_w, latitude_deg=model.info.latitude,
     )  # fmt: skip
     expected = simulate_zones(zones, climate).set_index("zone_id")
-    got = space_loads(register.frames(samples[1], "textile_mill")).set_index("space_global_id")
+    got = space_loads(samples.frames("textile_mill")).set_index("space_global_id")
     assert got.index.tolist() == expected.index.tolist()
     # the register keeps the fabric's space shares to 1e-6 m², hence not exactly equal
     for col in ("heating_kwh", "cooling_kwh", "peak_heating_kw", "peak_cooling_kw"):
@@ -169,7 +171,7 @@ def _hall_ifc(path: Path) -> Path:
 
 
 def test_stderr_lists_the_defaults_used_and_nothing_for_the_textile_mill(
-    tmp_path: Path, samples: tuple[str, Any], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, samples: SampleRegister, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = f"sqlite:///{tmp_path}/r.sqlite"
     site = register.create_site(register.open_register(url), _hall_ifc(tmp_path / "hall.ifc"),
@@ -186,8 +188,9 @@ def test_stderr_lists_the_defaults_used_and_nothing_for_the_textile_mill(
     assert main(["energy", "loads", "--site", site, "--db", url]) == 0
     assert capsys.readouterr().err == ""
 
+    mill = samples.load("textile_mill")
     for command in ("site", "zones", "loads"):
-        assert main(["energy", command, "--site", "textile_mill", "--db", samples[0]]) == 0
+        assert main(["energy", command, "--site", mill, "--db", samples.url]) == 0
         assert capsys.readouterr().err == ""
 
 
