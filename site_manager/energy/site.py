@@ -375,7 +375,9 @@ def _machine_w(equipment: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def zones_from_frames(frames: Any, *, defaults: ZoneDefaults | None = None) -> list[Zone]:
+def zones_from_frames(
+    frames: Any, *, climate: pd.DataFrame | None = None, defaults: ZoneDefaults | None = None
+) -> list[Zone]:
     """One thermal zone per space of a site, from its register alone.
 
     The spaces (those not removed by a model revision) and the fabric stored at import,
@@ -388,6 +390,8 @@ def zones_from_frames(frames: Any, *, defaults: ZoneDefaults | None = None) -> l
     ----------
     frames : RegisterFrames
         The site's register (:func:`site_manager.register.frames`).
+    climate : pandas.DataFrame, optional
+        The hourly climate, if already at hand; default :func:`site_climate`.
     defaults : ZoneDefaults, optional
         Assumptions (see :class:`ZoneDefaults`).
 
@@ -406,7 +410,7 @@ def zones_from_frames(frames: Any, *, defaults: ZoneDefaults | None = None) -> l
     if fabric is None:  # a snapshot built without the model store
         fabric = pd.DataFrame(columns=["kind", "tilt_deg", "azimuth_deg", "space_global_ids"])
     return zones_from_model(
-        spaces, fabric, site_climate(frames), uses=uses,
+        spaces, fabric, site_climate(frames) if climate is None else climate, uses=uses,
         machine_w=_machine_w(frames.equipment), defaults=defaults,
         latitude_deg=latitude_of(frames),
     )  # fmt: skip
@@ -520,11 +524,12 @@ def space_loads(frames: Any) -> pd.DataFrame:
     >>> round(float(loads["heating_kwh"].sum()) / 1000)
     224
     """
-    zones = zones_from_frames(frames)
+    climate = site_climate(frames)
+    zones = zones_from_frames(frames, climate=climate)
     if not zones:
         site = frames.site.get("site_id")
         raise ValidationError(f"site {site!r}: no indoor space with a floor area to simulate")
-    frame = simulate_zones(zones, site_climate(frames))
+    frame = simulate_zones(zones, climate)
     frame.insert(1, "space_name", [z.extra["name"] for z in zones])
     frame.insert(2, "storey", [z.extra["storey"] for z in zones])
     frame.insert(3, "use", [z.extra["use"] for z in zones])
