@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +53,9 @@ def samples_copy(samples: SampleRegister, tmp_path: Path) -> tuple[str, Any]:
     from site_manager import register
 
     samples.load("textile_mill")
-    samples.engine.dispose()  # closing the last connection folds the WAL into the file
     target = tmp_path / "copy.sqlite"
-    shutil.copyfile(samples.path, target)
+    # SQLite's backup copies what is committed, in the WAL too (CLI runs leave engines open)
+    with closing(sqlite3.connect(samples.path)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
     url = f"sqlite:///{target}"
     return url, register.open_register(url)
