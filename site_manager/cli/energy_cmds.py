@@ -8,6 +8,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from site_manager.assumptions import DEFAULT_LATITUDE_DEG
+from site_manager.cli._common import (
+    add_format_argument,
+    add_site_arguments,
+    open_engine,
+    print_assumptions,
+    print_frame,
+)
+
 
 def add_commands(sub: Any) -> None:
     """Register ``energy simulate|zones|loads`` and ``fabric``."""
@@ -25,19 +34,23 @@ def add_commands(sub: Any) -> None:
     sim.add_argument("zones", metavar="ZONES.json")
     sim.add_argument("--climate", required=True, metavar="HOURLY.csv")
     sim.add_argument("--gains", metavar="GAINS.csv", help="hourly <id>:internal_w, <id>:solar_w")
-    sim.add_argument("--latitude", type=float, default=51.0, help="for monthly climates [deg]")
+    sim.add_argument(
+        "--latitude", type=float, default=DEFAULT_LATITUDE_DEG, help="for monthly climates [deg]"
+    )
     sim.add_argument("--format", choices=("json", "csv"), default="json")
     sim.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
     sim.set_defaults(handler=_simulate)
 
     zones = esub.add_parser(
         "zones",
-        help="write ZONES.json from an IFC model or a sample site",
-        description="One thermal zone per space, with the fabric that bounds it.",
+        help="write ZONES.json of a site in the register or of an IFC model file",
+        description="One thermal zone per space, with the fabric that bounds it: of a site in "
+        "the register (--site; default the only one), or of MODEL.ifc read directly.",
     )
-    src = zones.add_mutually_exclusive_group(required=True)
-    src.add_argument("model", nargs="?", metavar="MODEL.ifc")
-    src.add_argument("--site", metavar="NAME", help="a sample site (sample_sites/NAME)")
+    zones.add_argument(
+        "model", nargs="?", metavar="MODEL.ifc", help="an IFC file instead of a site"
+    )
+    add_site_arguments(zones)
     zones.add_argument(
         "--group",
         choices=("space", "use", "zone"),
@@ -50,17 +63,22 @@ def add_commands(sub: Any) -> None:
     loads = esub.add_parser(
         "loads",
         help="coincident electrical load of each distribution board against its capacity",
+        description="Board loads of a site in the register: its equipment list against its "
+        "board list (or, for a site without one, the boards its spaces name).",
     )
-    loads.add_argument("--site", required=True, metavar="NAME")
-    loads.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    add_site_arguments(loads)
+    add_format_argument(loads)
     loads.set_defaults(handler=_loads)
 
     site = esub.add_parser(
         "site",
-        help="per-space annual heating, cooling and peak loads of a sample site",
+        help="per-space annual heating, cooling and peak loads of a site in the register",
+        description="Simulate every indoor space of a site from what the register holds "
+        "(spaces, fabric, zoning, equipment, climate, latitude); the defaults used where it "
+        "says nothing are listed on stderr.",
     )
-    site.add_argument("--site", required=True, metavar="NAME")
-    site.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    add_site_arguments(site)
+    add_format_argument(site)
     site.set_defaults(handler=_site)
 
     fabric = sub.add_parser(
@@ -106,27 +124,46 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _zones(args: argparse.Namespace) -> int:
-    from site_manager.energy.site import zones_document
+def _site_frames(args: argparse.Namespace) -> Any:
+    """The register frames of ``--site`` in ``--db``."""
+    from site_manager import register
 
-    doc = zones_document(model=args.model, site=args.site, group=args.group)
+    return register.frames(open_engine(args), args.site)
+
+
+def _zones(args: argparse.Namespace) -> int:
+    from site_manager.assumptions import energy_assumptions
+    from site_manager.energy.site import zones_document
+    from site_manager.errors import ValidationError
+
+    if args.model:
+        if args.site:
+            raise ValidationError("give MODEL.ifc or --site SITE, not both")
+        doc = zones_document(model=args.model, group=args.group)
+    else:
+        frames = _site_frames(args)
+        print_assumptions(energy_assumptions(frames))
+        doc = zones_document(frames=frames, group=args.group)
     _write(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", args.output)
     return 0
 
 
 def _loads(args: argparse.Namespace) -> int:
-    from site_manager.cli._common import print_frame
     from site_manager.energy.loads import board_loads_for_site
 
-    print_frame(board_loads_for_site(args.site), args.format)
+    # None of the energy engine's assumptions (climate, latitude, fabric, U-values, zoning)
+    # bears on board loads, so this command prints no notes.
+    print_frame(board_loads_for_site(_site_frames(args)), args.format)
     return 0
 
 
 def _site(args: argparse.Namespace) -> int:
-    from site_manager.cli._common import print_frame
-    from site_manager.energy.site import space_loads_for_site
+    from site_manager.assumptions import energy_assumptions
+    from site_manager.energy.site import space_loads
 
-    frame = space_loads_for_site(args.site)
+    frames = _site_frames(args)
+    print_assumptions(energy_assumptions(frames))
+    frame = space_loads(frames)
     if args.format != "json":
         frame = frame.drop(columns=["monthly_heating_kwh", "monthly_cooling_kwh"])
     print_frame(frame, args.format)

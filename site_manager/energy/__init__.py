@@ -5,7 +5,8 @@
 - :mod:`~site_manager.energy.zones`: the ZONES.json contract, gains, ``simulate_zones``.
 - :mod:`~site_manager.energy.climate`: hourly CSV, EPW (pvlib) or monthly table to hours.
 - :mod:`~site_manager.energy.loads`: coincident electrical load per distribution board.
-- :mod:`~site_manager.energy.site`: zones and results for a model or a sample site.
+- :mod:`~site_manager.energy.site`: zones and per-space results of a site in the register
+  (``space_loads(register.frames(engine, site))``) or zones of an IFC model file.
 """
 
 from site_manager.energy.climate import read_climate

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from site_manager.assumptions import DEFAULT_LATITUDE_DEG
 from site_manager.errors import ValidationError
 
 log = logging.getLogger(__name__)
@@ -147,7 +148,7 @@ def read_monthly_csv(path: str | Path) -> pd.DataFrame:
 def hourly_from_monthly(
     monthly: pd.DataFrame,
     *,
-    latitude_deg: float = 51.0,
+    latitude_deg: float = DEFAULT_LATITUDE_DEG,
     daily_amplitude_k: float = 3.0,
 ) -> pd.DataFrame:
     """Expand 12 monthly values to 8,760 hours by the method in the module docstring.

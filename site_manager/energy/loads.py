@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 
@@ -117,9 +118,83 @@ def board_loads(equipment: pd.DataFrame, boards: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(BOARD_LOAD_COLUMNS))
 
 
-def board_loads_for_site(name: str) -> pd.DataFrame:
-    """:func:`board_loads` of a sample site's ``equipment.csv`` and ``boards.csv``."""
-    from site_manager.sites import read_site
+def boards_from_spaces(spaces: pd.DataFrame) -> pd.DataFrame:
+    """The distribution boards named by the spaces' attributes, for a site without a board list.
 
-    site = read_site(name)
-    return board_loads(site.equipment, site.boards)
+    A site created from an IFC file has no board list, but its spaces may name their board
+    and its capacity (``Pset_MultifactorySpace.DistributionBoard`` and
+    ``ElectricalCapacity``, the *board's* capacity, stored as the space attributes
+    ``board_id`` and ``board_capacity_kw``). Each distinct ``board_id`` with a capacity is
+    one board; where its spaces disagree, the largest capacity stated is taken. Its storey
+    is the lowest storey its spaces are on (by ``storey_elevation_m``): a riser's board
+    stands at its foot, as in the sample sites' board lists. Removed spaces are left out.
+
+    Parameters
+    ----------
+    spaces : pandas.DataFrame
+        The register's spaces: ``board_id``, ``board_capacity_kw`` [kW], ``storey``,
+        ``storey_elevation_m`` [m] and ``removed`` (the last two optional).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``board_id``, ``storey``, ``capacity_kw`` [kW], sorted by ``board_id``.
+
+    Examples
+    --------
+    >>> sp = pd.DataFrame({"board_id": ["A", "A", "B", None],
+    ...                    "board_capacity_kw": [40.0, 40.0, None, 10.0],
+    ...                    "storey": ["1", "0", "1", "1"], "storey_elevation_m": [4, 0, 4, 4]})
+    >>> boards_from_spaces(sp).values.tolist()
+    [['A', '0', 40.0]]
+    """
+    columns = ["board_id", "storey", "capacity_kw"]
+    sp = spaces
+    if len(sp) and "removed" in sp:
+        sp = sp[~sp["removed"].fillna(False).astype(bool)]
+    if not len(sp):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    board = sp["board_id"].astype("string").str.strip()
+    capacity = pd.to_numeric(sp["board_capacity_kw"], errors="coerce")
+    named = sp.assign(_board=board, _capacity=capacity)
+    named = named[named["_board"].notna() & (named["_board"] != "")]
+    rated = named[named["_capacity"].notna()]
+    rows = []
+    for bid in sorted(set(rated["_board"])):
+        mine = named[named["_board"] == bid]
+        elevation = (
+            pd.to_numeric(mine["storey_elevation_m"], errors="coerce").fillna(math.inf)
+            if "storey_elevation_m" in mine
+            else pd.Series(0.0, index=mine.index)
+        )
+        lowest = mine["storey"].iloc[int(elevation.to_numpy().argmin())]
+        rows.append({
+            "board_id": str(bid),
+            "storey": "" if lowest is None else str(lowest),
+            "capacity_kw": float(rated.loc[rated["_board"] == bid, "_capacity"].max()),
+        })  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def board_loads_for_site(frames: Any) -> pd.DataFrame:
+    """:func:`board_loads` of a site in the register.
+
+    The machines are the site's equipment list (``frames.equipment``) and the boards its
+    board list (``frames.boards``). A site with no board list (one created from an IFC
+    file) gets the boards its spaces name, :func:`boards_from_spaces`, so a model that
+    carries ``Pset_MultifactorySpace`` still gets a report.
+
+    Parameters
+    ----------
+    frames : RegisterFrames
+        The site's register (:func:`site_manager.register.frames`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`BOARD_LOAD_COLUMNS`.
+    """
+    boards = frames.boards
+    if not len(boards):
+        boards = boards_from_spaces(frames.spaces)
+    return board_loads(frames.equipment, boards)

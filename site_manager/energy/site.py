@@ -1,4 +1,4 @@
-"""Thermal zones from a building model and its fabric, and a sample site's per-space loads.
+"""Thermal zones from a building model and its fabric, and a site's per-space loads.
 
 One zone per space (spaces zoned ``outdoor`` and spaces without a floor area are left out).
 A zone's envelope is the fabric elements that bound its space, with the share of their area
@@ -10,6 +10,12 @@ the horizontal one, from the same hourly climate: solar position by pvlib at the
 latitude (hour stamps taken as solar time), Erbs' split of global into beam and diffuse
 (``pvlib.irradiance.erbs``) and the isotropic-sky transposition with ground albedo 0.2
 (``pvlib.irradiance.get_total_irradiance``).
+
+For a site (:func:`space_loads`, :func:`zones_document` with ``frames``) everything comes
+from the register, :func:`site_manager.register.frames`: the spaces and fabric stored at
+import, the zoning, the equipment, the stored climate and the site's latitude; where it
+says nothing, the defaults of :mod:`site_manager.assumptions` apply. Neither the IFC file
+nor a sample folder is read again.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from site_manager.assumptions import DEFAULT_LATITUDE_DEG, DEFAULT_USE, latitude_of
 from site_manager.energy.zones import Element, Zone, simulate_zones
 from site_manager.errors import ValidationError
 
@@ -80,7 +87,8 @@ class ZoneDefaults:
     gains_schedule : tuple of float
         168 use factors (hour of week), applied to all internal gains.
     latitude_deg : float
-        Used where the model gives no latitude. [°]
+        Used where the model gives no latitude
+        (:data:`~site_manager.assumptions.DEFAULT_LATITUDE_DEG`). [°]
     """
 
     mass_class: str = "heavy"
@@ -89,7 +97,7 @@ class ZoneDefaults:
     slab_b: float = 0.5
     machine_utilisation: float = 0.25
     gains_schedule: tuple[float, ...] = field(default_factory=_working_week)
-    latitude_deg: float = 51.0
+    latitude_deg: float = DEFAULT_LATITUDE_DEG
 
 
 def irradiance_factors(
@@ -139,7 +147,8 @@ def zones_from_model(
     climate : pandas.DataFrame
         Hourly ``t_out_c`` and ``ghi_w_m2`` (for the windows' irradiance factors).
     uses : dict, optional
-        Space GlobalId → zoning use; ``outdoor`` spaces are left out. Default: production.
+        Space GlobalId → zoning use; ``outdoor`` spaces are left out; a space not in it is
+        :data:`~site_manager.assumptions.DEFAULT_USE`.
     machine_w : dict, optional
         Space GlobalId → rated power of its machines. [W]
     defaults : ZoneDefaults, optional
@@ -185,7 +194,7 @@ def zones_from_model(
     zones = []
     for s in spaces.itertuples(index=False):
         sid = str(s.global_id)
-        use = uses.get(sid, "private_production")
+        use = uses.get(sid, DEFAULT_USE)
         if use == "outdoor" or use not in USE_HEATING_C:
             continue
         area = float(s.area_m2)
@@ -298,51 +307,156 @@ def _check_mass_coupling(zones: list[Zone]) -> None:
             )
 
 
-def _site_inputs(
-    name: str,
-) -> tuple[Any, Any, Any, pd.DataFrame, dict[str, str], dict[str, float], float]:
-    from site_manager.energy.climate import hourly_from_monthly
-    from site_manager.ifc import read_model
-    from site_manager.sites import read_site
+def _live_spaces(frames: Any) -> Any:
+    """The site's spaces (GeoDataFrame) without those a model revision removed."""
+    spaces = frames.spaces_gdf()
+    if len(spaces):
+        spaces = spaces[~spaces["removed"].fillna(False).astype(bool)].reset_index(drop=True)
+    for col in ("area_m2", "volume_m3", "height_m"):
+        spaces[col] = pd.to_numeric(spaces[col], errors="coerce").astype("float64")
+    for col in ("name", "long_name", "storey"):
+        spaces[col] = spaces[col].fillna("").astype(str)
+    return spaces
 
-    site = read_site(name)
-    model = read_model(site.model_path, fabric=True)
-    lat = model.info.latitude if model.info.latitude is not None else ZoneDefaults().latitude_deg
-    climate = hourly_from_monthly(site.climate, latitude_deg=lat)
-    uses = {
-        str(k): str(v)
-        for k, v in zip(site.zoning["space_global_id"], site.zoning["use"], strict=True)
-    }
-    eq = site.equipment.copy()
-    eq["power_kw"] = pd.to_numeric(eq["power_kw"], errors="coerce").fillna(0.0)
-    machine_w = {
+
+def site_climate(frames: Any) -> pd.DataFrame:
+    """The hourly climate a site is simulated with, from what the register holds.
+
+    The stored hourly year (``frames.climate_hourly``, 8,760 rows) as it is; else the
+    stored monthly table expanded to hours at the site's latitude
+    (:func:`~site_manager.energy.climate.hourly_from_monthly`); else a neutral
+    central-European year (the ``climate`` assumption of
+    :func:`site_manager.assumptions.energy_assumptions`).
+
+    Parameters
+    ----------
+    frames : RegisterFrames
+        The site's register (:func:`site_manager.register.frames`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        8,760 rows of ``t_out_c`` [°C] and ``ghi_w_m2`` [W/m²].
+
+    Raises
+    ------
+    ValidationError
+        A stored hourly climate that is not one value per hour of a non-leap year, or a
+        monthly one without twelve months.
+    """
+    from site_manager.energy.climate import _check_hourly, hourly_from_monthly
+
+    site = frames.site.get("site_id", "SITE")
+    lat = latitude_of(frames)
+    hourly = frames.climate_hourly
+    if hourly is not None and len(hourly):
+        return _check_hourly(hourly, f"site {site!r}: the stored hourly climate")
+    monthly = frames.climate_monthly
+    if monthly is not None and len(monthly):
+        months = sorted(int(m) for m in monthly["month"])
+        if months != list(range(1, 13)):
+            raise ValidationError(
+                f"site {site!r}: the stored monthly climate has months {months}, not 1–12; "
+                f"store a full one with `site-manager site climate FILE --site {site}`"
+            )
+        return hourly_from_monthly(monthly.sort_values("month"), latitude_deg=lat)
+    return _flat_climate(latitude_deg=lat)
+
+
+def _machine_w(equipment: pd.DataFrame) -> dict[str, float]:
+    """Space GlobalId → rated power of the machines standing in it. [W]"""
+    if not len(equipment):
+        return {}
+    eq = equipment[equipment["space_global_id"].notna()]
+    power = pd.to_numeric(eq["power_kw"], errors="coerce").fillna(0.0)
+    return {
         str(k): float(v) * 1000.0
-        for k, v in eq.groupby("space_global_id")["power_kw"].sum().items()
+        for k, v in power.groupby(eq["space_global_id"].astype(str)).sum().items()
     }
-    return site, model, model.extra["fabric"], climate, uses, machine_w, lat
+
+
+def zones_from_frames(
+    frames: Any, *, climate: pd.DataFrame | None = None, defaults: ZoneDefaults | None = None
+) -> list[Zone]:
+    """One thermal zone per space of a site, from its register alone.
+
+    The spaces (those not removed by a model revision) and the fabric stored at import,
+    the climate of :func:`site_climate` (for the windows' irradiance factors), the use
+    zoned for each space (unzoned spaces: :data:`~site_manager.assumptions.DEFAULT_USE`),
+    the machines of the equipment list by space, and the latitude of
+    :func:`~site_manager.assumptions.latitude_of`. See :func:`zones_from_model`.
+
+    Parameters
+    ----------
+    frames : RegisterFrames
+        The site's register (:func:`site_manager.register.frames`).
+    climate : pandas.DataFrame, optional
+        The hourly climate, if already at hand; default :func:`site_climate`.
+    defaults : ZoneDefaults, optional
+        Assumptions (see :class:`ZoneDefaults`).
+
+    Returns
+    -------
+    list of Zone
+        Zone ids are the spaces' GlobalIds.
+    """
+    spaces = _live_spaces(frames)
+    uses = {
+        str(g): str(u)
+        for g, u in zip(spaces["global_id"], spaces["use"], strict=True)
+        if isinstance(u, str) and u
+    }
+    fabric = frames.fabric
+    if fabric is None:  # a snapshot built without the model store
+        fabric = pd.DataFrame(columns=["kind", "tilt_deg", "azimuth_deg", "space_global_ids"])
+    return zones_from_model(
+        spaces, fabric, site_climate(frames) if climate is None else climate, uses=uses,
+        machine_w=_machine_w(frames.equipment), defaults=defaults,
+        latitude_deg=latitude_of(frames),
+    )  # fmt: skip
 
 
 def zones_document(
-    *, model: str | None = None, site: str | None = None, group: str = "space"
+    *, model: str | None = None, frames: Any = None, group: str = "space"
 ) -> dict[str, Any]:
-    """A ZONES.json document for an IFC model (default climate assumptions) or a sample site.
+    """A ZONES.json document for a site in the register or for an IFC model file.
 
-    ``group`` is ``space`` (one zone per space), ``use`` or ``zone`` (see :func:`group_zones`).
+    Parameters
+    ----------
+    model : str, optional
+        An IFC file, read directly (fabric from the file, the neutral climate for the
+        windows' irradiance factors, every space :data:`~site_manager.assumptions.
+        DEFAULT_USE`, no machines).
+    frames : RegisterFrames, optional
+        A site's register (see :func:`zones_from_frames`); used when given.
+    group : str
+        ``space`` (one zone per space), ``use`` or ``zone`` (see :func:`group_zones`).
+
+    Returns
+    -------
+    dict
+        ``site`` (for a site), ``model``, ``latitude_deg`` [°] and ``zones``.
+
+    Raises
+    ------
+    ValidationError
+        Neither given, or no space with a floor area.
     """
     from site_manager.energy.zones import zones_to_json
 
-    if site:
-        folder, bm, fabric, climate, uses, machine_w, lat = _site_inputs(site)
-        zones = zones_from_model(bm.spaces, fabric, climate, uses=uses, machine_w=machine_w,
-                                 latitude_deg=lat)  # fmt: skip
-        zones = group_zones(zones, group)
-        return zones_to_json(zones, site=folder.id, model=str(bm.info.path), latitude_deg=lat)
+    if frames is not None:
+        site = str(frames.site.get("site_id"))
+        zones = group_zones(zones_from_frames(frames), group)
+        if not zones:
+            raise ValidationError(f"site {site!r}: no indoor space with a floor area to zone")
+        return zones_to_json(zones, site=site, model=str(frames.site.get("model_path") or ""),
+                             latitude_deg=latitude_of(frames))  # fmt: skip
     if not model:
-        raise ValidationError("give a MODEL.ifc or --site NAME")
+        raise ValidationError("give a MODEL.ifc or --site SITE")
     from site_manager.ifc import read_model
 
     bm = read_model(model, fabric=True)
-    lat = bm.info.latitude if bm.info.latitude is not None else ZoneDefaults().latitude_deg
+    lat = bm.info.latitude if bm.info.latitude is not None else DEFAULT_LATITUDE_DEG
     climate = _flat_climate()
     zones = group_zones(
         zones_from_model(bm.spaces, bm.extra["fabric"], climate, latitude_deg=lat), group
@@ -352,8 +466,8 @@ def zones_document(
     return zones_to_json(zones, model=str(bm.info.path), latitude_deg=lat)
 
 
-def _flat_climate() -> pd.DataFrame:
-    """A neutral climate for irradiance factors when a model comes without one."""
+def _flat_climate(*, latitude_deg: float = DEFAULT_LATITUDE_DEG) -> pd.DataFrame:
+    """A neutral central-European climate for a site or model that comes without one."""
     from site_manager.energy.climate import hourly_from_monthly
 
     monthly = pd.DataFrame(
@@ -363,29 +477,63 @@ def _flat_climate() -> pd.DataFrame:
             "ghi_kwh_m2": [20, 35, 70, 110, 140, 150, 150, 125, 85, 50, 25, 15],
         }
     )
-    return hourly_from_monthly(monthly)
+    return hourly_from_monthly(monthly, latitude_deg=latitude_deg)
 
 
-def space_loads_for_site(name: str) -> pd.DataFrame:
-    """Per-space annual heating, cooling and peak loads of a sample site.
+#: Columns of :func:`space_loads` before the results of
+#: :data:`site_manager.energy.zones.RESULT_COLUMNS` (without ``zone_id``).
+SPACE_LOAD_COLUMNS: dict[str, str] = {
+    "space_global_id": "the space's IFC GlobalId",
+    "space_name": "the space's name",
+    "storey": "its storey",
+    "use": f"its zoning use ({DEFAULT_USE} where none is zoned)",
+    "heating_setpoint_c": "heating set-point of that use [°C]",
+}
 
-    The site's IFC model gives the spaces and fabric, its ``climate_monthly.csv`` the
-    climate (expanded to hours, see :mod:`site_manager.energy.climate`), ``zoning.csv`` the
-    use and ``equipment.csv`` the machines; the rest is :class:`ZoneDefaults`.
+
+def space_loads(frames: Any) -> pd.DataFrame:
+    """Per-space annual heating, cooling and peak loads of a site in the register.
+
+    The zones of :func:`zones_from_frames` run through the 5R1C model
+    (:func:`~site_manager.energy.zones.simulate_zones`) with the climate of
+    :func:`site_climate`; what the register does not say is :class:`ZoneDefaults` and the
+    defaults listed by :func:`site_manager.assumptions.energy_assumptions`.
+
+    Parameters
+    ----------
+    frames : RegisterFrames
+        The site's register (:func:`site_manager.register.frames`).
 
     Returns
     -------
     pandas.DataFrame
-        ``space_global_id``, ``space_name``, ``storey``, ``use`` and the columns of
-        :data:`site_manager.energy.zones.RESULT_COLUMNS` (without ``zone_id``).
+        One row per simulated space: :data:`SPACE_LOAD_COLUMNS`, then ``floor_area_m2`` and
+        the other columns of :data:`site_manager.energy.zones.RESULT_COLUMNS`.
+
+    Raises
+    ------
+    ValidationError
+        The site has no indoor space with a floor area.
+
+    Examples
+    --------
+    >>> from site_manager import register
+    >>> engine = register.open_register("sqlite://")
+    >>> _ = register.load_sample(engine, "textile_mill")
+    >>> loads = space_loads(register.frames(engine))
+    >>> round(float(loads["heating_kwh"].sum()) / 1000)
+    224
     """
-    _folder, bm, fabric, climate, uses, machine_w, lat = _site_inputs(name)
-    zones = zones_from_model(bm.spaces, fabric, climate, uses=uses, machine_w=machine_w,
-                             latitude_deg=lat)  # fmt: skip
+    climate = site_climate(frames)
+    zones = zones_from_frames(frames, climate=climate)
+    if not zones:
+        site = frames.site.get("site_id")
+        raise ValidationError(f"site {site!r}: no indoor space with a floor area to simulate")
     frame = simulate_zones(zones, climate)
     frame.insert(1, "space_name", [z.extra["name"] for z in zones])
     frame.insert(2, "storey", [z.extra["storey"] for z in zones])
     frame.insert(3, "use", [z.extra["use"] for z in zones])
+    frame.insert(4, "heating_setpoint_c", [z.heating_setpoint_c for z in zones])
     return frame.rename(columns={"zone_id": "space_global_id"})
 
 
@@ -394,7 +542,10 @@ __all__ = [
     "ZoneDefaults",
     "group_zones",
     "irradiance_factors",
-    "space_loads_for_site",
+    "SPACE_LOAD_COLUMNS",
+    "site_climate",
+    "space_loads",
     "zones_document",
+    "zones_from_frames",
     "zones_from_model",
 ]

@@ -1,4 +1,9 @@
-"""Board loads and the sample sites' per-space heating and cooling."""
+"""Board loads and the sample sites' per-space heating and cooling, read from the register.
+
+The sample sites are loaded once, when first used, into one SQLite register (``samples`` in
+conftest.py); the expected values come from the sample folders' CSV files, read here
+independently.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,23 @@ import pandas as pd
 import pytest
 
 from site_manager.cli import main
-from site_manager.energy.loads import board_loads, board_loads_for_site, diversity_factor
+from site_manager.energy.loads import (
+    board_loads,
+    board_loads_for_site,
+    boards_from_spaces,
+    diversity_factor,
+)
+from site_manager.energy.site import USE_HEATING_C
 
-SITES = ["textile_mill", "engineering_works", "brewery_complex"]
+from .conftest import SampleRegister
+
+# The mill in the default run; the other two samples (loaded on first use) with -m slow.
+SITES = [
+    "textile_mill",
+    pytest.param("engineering_works", marks=pytest.mark.slow),
+    pytest.param("brewery_complex", marks=pytest.mark.slow),
+]
+SAMPLE_SITES = Path(__file__).resolve().parents[2] / "sample_sites"
 
 
 def test_the_diversity_factors_are_those_of_iec_61439_2() -> None:
@@ -40,11 +59,13 @@ def test_board_loads_by_hand_with_over_capacity_unknown_and_unassigned_machines(
 
 
 @pytest.mark.parametrize("site", SITES)
-def test_every_sample_board_gets_the_connected_load_of_its_equipment_list(site: str) -> None:
-    root = Path(__file__).resolve().parents[2] / "sample_sites" / site
+def test_every_sample_board_gets_the_connected_load_of_its_equipment_list(
+    site: str, samples: SampleRegister
+) -> None:
+    root = SAMPLE_SITES / site
     equipment = pd.read_csv(root / "equipment.csv", dtype={"board_id": str})
     boards = pd.read_csv(root / "boards.csv")
-    out = board_loads_for_site(site).set_index("board_id")
+    out = board_loads_for_site(samples.frames(site)).set_index("board_id")
     for board in boards["board_id"]:
         mine = equipment[equipment["board_id"] == board]["power_kw"].dropna()
         assert out.loc[board, "connected_kw"] == pytest.approx(mine.sum())
@@ -54,22 +75,64 @@ def test_every_sample_board_gets_the_connected_load_of_its_equipment_list(site: 
         )
 
 
-def test_the_loads_command_prints_every_board(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["energy", "loads", "--site", "brewery_complex", "--format", "json"]) == 0
-    rows = json.loads(capsys.readouterr().out)
-    boards = pd.read_csv(
-        Path(__file__).resolve().parents[2] / "sample_sites/brewery_complex/boards.csv"
-    )
+@pytest.mark.parametrize("site", SITES)
+def test_the_boards_the_spaces_name_are_the_sample_board_lists(
+    site: str, samples: SampleRegister
+) -> None:
+    # The model's Pset_MultifactorySpace (DistributionBoard, ElectricalCapacity) against the
+    # sample's boards.csv: the boards a site imported from the IFC file alone would get.
+    boards = pd.read_csv(SAMPLE_SITES / site / "boards.csv", dtype={"storey": str})
+    derived = boards_from_spaces(samples.frames(site).spaces)
+    expected = boards.sort_values("board_id").reset_index(drop=True)
+    assert derived["board_id"].tolist() == expected["board_id"].tolist()
+    assert derived["storey"].tolist() == expected["storey"].tolist()
+    assert derived["capacity_kw"].tolist() == expected["capacity_kw"].astype(float).tolist()
+
+
+def test_boards_from_spaces_by_hand() -> None:
+    spaces = pd.DataFrame({
+        "board_id": ["A", "A", "A", " B ", "C", None, "", "D"],
+        "board_capacity_kw": [50.0, 60.0, None, 10.0, None, 5.0, 5.0, 30.0],
+        "storey": ["1", "0", "2", "1", "1", "1", "1", "0"],
+        "storey_elevation_m": [4.0, 0.0, 8.0, 4.0, 4.0, 4.0, 4.0, 0.0],
+        "removed": [False, False, False, False, False, False, False, True],
+    })  # fmt: skip
+    out = boards_from_spaces(spaces)
+    # A: largest capacity given, lowest storey; B stripped; C has no capacity; D is removed.
+    assert out.values.tolist() == [["A", "0", 60.0], ["B", "1", 10.0]]
+
+
+def test_the_loads_command_prints_every_board(
+    samples: SampleRegister, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = samples.load("textile_mill")
+    args = ["energy", "loads", "--site", site, "--db", samples.url, "--format", "json"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    rows = json.loads(captured.out)
+    boards = pd.read_csv(SAMPLE_SITES / site / "boards.csv")
     assert set(boards["board_id"]) <= {r["board_id"] for r in rows}
+    assert captured.err == ""
+
+
+def test_an_unknown_site_is_one_error_line_and_exit_2(
+    samples: SampleRegister, capsys: pytest.CaptureFixture[str]
+) -> None:
+    samples.load("textile_mill")
+    for command in ("site", "loads", "zones"):
+        assert main(["energy", command, "--site", "no_such_site", "--db", samples.url]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: site 'no_such_site' is not in the register")
+        assert err.count("\n") == 1
 
 
 def test_a_sample_site_gets_per_space_heating_cooling_and_peaks_and_zones_json_agrees(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    samples: SampleRegister, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = "textile_mill"
-    assert main(["energy", "site", "--site", site, "--format", "json"]) == 0
+    site, url = samples.load("textile_mill"), samples.url
+    assert main(["energy", "site", "--site", site, "--db", url, "--format", "json"]) == 0
     rows = pd.DataFrame(json.loads(capsys.readouterr().out))
-    zoning = pd.read_csv(Path(__file__).resolve().parents[2] / "sample_sites" / site / "zoning.csv")
+    zoning = pd.read_csv(SAMPLE_SITES / site / "zoning.csv")
     indoor = set(zoning.loc[zoning["use"] != "outdoor", "space_global_id"])
     assert set(rows["space_global_id"]) == indoor
     assert (rows["heating_kwh"] > 0).all()
@@ -80,12 +143,17 @@ def test_a_sample_site_gets_per_space_heating_cooling_and_peaks_and_zones_json_a
     # storage and circulation are not cooled
     uncooled = rows[rows["use"].isin(["storage", "circulation", "technical"])]
     assert (uncooled["cooling_kwh"] == 0).all()
+    # each space's use and set-point are those of the sample's zoning.csv
+    uses = dict(zip(zoning["space_global_id"], zoning["use"], strict=True))
+    assert rows["use"].tolist() == [uses[g] for g in rows["space_global_id"]]
+    assert rows["heating_setpoint_c"].tolist() == [USE_HEATING_C[uses[g]]
+                                                   for g in rows["space_global_id"]]  # fmt: skip
     # The same zones written to ZONES.json and run through `energy simulate` with the
     # site's monthly climate give the same figures.
     zones = tmp_path / "zones.json"
-    assert main(["energy", "zones", "--site", site, "-o", str(zones)]) == 0
+    assert main(["energy", "zones", "--site", site, "--db", url, "-o", str(zones)]) == 0
     lat = json.loads(zones.read_text())["latitude_deg"]
-    climate = Path(__file__).resolve().parents[2] / "sample_sites" / site / "climate_monthly.csv"
+    climate = SAMPLE_SITES / site / "climate_monthly.csv"
     assert main(["energy", "simulate", str(zones), "--climate", str(climate),
                  "--latitude", str(lat)]) == 0  # fmt: skip
     again = pd.DataFrame(json.loads(capsys.readouterr().out)["zones"]).set_index("zone_id")
@@ -127,11 +195,13 @@ def test_grouping_by_use_sums_areas_and_conductances_and_weights_the_setpoints()
 
 @pytest.mark.slow
 @pytest.mark.parametrize("site", SITES)
-def test_every_sample_site_gets_positive_heating_for_every_indoor_space(site: str) -> None:
-    from site_manager.energy.site import space_loads_for_site
+def test_every_sample_site_gets_positive_heating_for_every_indoor_space(
+    site: str, samples: SampleRegister
+) -> None:
+    from site_manager.energy.site import space_loads
 
-    rows = space_loads_for_site(site)
-    zoning = pd.read_csv(Path(__file__).resolve().parents[2] / "sample_sites" / site / "zoning.csv")
+    rows = space_loads(samples.frames(site))
+    zoning = pd.read_csv(SAMPLE_SITES / site / "zoning.csv")
     assert set(rows["space_global_id"]) == set(
         zoning.loc[zoning["use"] != "outdoor", "space_global_id"]
     )
