@@ -36,3 +36,22 @@ def test_the_library_does_not_print() -> None:
         and not str(p.relative_to(PACKAGE)).startswith("cli")
     }
     assert offenders == set()
+
+
+def test_only_the_sample_loader_reads_the_sample_folders() -> None:
+    """Analyses, pages and commands read the register; ``sample_sites/`` is for ``sample load``.
+
+    ``site_manager.sites`` (the reader of sample folders) is imported by the register's
+    loader alone, and no other module names the folder, except in the loader's own help.
+    """
+    importers = _modules_importing(r"site_manager\.sites") | _modules_importing(
+        r"site_manager\s+import\s+sites"
+    )
+    assert importers == {"register/sites.py"}
+    allowed = {"sites.py", "register/sites.py", "register/__init__.py", "cli/register_cmds.py"}
+    naming = {
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
+        if "sample_sites" in p.read_text(encoding="utf-8")
+    }
+    assert naming - allowed == set()
