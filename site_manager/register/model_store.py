@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import math
 import re
+import warnings
 import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,8 @@ from site_manager.register.schema import (
     StructuralColumn,
     Tariff,
 )
+
+log = logging.getLogger(__name__)
 
 #: Fabric columns stored as they are (the rest: lists as JSON, geometry as WKT).
 _FABRIC_PLAIN = ("global_id", "ifc_class", "kind", "name", "storey", "area_m2", "azimuth_deg",
@@ -446,13 +450,20 @@ def read_neighbourhood_file(path: str | Path) -> dict[str, Any]:
         raise ValidationError(f"{p}: neighbourhood file not found; {what}")
     if p.suffix.lower() != ".gpkg":
         raise ValidationError(f"{p.name}: not a .gpkg file; {what}")
-    try:
-        listed = pyogrio.list_layers(p)
-        layers = {str(name): gpd.read_file(p, layer=str(name), engine="pyogrio")
-                  for name, geometry_type in listed if geometry_type is not None}  # fmt: skip
-    except Exception as exc:  # pyogrio raises several kinds on a damaged file
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ValidationError(f"{p.name}: not a readable GeoPackage ({first}); {what}") from None
+    # GDAL's warnings on a damaged file come through its error handler: logged, not raised
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            listed = pyogrio.list_layers(p)
+            layers = {str(name): gpd.read_file(p, layer=str(name), engine="pyogrio")
+                      for name, geometry_type in listed if geometry_type is not None}  # fmt: skip
+        except Exception as exc:  # pyogrio raises several kinds on a damaged file
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ValidationError(
+                f"{p.name}: not a readable GeoPackage ({first}); {what}"
+            ) from None
+    for w in caught:
+        log.warning("%s: %s", p.name, w.message)
     if not layers:
         raise ValidationError(f"{p.name}: has no layer with geometry; {what}")
     return layers
