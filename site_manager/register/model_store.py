@@ -385,10 +385,7 @@ def read_climate_file(path: str | Path) -> ClimateFile:
             return ClimateFile(None, hourly, lat, lon, description)
         if p.suffix.lower() != ".csv":
             raise ValidationError(f"{p.name}: not a .epw or .csv file")
-        try:
-            head = pd.read_csv(p, nrows=0)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise ValidationError(f"{p.name}: not a readable CSV ({exc})") from None
+        head = pd.read_csv(p, nrows=0)
         if "ghi_kwh_m2" in head.columns:
             monthly = climate.read_monthly_csv(p)
             if len(monthly) != 12:
@@ -406,6 +403,11 @@ def read_climate_file(path: str | Path) -> ClimateFile:
             hourly = climate.read_hourly_csv(p)
             return ClimateFile(None, hourly, description=f"{p.name}: hourly climate table")
         raise ValidationError(f"{p.name}: has no column ghi_kwh_m2 or ghi_w_m2")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValidationError(
+            f"{p.name}: not a readable CSV ({first}); give {CLIMATE_FILE_FORMS}"
+        ) from None
     except ValidationError as exc:
         raise ValidationError(f"{exc}; give {CLIMATE_FILE_FORMS}") from None
 
@@ -469,7 +471,7 @@ def read_neighbourhood_file(path: str | Path) -> dict[str, Any]:
     return layers
 
 
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 def check_site_settings(given: dict[str, Any]) -> dict[str, Any]:
@@ -499,7 +501,7 @@ def check_site_settings(given: dict[str, Any]) -> dict[str, Any]:
                     f"time zone {value!r} is not an IANA time zone; give one such as Europe/Rome"
                 ) from None
         elif name == "currency":
-            if not _CURRENCY.match(str(value)):
+            if not _CURRENCY.fullmatch(str(value)):
                 raise ValidationError(
                     f"currency {value!r} is not three capital letters; give an ISO 4217 "
                     "code such as EUR"

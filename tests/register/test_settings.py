@@ -141,6 +141,7 @@ def test_only_the_given_settings_change_and_the_change_is_audited(site) -> None:
         ({"currency": "eur"}, "currency"),
         ({"currency": "EURO"}, "currency"),
         ({"currency": "E1R"}, "currency"),
+        ({"currency": "EUR\n"}, "currency"),
         ({"crs": "EPSG:999999"}, "crs"),
         ({"crs": "somewhere"}, "crs"),
         ({"name": "   "}, "name"),
@@ -335,6 +336,10 @@ BAD_CLIMATE_FILES = {
     "in_wh.csv": (_months([(m, t, g * 1000) for m, t, g in GOOD_MONTHS]), "kWh/m²"),
     "hot.csv": (_months([(1, 140.0, 20.0), *GOOD_MONTHS[1:]]), "t_out_c"),
     "empty.csv": ("", "not a readable CSV"),
+    "ragged.csv": (
+        _months([GOOD_MONTHS[0], (2, 4.0, 20.0, 7, 8), *GOOD_MONTHS[2:]]),
+        "fields in line 3",
+    ),
     "binary.csv": (b"\xff\xfe\x00\x81\x9f" * 40, "not a readable CSV"),
     "climate.txt": (_months(GOOD_MONTHS), "not a .epw or .csv"),
     "absent.epw": (None, "not found"),
