@@ -1,6 +1,7 @@
 """Commands of the site register: sites, units, tenants, leases, equipment, zoning, reports.
 
-``site-manager sample load NAME``, ``site create|revise|list``, ``unit list|define``,
+``site-manager sample load NAME``, ``site create|revise|list|set|climate|neighbourhood|show``,
+``space list|set``, ``unit list|define``,
 ``tenant list|import|export``, ``lease list|sign|end|import|export``,
 ``equipment list|import|export``, ``applicant list|import|export``, ``zoning set``,
 ``report occupancy|rent-roll|expiries|vacancies``, ``audit``. The database is ``--db URL``,
@@ -26,6 +27,22 @@ from site_manager.cli._common import (
 _common = add_site_arguments
 
 
+#: ``space set`` flags: the space attributes (``register.verbs.SPACE_ATTRIBUTES``), metavar
+#: and help. Yes/no flags are those whose metavar is ``yes|no``.
+SPACE_FLAGS = (
+    ("--clear-height-m", "M", "clear height under beams [m]"),
+    ("--floor-load-kn-m2", "X", "floor load capacity [kN/m²]"),
+    ("--board-id", "B", "distribution board id"),
+    ("--board-capacity-kw", "KW", "distribution board capacity [kW]"),
+    ("--extraction", "yes|no", "fume or dust extraction available"),
+    ("--daylight", "yes|no", "daylight"),
+    ("--ground-access", "yes|no", "access at ground level"),
+    ("--crane", "yes|no", "an overhead crane"),
+    ("--crane-capacity-t", "T", "crane capacity [t]"),
+    ("--loading-access", "ground|goods_lift|none", "how goods reach the space"),
+)
+
+
 def _table(parser: argparse.ArgumentParser) -> None:
     _common(parser)
     add_format_argument(parser)
@@ -45,8 +62,9 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(handler=_sample_load)
 
     # site
-    site = sub.add_parser("site", help="sites: create from a model, revise, list").add_subparsers(
-        dest="site_command", metavar="ACTION", required=True)  # fmt: skip
+    site = sub.add_parser("site", help="sites: create from a model, revise, list, settings"
+                          ).add_subparsers(dest="site_command", metavar="ACTION",
+                                           required=True)  # fmt: skip
     p = site.add_parser("create", help="create a site from an IFC model")
     p.add_argument("model", metavar="MODEL", help="an .ifc file")
     p.add_argument("--name", required=True, help="the site's name")
@@ -64,6 +82,59 @@ def add_commands(sub: Any) -> None:
     _common(p, site=False)
     add_format_argument(p)
     p.set_defaults(handler=_site_list)
+    p = site.add_parser("set", help="change the site's location, time zone, currency, name, "
+                        "tariffs", description="Only the settings given change; all of them "
+                        "or none (a bad value changes nothing).")  # fmt: skip
+    p.add_argument("--latitude", metavar="DEG", help="latitude [°], -90 to 90")
+    p.add_argument("--longitude", metavar="DEG", help="longitude [°], -180 to 180 (east +)")
+    p.add_argument("--time-zone", metavar="NAME", help="IANA time zone, e.g. Europe/Rome")
+    p.add_argument("--currency", metavar="CODE", help="ISO 4217 code, e.g. EUR")
+    p.add_argument("--name", help="the site's name")
+    p.add_argument("--city")
+    p.add_argument("--country")
+    p.add_argument("--crs", help="map CRS, e.g. EPSG:25832 (the neighbourhood is reprojected)")
+    p.add_argument(
+        "--tariff",
+        action="append",
+        default=[],
+        metavar="CARRIER=EUR_PER_KWH",
+        help="price of electricity, heat or gas [EUR/kWh]; repeat for several",
+    )
+    _common(p)
+    p.set_defaults(handler=_site_set)
+    p = site.add_parser("climate", help="store the site's climate from an .epw or .csv file",
+                        description="An EnergyPlus weather file (.epw: the hourly year; its "
+                        "station fills an unknown latitude and longitude), a CSV of 12 months "
+                        "(month, t_out_c, ghi_kwh_m2) or a CSV of 8,760 hours (t_out_c, "
+                        "ghi_w_m2). Replaces the site's climate.")  # fmt: skip
+    p.add_argument("file", metavar="FILE", help="FILE.epw or FILE.csv")
+    _common(p)
+    p.set_defaults(handler=_site_climate)
+    p = site.add_parser("neighbourhood", help="store the site's neighbourhood from a GeoPackage",
+                        description="Every layer with geometry of the .gpkg replaces the "
+                        "site's neighbourhood, reprojected to the site's CRS.")  # fmt: skip
+    p.add_argument("file", metavar="FILE", help="FILE.gpkg")
+    _common(p)
+    p.set_defaults(handler=_site_neighbourhood)
+    p = site.add_parser("show", help="the site's settings and what the register holds of it")
+    _common(p)
+    add_format_argument(p, choices=("table", "json"))
+    p.set_defaults(handler=_site_show)
+
+    # space
+    space = sub.add_parser("space", help="spaces and the attributes the constraints use"
+                           ).add_subparsers(dest="space_command", metavar="ACTION",
+                                            required=True)  # fmt: skip
+    p = space.add_parser("list", help="the spaces with their use and attributes")
+    _table(p)
+    p.set_defaults(handler=_list, what="spaces")
+    p = space.add_parser("set", help="set a space's attributes (override the model's)",
+                         description="Only the attributes given change.")  # fmt: skip
+    p.add_argument("global_id", metavar="GID", help="the space's GlobalId")
+    for flag, metavar, text in SPACE_FLAGS:
+        p.add_argument(flag, metavar=metavar, help=text)
+    _common(p)
+    p.set_defaults(handler=_space_set)
 
     # unit
     unit = sub.add_parser("unit", help="rentable units").add_subparsers(
@@ -296,6 +367,134 @@ def _site_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site_set(args: argparse.Namespace) -> int:
+    from site_manager import register
+    from site_manager.errors import ValidationError
+
+    given = {"latitude_deg": args.latitude, "longitude_deg": args.longitude,
+             "time_zone": args.time_zone, "currency": args.currency, "name": args.name,
+             "city": args.city, "country": args.country, "crs": args.crs}  # fmt: skip
+    settings = {k: v for k, v in given.items() if v is not None}
+    tariffs: dict[str, str] = {}
+    for pair in args.tariff:
+        carrier, sep, price = pair.partition("=")
+        if not sep or not carrier.strip() or not price.strip():
+            raise ValidationError(f"--tariff {pair!r} is not CARRIER=EUR_PER_KWH, e.g. "
+                                  "electricity=0.27")  # fmt: skip
+        tariffs[carrier.strip()] = price.strip()
+    if not settings and not tariffs:
+        raise ValidationError(
+            "nothing to set; give --latitude, --longitude, --time-zone, --currency, --name, "
+            "--city, --country, --crs or --tariff"
+        )
+    with register.transaction(_engine(args)) as s:  # all or nothing
+        done: dict[str, Any] = {}
+        if settings:
+            done |= register.set_site_settings(s, site=args.site, **settings)
+        if tariffs:
+            prices = register.set_tariffs(s, tariffs, site=args.site)
+            done |= {f"{k} tariff [EUR/kWh]": v for k, v in prices.items()}
+    print("set " + ", ".join(f"{k} = {v}" for k, v in done.items()))
+    return 0
+
+
+def _site_climate(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    data = register.set_climate(_engine(args), args.file, site=args.site)
+    frame = data.hourly if data.hourly is not None else data.monthly
+    assert frame is not None
+    if data.hourly is not None:
+        amount = (f"{len(frame)} hours, mean {frame['t_out_c'].mean():.2f} °C, global "
+                  f"horizontal {frame['ghi_w_m2'].sum() / 1000:.1f} kWh/m² a year")  # fmt: skip
+    else:
+        amount = (f"{len(frame)} months, mean {frame['t_out_c'].mean():.2f} °C, global "
+                  f"horizontal {frame['ghi_kwh_m2'].sum():.1f} kWh/m² a year")  # fmt: skip
+    print(f"climate stored: {data.description}; {amount}")
+    return 0
+
+
+def _site_neighbourhood(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    counts = register.set_neighbourhood(_engine(args), args.file, site=args.site)
+    print(f"neighbourhood stored: {sum(counts.values())} features ("
+          + ", ".join(f"{layer} {n}" for layer, n in counts.items()) + ")")  # fmt: skip
+    return 0
+
+
+def _site_show(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    f = register.frames(_engine(args), args.site)
+    layers = (
+        f.neighbourhood["layer"].value_counts(sort=False).to_dict() if len(f.neighbourhood) else {}
+    )
+    info: dict[str, Any] = {
+        **{k: f.site[k] for k in ("site_id", "name", "city", "country", "crs", "latitude_deg",
+                                  "longitude_deg", "time_zone", "currency")},
+        "tariffs_eur_per_kwh": dict(f.tariffs), "climate_source": f.site["climate_source"],
+        "climate_months": len(f.climate_monthly), "climate_hours": len(f.climate_hourly),
+        "neighbourhood_features": {str(k): int(v) for k, v in layers.items()},
+        "spaces": int((~f.spaces["removed"].astype(bool)).sum()) if len(f.spaces) else 0,
+        "fabric_elements": 0 if f.fabric is None else len(f.fabric),
+        "structural_columns": len(f.columns), "applicants": len(f.applicants),
+        "register_revision": f.revision,
+    }  # fmt: skip
+    if args.format == "json":
+        sys.stdout.write(json.dumps(info, indent=1) + "\n")
+        return 0
+
+    def known(v: Any) -> str:
+        return "unknown" if v is None or v == "" else str(v)
+
+    tariffs = ", ".join(f"{k} {v:g}" for k, v in info["tariffs_eur_per_kwh"].items())
+    place = ", ".join(x for x in (info["city"], info["country"]) if x)
+    lines = [
+        f"site {info['site_id']}: {info['name']}" + (f" ({place})" if place else ""),
+        f"location: latitude {known(info['latitude_deg'])}°, longitude "
+        f"{known(info['longitude_deg'])}°",
+        f"crs: {known(info['crs'])}",
+        f"time zone: {known(info['time_zone'])}",
+        f"currency: {info['currency']}",
+        f"tariffs: {tariffs + ' EUR/kWh' if tariffs else 'none'}",
+        f"climate: {known(info['climate_source'])} ({info['climate_months']} months, "
+        f"{info['climate_hours']} hours)",
+        "neighbourhood: " + (", ".join(f"{k} {v}" for k, v in
+                                       info["neighbourhood_features"].items()) or "none"),
+        f"spaces: {info['spaces']}",
+        f"fabric elements: {info['fabric_elements']}",
+        f"structural columns: {info['structural_columns']}",
+        f"applicants: {info['applicants']}",
+        f"register revision: {info['register_revision']}",
+    ]  # fmt: skip
+    print("\n".join(lines))
+    return 0
+
+
+def _space_set(args: argparse.Namespace) -> int:
+    from site_manager import register
+    from site_manager.errors import ValidationError
+
+    attributes: dict[str, Any] = {}
+    for flag, metavar, _text in SPACE_FLAGS:
+        name = flag[2:].replace("-", "_")
+        value = getattr(args, name)
+        if value is None:
+            continue
+        if metavar == "yes|no":
+            if value.strip().lower() not in ("yes", "no"):
+                raise ValidationError(f"{flag} {value!r}: give yes or no")
+            value = value.strip().lower() == "yes"
+        attributes[name] = value
+    if not attributes:
+        raise ValidationError("nothing to set; give " + ", ".join(
+            f"{flag} {metavar}" for flag, metavar, _ in SPACE_FLAGS))  # fmt: skip
+    register.set_space_attributes(_engine(args), args.global_id, site=args.site, **attributes)
+    print(f"space {args.global_id}: " + ", ".join(f"{k} = {v}" for k, v in attributes.items()))
+    return 0
+
+
 def _list(args: argparse.Namespace) -> int:
     from site_manager import register
 
@@ -310,6 +509,8 @@ def _list(args: argparse.Namespace) -> int:
         frame = register.list_equipment(engine, args.site)
     elif args.what == "applicants":
         frame = register.list_applicants(engine, args.site)
+    elif args.what == "spaces":
+        frame = register.frames(engine, args.site).spaces.drop(columns=["footprint_wkt"])
     else:
         spaces = register.frames(engine, args.site).spaces
         frame = spaces[~spaces["removed"]][["global_id", "name", "storey", "area_m2", "use"]]

@@ -77,7 +77,20 @@ the login name)
 - ``set_space_attributes(bind, global_id, *, site=None, **attributes)``: override a space's
   constraint attributes (``clear_height_m``, ``floor_load_kn_m2``, ``board_id``,
   ``board_capacity_kw``, ``extraction``, ``daylight``, ``ground_access``, ``crane``,
-  ``crane_capacity_t``, ``loading_access``).
+  ``crane_capacity_t``, ``loading_access`` one of ``ground``, ``goods_lift``, ``none``).
+- ``set_site_settings(bind, *, site=None, latitude_deg=None, longitude_deg=None,
+  time_zone=None, currency=None, name=None, city=None, country=None, crs=None) -> dict``:
+  only the settings given change; latitude in [-90, 90] and longitude in [-180, 180] [°],
+  an IANA time zone, an ISO 4217 currency (``EUR``), a CRS pyproj knows (stored as
+  ``EPSG:NNNN``; a stored neighbourhood is reprojected to it).
+- ``set_tariffs(bind, {"electricity": 0.27, ...}, *, site=None) -> dict``: carriers
+  ``electricity``, ``heat``, ``gas``, prices not negative [EUR/kWh].
+- ``set_climate(bind, path, *, site=None) -> ClimateFile``: an EPW file (the hourly year;
+  its station fills an unknown latitude and longitude), or a CSV of 12 months (``month``,
+  ``t_out_c``, ``ghi_kwh_m2``) or of 8,760 hours (``t_out_c``, ``ghi_w_m2``); replaces the
+  site's climate; ``climate_source`` becomes the file's name.
+- ``set_neighbourhood(bind, path, *, site=None) -> dict``: every layer with geometry of a
+  GeoPackage, reprojected to the site's CRS (a site without one takes the file's).
 - ``import_table(bind, kind, path, *, site=None) -> ImportResult`` with ``kind`` one of
   ``"tenants"``, ``"leases"``, ``"equipment"``; ``path`` a ``.csv`` or ``.xlsx`` with
   canonical or landlord headings (:mod:`site_manager.register.columns`). Rows are upserted by
@@ -96,6 +109,7 @@ from site_manager.register.io import (
     export_table,
     import_table,
 )
+from site_manager.register.model_store import ClimateFile
 from site_manager.register.queries import (
     RegisterFrames,
     frames,
@@ -118,7 +132,11 @@ from site_manager.register.verbs import (
     add_tenant,
     define_unit,
     end_lease,
+    set_climate,
+    set_neighbourhood,
+    set_site_settings,
     set_space_attributes,
+    set_tariffs,
     set_zoning,
     sign_lease,
 )
@@ -126,6 +144,7 @@ from site_manager.register.verbs import (
 __all__ = [
     "get_revision",
     "list_applicants",
+    "ClimateFile",
     "ImportResult",
     "ImportValidationError",
     "RegisterFrames",
@@ -147,7 +166,11 @@ __all__ = [
     "open_register",
     "revise_site",
     "sample_names",
+    "set_climate",
+    "set_neighbourhood",
+    "set_site_settings",
     "set_space_attributes",
+    "set_tariffs",
     "set_zoning",
     "sign_lease",
     "transaction",

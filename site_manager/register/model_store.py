@@ -7,19 +7,29 @@ live here too: location (latitude, longitude, time zone), climate (a monthly tab
 hourly year such as an EPW file), energy tariffs, the sources of the data, and the
 neighbourhood layers. Each ``write_*`` replaces what the site had; each ``read_*`` returns
 plain frames with the columns of the building model (:data:`site_manager.ifc.fabric.
-FABRIC_COLUMNS`, :data:`site_manager.ifc.columns.COLUMNS_COLUMNS`).
+FABRIC_COLUMNS`, :data:`site_manager.ifc.columns.COLUMNS_COLUMNS`). The ``*_file`` readers
+check a user's climate or neighbourhood file before the verbs store it.
 """
 
 from __future__ import annotations
 
+import csv
 import json
+import logging
 import math
+import re
+import warnings
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from site_manager.errors import ValidationError
+from site_manager.register import core
 from site_manager.register.schema import (
     ClimateHour,
     ClimateMonth,
@@ -30,6 +40,8 @@ from site_manager.register.schema import (
     StructuralColumn,
     Tariff,
 )
+
+log = logging.getLogger(__name__)
 
 #: Fabric columns stored as they are (the rest: lists as JSON, geometry as WKT).
 _FABRIC_PLAIN = ("global_id", "ifc_class", "kind", "name", "storey", "area_m2", "azimuth_deg",
@@ -224,6 +236,15 @@ def write_neighbourhood(s: Session, st: Site, layers: dict[str, Any]) -> int:
     return len(rows)
 
 
+def settings_counts(s: Session, st: Site) -> dict[str, int]:
+    """How many climate ``months`` and ``hours`` and neighbourhood ``features`` are stored."""
+    return {
+        key: int(s.scalar(select(func.count()).where(table.site_pk == st.id)) or 0)
+        for key, table in (("months", ClimateMonth), ("hours", ClimateHour),
+                           ("features", NeighbourhoodFeature))
+    }  # fmt: skip
+
+
 def read_settings(s: Session, st: Site) -> dict[str, Any]:
     """The site's tariffs, sources, climate frames and neighbourhood features."""
     tariffs = {
@@ -264,3 +285,235 @@ def read_settings(s: Session, st: Site) -> dict[str, Any]:
         "climate_hourly": hourly.astype(float),
         "neighbourhood": neighbourhood,
     }
+
+
+def reproject_neighbourhood(s: Session, st: Site, from_crs: str, to_crs: str) -> int:
+    """Move the site's stored neighbourhood from ``from_crs`` to ``to_crs``; returns rows."""
+    import geopandas as gpd
+
+    rows = s.scalars(
+        select(NeighbourhoodFeature).where(NeighbourhoodFeature.site_pk == st.id)
+    ).all()
+    if not rows:
+        return 0
+    moved = gpd.GeoSeries.from_wkt([r.geometry_wkt for r in rows], crs=from_crs).to_crs(to_crs)
+    for row, geom in zip(rows, moved, strict=True):
+        row.geometry_wkt = wkt_of(geom)
+    s.flush()
+    return len(rows)
+
+
+# ---------------------------------------------------------------- reading settings files
+
+#: What a climate file may be, for messages.
+CLIMATE_FILE_FORMS = (
+    "an EnergyPlus weather file (.epw, 8,760 hours), a CSV of 12 months (month, t_out_c, "
+    "ghi_kwh_m2) or a CSV of 8,760 hours (t_out_c, ghi_w_m2)"
+)
+#: An hourly mean global horizontal irradiance above this is a missing-value code (EPW
+#: writes 9999), not sunshine: the solar constant is 1,361 W/m². [W/m²]
+MAX_GHI_W_M2 = 1500.0
+#: A month's global horizontal irradiation above this is in the wrong unit (Wh, MJ). [kWh/m²]
+MAX_GHI_KWH_M2_MONTH = 400.0
+
+
+@dataclass(frozen=True)
+class ClimateFile:
+    """A checked climate file: a monthly table or an hourly year, and where it is from.
+
+    Attributes
+    ----------
+    monthly, hourly : pandas.DataFrame or None
+        ``month``, ``t_out_c`` [°C], ``ghi_kwh_m2`` [kWh/m²]; or ``t_out_c`` [°C],
+        ``ghi_w_m2`` [W/m²], 8,760 rows from 1 January 00:00.
+    latitude_deg, longitude_deg : float or None
+        The weather station's location (EPW header ``LOCATION``). [°]
+    description : str
+        One line naming the file and, for an EPW file, its station.
+    """
+
+    monthly: pd.DataFrame | None
+    hourly: pd.DataFrame | None
+    latitude_deg: float | None = None
+    longitude_deg: float | None = None
+    description: str = ""
+
+
+def _epw_location(p: Path) -> tuple[float | None, float | None, str]:
+    """Latitude, longitude and a description from an EPW file's ``LOCATION`` line."""
+    with p.open(encoding="latin-1", newline="") as fh:
+        fields = next(csv.reader(fh), [])
+    if len(fields) < 8 or fields[0].strip().upper() != "LOCATION":
+        return None, None, f"{p.name} (EPW)"
+    place = ", ".join(f.strip() for f in fields[1:4] if f.strip())
+    description = f"{p.name}: EnergyPlus weather file of {place}, station {fields[5].strip()}"
+    if fields[4].strip():
+        description += f" ({fields[4].strip()})"
+    try:
+        lat, lon = float(fields[6]), float(fields[7])
+    except ValueError:
+        return None, None, description
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, None, description
+    return lat, lon, description
+
+
+def read_climate_file(path: str | Path) -> ClimateFile:
+    """Read and check a climate file by its form (:data:`CLIMATE_FILE_FORMS`).
+
+    Raises
+    ------
+    ValidationError
+        Naming the file, what is wrong with it and what a climate file must be.
+    """
+    from site_manager.energy import climate
+
+    p = Path(path)
+    try:
+        if not p.is_file():
+            raise ValidationError(f"{p}: climate file not found")
+        if p.suffix.lower() == ".epw":
+            hourly = climate.read_epw(p)
+            lat, lon, description = _epw_location(p)
+            too_bright = hourly["ghi_w_m2"].to_numpy() > MAX_GHI_W_M2
+            if too_bright.any():
+                hour = int(too_bright.argmax())
+                raise ValidationError(
+                    f"{p.name}: hour {hour} of the year has a global horizontal irradiance "
+                    f"of {hourly['ghi_w_m2'].iloc[hour]:g} W/m² (a missing value)"
+                )
+            return ClimateFile(None, hourly, lat, lon, description)
+        if p.suffix.lower() != ".csv":
+            raise ValidationError(f"{p.name}: not a .epw or .csv file")
+        head = pd.read_csv(p, nrows=0)
+        if "ghi_kwh_m2" in head.columns:
+            monthly = climate.read_monthly_csv(p)
+            if len(monthly) != 12:
+                raise ValidationError(f"{p.name}: has {len(monthly)} rows; give one per month")
+            t = pd.to_numeric(monthly["t_out_c"])
+            if ((t < -90) | (t > 70)).any():
+                raise ValidationError(f"{p.name}: a t_out_c is outside −90…70 °C")
+            if (pd.to_numeric(monthly["ghi_kwh_m2"]) > MAX_GHI_KWH_M2_MONTH).any():
+                raise ValidationError(
+                    f"{p.name}: a ghi_kwh_m2 is above {MAX_GHI_KWH_M2_MONTH:g} kWh/m² in a "
+                    "month; is it in kWh/m²?"
+                )
+            return ClimateFile(monthly, None, description=f"{p.name}: monthly climate table")
+        if "ghi_w_m2" in head.columns:
+            hourly = climate.read_hourly_csv(p)
+            return ClimateFile(None, hourly, description=f"{p.name}: hourly climate table")
+        raise ValidationError(f"{p.name}: has no column ghi_kwh_m2 or ghi_w_m2")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValidationError(
+            f"{p.name}: not a readable CSV ({first}); give {CLIMATE_FILE_FORMS}"
+        ) from None
+    except ValidationError as exc:
+        raise ValidationError(f"{exc}; give {CLIMATE_FILE_FORMS}") from None
+
+
+def crs_code(value: Any, *, what: str = "crs") -> str:
+    """A coordinate reference system as ``AUTHORITY:CODE`` (e.g. ``EPSG:25832``).
+
+    Raises
+    ------
+    ValidationError
+        ``value`` is not a CRS pyproj knows, or has no authority code.
+    """
+    import pyproj
+
+    try:
+        crs = pyproj.CRS.from_user_input(value)
+    except pyproj.exceptions.CRSError:
+        raise ValidationError(
+            f"{what} {str(value)[:80]!r} is not a coordinate reference system; give an EPSG "
+            "code such as EPSG:25832"
+        ) from None
+    authority = crs.to_authority()
+    if authority is None:
+        raise ValidationError(f"{what} {crs.name!r} has no EPSG code; give one such as EPSG:25832")
+    return f"{authority[0]}:{authority[1]}"
+
+
+def read_neighbourhood_file(path: str | Path) -> dict[str, Any]:
+    """The layers with geometry of a GeoPackage: layer name → GeoDataFrame (file's CRS).
+
+    Raises
+    ------
+    ValidationError
+        Missing file, not a GeoPackage, or no layer with geometry.
+    """
+    import geopandas as gpd
+    import pyogrio
+
+    p = Path(path)
+    what = "give a GeoPackage (.gpkg) with one layer per theme (buildings, streets, ...)"
+    if not p.is_file():
+        raise ValidationError(f"{p}: neighbourhood file not found; {what}")
+    if p.suffix.lower() != ".gpkg":
+        raise ValidationError(f"{p.name}: not a .gpkg file; {what}")
+    # GDAL's warnings on a damaged file come through its error handler: logged, not raised
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            listed = pyogrio.list_layers(p)
+            layers = {str(name): gpd.read_file(p, layer=str(name), engine="pyogrio")
+                      for name, geometry_type in listed if geometry_type is not None}  # fmt: skip
+        except Exception as exc:  # pyogrio raises several kinds on a damaged file
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ValidationError(
+                f"{p.name}: not a readable GeoPackage ({first}); {what}"
+            ) from None
+    for w in caught:
+        log.warning("%s: %s", p.name, w.message)
+    if not layers:
+        raise ValidationError(f"{p.name}: has no layer with geometry; {what}")
+    return layers
+
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def check_site_settings(given: dict[str, Any]) -> dict[str, Any]:
+    """The given (not ``None``) site settings, checked and in stored form.
+
+    Raises
+    ------
+    ValidationError
+        A latitude outside [-90, 90], a longitude outside [-180, 180], a time zone that is
+        not IANA, a currency that is not three capital letters, a CRS pyproj does not know,
+        an empty name, a name, city or country longer than its column.
+    """
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        if value is None:
+            continue
+        if name == "latitude_deg":
+            value = core.parse_float(value, what="latitude", minimum=-90.0, maximum=90.0)
+        elif name == "longitude_deg":
+            value = core.parse_float(value, what="longitude", minimum=-180.0, maximum=180.0)
+        elif name == "time_zone":
+            value = str(value).strip()
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+                raise ValidationError(
+                    f"time zone {value!r} is not an IANA time zone; give one such as Europe/Rome"
+                ) from None
+        elif name == "currency":
+            if not _CURRENCY.fullmatch(str(value)):
+                raise ValidationError(
+                    f"currency {value!r} is not three capital letters; give an ISO 4217 "
+                    "code such as EUR"
+                )
+        elif name == "crs":
+            value = crs_code(value)
+        else:
+            value = str(value).strip()
+            if name == "name" and not value:
+                raise ValidationError("a site's name cannot be empty")
+            longest = getattr(Site.__table__.c[name].type, "length", None)
+            if longest is not None and len(value) > longest:
+                raise ValidationError(f"{name} is longer than {longest} characters")
+        values[name] = value
+    return values
