@@ -119,7 +119,7 @@ def energy_assumptions(frames: Any) -> list[Assumption]:
         out.append(Assumption(
             "zoning", f"{unzoned} of {len(spaces)} spaces have no use: heated, lit and cooled "
             f"as {DEFAULT_USE.replace('_', ' ')}",
-            f"zone them with `site-manager zoning set FILE.csv --site {site}`"))  # fmt: skip
+            f"zone them with `site-manager zoning set --file FILE.csv --site {site}`"))  # fmt: skip
     return out
 
 
@@ -133,7 +133,7 @@ def layout_assumptions(frames: Any) -> list[Assumption]:
             "units", "no units are defined: each space zoned private production or storage "
             "(or not zoned) is offered as a unit of its own",
             "define units with "
-            f"`site-manager unit define UNIT_ID 'GID;GID' --site {site}`"))  # fmt: skip
+            f"`site-manager unit define UNIT_ID --spaces 'GID;GID' --site {site}`"))  # fmt: skip
     if len(spaces):
         from_geometry = int(
             spaces["clear_height_m"].isna().sum()

@@ -78,6 +78,10 @@ def add_commands(sub: Any) -> None:
         "says nothing are listed on stderr.",
     )
     add_site_arguments(site)
+    site.add_argument(
+        "--date", metavar="YYYY-MM-DD", default=None,
+        help="the day whose tenants are named in unit_id/tenant_id (default: today)",
+    )  # fmt: skip
     add_format_argument(site)
     site.set_defaults(handler=_site)
 
@@ -163,7 +167,7 @@ def _site(args: argparse.Namespace) -> int:
 
     frames = _site_frames(args)
     print_assumptions(energy_assumptions(frames))
-    frame = space_loads(frames)
+    frame = space_loads(frames, on=args.date)
     if args.format != "json":
         frame = frame.drop(columns=["monthly_heating_kwh", "monthly_cooling_kwh"])
     print_frame(frame, args.format)

@@ -20,6 +20,7 @@ nor a sample folder is read again.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 from dataclasses import dataclass, field
@@ -488,10 +489,12 @@ SPACE_LOAD_COLUMNS: dict[str, str] = {
     "storey": "its storey",
     "use": f"its zoning use ({DEFAULT_USE} where none is zoned)",
     "heating_setpoint_c": "heating set-point of that use [°C]",
+    "unit_id": "the unit it belongs to ('' if none)",
+    "tenant_id": "the tenant whose lease of that unit runs on the day ('' if vacant)",
 }
 
 
-def space_loads(frames: Any) -> pd.DataFrame:
+def space_loads(frames: Any, *, on: dt.date | str | None = None) -> pd.DataFrame:
     """Per-space annual heating, cooling and peak loads of a site in the register.
 
     The zones of :func:`zones_from_frames` run through the 5R1C model
@@ -503,6 +506,9 @@ def space_loads(frames: Any) -> pd.DataFrame:
     ----------
     frames : RegisterFrames
         The site's register (:func:`site_manager.register.frames`).
+    on : date or str, optional
+        The day whose tenants are named (``unit_id``, ``tenant_id``); default today. The
+        simulation is of a typical year and does not depend on it.
 
     Returns
     -------
@@ -534,7 +540,25 @@ def space_loads(frames: Any) -> pd.DataFrame:
     frame.insert(2, "storey", [z.extra["storey"] for z in zones])
     frame.insert(3, "use", [z.extra["use"] for z in zones])
     frame.insert(4, "heating_setpoint_c", [z.heating_setpoint_c for z in zones])
+    unit_of, tenant_of = _tenancy_of_spaces(frames, on)
+    frame.insert(5, "unit_id", [unit_of.get(z.id, "") for z in zones])
+    frame.insert(6, "tenant_id", [tenant_of.get(unit_of.get(z.id, ""), "") for z in zones])
     return frame.rename(columns={"zone_id": "space_global_id"})
+
+
+def _tenancy_of_spaces(
+    frames: Any, on: dt.date | str | None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Space GlobalId → unit id, and unit id → the tenant whose lease runs on ``on``."""
+    from site_manager.tenancy import current_leases
+
+    pairs = frames.unit_spaces
+    unit_of = {str(g): str(u) for u, g in zip(pairs["unit_id"], pairs["space_global_id"],
+                                               strict=True)}  # fmt: skip
+    leases = current_leases(frames, on=on)
+    tenant_of = {str(u): str(t) for u, t in zip(leases["unit_id"], leases["tenant_id"],
+                                                 strict=True)}  # fmt: skip
+    return unit_of, tenant_of
 
 
 __all__ = [

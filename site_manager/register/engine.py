@@ -234,6 +234,8 @@ def _wrote_by_statement(state: Any) -> None:
 
 @event.listens_for(RegisterSession, "before_commit")
 def _bump_revision(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint: the outer commit bumps, once
+        return
     if session.info.pop("wrote", False):
         from sqlalchemy import update
 

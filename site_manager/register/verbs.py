@@ -539,6 +539,8 @@ def set_space_attributes(
         before = core.record_dict(attrs)
         for name, value in values.items():
             setattr(attrs, name, value)
+        if "clear_height_m" in values:
+            attrs.clear_height_source = None if values["clear_height_m"] is None else "user"
         s.flush()
         core.audit(s, site=st, actor=who, verb="set_space_attributes", table="space_attributes",
                    record=global_id, action="update", before=before,

@@ -111,7 +111,8 @@ def test_a_user_opens_every_page_downloads_picks_a_space_and_signs_a_lease(serve
             page.wait_for_timeout(600)  # the expander opens with an animation
             shot(page, "site_assumed_values")
             assumed.screenshot(path=str(shots / f"{step:02d}_assumed_values_close_up.png"))
-            assumed.get_by_text("Assumed values", exact=True).click()  # closed again: the plan moves back
+            # closed again: the plan moves back
+            assumed.get_by_text("Assumed values", exact=True).click()
 
             # 2. a click on a space's dot selects it: details and a red outline appear
             plan.scroll_into_view_if_needed()
