@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import inspect
 import re
 import tempfile
 from pathlib import Path
@@ -26,7 +25,7 @@ class _DryRun(Exception):
 
 def read_upload(name: str, content: bytes, progress: Any) -> Any:
     """Read uploaded IFC bytes into a BuildingModel, reporting progress between 0 and 1."""
-    from site_manager.ifc import read_model
+    from site_manager.register import read_site_model
 
     suffix = Path(name).suffix.lower()
     if suffix not in (".ifc", ".ifczip"):
@@ -37,16 +36,12 @@ def read_upload(name: str, content: bytes, progress: Any) -> Any:
         path = Path(folder) / (re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem) + suffix)
         path.write_bytes(content)
         progress(0.1, "Reading the model…")
-        accepts = inspect.signature(read_model).parameters
-        if "progress" in accepts:
-            model = read_model(
-                path,
-                progress=lambda done, total: progress(
-                    0.1 + 0.85 * done / max(total, 1), f"Reading spaces {done}/{total}…"
-                ),
-            )
-        else:
-            model = read_model(path)
+        model = read_site_model(  # with its fabric and columns, which the register keeps
+            path,
+            progress=lambda done, total: progress(
+                0.1 + 0.85 * done / max(total, 1), f"Reading spaces {done}/{total}…"
+            ),
+        )
     progress(1.0, "Done")
     return model
 

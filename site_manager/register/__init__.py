@@ -121,28 +121,26 @@ from site_manager.register.queries import (
     list_tenants,
     list_units,
 )
-from site_manager.register.sites import (
-    RevisionReport,
-    create_site,
-    load_sample,
-    revise_site,
-    sample_names,
+from site_manager.register.samples import load_sample, sample_names
+from site_manager.register.settings import (
+    set_climate,
+    set_neighbourhood,
+    set_site_settings,
+    set_tariffs,
 )
+from site_manager.register.sites import RevisionReport, create_site, read_site_model, revise_site
 from site_manager.register.verbs import (
     add_tenant,
     define_unit,
     end_lease,
-    set_climate,
-    set_neighbourhood,
-    set_site_settings,
     set_space_attributes,
-    set_tariffs,
     set_zoning,
     sign_lease,
 )
 
 __all__ = [
     "get_revision",
+    "read_site_model",
     "list_applicants",
     "ClimateFile",
     "ImportResult",

@@ -1,5 +1,5 @@
-"""Verbs that change the register one record at a time: zoning, units, tenants, leases,
-space attributes and the site's settings (location, tariffs, climate, neighbourhood).
+"""Verbs that change the register one record at a time: zoning, units, tenants, leases and
+space attributes (the site's settings are in :mod:`site_manager.register.settings`).
 
 Each verb is one transaction (or one savepoint when given a ``Session``), is written to the
 audit trail, and either does everything or nothing.
@@ -11,7 +11,6 @@ import datetime as dt
 import logging
 import secrets
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -20,13 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from site_manager.errors import NotFoundError, RegisterError, ValidationError
-from site_manager.register import core, model_store
+from site_manager.register import core
 from site_manager.register.engine import get_actor, transaction
 from site_manager.register.schema import (
     TENANT_KINDS,
     TENANT_STAGES,
     Lease,
-    Tariff,
     Tenant,
     Unit,
     UnitSpace,
@@ -545,223 +543,3 @@ def set_space_attributes(
         core.audit(s, site=st, actor=who, verb="set_space_attributes", table="space_attributes",
                    record=global_id, action="update", before=before,
                    after=core.record_dict(attrs))  # fmt: skip
-
-
-# ---------------------------------------------------------------- site settings
-
-#: Carriers :func:`set_tariffs` accepts (prices in EUR/kWh).
-TARIFF_CARRIERS = ("electricity", "heat", "gas")
-
-
-def set_site_settings(
-    bind: Bind,
-    *,
-    site: str | None = None,
-    actor: str | None = None,
-    latitude_deg: float | str | None = None,
-    longitude_deg: float | str | None = None,
-    time_zone: str | None = None,
-    currency: str | None = None,
-    name: str | None = None,
-    city: str | None = None,
-    country: str | None = None,
-    crs: str | None = None,
-) -> dict[str, Any]:
-    """Change the site's settings; only those given (not ``None``) change.
-
-    Parameters
-    ----------
-    bind : Engine or Session
-        The register.
-    site : str, optional
-        Site id (default: the only site).
-    actor : str, optional
-        Who is making the change, for the audit trail.
-    latitude_deg, longitude_deg : float, optional
-        Location, in [-90, 90] and [-180, 180]. [°]
-    time_zone : str, optional
-        IANA time zone (``Europe/Rome``).
-    currency : str, optional
-        ISO 4217 code, three capital letters (``EUR``).
-    name, city, country : str, optional
-        The site's name (not empty), city and country.
-    crs : str, optional
-        Map coordinate reference system pyproj knows, stored as ``EPSG:NNNN``; a stored
-        neighbourhood is reprojected from the old one.
-
-    Returns
-    -------
-    dict
-        The settings written, in stored form.
-    """
-    values = model_store.check_site_settings({
-        "latitude_deg": latitude_deg, "longitude_deg": longitude_deg, "time_zone": time_zone,
-        "currency": currency, "name": name, "city": city, "country": country, "crs": crs,
-    })  # fmt: skip
-    if not values:
-        raise ValidationError(
-            "no setting given; give a latitude, longitude, time zone, currency, name, city, "
-            "country or crs"
-        )
-    who = get_actor(actor)
-    with transaction(bind) as s:
-        st = core.get_site(s, site)
-        before = {k: getattr(st, k) for k in values}
-        if values.get("crs") and st.crs and values["crs"] != st.crs:
-            moved = model_store.reproject_neighbourhood(s, st, st.crs, values["crs"])
-            log.info("site %s: %d neighbourhood features moved to %s", st.site_id, moved,
-                     values["crs"])  # fmt: skip
-        for key, value in values.items():
-            setattr(st, key, value)
-        s.flush()
-        core.audit(s, site=st, actor=who, verb="set_site_settings", table="sites",
-                   record=st.site_id, action="update", before=before, after=values)  # fmt: skip
-    return values
-
-
-def set_tariffs(
-    bind: Bind,
-    tariffs: Mapping[str, float | str],
-    *,
-    site: str | None = None,
-    actor: str | None = None,
-) -> dict[str, float]:
-    """Set the price of energy carriers; carriers not given keep theirs.
-
-    Parameters
-    ----------
-    bind : Engine or Session
-        The register.
-    tariffs : mapping
-        Carrier (:data:`TARIFF_CARRIERS`) → price, not negative. [EUR/kWh]
-    site : str, optional
-        Site id (default: the only site).
-    actor : str, optional
-        Who is making the change, for the audit trail.
-
-    Returns
-    -------
-    dict
-        The prices written. [EUR/kWh]
-    """
-    if not tariffs:
-        raise ValidationError(f"no tariff given; give a price for {', '.join(TARIFF_CARRIERS)}")
-    prices: dict[str, float] = {}
-    for carrier, price in tariffs.items():
-        if carrier not in TARIFF_CARRIERS:
-            raise ValidationError(
-                f"tariff carrier {carrier!r} is not one of {', '.join(TARIFF_CARRIERS)}"
-            )
-        prices[carrier] = core.parse_float(price, what=f"{carrier} tariff [EUR/kWh]",
-                                           minimum=0.0)  # fmt: skip
-    who = get_actor(actor)
-    with transaction(bind) as s:
-        st = core.get_site(s, site)
-        before = {t.carrier: t.eur_per_kwh for t in s.scalars(
-            select(Tariff).where(Tariff.site_pk == st.id, Tariff.carrier.in_(list(prices)))
-        )}  # fmt: skip
-        model_store.write_tariffs(s, st, prices)
-        core.audit(s, site=st, actor=who, verb="set_tariffs", table="tariffs",
-                   record=st.site_id, action="update", before=before, after=prices)  # fmt: skip
-    return prices
-
-
-def set_climate(
-    bind: Bind, path: str | Path, *, site: str | None = None, actor: str | None = None
-) -> model_store.ClimateFile:
-    """Replace the site's climate with a file's (:data:`model_store.CLIMATE_FILE_FORMS`).
-
-    An EPW file gives the hourly year (``t_out_c`` [°C], ``ghi_w_m2`` [W/m²]; 29 February
-    dropped); a monthly CSV the 12 months. The site's ``climate_source`` becomes the file's
-    name and its ``climate`` source the file and station; an EPW file's station location
-    fills the site's latitude and longitude where they are unknown (never overwrites them).
-
-    Returns
-    -------
-    ClimateFile
-        What was read and stored.
-
-    Raises
-    ------
-    ValidationError
-        Naming the file, what is wrong and what a climate file must be; nothing changes.
-    """
-    data = model_store.read_climate_file(path)
-    who = get_actor(actor)
-    with transaction(bind) as s:
-        st = core.get_site(s, site)
-        counts = model_store.settings_counts(s, st)
-        before: dict[str, Any] = {"climate_source": st.climate_source,
-                                  "months": counts["months"], "hours": counts["hours"],
-                                  "latitude_deg": st.latitude_deg,
-                                  "longitude_deg": st.longitude_deg}  # fmt: skip
-        model_store.write_climate(s, st, monthly=data.monthly, hourly=data.hourly,
-                                  source=Path(path).name)  # fmt: skip
-        model_store.write_sources(s, st, {"climate": data.description})
-        if st.latitude_deg is None and data.latitude_deg is not None:
-            st.latitude_deg = data.latitude_deg
-        if st.longitude_deg is None and data.longitude_deg is not None:
-            st.longitude_deg = data.longitude_deg
-        s.flush()
-        after = {"climate_source": st.climate_source,
-                 "months": 0 if data.monthly is None else len(data.monthly),
-                 "hours": 0 if data.hourly is None else len(data.hourly),
-                 "latitude_deg": st.latitude_deg, "longitude_deg": st.longitude_deg}  # fmt: skip
-        core.audit(s, site=st, actor=who, verb="set_climate", table="sites", record=st.site_id,
-                   action="update", before=before, after=after)  # fmt: skip
-    log.info("site climate: %s", data.description)
-    return data
-
-
-def set_neighbourhood(
-    bind: Bind, path: str | Path, *, site: str | None = None, actor: str | None = None
-) -> dict[str, int]:
-    """Replace the site's neighbourhood with every layer of a GeoPackage.
-
-    Layers are reprojected to the site's CRS when it has one and theirs differs; a site
-    without a CRS takes the file's (its first layer's). A layer without a CRS is refused
-    when the site has one.
-
-    Returns
-    -------
-    dict
-        Layer name → features stored.
-
-    Raises
-    ------
-    ValidationError
-        Naming the file and what is wrong with it; nothing changes.
-    """
-    import pyproj
-
-    layers = model_store.read_neighbourhood_file(path)
-    name = Path(path).name
-    who = get_actor(actor)
-    with transaction(bind) as s:
-        st = core.get_site(s, site)
-        target = st.crs
-        if target is None:
-            first = next((g.crs for g in layers.values() if g.crs is not None), None)
-            target = None if first is None else model_store.crs_code(first, what=f"{name} CRS")
-        moved = []
-        for layer, gdf in layers.items():
-            if gdf.crs is None and target is not None:
-                raise ValidationError(
-                    f"{name}: layer {layer!r} has no coordinate reference system; give it "
-                    f"one (the site's is {target})"
-                )
-            if target is not None and not pyproj.CRS.from_user_input(target).equals(gdf.crs):
-                layers[layer] = gdf.to_crs(target)
-                moved.append(layer)
-        before = model_store.settings_counts(s, st)["features"]
-        model_store.write_neighbourhood(s, st, layers)
-        old_crs = st.crs
-        st.crs = target
-        s.flush()
-        counts = {layer: len(gdf) for layer, gdf in layers.items()}
-        core.audit(s, site=st, actor=who, verb="set_neighbourhood",
-                   table="neighbourhood_features", record=st.site_id, action="update",
-                   before={"features": before, "crs": old_crs},
-                   after={"file": name, "layers": counts, "crs": target,
-                          "reprojected": moved})  # fmt: skip
-    return counts

@@ -205,9 +205,14 @@ def test_importing_a_model_shows_its_report_and_creates_a_site(seeded: Seeded) -
         b for b in app.get("form_submit_button") if b.proto.label == "Create the site"
     ).click().run()
     no_exception(app)
-    sites = register.list_sites(register.open_register(seeded.url))
-    assert "works" in set(sites["site_id"])
+    engine = register.open_register(seeded.url)
+    assert "works" in set(register.list_sites(engine)["site_id"])
     assert app.session_state[state.SITE] == "works"
+    # the register keeps the model's fabric and columns, as `site create` does
+    direct = register.read_site_model(model)
+    stored = register.frames(engine, site="works")
+    assert len(stored.fabric) == len(direct.extra["fabric"]) > 0
+    assert len(stored.columns) == len(direct.extra["columns"]) > 0
 
 
 def test_a_revision_is_previewed_without_changing_the_register_then_applied(

@@ -552,7 +552,7 @@ def test_space_set_changes_one_space_and_space_list_shows_it(sqlite_site, capsys
         "clear_height_m": 5.5, "floor_load_kn_m2": 7.5, "board_id": "DB-X",
         "board_capacity_kw": 40.0, "extraction": False, "daylight": True,
         "ground_access": True, "crane": True, "crane_capacity_t": 5.0,
-        "loading_access": "goods_lift",
+        "loading_access": "goods_lift", "clear_height_source": "user",
     }  # fmt: skip
     assert {g: r for g, r in after.items() if g != "SP-G02"} == {
         g: r for g, r in before.items() if g != "SP-G02"}  # fmt: skip
