@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from site_manager.errors import ValidationError
+from site_manager.parsing import parse_date
 
 #: Groupings the figures accept.
 GROUPINGS = ("storey", "use")
@@ -47,16 +48,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def parse_day(on: dt.date | str | None) -> dt.date:
     """The day ``on`` (a date or ``YYYY-MM-DD``); today when ``None``."""
-    if on is None:
-        return dt.date.today()
-    if isinstance(on, dt.datetime):
-        return on.date()
-    if isinstance(on, dt.date):
-        return on
-    try:
-        return dt.date.fromisoformat(str(on))
-    except ValueError:
-        raise ValidationError(f"date {on!r} is not a date YYYY-MM-DD") from None
+    return dt.date.today() if on is None else parse_date(on)
 
 
 def _check_by(by: str | None) -> None:

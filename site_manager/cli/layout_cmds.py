@@ -93,19 +93,14 @@ def _solve(args: argparse.Namespace) -> int:
 
 
 def _problem(args: argparse.Namespace) -> int:
-    import datetime as dt
 
     from site_manager import register
     from site_manager.assumptions import layout_assumptions
     from site_manager.layout.from_site import problem_from_register
     from site_manager.layout.problem import write_problem
+    from site_manager.parsing import parse_date
 
-    day = None
-    if args.date:
-        try:
-            day = dt.date.fromisoformat(args.date)
-        except ValueError as exc:
-            raise ValidationError(f"--date must be YYYY-MM-DD, got {args.date!r}") from exc
+    day = parse_date(args.date, what="--date") if args.date else None
     frames = register.frames(open_engine(args), args.site)
     problem = problem_from_register(
         frames, applicants=args.applicants, bay_area_m2=args.bay_area, on_date=day

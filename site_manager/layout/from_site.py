@@ -69,6 +69,7 @@ from site_manager.layout.problem import (
     problem_from_dict,
     read_applicants_table,
 )
+from site_manager.parsing import parse_date
 
 log = logging.getLogger(__name__)
 
@@ -589,8 +590,4 @@ def _largest(values: Any) -> float:
 
 
 def _as_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+    return parse_date(str(value)[:10] if isinstance(value, str) else value)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 from typing import Any
 
 from sqlalchemy import select
@@ -14,38 +13,10 @@ from sqlalchemy.orm import Session
 from site_manager.errors import NotFoundError, ValidationError
 from site_manager.register.schema import AuditEntry, Base, Lease, Site, Space, Tenant, Unit
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
 
 def now() -> dt.datetime:
     """The current time, timezone-aware UTC."""
     return dt.datetime.now(dt.UTC)
-
-
-def parse_date(value: Any, *, what: str = "date") -> dt.date:
-    """A date from a ``date``/``datetime`` or a ``YYYY-MM-DD`` string.
-
-    Raises
-    ------
-    ValidationError
-        Naming ``what`` and the value, and the expected form.
-
-    Examples
-    --------
-    >>> parse_date("2026-02-28")
-    datetime.date(2026, 2, 28)
-    """
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if _DATE.match(text):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise ValidationError(f"{what} {text!r} is not a date YYYY-MM-DD")
 
 
 def parse_float(

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from site_manager.errors import NotFoundError, ValidationError
+from site_manager.parsing import parse_bool, parse_date
 from site_manager.register import columns as cols
 from site_manager.register import core
 from site_manager.register.engine import get_actor, transaction
@@ -171,7 +172,7 @@ def _text(v: str) -> str:
 def _date(v: str) -> dt.date:
     text = v.strip()
     try:
-        return core.parse_date(text)
+        return parse_date(text)
     except ValidationError:
         raise ValidationError(f"{text!r} is not a date YYYY-MM-DD") from None
 
@@ -221,12 +222,7 @@ def _choice(values: Iterable[str]) -> Converter:
 
 
 def _bool(v: str) -> bool:
-    text = v.strip().lower()
-    if text in ("yes", "y", "true", "1", "x", "ja", "oui", "si"):
-        return True
-    if text in ("no", "n", "false", "0", "nein", "non"):
-        return False
-    raise ValidationError(f"{v.strip()!r} is not yes or no")
+    return parse_bool(v, what="")
 
 
 def _hazards(v: str) -> str:

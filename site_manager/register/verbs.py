@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from site_manager.errors import NotFoundError, RegisterError, ValidationError
+from site_manager.parsing import parse_date
 from site_manager.register import core
 from site_manager.register.engine import get_actor, transaction
 from site_manager.register.schema import (
@@ -260,7 +261,7 @@ def add_tenant(
         raise ValidationError(f"tenant kind {kind!r} is not one of {', '.join(TENANT_KINDS)}")
     if stage is not None and stage not in TENANT_STAGES:
         raise ValidationError(f"tenant stage {stage!r} is not one of {', '.join(TENANT_STAGES)}")
-    joined_date = None if joined in (None, "") else core.parse_date(joined, what="joined")
+    joined_date = None if joined in (None, "") else parse_date(joined, what="joined")
     who = get_actor(actor)
     with transaction(bind) as s:
         st = core.get_site(s, site)
@@ -349,8 +350,8 @@ def sign_lease(
     ValidationError, NotFoundError
         Bad dates or amounts; unknown unit or tenant.
     """
-    start_d = core.parse_date(start, what="start")
-    end_d = core.parse_date(end, what="end")
+    start_d = parse_date(start, what="start")
+    end_d = parse_date(end, what="end")
     if end_d < start_d:
         raise ValidationError(
             f"end {end_d.isoformat()} is before start {start_d.isoformat()}; the end is the "
@@ -429,7 +430,7 @@ def end_lease(
     ``on`` must fall within the lease (on or after its start, on or before its end); to
     extend a lease, sign a new one that starts the day after.
     """
-    on_d = core.parse_date(on, what="end date")
+    on_d = parse_date(on, what="end date")
     who = get_actor(actor)
     with transaction(bind) as s:
         st = core.get_site(s, site)

@@ -1,0 +1,78 @@
+"""The one reader of yes/no values and of dates, for files, forms, property sets and flags.
+
+Every boundary that turns text into a boolean or a date (CSV and Excel imports, the sample
+folders, ``Pset_MultifactorySpace``, layout problem files, CLI options, dashboard forms)
+calls these, so "yes" means the same everywhere.
+
+Examples
+--------
+>>> parse_bool("Yes"), parse_bool(".F."), parse_bool(1)
+(True, False, True)
+>>> parse_date("2027-03-31")
+datetime.date(2027, 3, 31)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from site_manager.errors import ValidationError
+
+#: Words read as true and as false (case and surrounding spaces ignored). IFC writes
+#: ``.T.``/``.F.``; spreadsheets in the sample cities write ja/oui/sì/nein/non.
+TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "x", "ja", "oui", "si", "sì", ".t."})
+FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "nein", "non", ".f."})
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_bool(value: Any, *, what: str = "value") -> bool:
+    """A boolean from ``True``/``False``, 0/1, or one of :data:`TRUE_WORDS`/:data:`FALSE_WORDS`.
+
+    Raises
+    ------
+    ValidationError
+        Naming ``what`` and the value, and the words accepted.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    prefix = f"{what} " if what else ""
+    raise ValidationError(f"{prefix}{str(value).strip()!r} is not yes or no")
+
+
+def parse_date(value: Any, *, what: str = "date") -> dt.date:
+    """A date from a ``date``/``datetime`` or a ``YYYY-MM-DD`` string.
+
+    Raises
+    ------
+    ValidationError
+        Naming ``what`` and the value, and the expected form.
+
+    Examples
+    --------
+    >>> parse_date("2026-02-28")
+    datetime.date(2026, 2, 28)
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if _DATE.match(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValidationError(f"{what} {text!r} is not a date YYYY-MM-DD")
+
+
+__all__ = ["FALSE_WORDS", "TRUE_WORDS", "parse_bool", "parse_date"]
