@@ -582,10 +582,10 @@ def _zoning_set(args: argparse.Namespace) -> int:
 
     uses: dict[str, str] = {}
     if args.file:
-        from site_manager.register import io
+        from site_manager.register import checks
 
-        parsed = io.parse_file("zoning", args.file)
-        io.raise_if_problems([parsed])
+        parsed = checks.parse_file("zoning", args.file)
+        checks.raise_if_problems([parsed])
         uses.update({r["space_global_id"]: r["use"] for r in parsed.records})
     for pair in args.pairs:
         gid, sep, use = pair.partition("=")

@@ -93,7 +93,7 @@ the login name)
   GeoPackage, reprojected to the site's CRS (a site without one takes the file's).
 - ``import_table(bind, kind, path, *, site=None) -> ImportResult`` with ``kind`` one of
   ``"tenants"``, ``"leases"``, ``"equipment"``; ``path`` a ``.csv`` or ``.xlsx`` with
-  canonical or landlord headings (:mod:`site_manager.register.columns`). Rows are upserted by
+  canonical or landlord headings (:mod:`site_manager.register.contracts`). Rows are upserted by
   id. A bad file is refused whole: ``ImportValidationError`` (a ``ValidationError``) lists
   every bad row (``.problems``: file, row, column, message).
 - ``export_table(bind, kind, path, *, site=None, landlord=True) -> int``: ``.csv`` or

@@ -1,41 +1,16 @@
-"""Helpers the verbs share: finding a site and its records, parsing values, the audit trail."""
+"""Finding a site and its records: the lookups the verbs share.
+
+The audit trail is :mod:`site_manager.register.audit`; values are read by the contract
+(:mod:`site_manager.register.contracts`), and checked by :mod:`site_manager.register.rules`.
+"""
 
 from __future__ import annotations
-
-import datetime as dt
-import json
-import math
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from site_manager.errors import NotFoundError, ValidationError
-from site_manager.register.schema import AuditEntry, Base, Lease, Site, Space, Tenant, Unit
-
-
-def now() -> dt.datetime:
-    """The current time, timezone-aware UTC."""
-    return dt.datetime.now(dt.UTC)
-
-
-def parse_float(
-    value: Any, *, what: str, minimum: float | None = None, maximum: float | None = None
-) -> float:
-    """A finite number within ``[minimum, maximum]``; a ``ValidationError`` otherwise."""
-    try:
-        number = (
-            float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
-        )
-    except (TypeError, ValueError):
-        raise ValidationError(f"{what} {value!r} is not a number") from None
-    if not math.isfinite(number):
-        raise ValidationError(f"{what} {value!r} is not a finite number")
-    if minimum is not None and number < minimum:
-        raise ValidationError(f"{what} {value!r} is below {minimum:g}; give at least {minimum:g}")
-    if maximum is not None and number > maximum:
-        raise ValidationError(f"{what} {value!r} is above {maximum:g}; give at most {maximum:g}")
-    return number
+from site_manager.errors import NotFoundError
+from site_manager.register.schema import Lease, Site, Space, Tenant, Unit
 
 
 def get_site(session: Session, site: str | None) -> Site:
@@ -104,94 +79,3 @@ def get_lease(session: Session, site: Site, lease_id: str) -> Lease:
 def get_spaces(session: Session, site: Site) -> dict[str, Space]:
     """The site's spaces by GlobalId (removed ones included)."""
     return {s.global_id: s for s in session.scalars(select(Space).where(Space.site_pk == site.id))}
-
-
-def record_dict(obj: Base) -> dict[str, Any]:
-    """A record's column values, JSON-ready (dates ISO)."""
-    out: dict[str, Any] = {}
-    for col in obj.__table__.columns:  # type: ignore[attr-defined]
-        value = getattr(obj, col.key)
-        if isinstance(value, dt.date | dt.datetime):
-            value = value.isoformat()
-        out[col.key] = value
-    return out
-
-
-def audit_row(
-    *,
-    site: Site | None,
-    actor: str,
-    verb: str,
-    table: str,
-    record: str,
-    action: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    at: dt.datetime | None = None,
-) -> dict[str, Any]:
-    """The values of one audit entry, for a bulk insert."""
-    return {
-        "site_pk": site.id if site is not None else None,
-        "at": at or now(),
-        "actor": actor,
-        "verb": verb,
-        "table_name": table,
-        "record": record,
-        "action": action,
-        "before_json": None if before is None else json.dumps(before, sort_keys=True, default=str),
-        "after_json": None if after is None else json.dumps(after, sort_keys=True, default=str),
-    }
-
-
-def audit(
-    session: Session,
-    *,
-    site: Site | None,
-    actor: str,
-    verb: str,
-    table: str,
-    record: str,
-    action: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """Append one entry to the audit trail (in the caller's transaction)."""
-    session.add(
-        AuditEntry(
-            **audit_row(
-                site=site,
-                actor=actor,
-                verb=verb,
-                table=table,
-                record=record,
-                action=action,
-                before=before,
-                after=after,
-            )
-        )
-    )
-
-
-def overlap_message(unit_id: str, other: Lease, other_tenant_id: str) -> str:
-    """Why a lease of ``unit_id`` is refused: the conflicting lease, its dates and tenant."""
-    return (
-        f"unit {unit_id} is already leased from {other.start_date.isoformat()} to "
-        f"{other.end_date.isoformat()} by lease {other.lease_id} (tenant {other_tenant_id}); "
-        "choose dates that do not overlap it"
-    )
-
-
-def find_overlap(
-    session: Session, unit: Unit, start: dt.date, end: dt.date, *, exclude_pk: int | None = None
-) -> tuple[Lease, str] | None:
-    """The first lease of ``unit`` overlapping ``[start, end]`` and its tenant id, if any."""
-    query = (
-        select(Lease, Tenant.tenant_id)
-        .join(Tenant, Tenant.id == Lease.tenant_pk)
-        .where(Lease.unit_pk == unit.id, Lease.start_date <= end, Lease.end_date >= start)
-        .order_by(Lease.start_date)
-    )
-    if exclude_pk is not None:
-        query = query.where(Lease.id != exclude_pk)
-    row = session.execute(query).first()
-    return None if row is None else (row[0], row[1])

@@ -29,7 +29,6 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from site_manager.errors import ValidationError
-from site_manager.register import core
 from site_manager.register.schema import (
     ClimateHour,
     ClimateMonth,
@@ -40,6 +39,7 @@ from site_manager.register.schema import (
     StructuralColumn,
     Tariff,
 )
+from site_manager.register.values import parse_number, parse_text
 
 log = logging.getLogger(__name__)
 
@@ -489,9 +489,9 @@ def check_site_settings(given: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             continue
         if name == "latitude_deg":
-            value = core.parse_float(value, what="latitude", minimum=-90.0, maximum=90.0)
+            value = parse_number(value, what="latitude", minimum=-90.0, maximum=90.0)
         elif name == "longitude_deg":
-            value = core.parse_float(value, what="longitude", minimum=-180.0, maximum=180.0)
+            value = parse_number(value, what="longitude", minimum=-180.0, maximum=180.0)
         elif name == "time_zone":
             value = str(value).strip()
             try:
@@ -509,11 +509,9 @@ def check_site_settings(given: dict[str, Any]) -> dict[str, Any]:
         elif name == "crs":
             value = crs_code(value)
         else:
-            value = str(value).strip()
+            longest = getattr(Site.__table__.c[name].type, "length", None)
+            value = parse_text(value, what=name, max_length=longest)
             if name == "name" and not value:
                 raise ValidationError("a site's name cannot be empty")
-            longest = getattr(Site.__table__.c[name].type, "length", None)
-            if longest is not None and len(value) > longest:
-                raise ValidationError(f"{name} is longer than {longest} characters")
         values[name] = value
     return values

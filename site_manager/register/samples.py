@@ -14,33 +14,34 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from site_manager import sites as sample_folders
 from site_manager.errors import NotFoundError, ValidationError
 from site_manager.model import BuildingModel
-from site_manager.register import core, io, model_store
+from site_manager.register import contracts, core, model_store, rules
+from site_manager.register.audit import Audit
+from site_manager.register.checks import ParsedFile, check_file, parse_file, raise_if_problems
 from site_manager.register.engine import get_actor, transaction
 from site_manager.register.schema import (
     Board,
     MeterReading,
-    Site,
     Skill,
     Tenant,
     Zoning,
 )
 from site_manager.register.sites import _load_model, _site_from_model
-from site_manager.sites import list_sample_sites, read_csv, read_site_toml, site_dir
+from site_manager.register.writing import write_records
 
 log = logging.getLogger(__name__)
 
 Bind = Engine | Session
 
 #: Sample-site files in the order they are written (later ones refer to earlier ones).
-SAMPLE_FILES = ("zoning", "units", "boards", "tenants", "leases", "equipment", "skills",
-                "meters", "applicants")  # fmt: skip
+SAMPLE_FILES = tuple(name for name in contracts.TABLES if name != "climate_monthly")
 
 
 def sample_names() -> list[str]:
     """The names of the sample sites :func:`load_sample` can load, sorted."""
-    return list_sample_sites()
+    return sample_folders.list_sample_sites()
 
 
 def load_sample(
@@ -52,7 +53,7 @@ def load_sample(
 ) -> str:
     """Load a sample site: its model and every CSV, in one transaction.
 
-    Every file is read and checked first; one :class:`~site_manager.register.io.
+    Every file is read and checked first; one :class:`~site_manager.register.checks.
     ImportValidationError` lists the bad rows of all files. Then the site, its spaces,
     zoning, units, boards, tenants, leases, equipment, skills and meter readings are written
     in one transaction: an interrupted load leaves the register as it was.
@@ -73,8 +74,8 @@ def load_sample(
     str
         The site id.
     """
-    folder = site_dir(name)
-    meta = read_site_toml(folder)
+    folder = sample_folders.site_dir(name)
+    meta = sample_folders.read_site_toml(folder)
     info = meta["site"]
     if model is None:
         if "model" not in info:
@@ -85,18 +86,18 @@ def load_sample(
         model = _load_model(model_path)
     meta["_climate"] = _sample_climate(folder, info)
     meta["_neighbourhood"] = _sample_neighbourhood(folder, info)
-    parsed = {kind: io.parse_file(kind, folder / f"{kind}.csv", label=f"{folder.name}/{kind}.csv")
+    parsed = {kind: parse_file(kind, folder / f"{kind}.csv", label=f"{folder.name}/{kind}.csv")
               for kind in SAMPLE_FILES if (folder / f"{kind}.csv").is_file()}  # fmt: skip
-    ctx = io.SiteContext(
+    empty = {kind: ParsedFile(kind, "", []) for kind in SAMPLE_FILES}
+    ctx = rules.SiteContext(
+        str(info["id"]),
         spaces={str(g) for g in model.spaces["global_id"]} if len(model.spaces) else set(),
-        units={r["unit_id"] for r in parsed["units"].records} if "units" in parsed else set(),
-        tenants={r["tenant_id"] for r in parsed["tenants"].records} if "tenants" in parsed
-        else set(),
-        tenant_names={}, leases={},
+        units={r["unit_id"] for r in parsed.get("units", empty["units"]).records},
+        tenants={r["tenant_id"] for r in parsed.get("tenants", empty["tenants"]).records},
     )  # fmt: skip
     for p in parsed.values():
-        io.check_references(p, ctx)
-    io.raise_if_problems(parsed.values())
+        check_file(p, ctx)
+    raise_if_problems(parsed.values())
     who = get_actor(actor)
     with transaction(bind) as s:
         st = _site_from_model(s, model, site_id=str(info["id"]),
@@ -104,75 +105,42 @@ def load_sample(
                               city=str(info.get("city", "")), country=str(info.get("country", "")),
                               crs=info.get("crs"), actor=who)  # fmt: skip
         st.currency = str(info.get("currency", "EUR"))
-        _write_sample_settings(s, st, folder, meta, actor=who)
+        trail = Audit(s, st, who, "load_sample")
+        _write_sample_settings(trail, folder, meta)
         spaces = core.get_spaces(s, st)
-        if "zoning" in parsed:
-            for r in parsed["zoning"].records:
-                s.add(Zoning(space_pk=spaces[r["space_global_id"]].id, use=r["use"]))
-            core.audit(
-                s,
-                site=st,
-                actor=who,
-                verb="load_sample",
-                table="zoning",
-                record=st.site_id,
-                action="insert",
-                after={"rows": len(parsed["zoning"].records)},
-            )
+        for r in parsed.get("zoning", empty["zoning"]).records:
+            s.add(Zoning(space_pk=spaces[r["space_global_id"]].id, use=r["use"]))
         from site_manager.register.verbs import _define_unit
 
-        for r in parsed.get("units", io.ParsedFile("units", "", [])).records:
-            _define_unit(
-                s,
-                st,
-                r["unit_id"],
-                r["space_global_ids"],
-                name=r["name"],
-                storey=r["storey"],
-                area_m2=r["area_m2"],
-                notes=r["notes"],
-                actor=who,
-            )
+        for r in parsed.get("units", empty["units"]).records:
+            _define_unit(s, st, r["unit_id"], r["space_global_ids"].split(";"), name=r["name"],
+                         storey=r["storey"], area_m2=r["area_m2"], notes=r["notes"],
+                         actor=who)  # fmt: skip
         capacities: dict[str, float] = {}
-        for r in parsed.get("boards", io.ParsedFile("boards", "", [])).records:
-            s.add(
-                Board(
-                    site_pk=st.id,
-                    board_id=r["board_id"],
-                    storey=r["storey"],
-                    capacity_kw=r["capacity_kw"],
-                )
-            )
+        for r in parsed.get("boards", empty["boards"]).records:
+            s.add(Board(site_pk=st.id, board_id=r["board_id"], storey=r["storey"],
+                        capacity_kw=r["capacity_kw"]))  # fmt: skip
             capacities[r["board_id"]] = r["capacity_kw"]
         for sp in spaces.values():  # a board's capacity where the property set lacks it
             a = sp.attributes
             if a is not None and a.board_id in capacities and a.board_capacity_kw is None:
                 a.board_capacity_kw = capacities[a.board_id]
-        for kind in ("tenants", "leases", "equipment", "applicants"):
+        for kind in contracts.IMPORTABLE:
             if kind in parsed:
-                io.write_records(s, st, parsed[kind], actor=who)
+                write_records(s, st, parsed[kind], actor=who)
         tenants = {
             t.tenant_id: t.id for t in s.scalars(select(Tenant).where(Tenant.site_pk == st.id))
         }
-        for r in parsed.get("skills", io.ParsedFile("skills", "", [])).records:
+        for r in parsed.get("skills", empty["skills"]).records:
             s.add(Skill(tenant_pk=tenants[r["tenant_id"]], skill=r["skill"], level=r["level"]))
-        for r in parsed.get("meters", io.ParsedFile("meters", "", [])).records:
-            s.add(
-                MeterReading(
-                    site_pk=st.id,
-                    meter_id=r["meter_id"],
-                    tenant_pk=tenants.get(r["tenant_id"] or ""),
-                    carrier=r["carrier"],
-                    month=r["month"],
-                    reading_kwh=r["reading_kwh"],
-                    reading_m3=r["reading_m3"],
-                )
-            )
-        for kind in ("boards", "skills", "meters"):  # one entry per file: they are bulk data
+        for r in parsed.get("meters", empty["meters"]).records:
+            s.add(MeterReading(site_pk=st.id, meter_id=r["meter_id"],
+                               tenant_pk=tenants.get(r["tenant_id"] or ""), carrier=r["carrier"],
+                               month=r["month"], reading_kwh=r["reading_kwh"],
+                               reading_m3=r["reading_m3"]))  # fmt: skip
+        for kind in ("zoning", "boards", "skills", "meters"):  # one entry a file: bulk data
             if kind in parsed:
-                core.audit(s, site=st, actor=who, verb="load_sample",
-                           table={"meters": "meter_readings"}.get(kind, kind),
-                           record=st.site_id, action="insert",
+                trail.note({"meters": "meter_readings"}.get(kind, kind), st.site_id, "insert",
                            after={"rows": len(parsed[kind].records),
                                   "file": parsed[kind].file})  # fmt: skip
         s.flush()
@@ -186,7 +154,7 @@ def _sample_climate(folder: Path, info: dict[str, Any]) -> pd.DataFrame | None:
     name = info.get("climate")
     if not name:
         return None
-    frame = read_csv(folder / str(name), "climate_monthly")
+    frame = sample_folders.read_csv(folder / str(name), "climate_monthly")
     months = sorted(int(m) for m in frame["month"])
     if months != list(range(1, 13)):
         raise ValidationError(f"{folder / str(name)}: needs one row for each month 1 to 12")
@@ -210,10 +178,10 @@ def _sample_neighbourhood(folder: Path, info: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _write_sample_settings(
-    s: Session, st: Site, folder: Path, meta: dict[str, Any], *, actor: str
-) -> None:
+def _write_sample_settings(trail: Audit, folder: Path, meta: dict[str, Any]) -> None:
     """Location, time zone, tariffs, sources, climate and neighbourhood from ``site.toml``."""
+    s, st = trail.session, trail.site
+    assert st is not None
     info = meta["site"]
     for key in ("latitude_deg", "longitude_deg"):
         if key in info:
@@ -226,8 +194,7 @@ def _write_sample_settings(
     if climate is not None:
         model_store.write_climate(s, st, monthly=climate, source=str(info.get("climate")))
     features = model_store.write_neighbourhood(s, st, meta.get("_neighbourhood") or {})
-    core.audit(s, site=st, actor=actor, verb="load_sample", table="sites", record=st.site_id,
-               action="update",
+    trail.note("sites", st.site_id, "update",
                after={"tariffs": tariffs, "time_zone": st.time_zone,
                       "climate": str(info.get("climate", "")),
                       "climate_months": 0 if climate is None else len(climate),

@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from site_manager.errors import ValidationError
 from site_manager.register import core, model_store
+from site_manager.register.audit import Audit
 from site_manager.register.engine import get_actor, transaction
 from site_manager.register.schema import (
     Tariff,
 )
+from site_manager.register.values import parse_number
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +94,8 @@ def set_site_settings(
         for key, value in values.items():
             setattr(st, key, value)
         s.flush()
-        core.audit(s, site=st, actor=who, verb="set_site_settings", table="sites",
-                   record=st.site_id, action="update", before=before, after=values)  # fmt: skip
+        Audit(s, st, who, "set_site_settings").note("sites", st.site_id, "update", before=before,
+                                                    after=values)  # fmt: skip
     return values
 
 
@@ -130,8 +132,8 @@ def set_tariffs(
             raise ValidationError(
                 f"tariff carrier {carrier!r} is not one of {', '.join(TARIFF_CARRIERS)}"
             )
-        prices[carrier] = core.parse_float(price, what=f"{carrier} tariff [EUR/kWh]",
-                                           minimum=0.0)  # fmt: skip
+        prices[carrier] = parse_number(price, what=f"{carrier} tariff [EUR/kWh]",
+                                                 minimum=0.0)  # fmt: skip
     who = get_actor(actor)
     with transaction(bind) as s:
         st = core.get_site(s, site)
@@ -139,8 +141,8 @@ def set_tariffs(
             select(Tariff).where(Tariff.site_pk == st.id, Tariff.carrier.in_(list(prices)))
         )}  # fmt: skip
         model_store.write_tariffs(s, st, prices)
-        core.audit(s, site=st, actor=who, verb="set_tariffs", table="tariffs",
-                   record=st.site_id, action="update", before=before, after=prices)  # fmt: skip
+        Audit(s, st, who, "set_tariffs").note("tariffs", st.site_id, "update", before=before,
+                                              after=prices)  # fmt: skip
     return prices
 
 
@@ -185,8 +187,8 @@ def set_climate(
                  "months": 0 if data.monthly is None else len(data.monthly),
                  "hours": 0 if data.hourly is None else len(data.hourly),
                  "latitude_deg": st.latitude_deg, "longitude_deg": st.longitude_deg}  # fmt: skip
-        core.audit(s, site=st, actor=who, verb="set_climate", table="sites", record=st.site_id,
-                   action="update", before=before, after=after)  # fmt: skip
+        Audit(s, st, who, "set_climate").note("sites", st.site_id, "update", before=before,
+                                              after=after)  # fmt: skip
     log.info("site climate: %s", data.description)
     return data
 
@@ -237,9 +239,9 @@ def set_neighbourhood(
         st.crs = target
         s.flush()
         counts = {layer: len(gdf) for layer, gdf in layers.items()}
-        core.audit(s, site=st, actor=who, verb="set_neighbourhood",
-                   table="neighbourhood_features", record=st.site_id, action="update",
-                   before={"features": before, "crs": old_crs},
-                   after={"file": name, "layers": counts, "crs": target,
-                          "reprojected": moved})  # fmt: skip
+        Audit(s, st, who, "set_neighbourhood").note(
+            "neighbourhood_features", st.site_id, "update",
+            before={"features": before, "crs": old_crs},
+            after={"file": name, "layers": counts, "crs": target,
+                   "reprojected": moved})  # fmt: skip
     return counts

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from site_manager.errors import RegisterError, ValidationError
 from site_manager.model import BuildingModel
 from site_manager.register import core, model_store
+from site_manager.register.audit import Audit, now, record_dict
 from site_manager.register.engine import get_actor, transaction
 from site_manager.register.model_store import wkt_of
 from site_manager.register.schema import (
@@ -229,20 +230,10 @@ def _site_from_model(
         currency="EUR",
         latitude_deg=model.info.latitude,
         longitude_deg=model.info.longitude,
-        created_at=core.now(),
+        created_at=now(),
     )
-    s.add(st)
-    s.flush()
-    core.audit(
-        s,
-        site=st,
-        actor=actor,
-        verb="create_site",
-        table="sites",
-        record=site_id,
-        action="insert",
-        after=core.record_dict(st),
-    )
+    trail = Audit(s, st, actor, "create_site")
+    trail.added(st, record=site_id)
     by_key = _write_storeys(s, st, model)
     spaces = model.spaces
     seen: set[str] = set()
@@ -267,16 +258,8 @@ def _site_from_model(
         s.add(sp)
     s.flush()
     stored = model_store.write_model_store(s, st, model)
-    core.audit(
-        s,
-        site=st,
-        actor=actor,
-        verb="create_site",
-        table="spaces",
-        record=site_id,
-        action="insert",
-        after={"spaces": len(seen), "storeys": len(by_key), **stored},
-    )
+    trail.note("spaces", site_id, "insert",
+               after={"spaces": len(seen), "storeys": len(by_key), **stored})  # fmt: skip
     return st
 
 
@@ -387,6 +370,7 @@ def revise_site(
         storeys_before = {x.id: x.name for x in s.scalars(select(Storey).where(
             Storey.site_pk == st.id))}  # fmt: skip
         by_key = _write_storeys(s, st, bm)
+        trail = Audit(s, st, who, "revise_site")
         current = core.get_spaces(s, st)
         added, removed, changed = [], [], []
         changed_fields: dict[str, list[str]] = {}
@@ -411,18 +395,9 @@ def revise_site(
                 added.append({"global_id": gid, "name": values["name"],
                               "storey": storey.name if storey else None,
                               "area_m2": values["area_m2"]})  # fmt: skip
-                core.audit(
-                    s,
-                    site=st,
-                    actor=who,
-                    verb="revise_site",
-                    table="spaces",
-                    record=gid,
-                    action="insert",
-                    after=values,
-                )
+                trail.note("spaces", gid, "insert", after=values)
                 continue
-            before = core.record_dict(sp)
+            before = record_dict(sp)
             fields: list[tuple[str, Any, Any]] = []
             old_area, new_area = sp.area_m2, values["area_m2"]
             if (old_area is None) != (new_area is None) or (
@@ -461,55 +436,26 @@ def revise_site(
                 changed_fields[gid] = [f for f, _, _ in fields]
                 changed += [{"global_id": gid, "name": values["name"], "field": f,
                              "before": b, "after": a} for f, b, a in fields]  # fmt: skip
-                s.flush()
-                core.audit(
-                    s,
-                    site=st,
-                    actor=who,
-                    verb="revise_site",
-                    table="spaces",
-                    record=gid,
-                    action="update",
-                    before=before,
-                    after=core.record_dict(sp),
-                )
+                trail.changed(sp, before, record=gid)
         gone = [sp for gid, sp in current.items() if gid not in seen and not sp.removed]
         unit_ids = _units_by_space(s, st)
         for sp in gone:
-            before = core.record_dict(sp)
-            sp.removed = True
             removed.append({"global_id": sp.global_id, "name": sp.name,
                             "storey": storeys_before.get(sp.storey_pk) if sp.storey_pk else None,
                             "area_m2": sp.area_m2,
                             "unit_ids": sorted(unit_ids.get(sp.id, []))})  # fmt: skip
-            s.flush()
-            core.audit(
-                s,
-                site=st,
-                actor=who,
-                verb="revise_site",
-                table="spaces",
-                record=sp.global_id,
-                action="update",
-                before=before,
-                after=core.record_dict(sp),
-            )
-        affected = _flag_leases(
-            s,
-            st,
-            [sp.id for sp in gone],
-            {current[g].id: f for g, f in changed_fields.items()},
-            who,
-        )
-        st.revised_at = core.now()
+            with trail.changing(sp, record=sp.global_id):
+                sp.removed = True
+        affected = _flag_leases(trail, [sp.id for sp in gone],
+                                {current[g].id: f for g, f in changed_fields.items()})  # fmt: skip
+        st.revised_at = now()
         st.model_path = bm.info.path
         st.model_schema = bm.info.schema
         if st.latitude_deg is None and bm.info.latitude is not None:
             st.latitude_deg, st.longitude_deg = bm.info.latitude, bm.info.longitude
         stored = model_store.write_model_store(s, st, bm)
         if stored:
-            core.audit(s, site=st, actor=who, verb="revise_site", table="fabric_elements",
-                       record=st.site_id, action="update", after=stored)  # fmt: skip
+            trail.note("fabric_elements", st.site_id, "update", after=stored)
     return RevisionReport(
         site_id=st.site_id,
         added=pd.DataFrame(added, columns=["global_id", "name", "storey", "area_m2"]),
@@ -533,8 +479,10 @@ def _units_by_space(s: Session, st: Site) -> dict[int, list[str]]:
 
 
 def _flag_leases(
-    s: Session, st: Site, removed_pks: list[int], changed: dict[int, list[str]], actor: str
+    trail: Audit, removed_pks: list[int], changed: dict[int, list[str]]
 ) -> list[dict[str, Any]]:
+    s, st = trail.session, trail.site
+    assert st is not None
     touched = set(removed_pks) | set(changed)
     if not touched:
         return []
@@ -552,20 +500,8 @@ def _flag_leases(
         if space_pk in removed_pks:
             reason = "space_removed"
             if not lease.space_removed:
-                before = core.record_dict(lease)
-                lease.space_removed = True
-                s.flush()
-                core.audit(
-                    s,
-                    site=st,
-                    actor=actor,
-                    verb="revise_site",
-                    table="leases",
-                    record=lease.lease_id,
-                    action="update",
-                    before=before,
-                    after=core.record_dict(lease),
-                )
+                with trail.changing(lease, record=lease.lease_id):
+                    lease.space_removed = True
         else:
             reason = "space_changed: " + ", ".join(changed[space_pk])
         out.append({"lease_id": lease.lease_id, "unit_id": uid, "tenant_id": tid,

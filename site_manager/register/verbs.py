@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -19,19 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from site_manager.errors import NotFoundError, RegisterError, ValidationError
-from site_manager.parsing import parse_date
-from site_manager.register import core
+from site_manager.register import contracts, core, rules
+from site_manager.register.audit import Audit
 from site_manager.register.engine import get_actor, transaction
-from site_manager.register.schema import (
-    TENANT_KINDS,
-    TENANT_STAGES,
-    Lease,
-    Tenant,
-    Unit,
-    UnitSpace,
-    Zoning,
-)
-from site_manager.zoning import Use
+from site_manager.register.schema import Lease, Tenant, Unit, UnitSpace, Zoning
+from site_manager.register.values import parse_value
+from site_manager.register.writing import new_lease_id
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +60,12 @@ def set_zoning(
         pairs = list(zip(uses["space_global_id"].astype(str), uses["use"], strict=True))
     else:
         pairs = list(uses.items())
-    parsed: list[tuple[str, Use]] = []
+    parsed: list[tuple[str, str]] = []
     problems = []
+    column = contracts.ZONING.column("use")
     for gid, use in pairs:
         try:
-            parsed.append((gid, Use.parse(use, what=f"use of space {gid}")))
+            parsed.append((gid, parse_value(column, use, what=f"use of space {gid}")))
         except ValidationError as exc:
             problems.append(str(exc))
     if problems:
@@ -88,36 +81,17 @@ def set_zoning(
                 f"{len(unknown)} unknown spaces in site {st.site_id}: {', '.join(unknown[:10])}"
                 "; use the GlobalIds of `site-manager spaces MODEL`"
             )
+        trail = Audit(s, st, who, "set_zoning")
         for gid, use in parsed:
             space = spaces[gid]
             row = s.get(Zoning, space.id)
             if row is None:
-                s.add(Zoning(space_pk=space.id, use=use.value))
-                core.audit(
-                    s,
-                    site=st,
-                    actor=who,
-                    verb="set_zoning",
-                    table="zoning",
-                    record=gid,
-                    action="insert",
-                    after={"use": use.value},
-                )
+                s.add(Zoning(space_pk=space.id, use=use))
+                trail.note("zoning", gid, "insert", after={"use": use})
                 changed += 1
-            elif row.use != use.value:
-                before = row.use
-                row.use = use.value
-                core.audit(
-                    s,
-                    site=st,
-                    actor=who,
-                    verb="set_zoning",
-                    table="zoning",
-                    record=gid,
-                    action="update",
-                    before={"use": before},
-                    after={"use": use.value},
-                )
+            elif row.use != use:
+                trail.note("zoning", gid, "update", before={"use": row.use}, after={"use": use})
+                row.use = use
                 changed += 1
     return changed
 
@@ -168,7 +142,8 @@ def define_unit(
     if not gids:
         raise ValidationError(f"unit {unit_id}: name at least one space GlobalId")
     if area_m2 is not None:
-        area_m2 = core.parse_float(area_m2, what=f"unit {unit_id} area_m2", minimum=0.0)
+        area_m2 = parse_value(contracts.UNITS.column("area_m2"), area_m2,
+                                        what=f"unit {unit_id} area_m2")  # fmt: skip
     who = get_actor(actor)
     with transaction(bind) as s:
         st = core.get_site(s, site)
@@ -207,36 +182,21 @@ def _define_unit(
             storey = storey_row.name if storey_row is not None else None
     unit = s.scalars(
         select(Unit).where(Unit.site_pk == st.id, Unit.unit_id == unit_id)
-    ).one_or_none()
-    before = None
-    if unit is None:
-        unit = Unit(site_pk=st.id, unit_id=unit_id)
+    ).one_or_none() or Unit(site_pk=st.id, unit_id=unit_id)
+    trail = Audit(s, st, actor, "define_unit")
+    with trail.changing(unit, record=unit_id, extra={"space_global_ids": sorted(gids)}):
+        unit.name = name or unit.name or ""
+        unit.storey = storey
+        unit.area_m2 = area_m2
+        unit.notes = notes or ""
         s.add(unit)
-    else:
-        before = core.record_dict(unit)
-    unit.name = name or unit.name or ""
-    unit.storey = storey
-    unit.area_m2 = area_m2
-    unit.notes = notes or ""
-    s.flush()
-    existing = set(s.scalars(select(UnitSpace.space_pk).where(UnitSpace.unit_pk == unit.id)))
-    wanted = {spaces[g].id for g in gids}
-    for pk in existing - wanted:
-        s.delete(s.get(UnitSpace, (unit.id, pk)))
-    for pk in wanted - existing:
-        s.add(UnitSpace(unit_pk=unit.id, space_pk=pk))
-    after = core.record_dict(unit) | {"space_global_ids": sorted(gids)}
-    core.audit(
-        s,
-        site=st,
-        actor=actor,
-        verb="define_unit",
-        table="units",
-        record=unit_id,
-        action="insert" if before is None else "update",
-        before=before,
-        after=after,
-    )
+        s.flush()
+        existing = set(s.scalars(select(UnitSpace.space_pk).where(UnitSpace.unit_pk == unit.id)))
+        wanted = {spaces[g].id for g in gids}
+        for pk in existing - wanted:
+            s.delete(s.get(UnitSpace, (unit.id, pk)))
+        for pk in wanted - existing:
+            s.add(UnitSpace(unit_pk=unit.id, space_pk=pk))
     return unit
 
 
@@ -256,12 +216,17 @@ def add_tenant(
     site: str | None = None,
     actor: str | None = None,
 ) -> str:
-    """Add a tenant (refused if the id exists: use :func:`import_table` to update)."""
-    if kind is not None and kind not in TENANT_KINDS:
-        raise ValidationError(f"tenant kind {kind!r} is not one of {', '.join(TENANT_KINDS)}")
-    if stage is not None and stage not in TENANT_STAGES:
-        raise ValidationError(f"tenant stage {stage!r} is not one of {', '.join(TENANT_STAGES)}")
-    joined_date = None if joined in (None, "") else parse_date(joined, what="joined")
+    """Add a tenant (refused if the id exists: use :func:`import_table` to update).
+
+    The values are those of the tenants' contract (:data:`~site_manager.register.contracts.
+    TENANTS`); a refusal names every bad one.
+    """
+    given = {"tenant_id": tenant_id, "name": name, "kind": kind, "stage": stage,
+             "sector": sector, "headcount": headcount, "contact_name": contact_name,
+             "contact_email": contact_email, "contact_phone": contact_phone,
+             "joined": joined}  # fmt: skip
+    values, problems = rules.values_from_contract(contracts.TENANTS, given)
+    rules.refuse(problems)
     who = get_actor(actor)
     with transaction(bind) as s:
         st = core.get_site(s, site)
@@ -270,37 +235,8 @@ def add_tenant(
         ).first()
         if exists is not None:
             raise RegisterError(f"tenant {tenant_id} already exists in site {st.site_id}")
-        tenant = Tenant(
-            site_pk=st.id,
-            tenant_id=tenant_id,
-            name=name,
-            kind=kind,
-            stage=stage,
-            sector=sector,
-            headcount=headcount,
-            contact_name=contact_name,
-            contact_email=contact_email,
-            contact_phone=contact_phone,
-            joined=joined_date,
-        )
-        s.add(tenant)
-        s.flush()
-        core.audit(
-            s,
-            site=st,
-            actor=who,
-            verb="add_tenant",
-            table="tenants",
-            record=tenant_id,
-            action="insert",
-            after=core.record_dict(tenant),
-        )
+        Audit(s, st, who, "add_tenant").added(Tenant(site_pk=st.id, **values), record=tenant_id)
     return tenant_id
-
-
-def new_lease_id() -> str:
-    """A fresh lease id (random, so concurrent signers never collide)."""
-    return "L-" + secrets.token_hex(4).upper()
 
 
 def sign_lease(
@@ -350,71 +286,46 @@ def sign_lease(
     ValidationError, NotFoundError
         Bad dates or amounts; unknown unit or tenant.
     """
-    start_d = parse_date(start, what="start")
-    end_d = parse_date(end, what="end")
-    if end_d < start_d:
-        raise ValidationError(
-            f"end {end_d.isoformat()} is before start {start_d.isoformat()}; the end is the "
-            "lease's last day"
-        )
-    rent = core.parse_float(rent_eur_per_month, what="rent", minimum=0.0)
-    share = core.parse_float(common_cost_share, what="common cost share", minimum=0.0, maximum=1.0)
-    lease_id = lease_id or new_lease_id()
+    given = {"lease_id": lease_id, "unit_id": unit_id, "tenant_id": tenant_id, "start": start,
+             "end": end, "rent_eur_per_month": rent_eur_per_month,
+             "common_cost_share": common_cost_share}  # fmt: skip
+    values, problems = rules.values_from_contract(contracts.LEASES, given)
+    lease_id = values.get("lease_id") or new_lease_id()
     who = get_actor(actor)
     try:
         with transaction(bind) as s:
             st = core.get_site(s, site)
-            unit = core.get_unit(s, st, unit_id)
-            tenant = core.get_tenant(s, st, tenant_id)
-            clash = core.find_overlap(s, unit, start_d, end_d)
-            if clash is not None:
-                raise RegisterError(core.overlap_message(unit_id, *clash))
-            lease = Lease(
-                site_pk=st.id,
-                lease_id=lease_id,
-                unit_pk=unit.id,
-                tenant_pk=tenant.id,
-                start_date=start_d,
-                end_date=end_d,
-                rent_eur_per_month=rent,
-                common_cost_share=share,
-                space_removed=False,
-                notes="",
-            )
-            s.add(lease)
-            s.flush()
-            core.audit(
-                s,
-                site=st,
-                actor=who,
-                verb="sign_lease",
-                table="leases",
-                record=lease_id,
-                action="insert",
-                after=core.record_dict(lease) | {"unit_id": unit_id, "tenant_id": tenant_id},
-            )
+            problems += rules.check_lease(values, rules.context_from_db(s, st))
+            rules.refuse(problems)
+            unit, tenant = core.get_unit(s, st, unit_id), core.get_tenant(s, st, tenant_id)
+            lease = Lease(site_pk=st.id, lease_id=lease_id, unit_pk=unit.id, tenant_pk=tenant.id,
+                          start_date=values["start"], end_date=values["end"],
+                          rent_eur_per_month=values["rent_eur_per_month"],
+                          common_cost_share=values["common_cost_share"], space_removed=False,
+                          notes="")  # fmt: skip
+            Audit(s, st, who, "sign_lease").added(lease, record=lease_id, extra={
+                "unit_id": unit_id, "tenant_id": tenant_id})  # fmt: skip
     except RegisterError as exc:
         if isinstance(exc.__cause__, IntegrityError) and "overlap" in str(exc):
             # the database refused it: another writer took the unit between check and insert
-            raise RegisterError(
-                _overlap_after_race(bind, site, unit_id, start_d, end_d)
-                + " (refused by the database)"
-            ) from exc
+            raise rules.refusal(_overlap_after_race(bind, site, values)) from exc
         raise
     log.info("signed lease %s: unit %s to tenant %s", lease_id, unit_id, tenant_id)
     return lease_id
 
 
 def _overlap_after_race(
-    bind: Bind, site: str | None, unit_id: str, start: dt.date, end: dt.date
-) -> str:
+    bind: Bind, site: str | None, values: dict[str, Any]
+) -> list[rules.Problem]:
     with transaction(bind) as s:
-        st = core.get_site(s, site)
-        unit = core.get_unit(s, st, unit_id)
-        clash = core.find_overlap(s, unit, start, end)
-        if clash is None:  # pragma: no cover - the other lease was ended meanwhile
-            return f"unit {unit_id} was leased for overlapping dates by another user"
-        return core.overlap_message(unit_id, *clash)
+        found = rules.check_lease(values, rules.context_from_db(s, core.get_site(s, site)))
+    problems = [p for p in found if p.kind == "conflict"]
+    if not problems:  # pragma: no cover - the other lease was ended meanwhile
+        return [rules.Problem("start", f"unit {values['unit_id']} was leased for overlapping "
+                              "dates by another user", "conflict")]  # fmt: skip
+    return [
+        rules.Problem(p.field, f"{p.message} (refused by the database)", p.kind) for p in problems
+    ]
 
 
 def end_lease(
@@ -428,48 +339,23 @@ def end_lease(
     """End a lease early: ``on`` becomes its last day.
 
     ``on`` must fall within the lease (on or after its start, on or before its end); to
-    extend a lease, sign a new one that starts the day after.
+    extend a lease, sign a new one that starts the day after
+    (:func:`~site_manager.register.rules.check_lease_end`).
     """
-    on_d = parse_date(on, what="end date")
     who = get_actor(actor)
     with transaction(bind) as s:
         st = core.get_site(s, site)
         lease = core.get_lease(s, st, lease_id)
-        if on_d < lease.start_date:
-            raise ValidationError(
-                f"lease {lease_id} starts on {lease.start_date.isoformat()}; end it on or after "
-                "that day"
-            )
-        if on_d > lease.end_date:
-            raise ValidationError(
-                f"lease {lease_id} already ends on {lease.end_date.isoformat()}; to extend it, "
-                "sign a new lease from the day after"
-            )
-        before = core.record_dict(lease)
-        lease.end_date = on_d
-        s.flush()
-        core.audit(
-            s,
-            site=st,
-            actor=who,
-            verb="end_lease",
-            table="leases",
-            record=lease_id,
-            action="update",
-            before=before,
-            after=core.record_dict(lease),
-        )
+        rules.refuse(rules.check_lease_end(lease_id, lease.start_date, lease.end_date, on))
+        with Audit(s, st, who, "end_lease").changing(lease, record=lease_id):
+            lease.end_date = parse_value(contracts.LEASES.column("end"), on)
 
 
-#: Space attributes :func:`set_space_attributes` accepts, and their kind.
-SPACE_ATTRIBUTES: dict[str, str] = {
-    "clear_height_m": "float", "floor_load_kn_m2": "float", "board_id": "str",
-    "board_capacity_kw": "float", "extraction": "bool", "daylight": "bool",
-    "ground_access": "bool", "crane": "bool", "crane_capacity_t": "float",
-    "loading_access": "str",
-}  # fmt: skip
+#: Space attributes :func:`set_space_attributes` accepts, and their type (their contract is
+#: :data:`~site_manager.register.contracts.SPACE_ATTRIBUTES`).
+SPACE_ATTRIBUTES: dict[str, str] = {c.name: c.type for c in contracts.SPACE_ATTRIBUTES.columns}
 #: Values of a space's ``loading_access``.
-LOADING_ACCESS = ("ground", "goods_lift", "none")
+LOADING_ACCESS = contracts.SPACE_ATTRIBUTES.column("loading_access").choices
 
 
 def set_space_attributes(
@@ -506,41 +392,23 @@ def set_space_attributes(
             f"unknown space attributes {', '.join(unknown)}; use {', '.join(SPACE_ATTRIBUTES)}"
         )
     values: dict[str, Any] = {}
+    problems = []
     for name, value in attributes.items():
-        kind = SPACE_ATTRIBUTES[name]
-        if value is None:
-            values[name] = None
-        elif kind == "float":
-            values[name] = core.parse_float(value, what=name, minimum=0.0)
-        elif kind == "bool":
-            if not isinstance(value, bool):
-                raise ValidationError(f"{name} {value!r} is not true or false")
-            values[name] = value
-        elif name == "loading_access" and str(value) not in LOADING_ACCESS:
-            raise ValidationError(
-                f"loading_access {value!r} is not one of {', '.join(LOADING_ACCESS)}"
-            )
-        else:
-            values[name] = str(value)
-            longest = getattr(SpaceAttributes.__table__.c[name].type, "length", None)
-            if longest is not None and len(values[name]) > longest:
-                raise ValidationError(f"{name} {value!r} is longer than {longest} characters")
+        try:
+            values[name] = None if value is None else parse_value(
+                contracts.SPACE_ATTRIBUTES.column(name), value, what=name)  # fmt: skip
+        except ValidationError as exc:
+            problems.append(rules.Problem(name, str(exc)))
+    rules.refuse(problems)
     who = get_actor(actor)
     with transaction(bind) as s:
         st = core.get_site(s, site)
         space = core.get_spaces(s, st).get(global_id)
         if space is None:
             raise NotFoundError(f"space {global_id!r} is not in site {st.site_id}")
-        attrs = s.get(SpaceAttributes, space.id)
-        if attrs is None:
-            attrs = SpaceAttributes(space_pk=space.id)
-            s.add(attrs)
-        before = core.record_dict(attrs)
-        for name, value in values.items():
-            setattr(attrs, name, value)
-        if "clear_height_m" in values:
-            attrs.clear_height_source = None if values["clear_height_m"] is None else "user"
-        s.flush()
-        core.audit(s, site=st, actor=who, verb="set_space_attributes", table="space_attributes",
-                   record=global_id, action="update", before=before,
-                   after=core.record_dict(attrs))  # fmt: skip
+        attrs = s.get(SpaceAttributes, space.id) or SpaceAttributes(space_pk=space.id)
+        with Audit(s, st, who, "set_space_attributes").changing(attrs, record=global_id):
+            for name, value in values.items():
+                setattr(attrs, name, value)
+            if "clear_height_m" in values:
+                attrs.clear_height_source = None if values["clear_height_m"] is None else "user"

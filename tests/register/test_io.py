@@ -67,7 +67,7 @@ def test_a_bad_lease_file_is_refused_whole_listing_every_bad_row(
     message = str(info.value)
     assert "\n" not in message
     assert message.startswith(f"{f}: 6 bad rows: row 3 column start: '2026-13-01' is not a date")
-    assert "overlaps lease L1" in message
+    assert "already leased from 2026-01-01 to 2026-12-31 by lease L1 (tenant T1)" in message
     assert dump(engine) == before
 
 

@@ -1,0 +1,487 @@
+"""The contract of every table the register reads and writes: one home for each column.
+
+Each table (``tenants``, ``leases``, ``units``, ``equipment``, ``skills``, ``meters``,
+``boards``, ``zoning``, ``applicants`` and the sample sites' ``climate_monthly``) is a tuple
+of :class:`Column`: its canonical name, type, unit, whether a row must give it, its limits
+(range, length), allowed values, the landlord headings accepted for it on import, and what
+it holds. Everything else is derived from here:
+
+- the readers of files (CSV, Excel, the sample folders), the verbs and the dashboard's
+  forms read a value with :func:`site_manager.register.values.parse_value` and a file's
+  headings with :func:`~site_manager.register.values.rename_headings`, so they refuse the
+  same values with the same message; the rules that span columns or records are in
+  :mod:`site_manager.register.rules`;
+- exports write :attr:`Column.heading`;
+- the tables of ``docs/sample-site-format.md`` are :func:`markdown_tables`
+  (``python -m site_manager.register.contracts docs/sample-site-format.md`` rewrites them);
+- field lengths equal the schema's ``String(n)`` (a test compares them with
+  :data:`site_manager.register.schema.Base` ``.metadata``).
+
+Examples
+--------
+>>> share = TABLES["leases"].column("common_cost_share")
+>>> share.type, share.unit, share.minimum, share.maximum
+('number', '-', 0.0, 1.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from site_manager.errors import ValidationError
+from site_manager.register.schema import (
+    CARRIERS,
+    HAZARDS,
+    SKILL_LEVELS,
+    TENANT_KINDS,
+    TENANT_STAGES,
+    USE_VALUES,
+)
+
+#: Column types, and how a value that is not of the type is described ("is not a ...").
+TYPE_WORDS: dict[str, str] = {
+    "text": "text",
+    "choice": "choice",
+    "list": "list, `;`-separated",
+    "number": "number",
+    "integer": "whole number",
+    "date": "date YYYY-MM-DD",
+    "month": "month YYYY-MM",
+    "bool": "yes/no",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table.
+
+    Attributes
+    ----------
+    name : str
+        Canonical name (snake_case, unit in the name).
+    type : str
+        One of :data:`TYPE_WORDS`: ``text``, ``choice`` (one of ``choices``), ``list``
+        (``;``-separated, kept as ``a;b`` text; each item one of ``choices`` when given),
+        ``number``, ``integer``, ``date`` (YYYY-MM-DD), ``month`` (YYYY-MM), ``bool`` (yes/no).
+    unit : str
+        Unit of a number (``m²``, ``EUR/month``); ``-`` for a dimensionless one.
+    required : bool
+        Whether a row must give a value.
+    minimum, maximum : float, optional
+        Range of a number (inclusive, unless ``exclusive_minimum``).
+    exclusive_minimum : bool
+        Whether ``minimum`` itself is refused (an area must be above 0).
+    max_length : int, optional
+        Longest text; equals the schema's ``String(n)`` of the stored column.
+    choices : tuple of str
+        Allowed values of a ``choice`` or ``list``.
+    headings : tuple of str
+        Landlord headings accepted on import; the first is written on export.
+    description : str
+        What the column holds.
+    default : Any
+        The value of an empty cell of a column that is not required.
+    stored : str, optional
+        ``table.column`` of the schema that holds it (its length is :attr:`max_length`).
+    """
+
+    name: str
+    type: str = "text"
+    unit: str = ""
+    required: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+    headings: tuple[str, ...] = ()
+    description: str = ""
+    default: Any = None
+    stored: str | None = None
+
+    @property
+    def heading(self) -> str:
+        """The landlord heading written on export (the canonical name when there is none)."""
+        return self.headings[0] if self.headings else self.name
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: its file, what one row is, its id column and its columns.
+
+    Attributes
+    ----------
+    name : str
+        ``leases``; the sample file is ``<name>.csv``.
+    description : str
+        What one row is.
+    columns : tuple of Column
+    id_column : str, optional
+        The column no two rows may share (``None`` where rows have no single id).
+    sample_headings : mapping, optional
+        Canonical name → heading for the columns a sample-site file carries when they are
+        not all the columns under their canonical names (the applicants file is the layout
+        engine's); ``None``: every column, under its name.
+    """
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    id_column: str | None = None
+    sample_headings: Mapping[str, str] | None = field(default=None)
+
+    def column(self, name: str) -> Column:
+        """The column ``name``."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    @property
+    def names(self) -> list[str]:
+        """Canonical column names, in order."""
+        return [c.name for c in self.columns]
+
+    def sample_columns(self) -> dict[str, Column]:
+        """Heading → column of the sample-site file, in the file's order."""
+        if self.sample_headings is None:
+            return {c.name: c for c in self.columns}
+        return {heading: self.column(name) for name, heading in self.sample_headings.items()}
+
+
+def _id(name: str, **options: Any) -> Column:
+    """A short id: text of at most 64 characters."""
+    return Column(name, "text", max_length=64, **options)
+
+
+def _name(name: str, **options: Any) -> Column:
+    """A name: text of at most 200 characters, empty by default."""
+    return Column(name, "text", max_length=200, default="", **options)
+
+
+def _yes_no(name: str, **options: Any) -> Column:
+    """A yes/no column, no by default."""
+    return Column(name, "bool", default=False, **options)
+
+
+def _zero(name: str, unit: str, **options: Any) -> Column:
+    """A number not below 0, 0 by default."""
+    return Column(name, "number", unit, minimum=0.0, default=0.0, **options)
+
+
+_HEADCOUNT = Column(
+    "headcount",
+    "integer",
+    "-",
+    minimum=0,
+    headings=("Headcount", "Staff", "Employees", "People"),
+    description="people working there",
+)
+_CONTACTS = (
+    _name("contact_name", headings=("Contact", "Contact person", "Contact name")),
+    _name("contact_email", headings=("Email", "E-mail", "Contact email")),
+    Column(
+        "contact_phone",
+        "text",
+        max_length=64,
+        default="",
+        headings=("Phone", "Telephone", "Contact phone"),
+    ),
+)
+_KIND = "what kind of maker"
+
+TENANTS = Table("tenants", "a member of the site", (
+    _id("tenant_id", required=True, stored="tenants.tenant_id",
+           headings=("Tenant ID", "Tenant no", "Tenant number", "Member ID"),
+           description="short stable id"),
+    Column("name", "text", required=True, max_length=200, stored="tenants.name",
+           headings=("Tenant", "Tenant name", "Company", "Member"), description="tenant's name"),
+    Column("kind", "choice", choices=TENANT_KINDS, max_length=32, stored="tenants.kind",
+           headings=("Kind", "Type of tenant"), description=_KIND),
+    Column("stage", "choice", choices=TENANT_STAGES, max_length=32, stored="tenants.stage",
+           headings=("Stage",), description="how far the business has come"),
+    _name("sector", stored="tenants.sector", headings=("Sector", "Trade", "Activity"),
+           description="what they make"),
+    replace(_HEADCOUNT, stored="tenants.headcount"),
+    *(replace(c, stored=f"tenants.{c.name}") for c in _CONTACTS),
+    Column("joined", "date", stored="tenants.joined", headings=("Joined", "Member since",
+                                                                "Joined on"),
+           description="day the tenant joined"),
+), id_column="tenant_id")  # fmt: skip
+
+LEASES = Table("leases", "a tenant's right to a unit for some days", (
+    _id("lease_id", stored="leases.lease_id",
+           headings=("Lease ID", "Lease no", "Lease number", "Contract"),
+           description="short stable id (made up when empty)"),
+    _id("unit_id", required=True, stored="units.unit_id",
+           headings=("Unit", "Unit ID", "Unit no", "Premises"), description="the unit let"),
+    _id("tenant_id", required=True, stored="tenants.tenant_id",
+           headings=("Tenant", "Tenant ID", "Tenant no", "Lessee"),
+           description="the tenant (on import also the tenant's exact name)"),
+    Column("start", "date", required=True, stored="leases.start_date",
+           headings=("Start date", "Start", "From", "Lease start", "Commencement"),
+           description="first day of the lease"),
+    Column("end", "date", required=True, stored="leases.end_date",
+           headings=("End date", "End", "To", "Until", "Lease end", "Expiry"),
+           description="last day of the lease (inclusive), on or after the start"),
+    Column("rent_eur_per_month", "number", "EUR/month", required=True, minimum=0.0,
+           stored="leases.rent_eur_per_month",
+           headings=("Monthly rent (EUR)", "Rent (EUR/month)", "Monthly rent", "Rent per month",
+                     "Rent"),
+           description="rent; 0 for a free let"),
+    Column("common_cost_share", "number", "-", minimum=0.0, maximum=1.0, default=0.0,
+           stored="leases.common_cost_share",
+           headings=("Share of common costs", "Service charge share", "Common cost share"),
+           description="fraction of the site's common costs the tenant pays"),
+), id_column="lease_id")  # fmt: skip
+
+EQUIPMENT = Table("equipment", "a means of production", (
+    _id("equipment_id", required=True, stored="equipment.equipment_id",
+           headings=("Equipment ID", "Asset ID", "Asset no", "Machine ID"),
+           description="short stable id"),
+    _name("name", stored="equipment.name",
+           headings=("Machine", "Equipment", "Description", "Name")),
+    Column("type", "text", max_length=64, default="", stored="equipment.type",
+           headings=("Machine type", "Type", "Category"),
+           description="machine type, e.g. `cnc_router`, `laser_cutter`, `kiln`"),
+    _id("owner_tenant_id", stored="tenants.tenant_id",
+           headings=("Owner", "Owner tenant", "Owned by"),
+           description="owning tenant; empty for the site's own"),
+    _id("space_global_id", stored="spaces.global_id",
+           headings=("Space", "Location", "Room GlobalId", "Space GlobalId"),
+           description="GlobalId of the space it stands in"),
+    _id("board_id", stored="equipment.board_id",
+           headings=("Distribution board", "Board", "Board ID"),
+           description="distribution board it is wired to"),
+    Column("power_kw", "number", "kW", minimum=0.0, stored="equipment.power_kw",
+           headings=("Power (kW)", "Rated power (kW)", "Power"), description="rated power"),
+    Column("noise_db", "number", "dB(A)", minimum=0.0, stored="equipment.noise_db",
+           headings=("Noise (dB(A))", "Noise (dB)", "Noise"), description="noise level"),
+    Column("weight_kg", "number", "kg", minimum=0.0, stored="equipment.weight_kg",
+           headings=("Weight (kg)", "Weight"), description="weight"),
+    Column("hazards", "list", choices=HAZARDS, max_length=200, default="",
+           stored="equipment.hazards", headings=("Hazards", "Risks"), description="hazards"),
+    _yes_no("shared", stored="equipment.shared",
+           headings=("Shared", "Shared?", "Sharable"), description="shared with others"),
+    Column("share_terms", "text", default="", stored="equipment.share_terms",
+           headings=("Share terms", "Terms of sharing", "Conditions"),
+           description="on what terms"),
+), id_column="equipment_id")  # fmt: skip
+
+APPLICANTS = Table("applicants", "a prospective tenant and its needs (the layout engine's "
+                   "applicant, `docs/layout.md`)", (
+    _id("applicant_id", required=True, stored="applicants.applicant_id",
+           headings=("Applicant ID", "id", "Applicant"), description="short stable id"),
+    _name("name", stored="applicants.name", headings=("Name", "Company"),
+           description="applicant's name"),
+    Column("kind", "choice", choices=TENANT_KINDS, max_length=32, default="",
+           stored="applicants.kind", headings=("Kind", "Type of tenant"), description=_KIND),
+    Column("area_min_m2", "number", "m²", required=True, minimum=0.0,
+           stored="applicants.area_min_m2", headings=("Min area (m2)", "area_min"),
+           description="smallest area it takes"),
+    Column("area_max_m2", "number", "m²", required=True, minimum=0.0,
+           stored="applicants.area_max_m2", headings=("Max area (m2)", "area_max"),
+           description="largest area it takes, at least the smallest"),
+    _zero("min_height_m", "m", stored="applicants.min_height_m",
+           headings=("Min clear height (m)", "min_height"),
+           description="lowest clear height it can work under"),
+    _zero("min_load_kn_m2", "kN/m²", stored="applicants.min_load_kn_m2",
+           headings=("Min floor load (kN/m2)", "min_load"),
+           description="floor load its machines need"),
+    _zero("power_kw", "kW", stored="applicants.power_kw",
+           headings=("Power (kW)", "power"), description="electrical power it needs"),
+    _yes_no("extraction", stored="applicants.extraction", headings=("Extraction",),
+           description="needs fume or dust extraction"),
+    _yes_no("access", stored="applicants.access", headings=("Loading access",
+                                                                       "access"),
+           description="needs ground or goods-lift loading"),
+    _yes_no("daylight", stored="applicants.daylight", headings=("Daylight",),
+           description="needs daylight"),
+    _zero("noise_db", "dB(A)", stored="applicants.noise_db",
+           headings=("Noise dB(A)", "Noise"), description="its loudest machine's noise"),
+    _yes_no("noise_sensitive", stored="applicants.noise_sensitive",
+           headings=("Noise sensitive",), description="must not sit beside noise"),
+    Column("hazard", "integer", "-", minimum=0, default=0, stored="applicants.hazard",
+           headings=("Hazard",), description="hazard class, 0 for none"),
+    Column("rent_eur_per_m2_month", "number", "EUR/m²·month", required=True, minimum=0.0,
+           stored="applicants.rent_eur_per_m2_month",
+           headings=("Rent offered (EUR/m2 month)", "rent_per_m2"),
+           description="rent it offers"),
+    Column("provides", "list", default="", stored="applicants.provides",
+           headings=("Provides",), description="machine or skill types it brings"),
+    Column("needs", "list", default="", stored="applicants.needs", headings=("Needs",),
+           description="machine or skill types it needs"),
+    replace(_HEADCOUNT, stored="applicants.headcount"),
+    *(replace(c, stored=f"applicants.{c.name}") for c in _CONTACTS),
+    Column("applied", "date", stored="applicants.applied",
+           headings=("Applied", "Date applied", "Applied on"), description="day it applied"),
+), id_column="applicant_id", sample_headings={
+    "applicant_id": "id", "kind": "kind", "area_min_m2": "area_min", "area_max_m2": "area_max",
+    "min_height_m": "min_height", "min_load_kn_m2": "min_load", "power_kw": "power",
+    "extraction": "extraction", "access": "access", "daylight": "daylight",
+    "noise_db": "noise_db", "noise_sensitive": "noise_sensitive", "hazard": "hazard",
+    "rent_eur_per_m2_month": "rent_per_m2", "provides": "provides", "needs": "needs",
+})  # fmt: skip
+
+ZONING = Table("zoning", "the use of a space", (
+    _id("space_global_id", required=True, stored="spaces.global_id",
+           description="GlobalId of the space"),
+    Column("space_name", "text", default="", description="the space's name, for people"),
+    Column("use", "choice", required=True, choices=USE_VALUES, max_length=32,
+           stored="zoning.use", description="what the space is used for"),
+), id_column="space_global_id")  # fmt: skip
+
+UNITS = Table("units", "a rentable unit made of spaces", (
+    _id("unit_id", required=True, stored="units.unit_id", description="short stable id"),
+    _name("name", stored="units.name", description="unit's name"),
+    Column("space_global_ids", "list", required=True,
+           description="GlobalIds of the spaces the unit is made of"),
+    Column("storey", "text", max_length=200, stored="units.storey",
+           description="storey name (default: the spaces' storey)"),
+    Column("area_m2", "number", "m²", minimum=0.0, exclusive_minimum=True,
+           stored="units.area_m2", description="lettable area when not the sum of the spaces'"),
+    Column("notes", "text", default="", stored="units.notes", description="free text"),
+), id_column="unit_id")  # fmt: skip
+
+SKILLS = Table("skills", "what a tenant can do for others", (
+    _id("tenant_id", required=True, stored="tenants.tenant_id",
+           description="the tenant"),
+    Column("skill", "text", required=True, max_length=200, stored="skills.skill",
+           description="the skill"),
+    Column("level", "choice", choices=SKILL_LEVELS, max_length=16, stored="skills.level",
+           description="how well"),
+))  # fmt: skip
+
+BOARDS = Table("boards", "an electrical distribution board (equipment names its board)", (
+    _id("board_id", required=True, stored="boards.board_id",
+           description="short stable id"),
+    Column("storey", "text", max_length=200, stored="boards.storey", description="storey name"),
+    Column("capacity_kw", "number", "kW", required=True, minimum=0.0,
+           stored="boards.capacity_kw", description="capacity"),
+), id_column="board_id")  # fmt: skip
+
+METERS = Table("meters", "a month's consumption on a meter", (
+    _id("meter_id", required=True, stored="meter_readings.meter_id",
+           description="meter id"),
+    _id("tenant_id", stored="tenants.tenant_id",
+           description="tenant metered; empty for common areas"),
+    Column("carrier", "choice", required=True, choices=CARRIERS, max_length=16,
+           stored="meter_readings.carrier", description="what is metered"),
+    Column("month", "month", required=True, max_length=7, stored="meter_readings.month",
+           description="month of the consumption"),
+    Column("reading_kwh", "number", "kWh", stored="meter_readings.reading_kwh",
+           description="consumption in the month"),
+    Column("reading_m3", "number", "m³", stored="meter_readings.reading_m3",
+           description="water consumption in the month"),
+))  # fmt: skip
+
+CLIMATE_MONTHLY = Table("climate_monthly", "one month of the site's climate (the sample "
+                        "site's README names the source)", (
+    Column("month", "integer", required=True, minimum=1, maximum=12,
+           stored="climate_months.month", description="month of the year"),
+    Column("t_out_c", "number", "°C", required=True, stored="climate_months.t_out_c",
+           description="mean outdoor air temperature"),
+    Column("ghi_kwh_m2", "number", "kWh/m²", required=True, minimum=0.0,
+           stored="climate_months.ghi_kwh_m2",
+           description="global horizontal irradiation in the month"),
+), id_column="month")  # fmt: skip
+
+#: The attributes of a space the constraints use: read from ``Pset_MultifactorySpace`` when a
+#: site is created, changed with ``set_space_attributes`` (``site-manager space set``).
+SPACE_ATTRIBUTES = Table("space_attributes", "what the constraints use about a space", (
+    Column("clear_height_m", "number", "m", minimum=0.0,
+           stored="space_attributes.clear_height_m", description="clear height under beams"),
+    Column("floor_load_kn_m2", "number", "kN/m²", minimum=0.0,
+           stored="space_attributes.floor_load_kn_m2", description="floor load capacity"),
+    _id("board_id", stored="space_attributes.board_id",
+           description="distribution board id"),
+    Column("board_capacity_kw", "number", "kW", minimum=0.0,
+           stored="space_attributes.board_capacity_kw",
+           description="distribution board capacity"),
+    Column("extraction", "bool", stored="space_attributes.extraction",
+           description="fume or dust extraction available"),
+    Column("daylight", "bool", stored="space_attributes.daylight", description="daylight"),
+    Column("ground_access", "bool", stored="space_attributes.ground_access",
+           description="access at ground level"),
+    Column("crane", "bool", stored="space_attributes.crane", description="an overhead crane"),
+    Column("crane_capacity_t", "number", "t", minimum=0.0,
+           stored="space_attributes.crane_capacity_t", description="crane capacity"),
+    Column("loading_access", "choice", choices=("ground", "goods_lift", "none"), max_length=16,
+           stored="space_attributes.loading_access", description="how goods reach the space"),
+))  # fmt: skip
+
+#: Every table, in the order a site's files are written (later ones refer to earlier ones).
+TABLES: dict[str, Table] = {t.name: t for t in (
+    ZONING, UNITS, BOARDS, TENANTS, LEASES, EQUIPMENT, SKILLS, METERS, APPLICANTS,
+    CLIMATE_MONTHLY)}  # fmt: skip
+
+#: The tables ``import`` and ``export`` take as files with landlord headings.
+IMPORTABLE: tuple[str, ...] = ("tenants", "leases", "equipment", "applicants")
+
+
+# ---------------------------------------------------------------- documentation
+
+
+def _limits(col: Column) -> str:
+    parts = []
+    if col.minimum is not None:
+        parts.append(f"{'>' if col.exclusive_minimum else '≥'} {col.minimum:g}")
+    if col.maximum is not None:
+        parts.append(f"≤ {col.maximum:g}")
+    if col.max_length is not None:
+        parts.append(f"≤ {col.max_length} characters")
+    if col.choices:
+        parts.append(", ".join(f"`{c}`" for c in col.choices))
+    return "; ".join(parts)
+
+
+def markdown_table(table: Table) -> str:
+    """The documentation of one table: a heading line and a Markdown table of its columns."""
+    sample = table.sample_columns()
+    renamed = {c.name: h for h, c in sample.items() if h != c.name}
+    lines = [f"### `{table.name}.csv`: {table.description}", ""]
+    if table.sample_headings is not None:
+        lines += ["The sample sites' file carries the columns named in *sample heading*; an "
+                  "import takes any of them.", ""]  # fmt: skip
+    lines += ["| column | type | unit | required | limits, allowed values | headings also "
+              "accepted | what it holds |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+    for col in table.columns:
+        headings = ", ".join(f"`{h}`" for h in col.headings)
+        if col.name in renamed:
+            headings = f"sample heading `{renamed[col.name]}`; " + headings
+        required = ", ".join(
+            w for w, on in (("yes", col.required), ("unique", col.name == table.id_column)) if on
+        )
+        lines.append(f"| `{col.name}` | {TYPE_WORDS[col.type]} | {col.unit} | {required} | "
+                     f"{_limits(col)} | {headings} | {col.description} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def markdown_tables(tables: Iterable[Table] | None = None) -> str:
+    """The documentation of every table (the section of ``docs/sample-site-format.md``)."""
+    return "\n\n".join(markdown_table(t) for t in (tables or TABLES.values())) + "\n"
+
+
+#: The markers around the generated section of ``docs/sample-site-format.md``.
+DOC_BEGIN = "<!-- contract tables: generated by `python -m site_manager.register.contracts` -->"
+DOC_END = "<!-- end of contract tables -->"
+
+
+def with_tables(document: str) -> str:
+    """``document`` with the section between :data:`DOC_BEGIN` and :data:`DOC_END` rewritten."""
+    head, begin, rest = document.partition(DOC_BEGIN)
+    _old, end, tail = rest.partition(DOC_END)
+    if not begin or not end:
+        raise ValidationError(f"the document lacks the markers {DOC_BEGIN!r} … {DOC_END!r}")
+    return f"{head}{DOC_BEGIN}\n\n{markdown_tables()}\n{DOC_END}{tail}"
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintenance command
+    import sys
+    from pathlib import Path
+
+    for arg in sys.argv[1:] or ["docs/sample-site-format.md"]:
+        path = Path(arg)
+        path.write_text(with_tables(path.read_text(encoding="utf-8")), encoding="utf-8")

@@ -1,0 +1,279 @@
+"""The rules a change of the register must keep, one home each.
+
+A rule is a ``check_*`` function that returns the :class:`Problem` s it finds, each naming
+the field (the contract's column) it is about; it raises nothing. Every way into the register
+calls the same checks: the verbs (:func:`~site_manager.register.verbs.sign_lease`,
+:func:`~site_manager.register.verbs.end_lease`), the bulk imports and the sample loader
+(:mod:`site_manager.register.checks`), and so the dashboard's forms, which call the verbs.
+A verb refuses with :func:`refuse`: one error carrying every problem.
+
+The values themselves (types, ranges, lengths, allowed values) are the contract's
+(:mod:`site_manager.register.contracts`); the rules here span several fields or records:
+
+- a lease ends on or after its start; its unit and tenant exist; no other lease holds its
+  unit on any of its days (the message names the conflicting lease);
+- a lease is ended on a day within it;
+- an applicant's largest area is at least its smallest;
+- equipment, zoning, units, skills and meters name existing tenants and spaces.
+
+The database keeps the same lease rules as CHECKs, foreign keys and an overlap constraint:
+the last line, for two writers that race (``docs/register.md``).
+
+Examples
+--------
+>>> import datetime as dt
+>>> ctx = SiteContext("mill", units={"U1"}, tenants={"T1"})
+>>> check_lease({"unit_id": "U1", "tenant_id": "T1", "start": dt.date(2026, 2, 1),
+...              "end": dt.date(2026, 1, 31)}, ctx)
+[Problem(field='end', message="end 2026-01-31 is before start 2026-02-01; the end is the lease's last day", kind='invalid')]
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from site_manager.errors import NotFoundError, RegisterError, SiteManagerError, ValidationError
+from site_manager.register import contracts
+from site_manager.register.schema import Lease, Site, Space, Tenant, Unit
+from site_manager.register.values import parse_record, parse_value
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a rule found: the field it is about, and what to do.
+
+    ``kind`` is ``invalid`` (a value or a combination of values is wrong), ``unknown`` (a
+    referenced record does not exist) or ``conflict`` (another record is in the way).
+    """
+
+    field: str
+    message: str
+    kind: str = "invalid"
+
+
+#: The error each kind of problem is refused with.
+REFUSALS: dict[str, type[SiteManagerError]] = {
+    "invalid": ValidationError, "unknown": NotFoundError, "conflict": RegisterError,
+}  # fmt: skip
+
+
+def refusal(problems: Iterable[Problem]) -> SiteManagerError:
+    """One error carrying every problem (at least one).
+
+    The error is that of the first problem's kind (:data:`REFUSALS`), so ``except
+    ValidationError``, ``NotFoundError`` and ``RegisterError`` keep their meaning; its
+    message is the problems' messages joined by ``; ``, and it carries them for a front end
+    to place each by its field (:func:`problems_of`).
+    """
+    found = list(problems)
+    error = REFUSALS[found[0].kind]("; ".join(p.message for p in found))
+    error.problems = found  # type: ignore[attr-defined]
+    return error
+
+
+def refuse(problems: Iterable[Problem]) -> None:
+    """Raise :func:`refusal` of ``problems`` when there are any."""
+    found = list(problems)
+    if found:
+        raise refusal(found)
+
+
+def problems_of(error: BaseException) -> list[Problem]:
+    """The problems a refusal carries (none for an error that did not come from a rule)."""
+    return list(getattr(error, "problems", None) or [])
+
+
+def values_from_contract(
+    table: contracts.Table, values: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[Problem]]:
+    """``values`` typed and checked by the contract of ``table``; the problems name fields."""
+    record, bad = parse_record(table, values)
+    return record, [Problem(name, message) for name, message in bad.items()]
+
+
+# ---------------------------------------------------------------- what the rules check against
+
+
+@dataclass(frozen=True)
+class Booking:
+    """Days a unit is held: by a stored lease, or by a row of a file being imported."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+
+
+@dataclass
+class SiteContext:
+    """What references and overlaps are checked against.
+
+    Attributes
+    ----------
+    site_id : str
+        For messages.
+    spaces, units, tenants : set of str
+        GlobalIds, unit ids and tenant ids of the site.
+    tenant_names : dict
+        A tenant's name → its id, for names that are unique (imports take either).
+    bookings : dict
+        Unit id → lease id (or row) → :class:`Booking`.
+    """
+
+    site_id: str
+    spaces: set[str] = field(default_factory=set)
+    units: set[str] = field(default_factory=set)
+    tenants: set[str] = field(default_factory=set)
+    tenant_names: dict[str, str] = field(default_factory=dict)
+    bookings: dict[str, dict[str, Booking]] = field(default_factory=dict)
+
+    def book(self, unit_id: str, key: str, booking: Booking) -> None:
+        """Hold ``unit_id`` for a booking (a row of a file, once it passed)."""
+        self.bookings.setdefault(unit_id, {})[key] = booking
+
+    def release(self, lease_ids: Iterable[str]) -> None:
+        """Forget stored leases that are being replaced (an import updating them)."""
+        gone = set(lease_ids)
+        for held in self.bookings.values():
+            for lid in gone & set(held):
+                del held[lid]
+
+
+def lease_label(lease_id: str, tenant_id: str) -> str:
+    """How a stored lease is named in a refusal."""
+    return f"lease {lease_id} (tenant {tenant_id})"
+
+
+def context_from_db(s: Session, site: Site) -> SiteContext:
+    """The references and leases of ``site`` as they are in the register."""
+    tenants = {t.tenant_id: t.name for t in s.scalars(select(Tenant).where(Tenant.site_pk ==
+                                                                          site.id))}  # fmt: skip
+    names: dict[str, str] = {}
+    for tid, name in tenants.items():
+        names[name] = tid if name not in names else ""  # "" marks a name two tenants share
+    ctx = SiteContext(
+        site_id=site.site_id,
+        spaces=set(s.scalars(select(Space.global_id).where(Space.site_pk == site.id))),
+        units=set(s.scalars(select(Unit.unit_id).where(Unit.site_pk == site.id))),
+        tenants=set(tenants),
+        tenant_names={n: t for n, t in names.items() if t},
+    )
+    rows = s.execute(
+        select(Lease.lease_id, Lease.start_date, Lease.end_date, Unit.unit_id, Tenant.tenant_id)
+        .join(Unit, Unit.id == Lease.unit_pk)
+        .join(Tenant, Tenant.id == Lease.tenant_pk)
+        .where(Lease.site_pk == site.id)
+    )
+    for lid, start, end, uid, tid in rows:
+        ctx.book(uid, lid, Booking(start, end, lease_label(lid, tid)))
+    return ctx
+
+
+# ---------------------------------------------------------------- leases
+
+
+def check_lease(lease: Mapping[str, Any], ctx: SiteContext) -> list[Problem]:
+    """The rules of a lease whose values the contract has typed.
+
+    A field missing from ``lease`` (refused by the contract already) is not checked again,
+    nor are the rules that need it.
+
+    Returns
+    -------
+    list of Problem
+        ``end`` before ``start``; unknown ``unit_id`` or ``tenant_id``; an overlap with a
+        booking of the unit (named on ``start``).
+    """
+    problems: list[Problem] = []
+    start: dt.date | None = lease.get("start")
+    end: dt.date | None = lease.get("end")
+    unit_id, tenant_id = lease.get("unit_id"), lease.get("tenant_id")
+    if start is not None and end is not None and end < start:
+        problems.append(Problem("end", f"end {end} is before start {start}; the end is the "
+                                "lease's last day"))  # fmt: skip
+        start = end = None
+    if unit_id and unit_id not in ctx.units:
+        problems.append(Problem("unit_id", f"unknown unit {unit_id!r} in site {ctx.site_id}; "
+                                "see `site-manager unit list`", "unknown"))  # fmt: skip
+    if tenant_id and tenant_id not in ctx.tenants:
+        problems.append(Problem("tenant_id", f"unknown tenant {tenant_id!r} in site "
+                                f"{ctx.site_id}; add or import the tenant first, see "
+                                "`site-manager tenant list`", "unknown"))  # fmt: skip
+    if start is not None and end is not None and unit_id in ctx.units:
+        problems += check_no_overlap(unit_id, start, end, ctx.bookings.get(unit_id, {}).values())
+    return problems
+
+
+def check_no_overlap(
+    unit_id: str, start: dt.date, end: dt.date, bookings: Iterable[Booking]
+) -> list[Problem]:
+    """The earliest booking of the unit that shares a day with ``[start, end]``, if any.
+
+    Both ends are days of the lease: one lease may start the day after another ends.
+    """
+    clashes = sorted((b for b in bookings if b.start <= end and start <= b.end),
+                     key=lambda b: (b.start, b.label))  # fmt: skip
+    if not clashes:
+        return []
+    b = clashes[0]
+    return [Problem("start", f"unit {unit_id} is already leased from {b.start} to {b.end} by "
+                    f"{b.label}; choose dates that do not overlap it", "conflict")]  # fmt: skip
+
+
+def check_lease_end(lease_id: str, start: dt.date, end: dt.date, on: Any) -> list[Problem]:
+    """Ending lease ``lease_id`` early: ``on`` (its new last day) must fall within it.
+
+    ``on`` may be text; a bad date is a problem too. To extend a lease, sign a new one.
+    """
+    try:
+        day = parse_value(contracts.LEASES.column("end"), on, what="end")
+    except ValidationError as exc:
+        return [Problem("end", str(exc))]
+    if day < start:
+        return [Problem("end", f"lease {lease_id} starts on {start}; end it on or after that "
+                        "day")]  # fmt: skip
+    if day > end:
+        return [Problem("end", f"lease {lease_id} already ends on {end}; to extend it, sign a "
+                        "new lease from the day after")]  # fmt: skip
+    return []
+
+
+# ---------------------------------------------------------------- other records
+
+
+def check_applicant(applicant: Mapping[str, Any]) -> list[Problem]:
+    """An applicant's largest area is at least its smallest."""
+    lo, hi = applicant.get("area_min_m2"), applicant.get("area_max_m2")
+    if lo is not None and hi is not None and hi < lo:
+        return [Problem("area_max_m2", f"{hi:g} is below the minimum area {lo:g}; give "
+                        "area_max_m2 >= area_min_m2")]  # fmt: skip
+    return []
+
+
+def check_references(table: str, record: Mapping[str, Any], ctx: SiteContext) -> list[Problem]:
+    """Tenants and spaces named by a record of ``table`` exist (leases: :func:`check_lease`)."""
+    problems = []
+    tenant_field = {"skills": "tenant_id", "meters": "tenant_id",
+                    "equipment": "owner_tenant_id"}.get(table)  # fmt: skip
+    tid = record.get(tenant_field) if tenant_field else None
+    if tid and tid not in ctx.tenants:
+        hint = "leave empty for the site's own" if table == "equipment" else (
+            "import the tenant first or fix the id")  # fmt: skip
+        problems.append(Problem(tenant_field or "", f"unknown tenant {tid!r}; {hint}", "unknown"))
+    if table in ("equipment", "zoning"):
+        gid = record.get("space_global_id")
+        if (gid or table == "zoning") and gid not in ctx.spaces:
+            problems.append(Problem("space_global_id", f"unknown space {gid!r}; use a GlobalId "
+                                    "of the model", "unknown"))  # fmt: skip
+    if table == "units":
+        ids = str(record.get("space_global_ids") or "").split(";")
+        bad = [g for g in ids if g and g not in ctx.spaces]
+        if bad:
+            problems.append(Problem("space_global_ids", f"unknown spaces {', '.join(bad)}; use "
+                                    "GlobalIds of the model", "unknown"))  # fmt: skip
+    return problems
