@@ -3,9 +3,10 @@
 A site folder holds ``site.toml`` and the CSV files of ``docs/sample-site-format.md``.
 :func:`read_site` reads one into a :class:`SiteFolder` of pandas frames with the contract's
 column types (dates as ``datetime64``, ``yes``/``no`` as booleans, numbers as floats,
-ids and names as strings). It checks the shape of each file (columns present, values of
-the right type) and names the file, line and column of the first problems it finds; the
-register does the deep validation (references, overlaps, enumerations).
+ids and names as strings). Every column is the register's contract
+(:mod:`site_manager.register.contracts`) and every value is read as the register reads it;
+the first problems found are named by file, line and column. The register's loader checks
+the references between files and overlapping leases.
 
 Examples
 --------
@@ -26,63 +27,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from site_manager.errors import NotFoundError, ValidationError
+from site_manager.register.contracts import TABLES
+from site_manager.register.values import parse_value
 
 #: Where the sample sites live in a checkout.
 SAMPLE_SITES_DIR = Path(__file__).resolve().parents[1] / "sample_sites"
 
-_S, _F, _D, _B, _M = "string", "float", "date", "bool", "month"
-
-#: Every CSV of the contract: column -> type (``string``, ``float``, ``date``, ``bool``,
-#: ``month``). ``date`` is YYYY-MM-DD, ``month`` YYYY-MM, ``bool`` yes/no.
+#: Every CSV of a sample site: heading → column type of the contract
+#: (:data:`site_manager.register.contracts.TABLES`; ``date`` is YYYY-MM-DD, ``month``
+#: YYYY-MM, ``bool`` yes/no).
 FILES: dict[str, dict[str, str]] = {
-    "zoning": {"space_global_id": _S, "space_name": _S, "use": _S},
-    "units": {"unit_id": _S, "name": _S, "space_global_ids": _S, "storey": _S, "area_m2": _F,
-              "notes": _S},
-    "tenants": {"tenant_id": _S, "name": _S, "kind": _S, "stage": _S, "sector": _S,
-                "headcount": _F, "contact_name": _S, "contact_email": _S, "contact_phone": _S,
-                "joined": _D},
-    "leases": {"lease_id": _S, "unit_id": _S, "tenant_id": _S, "start": _D, "end": _D,
-               "rent_eur_per_month": _F, "common_cost_share": _F},
-    "equipment": {"equipment_id": _S, "name": _S, "type": _S, "owner_tenant_id": _S,
-                  "space_global_id": _S, "board_id": _S, "power_kw": _F, "noise_db": _F,
-                  "weight_kg": _F, "hazards": _S, "shared": _B, "share_terms": _S},
-    "skills": {"tenant_id": _S, "skill": _S, "level": _S},
-    "boards": {"board_id": _S, "storey": _S, "capacity_kw": _F},
-    "meters": {"meter_id": _S, "tenant_id": _S, "carrier": _S, "month": _M,
-               "reading_kwh": _F, "reading_m3": _F},
-    "climate_monthly": {"month": _F, "t_out_c": _F, "ghi_kwh_m2": _F},
-    "applicants": {"id": _S, "kind": _S, "area_min": _F, "area_max": _F, "min_height": _F,
-                   "min_load": _F, "power": _F, "extraction": _B, "access": _B,
-                   "daylight": _B, "noise_db": _F, "noise_sensitive": _B, "hazard": _F,
-                   "rent_per_m2": _F, "provides": _S, "needs": _S},
-}  # fmt: skip
-
-#: Columns that may be left empty in a row (everything else must have a value).
-OPTIONAL: dict[str, set[str]] = {
-    "units": {"notes", "name"},
-    "tenants": {"sector", "contact_name", "contact_email", "contact_phone", "joined", "headcount"},
-    "leases": {"lease_id", "common_cost_share"},
-    "equipment": {
-        "name",
-        "owner_tenant_id",
-        "board_id",
-        "hazards",
-        "share_terms",
-        "noise_db",
-        "weight_kg",
-        "power_kw",
-        "type",
-    },
-    "meters": {"tenant_id", "reading_kwh", "reading_m3"},
-    "applicants": {"provides", "needs"},
-    "zoning": {"space_name"},
+    name: {heading: col.type for heading, col in table.sample_columns().items()}
+    for name, table in TABLES.items()
 }
 
-_TRUE = {"yes", "true", "1", "y"}
-_FALSE = {"no", "false", "0", "n", ""}
+#: Columns that may be left empty in a row (the contract's columns that are not required).
+OPTIONAL: dict[str, set[str]] = {
+    name: {heading for heading, col in table.sample_columns().items() if not col.required}
+    for name, table in TABLES.items()
+}
 
 
 @dataclass
@@ -263,20 +230,21 @@ def read_site_toml(folder: Path) -> dict[str, Any]:
 
 
 def read_csv(path: Path, kind: str) -> pd.DataFrame:
-    """Read one CSV of the contract with its column types (see :data:`FILES`).
+    """Read one CSV of a sample site with its contract's column types (see :data:`FILES`).
 
-    An absent file gives an empty frame with the kind's columns. Columns beyond the
-    contract are kept as strings.
+    Each value is read by :func:`site_manager.register.values.parse_value`, as the register's
+    imports read it. An absent file gives an empty frame with the kind's columns. Columns
+    beyond the contract are kept as text.
 
     Raises
     ------
     ValidationError
-        A contract column is missing, or values cannot be read as their type (up to five
-        problems are listed, each with file, line and column).
+        A contract column is missing, or values break the contract (up to five problems are
+        listed, each with file, line and column).
     """
-    columns = FILES[kind]
+    columns = TABLES[kind].sample_columns()
     if not path.is_file():
-        return _typed(pd.DataFrame({c: pd.Series(dtype=object) for c in columns}), columns)
+        return pd.DataFrame({h: _typed([], c.type) for h, c in columns.items()})
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -290,61 +258,32 @@ def read_csv(path: Path, kind: str) -> pd.DataFrame:
             "docs/sample-site-format.md"
         )
     problems: list[str] = []
-    optional = OPTIONAL.get(kind, set())
-    for col, typ in columns.items():
-        values = raw[col].str.strip()
-        raw[col] = values
-        for i, v in enumerate(values):
-            line = i + 2  # the header is line 1
-            if v == "":
-                if col not in optional and not (kind == "equipment" and col == "shared"):
-                    problems.append(f"line {line}, column {col}: empty; give a value")
-                continue
-            if not _valid(v, typ):
-                problems.append(f"line {line}, column {col}: {v!r} is not a {_TYPE_WORDS[typ]}")
+    out = raw.copy()
+    for heading, col in columns.items():
+        values = []
+        for line, text in enumerate(raw[heading], start=2):  # the header is line 1
+            try:
+                values.append(parse_value(col, text))
+            except ValidationError as exc:
+                problems.append(f"line {line}, column {heading}: {exc}")
+                values.append(None)
+        out[heading] = _typed(values, col.type)
         if len(problems) >= 5:
             break
     if problems:
         more = " (and maybe more)" if len(problems) >= 5 else ""
         raise ValidationError(f"{path}: " + "; ".join(problems[:5]) + more)
-    return _typed(raw, columns)
-
-
-_TYPE_WORDS = {
-    "string": "text",
-    "float": "number",
-    "date": "date YYYY-MM-DD",
-    "month": "month YYYY-MM",
-    "bool": "yes/no",
-}
-
-
-def _valid(v: str, typ: str) -> bool:
-    if typ == "float":
-        try:
-            float(v)
-        except ValueError:
-            return False
-        return True
-    if typ == "date":
-        return pd.notna(pd.to_datetime(v, format="%Y-%m-%d", errors="coerce")) and len(v) == 10
-    if typ == "month":
-        return pd.notna(pd.to_datetime(v, format="%Y-%m", errors="coerce")) and len(v) == 7
-    if typ == "bool":
-        return v.lower() in _TRUE | _FALSE
-    return True
-
-
-def _typed(raw: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    out = raw.copy()
-    for col, typ in columns.items():
-        s = out[col]
-        if typ == "float":
-            out[col] = pd.to_numeric(s.replace("", None), errors="coerce").astype("float64")
-        elif typ == "date":
-            out[col] = pd.to_datetime(s.replace("", None), format="%Y-%m-%d", errors="coerce")
-        elif typ == "bool":
-            out[col] = s.fillna("").astype(str).str.lower().isin(_TRUE).astype(bool)
-        else:  # string and month stay text ("" for empty)
-            out[col] = s.fillna("").astype(str).astype("string")
     return out
+
+
+def _typed(values: list[Any], kind: str) -> pd.Series:
+    """Values read by the contract as a column of a frame: numbers as float, dates as
+    datetime64, yes/no as bool, the rest as text (empty: ``""``).
+    """
+    if kind in ("number", "integer"):
+        return pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
+    if kind == "date":
+        return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype="datetime64[ns]")
+    if kind == "bool":
+        return pd.Series([bool(v) for v in values], dtype=bool)
+    return pd.Series(["" if v is None else str(v) for v in values], dtype="string")
