@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import pandas as pd
@@ -12,27 +11,21 @@ import streamlit as st
 from site_manager.app import data, state, ui
 from site_manager.errors import SiteManagerError
 
-#: Where a refusal of the register is shown: the first field whose words appear in it.
-FIELD_WORDS = [
-    ("tenant", r"\btenant"),
-    ("rent", r"\brent\b|rent_eur"),
-    ("share", r"common_cost_share|\bshare\b"),
-    ("end", r"\bend\b|\blast day\b"),
-    ("start", r"\bstart"),
-    ("unit", r"\bunit\b|\boverlap|\blease\b"),
-]
-
-
 #: Dates a lease may take (Streamlit's default is ten years either side of today).
 DATE_RANGE: dict[str, Any] = {"min_value": dt.date(1950, 1, 1), "max_value": dt.date(2100, 12, 31)}
 
+#: The fields of the sign form: the lease contract's columns that have a widget. A refusal
+#: is shown under the widget of each field its problems name, anything else under the form.
+SIGN_FIELDS = ("unit_id", "tenant_id", "start", "end", "rent_eur_per_month", "common_cost_share")
 
-def field_of(message: str) -> str:
-    """The form field a refusal message is about (``"form"`` when none is named)."""
-    for field, pattern in FIELD_WORDS:
-        if re.search(pattern, message, flags=re.IGNORECASE):
-            return field
-    return "form"
+
+def show_refusal(error: SiteManagerError, slots: dict[str, Any], *, default: str) -> None:
+    """Show a refusal of the register under the slot of each field it names."""
+    from site_manager.register import rules
+
+    problems = rules.problems_of(error) or [rules.Problem(default, str(error))]
+    for problem in problems:
+        slots.get(problem.field, slots[default]).error(problem.message, icon="⚠️")
 
 
 def directory(frames: Any) -> pd.DataFrame:
@@ -72,6 +65,7 @@ def lease_table(frames: Any, on: dt.date) -> pd.DataFrame:
 
 
 def sign_form(url: str, site: str, frames: Any) -> None:
+    """The form that signs a lease; the register's rules decide, and say where it is wrong."""
     units = frames.units["unit_id"].tolist()
     tenants = frames.tenants["tenant_id"].tolist()
     unit_names = dict(zip(frames.units["unit_id"], frames.units["name"].fillna(""), strict=True))
@@ -79,80 +73,47 @@ def sign_form(url: str, site: str, frames: Any) -> None:
     today = dt.date.today()
     with st.form("sign_lease", border=True):
         st.subheader("Sign a lease")
-        unit = st.selectbox(
-            "Unit", units, format_func=lambda u: f"{u} {unit_names.get(u, '')}", key="sign_unit"
-        )
-        errors = {"unit": st.empty()}
-        tenant = st.selectbox(
-            "Tenant",
-            tenants,
-            format_func=lambda t: f"{tenant_names.get(t, t)} ({t})",
-            key="sign_tenant",
-        )
-        errors["tenant"] = st.empty()
+        slots: dict[str, Any] = {}
+        unit = st.selectbox("Unit", units, format_func=lambda u: f"{u} {unit_names.get(u, '')}",
+                            accept_new_options=True, key="sign_unit")  # fmt: skip
+        slots["unit_id"] = st.container(key="sign_error_unit_id")
+        tenant = st.selectbox("Tenant", tenants,
+                              format_func=lambda t: f"{tenant_names.get(t, t)} ({t})",
+                              accept_new_options=True, key="sign_tenant")  # fmt: skip
+        slots["tenant_id"] = st.container(key="sign_error_tenant_id")
         left, right = st.columns(2)
-        start = left.date_input(
-            "First day", value=today.replace(day=1), **DATE_RANGE, key="sign_start"
-        )
-        errors["start"] = left.empty()
-        end = right.date_input(
-            "Last day",
-            **DATE_RANGE,
-            value=today.replace(day=1, year=today.year + 1) - dt.timedelta(days=1),
-            key="sign_end",
-        )
-        errors["end"] = right.empty()
+        start = left.date_input("First day", value=today.replace(day=1), **DATE_RANGE,
+                                key="sign_start")  # fmt: skip
+        slots["start"] = left.container(key="sign_error_start")
+        end = right.date_input("Last day", **DATE_RANGE, key="sign_end",
+                               value=today.replace(day=1, year=today.year + 1)
+                               - dt.timedelta(days=1))  # fmt: skip
+        slots["end"] = right.container(key="sign_error_end")
         left, right = st.columns(2)
-        rent = left.number_input(
-            "Rent [EUR/month]", min_value=0.0, value=500.0, step=50.0, key="sign_rent"
-        )
-        errors["rent"] = left.empty()
-        share = right.number_input(
-            "Share of common costs [0–1]",
-            min_value=0.0,
-            max_value=1.0,
-            value=0.0,
-            step=0.01,
-            key="sign_share",
-        )
-        errors["share"] = right.empty()
-        errors["form"] = st.empty()
+        rent = left.number_input("Rent [EUR/month]", value=500.0, step=50.0, key="sign_rent")
+        slots["rent_eur_per_month"] = left.container(key="sign_error_rent_eur_per_month")
+        share = right.number_input("Share of common costs [0–1]", value=0.0, step=0.01,
+                                   key="sign_share")  # fmt: skip
+        slots["common_cost_share"] = right.container(key="sign_error_common_cost_share")
+        slots["form"] = st.container(key="sign_error_form")
         if not st.form_submit_button("Sign", type="primary"):
             return
-    problems: dict[str, str] = {}
-    if unit is None:
-        problems["unit"] = "Pick a unit."
-    if tenant is None:
-        problems["tenant"] = "Pick a tenant."
-    if end < start:
-        problems["end"] = f"The last day {end} is before the first day {start}."
-    if rent <= 0:
-        problems["rent"] = "A lease needs a rent above 0 EUR/month."
-    if not problems:
-        from site_manager import register
+    from site_manager import register
 
-        try:
-            lease_id = register.sign_lease(
-                data.get_engine(url),
-                unit_id=unit,
-                tenant_id=tenant,
-                start=start,
-                end=end,
-                rent_eur_per_month=float(rent),
-                common_cost_share=float(share),
-                site=site,
-            )
-        except SiteManagerError as error:
-            problems[field_of(str(error))] = str(error)
-        else:
-            state.flash(
-                "success",
-                f"Lease {lease_id} signed: {tenant_names.get(tenant, tenant)} in unit {unit},"
-                f" {start} → {end}.",
-            )
-            st.rerun()
-    for field, message in problems.items():
-        errors[field].error(message, icon="⚠️")
+    try:
+        lease_id = register.sign_lease(
+            data.get_engine(url), unit_id=unit, tenant_id=tenant, start=start, end=end,
+            rent_eur_per_month=rent, common_cost_share=share, site=site,
+        )  # fmt: skip
+    except SiteManagerError as error:
+        show_refusal(error, slots, default="form")
+        return
+    state.flash(
+        "success",
+        f"Lease {lease_id} signed: {tenant_names.get(tenant, tenant)} in unit {unit},"
+        f" {start} → {end}.",
+    )
+    st.rerun()
 
 
 def end_form(url: str, site: str, leases: pd.DataFrame) -> None:
@@ -171,23 +132,20 @@ def end_form(url: str, site: str, leases: pd.DataFrame) -> None:
         lease_id = st.selectbox(
             "Lease", options, format_func=lambda x: labels.get(x, x), key="end_lease_id"
         )
-        errors = {"lease": st.empty()}
+        slots: dict[str, Any] = {"lease_id": st.container(key="end_error_lease_id")}
         on = st.date_input("Last day", value=dt.date.today(), **DATE_RANGE, key="end_on")
-        errors["on"] = st.empty()
+        slots["end"] = st.container(key="end_error_end")
         if not st.form_submit_button("End the lease"):
             return
     if lease_id is None:
-        errors["lease"].error("Pick a lease.", icon="⚠️")
+        slots["lease_id"].error("Pick a lease.", icon="⚠️")
         return
     from site_manager import register
 
     try:
         register.end_lease(data.get_engine(url), lease_id, on=on, site=site)
     except SiteManagerError as error:
-        target = (
-            "on" if re.search(r"\bday\b|\bdate\b|\bbefore\b|\bafter\b", str(error)) else "lease"
-        )
-        errors[target].error(str(error), icon="⚠️")
+        show_refusal(error, slots, default="lease_id")
     else:
         state.flash("success", f"Lease {lease_id} now ends on {on}.")
         st.rerun()

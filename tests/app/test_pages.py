@@ -138,7 +138,7 @@ def test_signing_a_lease_in_the_form_adds_it_to_the_lease_table(seeded: Seeded) 
     assert len(row) == 1 and float(row["rent_eur_per_month"].iloc[0]) == 640.0
 
 
-def test_an_overlapping_lease_is_refused_next_to_the_unit_field(seeded: Seeded) -> None:
+def test_an_overlapping_lease_is_refused_next_to_the_first_day(seeded: Seeded) -> None:
     app = page_app("page_tenants", seeded.url)
     app.run()
     app.selectbox(key="sign_unit").set_value("U1")
@@ -159,7 +159,9 @@ def test_a_lease_ending_before_it_starts_is_refused_next_to_the_last_day(seeded:
     app.date_input(key="sign_end").set_value(dt.date(2027, 5, 1))
     next(b for b in app.get("form_submit_button") if b.proto.label == "Sign").click().run()
     (error,) = app.error
-    assert error.value == "The last day 2027-05-01 is before the first day 2027-06-01."
+    assert error.value == (
+        "end 2027-05-01 is before start 2027-06-01; the end is the lease's last day"
+    )
 
 
 def test_ending_a_lease_moves_its_last_day(seeded: Seeded) -> None:

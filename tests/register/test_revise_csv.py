@@ -82,7 +82,7 @@ def test_the_revision_table_prints_areas_to_the_hundredth_of_a_square_metre(
 
 
 def test_a_changed_area_is_rounded_in_before_and_after_but_other_fields_are_not() -> None:
-    from site_manager.cli.register_cmds import _rounded_areas
+    from site_manager.cli.site_cmds import _rounded_areas
 
     changed = pd.DataFrame(
         {
