@@ -39,7 +39,7 @@ CASES: dict[str, tuple[dict[str, str], str | None]] = {
     "overlapping another lease": (
         {"unit_id": "U1", "start": "2026-12-01", "end": "2027-03-31"},
         "start",
-    ),  # fmt: skip
+    ),
     "bad date text": ({"start": "2028-02-30"}, "start"),
 }
 
