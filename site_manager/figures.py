@@ -540,6 +540,10 @@ def pie_figure(
     return fig
 
 
+#: How often a PNG export is tried when kaleido's page was not ready.
+PNG_ATTEMPTS = 3
+
+
 def figure_to_png(
     fig: go.Figure, *, width: int = 1200, height: int | None = None, scale: float = 1.0
 ) -> bytes:
@@ -565,4 +569,13 @@ def figure_to_png(
     if "BROWSER_PATH" not in os.environ and Path(CHROMIUM).exists():
         os.environ["BROWSER_PATH"] = CHROMIUM
     height = height or fig.layout.height or 600
-    return fig.to_image(format="png", width=width, height=height, scale=scale)
+    for attempt in range(1, PNG_ATTEMPTS + 1):
+        try:
+            return fig.to_image(format="png", width=width, height=height, scale=scale)
+        except Exception as exc:  # kaleido raises its own JavascriptError
+            # on a busy machine kaleido can call into its page before the page's script has
+            # loaded ("kaleido_scopes is not defined"); a second call finds it loaded
+            if type(exc).__name__ != "JavascriptError" or attempt == PNG_ATTEMPTS:
+                raise
+            logger.warning("PNG export: kaleido's page was not ready (%s); trying again", exc)
+    raise AssertionError("unreachable")  # pragma: no cover
