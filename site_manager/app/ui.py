@@ -70,8 +70,10 @@ def excel_bytes(frame: pd.DataFrame, *, sheet: str = "data") -> bytes:
 def downloads(frame: pd.DataFrame, name: str, *, key: str) -> None:
     """CSV and Excel download buttons for a table (files made only when clicked)."""
     slug = _slug(name)
-    left, right, _ = st.columns([1, 1, 6])
-    left.download_button(
+    # a row that wraps and sizes each button to its label: fixed columns squeezed the
+    # labels to "C" and "E" where the page was narrow
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         "CSV",
         data=lambda: csv_bytes(frame),
         file_name=f"{slug}.csv",
@@ -80,7 +82,7 @@ def downloads(frame: pd.DataFrame, name: str, *, key: str) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
-    right.download_button(
+    row.download_button(
         "Excel",
         data=lambda: excel_bytes(frame, sheet=slug),
         file_name=f"{slug}.xlsx",

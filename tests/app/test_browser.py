@@ -329,3 +329,32 @@ def test_the_chosen_site_and_storey_hold_across_pages_and_links(server: str) -> 
             raise AssertionError(f"{exc}\nscreenshots in {shots}") from None
         finally:
             browser.close()
+
+
+def test_download_buttons_keep_their_labels_on_a_narrow_screen(server: str) -> None:
+    """Issue defect 8: in fixed narrow columns the labels shrank to "C" and "E"."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        # at 900 px the old fixed columns were 44 px wide: labels cut to "C" and "E"
+        page = browser.new_page(viewport={"width": 900, "height": 1400})
+        try:
+            page.goto(server.rstrip("/") + "/landlord")
+            buttons = page.get_by_test_id("stDownloadButton").locator("button")
+            expect(buttons.first).to_be_visible(timeout=FIRST_LOAD_MS)
+            wait_idle(page)
+            healthy(page)
+            labels = []
+            for i in range(buttons.count()):
+                button = buttons.nth(i)
+                if not button.is_visible():
+                    continue  # in a tab not shown
+                labels.append(button.inner_text().split()[-1])
+                scroll, client = button.evaluate("e => [e.scrollWidth, e.clientWidth]")
+                assert scroll <= client, (labels[-1], scroll, client)
+                box = button.bounding_box()
+                assert box is not None and box["width"] >= 60, (labels[-1], box)
+            assert {"CSV", "Excel"} <= set(labels), labels
+        finally:
+            browser.close()
