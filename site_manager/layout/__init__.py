@@ -2,8 +2,10 @@
 
 Start here:
 
-- :mod:`~site_manager.layout.problem` — the problem records; ``read_problem`` (JSON) and
-  ``read_applicants_table`` (CSV/Excel), validated.
+- :mod:`~site_manager.layout.problem` — ``read_problem`` (JSON) and ``read_applicants_table``
+  (CSV/Excel), validated; ``write_problem``. The records are in
+  :mod:`~site_manager.layout.records`, the field specs and checks in
+  :mod:`~site_manager.layout.validation`.
 - :mod:`~site_manager.layout.objective` — when a let fits, what it is worth, the neighbour
   rules and the synergy term; ``evaluate`` checks any layout.
 - :mod:`~site_manager.layout.greedy` — the baseline (applicants by rent).
