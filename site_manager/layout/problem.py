@@ -172,9 +172,11 @@ def read_applicants_table(path: str | Path) -> tuple[Applicant, ...]:
 
     Columns: ``id``, ``kind``, ``area_min``, ``area_max``, ``min_height``, ``min_load``,
     ``power``, ``extraction``, ``access``, ``daylight``, ``noise_db``, ``noise_sensitive``,
-    ``hazard``, ``rent_per_m2``, ``provides``, ``needs`` (``;``-separated). Booleans may be
-    written ``yes``/``no``, ``true``/``false`` or ``1``/``0``. Row numbers in errors count the
-    heading as row 1.
+    ``hazard``, ``rent_per_m2``, ``provides``, ``needs`` (``;``-separated). Booleans are read
+    by :func:`site_manager.parsing.parse_bool` (``yes``/``no``, ``true``/``false``, ``1``/``0``
+    and the other words of :data:`~site_manager.parsing.TRUE_WORDS` and
+    :data:`~site_manager.parsing.FALSE_WORDS`). Row numbers in errors count the heading as
+    row 1.
     """
     import pandas as pd
 

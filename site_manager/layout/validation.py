@@ -17,6 +17,7 @@ from typing import Any
 
 from site_manager.errors import ValidationError
 from site_manager.layout.records import Applicant, ExistingTenant, Parameters, Problem, Unit
+from site_manager.parsing import parse_bool
 
 #: Unit fields: name -> (kind, required, meaning).
 UNIT_FIELDS: dict[str, tuple[str, bool, str]] = {
@@ -81,9 +82,6 @@ ALIASES: dict[str, str] = {
     "rent_eur_per_m2_month": "rent_per_m2",
 }
 
-_TRUE = {"true", "yes", "y", "1", "x", "ja"}
-_FALSE = {"false", "no", "n", "0", "", "nein"}
-
 
 class _Collector:
     def __init__(self, source: str) -> None:
@@ -107,16 +105,6 @@ class _Collector:
             + tail
             + f" ({count}fix the records named and try again)"
         )
-
-
-def _parse_bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    return None
 
 
 def _parse_number(value: Any, *, from_text: bool) -> float | None:
@@ -203,12 +191,17 @@ def _record(
             else:
                 out[name] = x
         elif kind == "bool":
-            b = _parse_bool(value) if (from_text or isinstance(value, bool)) else None
-            if b is None:
+            if isinstance(value, bool):
+                out[name] = value
+            elif not from_text:  # JSON has real booleans: "yes" in a problem file is a slip
                 col.add(label, bad + "true or false")
                 ok = False
             else:
-                out[name] = b
+                try:
+                    out[name] = parse_bool(value, what="")
+                except ValidationError:
+                    col.add(label, bad + "yes or no")
+                    ok = False
         elif kind == "hazard":
             x = _parse_number(value, from_text=from_text)
             if x is None or x < 0 or not float(x).is_integer():
@@ -262,7 +255,9 @@ def _parameters(raw: Any, col: _Collector) -> Parameters:
         col.add("parameters", f"unknown field {key!r} (known: {', '.join(sorted(known))})")
     if "allow_pairs" in raw:
         if not isinstance(raw["allow_pairs"], bool):
-            col.add("parameters", f"field 'allow_pairs': {raw['allow_pairs']!r} is not true/false")
+            col.add(
+                "parameters", f"field 'allow_pairs': {raw['allow_pairs']!r} is not true or false"
+            )
         else:
             kwargs["allow_pairs"] = raw["allow_pairs"]
     for key in ("noisy_db", "w_fit", "pair_fit_penalty"):
