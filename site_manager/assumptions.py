@@ -71,6 +71,16 @@ def _live_spaces(frames: Any) -> Any:
     return spaces
 
 
+_NO_FABRIC = (
+    "no building fabric is stored for the site (it was made by an older release, or its "
+    "model has no external walls, windows or roofs)"
+)
+
+
+def _store_fabric(site: str) -> str:
+    return f"store it with `site-manager site revise MODEL.ifc --site {site}`"
+
+
 def latitude_of(frames: Any) -> float:
     """The site's latitude, else :data:`DEFAULT_LATITUDE_DEG`. [°]"""
     lat = frames.site.get("latitude_deg")
@@ -97,10 +107,8 @@ def energy_assumptions(frames: Any) -> list[Assumption]:
     fabric = frames.fabric
     if fabric is None or not len(fabric):
         out.append(Assumption(
-            "fabric", "no building fabric is stored for the site (it was made by an older "
-            "release, or its model has no external walls, windows or roofs): the spaces "
-            "lose heat by air change only",
-            f"store it with `site-manager site revise MODEL.ifc --site {site}`"))  # fmt: skip
+            "fabric", f"{_NO_FABRIC}: the spaces lose heat by air change only",
+            _store_fabric(site)))  # fmt: skip
     else:
         default = fabric[fabric["u_source"].astype(str).str.startswith("default")]
         if len(default):
@@ -169,6 +177,15 @@ def layout_assumptions(frames: Any) -> list[Assumption]:
     return out
 
 
+def glazing_assumptions(frames: Any) -> list[Assumption]:
+    """What the glazing ratio (:mod:`site_manager.glazing`) cannot know: the windows."""
+    if frames.fabric is not None and len(frames.fabric):
+        return []
+    return [Assumption(
+        "fabric", f"{_NO_FABRIC}: window areas and glazing ratios are left empty",
+        _store_fabric(_site(frames)))]  # fmt: skip
+
+
 def all_assumptions(frames: Any) -> list[Assumption]:
     """Every default any analysis of this site would use (what the dashboard lists)."""
     seen: dict[str, Assumption] = {}
@@ -185,6 +202,7 @@ __all__ = [
     "Assumption",
     "all_assumptions",
     "energy_assumptions",
+    "glazing_assumptions",
     "latitude_of",
     "layout_assumptions",
 ]
