@@ -188,3 +188,8 @@ def render() -> None:
         if c in on_storey
     ]
     ui.table(on_storey[cols], f"{site}_{storey}_spaces", key="site_spaces")
+
+
+def render_at_its_own_path() -> None:
+    """The Site page at ``/site`` (the navigation's Site link is ``/``)."""
+    render()

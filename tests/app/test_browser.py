@@ -316,6 +316,16 @@ def test_the_chosen_site_and_storey_hold_across_pages_and_links(server: str) -> 
                 ["Landlord", "Site", "Zoning", "Tenants and leases", "Site", "Zoning"], start=1
             ):
                 go(page, link, n)
+            # every page has its own path: /site opens the Site page (it said "Page not found")
+            direct = browser.new_page(viewport={"width": 1500, "height": 1100})
+            direct.goto(server.rstrip("/") + "/site?site=engineering_works")
+            expect(direct.get_by_role("heading", name="Site", exact=True)).to_be_visible(
+                timeout=FIRST_LOAD_MS
+            )
+            wait_idle(direct)
+            healthy(direct)
+            assert "Page not found" not in direct.inner_text("body")
+            expect(sidebar_site(direct)).to_have_value(works, timeout=STEP_MS)
             # a link (or a reload) with ?site= opens that site
             other = browser.new_page(viewport={"width": 1500, "height": 1100})
             other.goto(server.rstrip("/") + "/landlord?site=brewery_complex")
