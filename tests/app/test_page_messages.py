@@ -41,3 +41,43 @@ def test_a_site_without_units_is_not_said_to_be_fully_let(seeded: Seeded) -> Non
     no_exception(app)
     assert not any("Every unit is let" in s.value for s in app.success)
     assert any("no units yet" in i.value for i in app.info)
+
+
+def test_an_upload_error_names_the_uploaded_file_not_the_servers_copy(seeded: Seeded) -> None:
+    app = page_app("page_import", seeded.url)
+    app.run()
+    app.file_uploader[0].set_value(
+        ("My Factory (v2).ifc", b"ISO-10303-21;\nHEADER;\nnot really\n", "text/plain")
+    )
+    app.run()
+    assert app.exception == []
+    (error,) = app.error
+    assert "My Factory (v2).ifc" in error.value
+    assert "site-manager-upload-" not in error.value and "/tmp" not in error.value
+
+
+def test_a_second_upload_gets_its_own_site_id_and_an_existing_id_points_to_revise(
+    seeded: Seeded,
+) -> None:
+    from tests.conftest import MODELS
+
+    app = page_app("page_import", seeded.url)
+    app.run()
+    works = MODELS / "engineering_works.ifc"
+    app.file_uploader[0].set_value((works.name, works.read_bytes(), "application/octet-stream"))
+    app.run()
+    assert app.text_input(key="import_site_id").value == "engineering_works"
+    mill = MODELS / "textile_mill.ifc"
+    app.file_uploader[0].set_value((mill.name, mill.read_bytes(), "application/octet-stream"))
+    app.run()
+    no_exception(app)
+    # was: the first upload's id and name stayed in the form
+    assert app.text_input(key="import_site_id").value == "textile_mill"
+    assert app.text_input(key="import_site_name").value != "engineering_works"
+    app.text_input(key="import_site_id").set_value(seeded.site)
+    next(
+        b for b in app.get("form_submit_button") if b.proto.label == "Create the site"
+    ).click().run()
+    assert app.exception == []
+    (error,) = app.error
+    assert "Revise a site" in error.value and "site-manager" not in error.value
