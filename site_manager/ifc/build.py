@@ -44,6 +44,7 @@ from site_manager.ifc.properties import (
     flatten_psets,
     relations_from_ifc,
 )
+from site_manager.ifc.space_attributes import typed_columns
 from site_manager.ifc.units import UnitScales, unit_scales_from_ifc
 from site_manager.model import SPACES_COLUMNS, STOREYS_COLUMNS, BuildingModel, ModelInfo
 
@@ -496,6 +497,7 @@ def model_from_ifc(
     frame = pd.DataFrame(rows, columns=columns)
     for col in ("area_m2", "height_m", "volume_m3", "z_min_m", "qto_area_m2", "storey_elevation_m"):
         frame[col] = frame[col].astype(float)
+    typed_columns(frame)
     spaces_gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs=None)
     storeys = pd.DataFrame(storey_rows, columns=list(STOREYS_COLUMNS))
     storeys["elevation_m"] = storeys["elevation_m"].astype(float)

@@ -1,7 +1,7 @@
 """The building fabric from IFC: external walls, windows, doors, roofs and ground slabs.
 
 :func:`fabric_from_ifc` runs inside the importer's child process (``read_model(path,
-fabric=True)`` puts its frame in ``model.extra["fabric"]``) and returns one row per element
+fabric=True)`` puts its frame in ``model.fabric``) and returns one row per element
 (:data:`FABRIC_COLUMNS`). How each column is found:
 
 - **Which elements.** Walls whose ``Pset_WallCommon.IsExternal`` is true; where a model sets
@@ -665,7 +665,7 @@ def read_fabric(path: str | Path, **read_options: Any) -> Any:
     from site_manager.ifc import read_model
 
     model = read_model(path, fabric=True, **read_options)
-    return model.extra["fabric"]
+    return model.fabric
 
 
 def fabric_to_text(frame: Any, fmt: str) -> str:
