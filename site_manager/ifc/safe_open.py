@@ -227,55 +227,13 @@ def read_isolated(
         forwards_progress=progress is not None,
     )
     receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=child_main, args=(sender, job), name="site-manager-ifc-reader")
-    child.daemon = True
-    with warnings.catch_warnings(), _main_hidden(method != "fork"):
-        # Python >= 3.12 warns about forking with threads; "auto" only forks when the
-        # process runs one Python thread (the others are BLAS pools that survive a fork).
-        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-        child.start()
-    sender.close()
+    child = _start_child(ctx, method, sender, job)
     started = time.monotonic()
     # The answer unpickles into geopandas frames: import it while the child works.
     with contextlib.suppress(ImportError):
         importlib.import_module("geopandas")
-    deadline = started + timeout_s
-    answer: tuple[Any, ...] | None = None
     try:
-        while answer is None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise IsolatedReadError(
-                    f"{checked.path}: reading took longer than {timeout_s:g} s and was "
-                    "stopped: the model may be malformed or very large; raise the time limit "
-                    "(--timeout) if it is genuine",
-                    kind="timeout",
-                )
-            if not receiver.poll(min(remaining, 0.5)):
-                if not child.is_alive() and not receiver.poll(0):
-                    break
-                continue
-            try:
-                message = receiver.recv()
-            except (EOFError, OSError):
-                break
-            except Exception as exc:  # the answer did not unpickle: a bug, not the file
-                raise IsolatedReadError(
-                    f"{checked.path}: the model was read but could not be handed back "
-                    f"({type(exc).__name__}: {exc}); this is a bug in site-manager, please "
-                    "report it",
-                    kind="bug",
-                ) from None
-            kind = message[0]
-            if kind == "progress":
-                if progress is not None:
-                    args, kwargs = message[1]
-                    progress(*args, **kwargs)
-            elif kind == "log":
-                record = logging.makeLogRecord(message[1])
-                logging.getLogger(record.name).handle(record)
-            else:
-                answer = message
+        answer = _await_answer(receiver, child, checked.path, started, timeout_s, progress)
     finally:
         receiver.close()
         if child.is_alive():
@@ -286,6 +244,81 @@ def read_isolated(
     )
     if answer is None:
         raise _death(checked.path, child.exitcode, memory_mb, timeout_s)
+    return _model_from_answer(answer, checked, memory_mb)
+
+
+def _start_child(ctx: Any, method: str, sender: Any, job: ChildJob) -> Any:
+    """Start the reading child on ``job``; the parent keeps only the receiving end."""
+    child = ctx.Process(target=child_main, args=(sender, job), name="site-manager-ifc-reader")
+    child.daemon = True
+    with warnings.catch_warnings(), _main_hidden(method != "fork"):
+        # Python >= 3.12 warns about forking with threads; "auto" only forks when the
+        # process runs one Python thread (the others are BLAS pools that survive a fork).
+        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
+        child.start()
+    sender.close()
+    return child
+
+
+def _await_answer(
+    receiver: Any,
+    child: Any,
+    path: str,
+    started: float,
+    timeout_s: float,
+    progress: Callable[..., Any] | None,
+) -> tuple[Any, ...] | None:
+    """The child's answer, relaying its progress and log records meanwhile.
+
+    ``None`` where the child ended without one (see :func:`_death`). The child started at
+    ``started`` (``time.monotonic()``) and has ``timeout_s`` from then. [s]
+
+    Raises
+    ------
+    IsolatedReadError
+        At the deadline (``timeout``), or where the answer does not unpickle (``bug``).
+    """
+    deadline = started + timeout_s
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise IsolatedReadError(
+                f"{path}: reading took longer than {timeout_s:g} s and was "
+                "stopped: the model may be malformed or very large; raise the time limit "
+                "(--timeout) if it is genuine",
+                kind="timeout",
+            )
+        if not receiver.poll(min(remaining, 0.5)):
+            if not child.is_alive() and not receiver.poll(0):
+                return None
+            continue
+        try:
+            message = receiver.recv()
+        except (EOFError, OSError):
+            return None
+        except Exception as exc:  # the answer did not unpickle: a bug, not the file
+            raise IsolatedReadError(
+                f"{path}: the model was read but could not be handed back "
+                f"({type(exc).__name__}: {exc}); this is a bug in site-manager, please "
+                "report it",
+                kind="bug",
+            ) from None
+        kind = message[0]
+        if kind == "progress":
+            if progress is not None:
+                args, kwargs = message[1]
+                progress(*args, **kwargs)
+        elif kind == "log":
+            record = logging.makeLogRecord(message[1])
+            logging.getLogger(record.name).handle(record)
+        else:
+            return message  # type: ignore[no-any-return]
+
+
+def _model_from_answer(
+    answer: tuple[Any, ...], checked: CheckedFile, memory_mb: float | None
+) -> Any:
+    """The model the child sent (with the cheap checks' notes first), or its error raised."""
     kind = answer[0]
     if kind == "ok":
         model = answer[1]
