@@ -129,12 +129,13 @@ def typed_columns(frame: Any) -> Any:
         space_attributes(p, h)
         for p, h in zip(frame["psets"].tolist(), frame["height_m"].tolist(), strict=True)
     ]
+    import pandas as pd
+
     for col in SPACE_ATTRIBUTE_COLUMNS:
         values = [r[col] for r in rows]
         if _KIND.get(col) == "float":
-            frame[col] = [math.nan if v is None else v for v in values]
-            frame[col] = frame[col].astype(float)
-        else:
-            frame[col] = values
-            frame[col] = frame[col].astype(object)
+            values = [math.nan if v is None else v for v in values]
+            frame[col] = pd.Series(values, index=frame.index, dtype=float)
+        else:  # object, so that None stays None (a str column would make it NaN)
+            frame[col] = pd.Series(values, index=frame.index, dtype=object)
     return frame
