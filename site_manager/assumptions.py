@@ -26,6 +26,8 @@ from typing import Any
 
 import pandas as pd
 
+from site_manager.ifc.space_attributes import pset_property
+
 #: Latitude used for the sun where the site gives none. [°]
 DEFAULT_LATITUDE_DEG = 51.0
 #: Floor load taken for a space whose load capacity nobody gave. [kN/m²] Zero: no
@@ -152,7 +154,7 @@ def layout_assumptions(frames: Any) -> list[Assumption]:
                 "clear_height", f"{from_geometry} of {len(spaces)} spaces have no clear "
                 "height in the model: their geometric height is used",
                 f"set it with `site-manager space set GID --clear-height-m M --site {site}` "
-                "(or Pset_MultifactorySpace.ClearHeight in the model)"))  # fmt: skip
+                f"(or {pset_property('clear_height_m')} in the model)"))  # fmt: skip
         no_load = int(spaces["floor_load_kn_m2"].isna().sum())
         if no_load:
             out.append(Assumption(
@@ -160,7 +162,7 @@ def layout_assumptions(frames: Any) -> list[Assumption]:
                 f"{DEFAULT_FLOOR_LOAD_KN_M2:g} kN/m² is used, so no applicant that needs a "
                 "load is placed there",
                 f"set it with `site-manager space set GID --floor-load-kn-m2 X --site {site}` "
-                "(or Pset_MultifactorySpace.FloorLoadCapacity)"))  # fmt: skip
+                f"(or {pset_property('floor_load_kn_m2')})"))  # fmt: skip
         no_power = int(spaces["board_capacity_kw"].isna().sum())
         if no_power:
             out.append(Assumption(
@@ -168,7 +170,7 @@ def layout_assumptions(frames: Any) -> list[Assumption]:
                 f"capacity: {DEFAULT_POWER_KW:g} kW is used, so no applicant that needs power "
                 "is placed there",
                 f"set it with `site-manager space set GID --board-id B --board-capacity-kw KW "
-                f"--site {site}` (or Pset_MultifactorySpace.ElectricalCapacity)"))  # fmt: skip
+                f"--site {site}` (or {pset_property('board_capacity_kw')})"))  # fmt: skip
     if not len(frames.applicants):
         out.append(Assumption(
             "applicants", "no applicants are stored: the problem has none to place",
