@@ -14,7 +14,15 @@ state.init()
 navigation = st.navigation(
     [
         st.Page(
-            page_site.render, title="Site", icon=":material/factory:", url_path="site", default=True
+            page_site.render, title="Site", icon=":material/factory:", url_path="home", default=True
+        ),
+        # the default page lives at "/", and "/site" opens it too (a path people type)
+        st.Page(
+            page_site.render_at_its_own_path,
+            title="Site",
+            icon=":material/factory:",
+            url_path="site",
+            visibility="hidden",
         ),
         st.Page(
             page_import.render, title="Import", icon=":material/upload_file:", url_path="import"

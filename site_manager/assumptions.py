@@ -26,6 +26,8 @@ from typing import Any
 
 import pandas as pd
 
+from site_manager.ifc.space_attributes import pset_property
+
 #: Latitude used for the sun where the site gives none. [°]
 DEFAULT_LATITUDE_DEG = 51.0
 #: Floor load taken for a space whose load capacity nobody gave. [kN/m²] Zero: no
@@ -71,6 +73,16 @@ def _live_spaces(frames: Any) -> Any:
     return spaces
 
 
+_NO_FABRIC = (
+    "no building fabric is stored for the site (it was made by an older release, or its "
+    "model has no external walls, windows or roofs)"
+)
+
+
+def _store_fabric(site: str) -> str:
+    return f"store it with `site-manager site revise MODEL.ifc --site {site}`"
+
+
 def latitude_of(frames: Any) -> float:
     """The site's latitude, else :data:`DEFAULT_LATITUDE_DEG`. [°]"""
     lat = frames.site.get("latitude_deg")
@@ -97,10 +109,8 @@ def energy_assumptions(frames: Any) -> list[Assumption]:
     fabric = frames.fabric
     if fabric is None or not len(fabric):
         out.append(Assumption(
-            "fabric", "no building fabric is stored for the site (it was made by an older "
-            "release, or its model has no external walls, windows or roofs): the spaces "
-            "lose heat by air change only",
-            f"store it with `site-manager site revise MODEL.ifc --site {site}`"))  # fmt: skip
+            "fabric", f"{_NO_FABRIC}: the spaces lose heat by air change only",
+            _store_fabric(site)))  # fmt: skip
     else:
         default = fabric[fabric["u_source"].astype(str).str.startswith("default")]
         if len(default):
@@ -144,7 +154,7 @@ def layout_assumptions(frames: Any) -> list[Assumption]:
                 "clear_height", f"{from_geometry} of {len(spaces)} spaces have no clear "
                 "height in the model: their geometric height is used",
                 f"set it with `site-manager space set GID --clear-height-m M --site {site}` "
-                "(or Pset_MultifactorySpace.ClearHeight in the model)"))  # fmt: skip
+                f"(or {pset_property('clear_height_m')} in the model)"))  # fmt: skip
         no_load = int(spaces["floor_load_kn_m2"].isna().sum())
         if no_load:
             out.append(Assumption(
@@ -152,7 +162,7 @@ def layout_assumptions(frames: Any) -> list[Assumption]:
                 f"{DEFAULT_FLOOR_LOAD_KN_M2:g} kN/m² is used, so no applicant that needs a "
                 "load is placed there",
                 f"set it with `site-manager space set GID --floor-load-kn-m2 X --site {site}` "
-                "(or Pset_MultifactorySpace.FloorLoadCapacity)"))  # fmt: skip
+                f"(or {pset_property('floor_load_kn_m2')})"))  # fmt: skip
         no_power = int(spaces["board_capacity_kw"].isna().sum())
         if no_power:
             out.append(Assumption(
@@ -160,13 +170,22 @@ def layout_assumptions(frames: Any) -> list[Assumption]:
                 f"capacity: {DEFAULT_POWER_KW:g} kW is used, so no applicant that needs power "
                 "is placed there",
                 f"set it with `site-manager space set GID --board-id B --board-capacity-kw KW "
-                f"--site {site}` (or Pset_MultifactorySpace.ElectricalCapacity)"))  # fmt: skip
+                f"--site {site}` (or {pset_property('board_capacity_kw')})"))  # fmt: skip
     if not len(frames.applicants):
         out.append(Assumption(
             "applicants", "no applicants are stored: the problem has none to place",
             "import them with "
             f"`site-manager applicant import FILE.csv --site {site}`"))  # fmt: skip
     return out
+
+
+def glazing_assumptions(frames: Any) -> list[Assumption]:
+    """What the glazing ratio (:mod:`site_manager.glazing`) cannot know: the windows."""
+    if frames.fabric is not None and len(frames.fabric):
+        return []
+    return [Assumption(
+        "fabric", f"{_NO_FABRIC}: window areas and glazing ratios are left empty",
+        _store_fabric(_site(frames)))]  # fmt: skip
 
 
 def all_assumptions(frames: Any) -> list[Assumption]:
@@ -185,6 +204,7 @@ __all__ = [
     "Assumption",
     "all_assumptions",
     "energy_assumptions",
+    "glazing_assumptions",
     "latitude_of",
     "layout_assumptions",
 ]

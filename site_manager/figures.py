@@ -226,7 +226,9 @@ def floor_plan_figure(
             if members.empty:
                 continue
             name = f"{_format_number(edges[code])} – {_format_number(edges[code + 1])}"
-            _add_fill(fig, members, name=name, colour=fills[code], group=color_by)
+            # the colour bar is the key: class fills stay out of the legend
+            _add_fill(fig, members, name=name, colour=fills[code], group=color_by,
+                      showlegend=False)  # fmt: skip
         if (codes == -1).any():
             _add_fill(
                 fig,
@@ -242,7 +244,7 @@ def floor_plan_figure(
             cmin=float(edges[0]),
             cmax=float(edges[-1]),
             showscale=True,
-            colorbar={"title": {"text": color_by}, "thickness": 14},
+            colorbar={"title": {"text": column_title(color_by)}, "thickness": 14},
         )
         labels = [
             MISSING_LABEL if not np.isfinite(v) else _format_number(v)
@@ -309,7 +311,16 @@ def floor_plan_figure(
         hovermode="closest",
         clickmode="event+select",
         dragmode="pan",
-        legend={"title": {"text": color_by}, "itemclick": False, "itemdoubleclick": False},
+        legend=(
+            # numeric: only "no value" can be listed; below the plan, clear of the colour bar
+            {"orientation": "h", "y": -0.08, "itemclick": False, "itemdoubleclick": False}
+            if numeric
+            else {
+                "title": {"text": column_title(color_by)},
+                "itemclick": False,
+                "itemdoubleclick": False,
+            }
+        ),  # fmt: skip
         uirevision=color_by,
     )
     fig.update_xaxes(title_text="x [m]", showgrid=False, zeroline=False)
@@ -351,7 +362,43 @@ def _column(frame: Any, name: str, default: Any) -> pd.Series:
     return pd.Series(default, index=frame.index)
 
 
-def _add_fill(fig: go.Figure, geometries: Any, *, name: str, colour: str, group: str) -> None:
+#: Unit suffixes of column names and how a title writes them, longest first.
+UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("_eur_per_m2_month", "€/m²·month"), ("_eur_per_m2_year", "€/m²·year"),
+    ("_eur_per_month", "€/month"), ("_eur_per_kwh", "€/kWh"), ("_kwh_m2", "kWh/m²"),
+    ("_kn_m2", "kN/m²"), ("_kwh", "kWh"), ("_kw", "kW"), ("_m2", "m²"), ("_m3", "m³"),
+    ("_db", "dB(A)"), ("_eur", "€"), ("_kg", "kg"), ("_c", "°C"), ("_t", "t"), ("_m", "m"),
+)  # fmt: skip
+
+
+def column_title(name: str) -> str:
+    """A column name in words with its unit, for titles, colour bars and legends.
+
+    Examples
+    --------
+    >>> column_title("rent_eur_per_m2_month"), column_title("board_capacity_kw")
+    ('Rent [€/m²·month]', 'Board capacity [kW]')
+    >>> column_title("use")
+    'Use'
+    """
+    unit = ""
+    for suffix, text in UNIT_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name, unit = name[: -len(suffix)], f" [{text}]"
+            break
+    words = name.replace("_", " ").strip()
+    return (words[:1].upper() + words[1:]) + unit
+
+
+def _add_fill(
+    fig: go.Figure,
+    geometries: Any,
+    *,
+    name: str,
+    colour: str,
+    group: str,
+    showlegend: bool = True,
+) -> None:
     xs, ys = rings_xy(geometries)
     fig.add_trace(
         go.Scatter(
@@ -363,6 +410,7 @@ def _add_fill(fig: go.Figure, geometries: Any, *, name: str, colour: str, group:
             line={"color": "#444", "width": 0.8},
             name=name,
             legendgroup=group,
+            showlegend=None if showlegend else False,  # None: plotly's own rule
             hoveron="fills",
             hoverinfo="name",
         )
@@ -540,6 +588,10 @@ def pie_figure(
     return fig
 
 
+#: How often a PNG export is tried when kaleido's page was not ready.
+PNG_ATTEMPTS = 3
+
+
 def figure_to_png(
     fig: go.Figure, *, width: int = 1200, height: int | None = None, scale: float = 1.0
 ) -> bytes:
@@ -565,4 +617,13 @@ def figure_to_png(
     if "BROWSER_PATH" not in os.environ and Path(CHROMIUM).exists():
         os.environ["BROWSER_PATH"] = CHROMIUM
     height = height or fig.layout.height or 600
-    return fig.to_image(format="png", width=width, height=height, scale=scale)
+    for attempt in range(1, PNG_ATTEMPTS + 1):
+        try:
+            return fig.to_image(format="png", width=width, height=height, scale=scale)
+        except Exception as exc:  # kaleido raises its own JavascriptError
+            # on a busy machine kaleido can call into its page before the page's script has
+            # loaded ("kaleido_scopes is not defined"); a second call finds it loaded
+            if type(exc).__name__ != "JavascriptError" or attempt == PNG_ATTEMPTS:
+                raise
+            logger.warning("PNG export: kaleido's page was not ready (%s); trying again", exc)
+    raise AssertionError("unreachable")  # pragma: no cover

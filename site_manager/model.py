@@ -28,9 +28,36 @@ SPACES_COLUMNS: dict[str, str] = {
     "area_source": "'geometry' or 'quantity'",
     "qto_area_m2": "the exporter's own floor area quantity, scaled to m² (NaN if none) [m²]",
     "psets": "property and quantity sets flattened to {'Pset.Prop': value} (dict)",
+    "clear_height_m": "clear height under obstructions: the model's, else height_m [m]",
+    "clear_height_source": "where clear_height_m came from: 'model', 'geometry' or None",
+    "floor_load_kn_m2": "floor load capacity given by the model [kN/m²]",
+    "board_id": "the distribution board feeding the space (str or None)",
+    "board_capacity_kw": "that board's electrical capacity [kW]",
+    "extraction": "fume extraction available (True, False or None if not given)",
+    "daylight": "daylight available (True, False or None)",
+    "ground_access": "at ground level with direct access (True, False or None)",
+    "crane": "an overhead crane serves the space (True, False or None)",
+    "crane_capacity_t": "that crane's capacity [t]",
+    "loading_access": "how goods arrive: 'ground', 'goods_lift', 'none' (str or None)",
     "geometry_path": "how the geometry was read: 'fast', 'engine' (fallback) or 'none'",
     "geometry": "footprint: shapely Polygon/MultiPolygon in world XY [m]; empty if none",
 }
+
+#: The space attributes the importer reads from the model's property sets (typed, ``None``
+#: or NaN where the model says nothing): what the register stores as a space's attributes.
+SPACE_ATTRIBUTE_COLUMNS: tuple[str, ...] = (
+    "clear_height_m",
+    "clear_height_source",
+    "floor_load_kn_m2",
+    "board_id",
+    "board_capacity_kw",
+    "extraction",
+    "daylight",
+    "ground_access",
+    "crane",
+    "crane_capacity_t",
+    "loading_access",
+)
 
 #: Columns of the storeys frame (one row per IfcBuildingStorey).
 STOREYS_COLUMNS: dict[str, str] = {
@@ -93,15 +120,21 @@ class BuildingModel:
     warnings : list of str
         Everything the import noticed and absorbed (fallbacks, quantity disagreements,
         a model without spaces, ...), each naming the element.
-    extra : dict
-        Other frames an import was asked for (``"fabric"`` for the energy engine, ...).
+    fabric : geopandas.GeoDataFrame or None
+        The external walls, windows, doors, roofs and ground slabs, one row per element
+        (columns :data:`site_manager.ifc.fabric.FABRIC_COLUMNS`); ``None`` unless the model
+        was read with ``read_model(..., fabric=True)``.
+    columns : pandas.DataFrame or None
+        The structural columns (:data:`site_manager.ifc.columns.COLUMNS_COLUMNS`); ``None``
+        unless read with ``read_model(..., columns=True)``.
     """
 
     info: ModelInfo
     storeys: pd.DataFrame
     spaces: Any  # geopandas.GeoDataFrame; Any keeps geopandas out of import time
     warnings: list[str] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
+    fabric: Any = None  # geopandas.GeoDataFrame | None
+    columns: pd.DataFrame | None = None
 
     @property
     def total_area_m2(self) -> float:

@@ -112,5 +112,6 @@ def shared_private_balance(spaces: pd.DataFrame) -> dict[str, float]:
         "private_m2": private,
         "shared_share": shared / total if total > 0 else float("nan"),
         "zoned_m2": zoned,
-        "unzoned_m2": float(spaces["area_m2"].fillna(0.0).sum()) - zoned,
+        # the same areas summed in two orders differ in the last bits: no negative rest
+        "unzoned_m2": max(0.0, float(spaces["area_m2"].fillna(0.0).sum()) - zoned),
     }

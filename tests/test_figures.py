@@ -140,3 +140,21 @@ def test_a_courtyard_hole_stays_empty_when_plotly_js_draws_the_plan() -> None:
     # the courtyard (5..15 m) is the middle half of the picture; the ring around it is filled
     assert image.getpixel((200, 200)) == (255, 255, 255)
     assert image.getpixel((50, 200)) == fill
+
+
+def test_numeric_colouring_has_one_key_the_colour_bar_titled_in_words_with_the_unit() -> None:
+    spaces = _spaces()
+    spaces["rent_eur_per_m2_month"] = [8.0, 9.5, np.nan, 12.0]
+    fig = figures.floor_plan_figure(spaces, color_by="rent_eur_per_m2_month")
+    markers = next(t for t in fig.data if t.name == "spaces")
+    assert markers.marker.colorbar.title.text == "Rent [€/m²·month]"
+    # the classes are not listed again beside the bar; only "no value" is, below the plan
+    listed = [t.name for t in fig.data if t.showlegend is not False and t.name != "spaces"]
+    assert listed == [figures.MISSING_LABEL]
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.title.text is None
+
+
+def test_categorical_colouring_titles_its_legend_in_words() -> None:
+    fig = figures.floor_plan_figure(_spaces(), color_by="use")
+    assert fig.layout.legend.title.text == "Use"
+    assert all(t.showlegend is not False for t in fig.data if t.fill == "toself")

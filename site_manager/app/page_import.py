@@ -36,12 +36,18 @@ def read_upload(name: str, content: bytes, progress: Any) -> Any:
         path = Path(folder) / (re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem) + suffix)
         path.write_bytes(content)
         progress(0.1, "Reading the model…")
-        model = read_site_model(  # with its fabric and columns, which the register keeps
-            path,
-            progress=lambda done, total: progress(
-                0.1 + 0.85 * done / max(total, 1), f"Reading spaces {done}/{total}…"
-            ),
-        )
+        try:
+            model = read_site_model(  # with its fabric and columns, which the register keeps
+                path,
+                progress=lambda done, total: progress(
+                    0.1 + 0.85 * done / max(total, 1), f"Reading spaces {done}/{total}…"
+                ),
+            )
+        except SiteManagerError as exc:
+            # name the file the user uploaded, not the server's temporary copy of it
+            text = str(exc).replace(str(path), name).replace(path.name, name)
+            kind = IfcImportError if isinstance(exc, IfcImportError) else SiteManagerError
+            raise kind(text) from None
     progress(1.0, "Done")
     return model
 
@@ -142,6 +148,14 @@ def create_form(url: str, model: Any, name: str) -> None:
         error = st.empty()
         if not st.form_submit_button("Create the site", type="primary"):
             return
+    wanted = site_id.strip() or stem
+    if wanted in set(data.list_sites(url)["site_id"]):
+        error.error(
+            f"A site {wanted!r} is already in the register: to bring this model into it, use "
+            "“Revise a site” beside this form; to add a new site, give another id.",
+            icon="⚠️",
+        )
+        return
     try:
         created = register.create_site(
             data.get_engine(url),
@@ -232,6 +246,9 @@ def render() -> None:
             imported = {"name": upload.name, "digest": digest, "model": model}
             st.session_state[state.IMPORTED] = imported
             st.session_state.pop("import_diff_report", None)
+            # a new model: the create form starts from its own id and name, not the last one's
+            for key in ("import_site_id", "import_site_name"):
+                st.session_state.pop(key, None)
     if imported is None:
         st.info(
             "Upload an IFC model to see its storeys, spaces and warnings"

@@ -63,7 +63,10 @@ def render() -> None:
         ui.table(occupancy, f"{site}_occupancy_by_{by}_{on}", key="landlord_occupancy")
     with tabs[1]:
         vacant = tenancy.vacancies(frames, on=on)
-        if vacant.empty:
+        if frames.units.empty:
+            st.info("The site has no units yet: define them on the command line with "
+                    "`site-manager unit define`.")  # fmt: skip
+        elif vacant.empty:
             st.success("Every unit is let on this day.")
         else:
             ui.table(vacant, f"{site}_vacant_units_{on}", key="landlord_vacant")

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from site_manager import assumptions, tenancy
+from site_manager import assumptions, figures, tenancy
 from site_manager.app import data, state, ui
 
 #: Categorical colourings offered first; numeric columns of the spaces follow.
@@ -128,7 +128,7 @@ def render() -> None:
     top = st.columns([3, 2])
     with top[0]:
         storey = ui.storey_picker(data.storeys_of(spaces, frames), key=state.STOREY)
-    top[1].selectbox("Colour by", options, key=state.COLOR_BY)
+    top[1].selectbox("Colour by", options, key=state.COLOR_BY, format_func=figures.column_title)
     if storey is None:
         st.info("No space of this site has a storey.")
         return
@@ -188,3 +188,8 @@ def render() -> None:
         if c in on_storey
     ]
     ui.table(on_storey[cols], f"{site}_{storey}_spaces", key="site_spaces")
+
+
+def render_at_its_own_path() -> None:
+    """The Site page at ``/site`` (the navigation's Site link is ``/``)."""
+    render()

@@ -29,9 +29,12 @@ def _save(url: str, site: str, uses: dict[str, str], what: str) -> None:
     from site_manager import register
 
     count = register.set_zoning(data.get_engine(url), uses, site=site)
-    state.flash(
-        "success", f"Saved the use of {count} space(s) {what}; the change is in the audit trail."
-    )
+    if count:
+        noun = "space" if count == 1 else "spaces"
+        state.flash("success", f"Saved the use of {count} {noun} {what}; the change is in the "
+                    "audit trail.")  # fmt: skip
+    else:
+        state.flash("info", "Nothing to save: the spaces already have that use.")
     st.session_state[state.ZONING_PICK] = []
     st.rerun()
 

@@ -60,11 +60,25 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+#: Widget keys whose value holds across pages (Streamlit forgets a widget's state when the
+#: next page does not draw the widget in its first run, so each run takes it over).
+KEPT_ACROSS_PAGES = (SITE, STOREY, COLOR_BY)
+
+
 def init() -> None:
-    """Give every key its initial value where the session has none yet."""
+    """Give every key its initial value where the session has none yet.
+
+    Called by the router at the top of every run, before any widget: the choices in
+    :data:`KEPT_ACROSS_PAGES` are re-written so they outlive a page change, and a ``?site=``
+    in the URL chooses the site of a new session.
+    """
     st.session_state.setdefault(DB_URL, default_db_url())
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, list(value) if isinstance(value, list) else value)
+    if st.session_state[SITE] is None and st.query_params.get("site"):
+        st.session_state[SITE] = st.query_params["site"]
+    for key in KEPT_ACROSS_PAGES:
+        st.session_state[key] = st.session_state[key]
 
 
 def flash(kind: str, text: str) -> None:

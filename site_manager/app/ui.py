@@ -70,8 +70,10 @@ def excel_bytes(frame: pd.DataFrame, *, sheet: str = "data") -> bytes:
 def downloads(frame: pd.DataFrame, name: str, *, key: str) -> None:
     """CSV and Excel download buttons for a table (files made only when clicked)."""
     slug = _slug(name)
-    left, right, _ = st.columns([1, 1, 6])
-    left.download_button(
+    # a row that wraps and sizes each button to its label: fixed columns squeezed the
+    # labels to "C" and "E" where the page was narrow
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         "CSV",
         data=lambda: csv_bytes(frame),
         file_name=f"{slug}.csv",
@@ -80,7 +82,7 @@ def downloads(frame: pd.DataFrame, name: str, *, key: str) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
-    right.download_button(
+    row.download_button(
         "Excel",
         data=lambda: excel_bytes(frame, sheet=slug),
         file_name=f"{slug}.xlsx",
@@ -118,7 +120,11 @@ def figure(fig: Any, name: str, *, key: str, **kwargs: Any) -> Any:
 
 
 def site_picker() -> tuple[str, str | None]:
-    """The database URL and the site chosen in the sidebar (the first site by default)."""
+    """The database URL and the site chosen in the sidebar (the first site by default).
+
+    The choice is also kept in the page's URL (``?site=ID``), so a link or a reload opens
+    the same site.
+    """
     from site_manager.app import data, state
 
     url = st.session_state[state.DB_URL]
@@ -130,23 +136,28 @@ def site_picker() -> tuple[str, str | None]:
     names = dict(zip(sites["site_id"], sites["name"], strict=True))
     if st.session_state.get(state.SITE) not in ids:
         st.session_state[state.SITE] = ids[0]
-    st.sidebar.selectbox(
+    site = st.sidebar.selectbox(
         "Site", ids, key=state.SITE, format_func=lambda s: f"{names.get(s) or s} ({s})"
     )
-    return url, st.session_state[state.SITE]
+    if st.query_params.get("site") != site:
+        st.query_params["site"] = site
+    return url, site
 
 
 def storey_picker(storeys: list[str], *, key: str) -> str | None:
-    """A row of storey buttons; keeps the choice in ``key`` when it is still a storey."""
+    """A row of storey buttons; keeps the choice in ``key`` when it is still a storey.
+
+    The state is only written before the widget is drawn: Streamlit refuses a change of a
+    widget's state after the widget exists in the run.
+    """
     if not storeys:
         return None
     if st.session_state.get(key) not in storeys:
         st.session_state[key] = storeys[0]
     if len(storeys) <= 8:
-        st.segmented_control("Storey", storeys, key=key, selection_mode="single")
+        chosen = st.segmented_control("Storey", storeys, key=key, selection_mode="single")
     else:
-        st.selectbox("Storey", storeys, key=key)
-    # a segmented control can be cleared by clicking the chosen storey again
-    if st.session_state.get(key) is None:
-        st.session_state[key] = storeys[0]
-    return st.session_state[key]
+        chosen = st.selectbox("Storey", storeys, key=key)
+    # a segmented control can be cleared by clicking the chosen storey again: show the
+    # first storey now; the next run puts it back in the state before the widget is drawn
+    return chosen if chosen in storeys else storeys[0]

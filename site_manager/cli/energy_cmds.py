@@ -19,7 +19,7 @@ from site_manager.cli._common import (
 
 
 def add_commands(sub: Any) -> None:
-    """Register ``energy simulate|zones|loads`` and ``fabric``."""
+    """Register ``energy simulate|zones|loads|site|glazing`` and ``fabric``."""
     energy = sub.add_parser("energy", help="heating and cooling (ISO 13790 5R1C), board loads")
     esub = energy.add_subparsers(dest="energy_command", metavar="ENERGY_COMMAND")
     esub.required = True
@@ -84,6 +84,16 @@ def add_commands(sub: Any) -> None:
     )  # fmt: skip
     add_format_argument(site)
     site.set_defaults(handler=_site)
+
+    glazing = esub.add_parser(
+        "glazing",
+        help="window area and glazing ratio (window / floor area) of each space of a site",
+        description="Per space of a site in the register: the area of the windows bounding it "
+        "(from the stored fabric) over its floor area.",
+    )
+    add_site_arguments(glazing)
+    add_format_argument(glazing)
+    glazing.set_defaults(handler=_glazing)
 
     fabric = sub.add_parser(
         "fabric",
@@ -171,6 +181,16 @@ def _site(args: argparse.Namespace) -> int:
     if args.format != "json":
         frame = frame.drop(columns=["monthly_heating_kwh", "monthly_cooling_kwh"])
     print_frame(frame, args.format)
+    return 0
+
+
+def _glazing(args: argparse.Namespace) -> int:
+    from site_manager.assumptions import glazing_assumptions
+    from site_manager.glazing import glazing_ratio
+
+    frames = _site_frames(args)
+    print_assumptions(glazing_assumptions(frames))
+    print_frame(glazing_ratio(frames), args.format)
     return 0
 
 

@@ -127,6 +127,10 @@ def _check(args: argparse.Namespace) -> int:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         assignment = data["assignment"]
+    except UnicodeDecodeError:
+        raise ValidationError(
+            f"{path}: not a text file; give the solution JSON that `layout solve` writes"
+        ) from None
     except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise ValidationError(
             f"{path}: not a solution JSON with an 'assignment' object ({exc})"

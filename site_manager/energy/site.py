@@ -459,9 +459,7 @@ def zones_document(
     bm = read_model(model, fabric=True)
     lat = bm.info.latitude if bm.info.latitude is not None else DEFAULT_LATITUDE_DEG
     climate = _flat_climate()
-    zones = group_zones(
-        zones_from_model(bm.spaces, bm.extra["fabric"], climate, latitude_deg=lat), group
-    )
+    zones = group_zones(zones_from_model(bm.spaces, bm.fabric, climate, latitude_deg=lat), group)
     if not zones:
         raise ValidationError(f"{Path(model).name}: the model has no spaces with a floor area")
     return zones_to_json(zones, model=str(bm.info.path), latitude_deg=lat)

@@ -339,6 +339,10 @@ def read_zones(path: str | Path) -> list[Zone]:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ValidationError(f"{p}: cannot read the zones file ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ValidationError(
+            f"{p}: not a text file; give the ZONES.json that `energy zones` writes"
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

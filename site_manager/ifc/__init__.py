@@ -11,12 +11,19 @@ Start here
   units, storeys, spaces, total area, CRS and warnings.
 - :mod:`site_manager.ifc.build` turns an opened ifcopenshell file into the model (the fast
   geometry path, storeys, property sets, zones).
+- :mod:`site_manager.ifc.space_attributes` is the one reader of our property set
+  ``Pset_MultifactorySpace``: the spaces frame carries its values as typed columns
+  (``clear_height_m``, ``floor_load_kn_m2``, ``board_id``, ...), and nothing outside this
+  package reads property keys.
+- ``read_model(path, fabric=True, columns=True)`` also reads the building fabric
+  (:mod:`site_manager.ifc.fabric`) and the structural columns
+  (:mod:`site_manager.ifc.columns`) in the child, into ``model.fabric`` / ``model.columns``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from site_manager.errors import IfcImportError, ValidationError
@@ -32,7 +39,6 @@ from site_manager.ifc.safe_open import (
 from site_manager.model import BuildingModel
 
 __all__ = [
-    "EXTRA_EXTRACTORS",
     "CheckedFile",
     "IfcImportError",
     "IsolatedReadError",
@@ -40,14 +46,6 @@ __all__ = [
     "read_model",
     "summary_from_model",
 ]
-
-#: Optional extra steps the child can run after building the model, by name:
-#: ``"module:function"`` called as ``function(ifc_file, model)``; the result lands in
-#: ``model.extra[name]``. ``read_model(..., fabric=True)`` asks for ``"fabric"``.
-EXTRA_EXTRACTORS: dict[str, str] = {
-    "fabric": "site_manager.ifc.fabric:fabric_from_ifc",
-    "columns": "site_manager.ifc.columns:columns_from_ifc",
-}
 
 #: Names of common length units by their size in metres, for summaries.
 _LENGTH_UNITS = {
@@ -68,7 +66,7 @@ def read_model(
     memory_mb: float | None = DEFAULT_MEMORY_MB,
     progress: Callable[..., Any] | None = None,
     fabric: bool = False,
-    extras: Sequence[str] = (),
+    columns: bool = False,
     start_method: str = "auto",
 ) -> BuildingModel:
     """Read an IFC model (``.ifc`` or ``.ifczip``) into a building model.
@@ -88,10 +86,11 @@ def read_model(
     progress
         Called in this process as the builder reports progress (same arguments).
     fabric
-        Also extract the building fabric (walls, windows, roofs) into
-        ``model.extra["fabric"]``.
-    extras
-        Names from :data:`EXTRA_EXTRACTORS` to run as well.
+        Also read the building fabric (external walls, windows, doors, roofs, ground slabs)
+        into ``model.fabric`` (:mod:`site_manager.ifc.fabric`).
+    columns
+        Also read the structural columns into ``model.columns``
+        (:mod:`site_manager.ifc.columns`).
     start_method
         How to start the child: ``"auto"`` forks when this process runs one thread, else
         uses a fork server (safe in the Streamlit server); or ``"fork"``, ``"forkserver"``,
@@ -100,7 +99,9 @@ def read_model(
     Returns
     -------
     BuildingModel
-        Storeys, the spaces frame and the warnings of the import.
+        Storeys, the spaces frame (with the space attributes typed from the model's
+        property sets), the warnings of the import, and ``fabric``/``columns`` where asked
+        for (else ``None``).
 
     Raises
     ------
@@ -116,13 +117,6 @@ def read_model(
     ...
     site_manager.errors.IfcImportError: no-such-model.ifc: file not found: check the path ...
     """
-    names = [*extras, *(["fabric"] if fabric else [])]
-    unknown = [n for n in names if n not in EXTRA_EXTRACTORS]
-    if unknown:
-        raise ValidationError(
-            f"extras: unknown extractor(s) {', '.join(unknown)}; choose from "
-            f"{', '.join(sorted(EXTRA_EXTRACTORS))}"
-        )
     if timeout_s <= 0:
         raise ValidationError(f"timeout_s: must be positive, got {timeout_s}")
     if memory_mb is not None and memory_mb <= 0:
@@ -134,7 +128,8 @@ def read_model(
             timeout_s=timeout_s,
             memory_mb=memory_mb,
             progress=progress,
-            extras=tuple(dict.fromkeys((n, EXTRA_EXTRACTORS[n]) for n in names)),
+            fabric=fabric,
+            columns=columns,
             builder=DEFAULT_BUILDER,
             start_method=start_method,
         )

@@ -35,6 +35,7 @@ from site_manager.ifc.geometry import (
     merge_parts,
     part_from_engine,
 )
+from site_manager.ifc.model_info import info_from_ifc
 from site_manager.ifc.placement import CyclicReference, PlacementCache, scale_matrix
 from site_manager.ifc.properties import (
     Relations,
@@ -44,8 +45,9 @@ from site_manager.ifc.properties import (
     flatten_psets,
     relations_from_ifc,
 )
+from site_manager.ifc.space_attributes import typed_columns
 from site_manager.ifc.units import UnitScales, unit_scales_from_ifc
-from site_manager.model import SPACES_COLUMNS, STOREYS_COLUMNS, BuildingModel, ModelInfo
+from site_manager.model import SPACES_COLUMNS, STOREYS_COLUMNS, BuildingModel
 
 log = logging.getLogger(__name__)
 
@@ -76,82 +78,6 @@ _BODY_TYPES = {
 
 
 _NOT_BODY = {"Box", "FootPrint", "Axis", "Annotation", "Reference", "Profile"}
-
-
-def _schema_name(f: Any) -> str:
-    s = str(f.schema).upper()
-    return "IFC4X3" if s.startswith("IFC4X3") else s
-
-
-def _compound_angle(v: Any) -> float | None:
-    """IfcCompoundPlaneAngleMeasure (deg, min, s, millionths of s) to decimal degrees."""
-    if not v:
-        return None
-    parts = [float(x) for x in v] + [0.0] * (4 - len(v))
-    sign = -1.0 if any(x < 0 for x in parts) else 1.0
-    d, m, s, us = (abs(x) for x in parts[:4])
-    return sign * (d + m / 60 + (s + us / 1e6) / 3600)
-
-
-def info_from_ifc(f: Any, path: str, scales: UnitScales) -> ModelInfo:
-    """Schema, application, units, project name and georeference of a file.
-
-    Parameters
-    ----------
-    f : ifcopenshell.file
-        The opened model.
-    path : str
-        Where it was read from.
-    scales : UnitScales
-        Its unit scales.
-    """
-    apps = f.by_type("IfcApplication")
-    application = ""
-    if apps:
-        a = apps[0]
-        application = " ".join(str(x) for x in (a.ApplicationFullName, a.Version) if x)
-    projects = f.by_type("IfcProject")
-    project_name = str(projects[0].Name or "") if projects else ""
-    crs: str | None = None
-    conversion: dict[str, float] | None = None
-    try:
-        conversions = f.by_type("IfcMapConversion")
-    except RuntimeError:  # IFC2X3 has no map conversion
-        conversions = []
-    if conversions:
-        mc = conversions[0]
-        target = mc.TargetCRS
-        crs = str(target.Name) if target is not None and target.Name else None
-        map_scale = 1.0
-        map_unit = getattr(target, "MapUnit", None) if target is not None else None
-        if map_unit is not None:
-            import ifcopenshell.util.unit
-
-            map_scale = float(ifcopenshell.util.unit.get_unit_scale(map_unit))
-        conversion = {
-            "eastings": float(mc.Eastings) * map_scale,
-            "northings": float(mc.Northings) * map_scale,
-            "orthogonal_height": float(mc.OrthogonalHeight) * map_scale,
-            "x_axis_abscissa": float(mc.XAxisAbscissa if mc.XAxisAbscissa is not None else 1.0),
-            "x_axis_ordinate": float(mc.XAxisOrdinate if mc.XAxisOrdinate is not None else 0.0),
-            "scale": float(mc.Scale if mc.Scale is not None else 1.0),
-        }
-    latitude = longitude = None
-    sites = f.by_type("IfcSite")
-    if sites:
-        latitude = _compound_angle(sites[0].RefLatitude)
-        longitude = _compound_angle(sites[0].RefLongitude)
-    return ModelInfo(
-        path=str(path),
-        schema=_schema_name(f),
-        application=application,
-        length_unit_m=scales.length,
-        project_name=project_name,
-        crs=crs,
-        map_conversion=conversion,
-        latitude=latitude,
-        longitude=longitude,
-    )
 
 
 def body_representation(product: Any) -> Any:
@@ -301,26 +227,79 @@ def model_from_ifc(
     >>> str(first["name"]), float(first["elevation_m"])
     ('Mill 1 First floor', 4.8)
     """
-    import geopandas as gpd
-
     scales = unit_scales_from_ifc(f)
     info = info_from_ifc(f, path, scales)
     rel = relations_from_ifc(f)
     warnings: list[str] = []
-    to_m = scale_matrix(scales.length)
-    placements = PlacementCache()
+    world = _World(scales.length)
+    storeys = _read_storeys(f, rel, world, scales, warnings)
+    reader = _SpaceReader(rel, scales, world, storeys)
+    spaces = f.by_type("IfcSpace")
+    total = len(spaces)
+    rows: list[dict[str, Any]] = []
+    for i, space in enumerate(spaces):
+        if progress is not None and i % PROGRESS_EVERY == 0 and i:
+            progress(i, total)
+        rows.append(reader.row(space, warnings))
+    if progress is not None:
+        progress(total, total)
+    if not spaces:
+        warnings.append(
+            f"{path}: the model has no IfcSpace; there are no spaces to import "
+            "(export the model with its rooms/spaces)"
+        )
+    warnings.extend(reader.summary_warnings())
+    return BuildingModel(
+        info=info,
+        storeys=_storeys_frame(storeys.rows),
+        spaces=_spaces_frame(rows),
+        warnings=warnings,
+    )
 
-    def world_m(product: Any) -> np.ndarray:
+
+class _World:
+    """World placements of products, in metres (placements cached)."""
+
+    def __init__(self, length_m: float) -> None:
+        self.to_m = scale_matrix(length_m)
+        self.placements = PlacementCache()
+
+    def matrix(self, product: Any) -> np.ndarray:
+        """The product's world matrix, in metres."""
         # [5] is ObjectPlacement of every IfcProduct in every schema
-        return to_m @ placements.world(product.get_argument(5))
+        return self.to_m @ self.placements.world(product.get_argument(5))
 
-    # storeys
-    storey_rows: list[dict[str, Any]] = []
-    storey_elev: dict[int, float] = {}
-    storey_building: dict[int, str] = {}
+
+class _Storeys:
+    """The storeys read: their rows, and by storey id their elevation and building name.
+
+    ``rows`` count their spaces as the spaces are read (``space_count``).
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.elevation: dict[int, float] = {}
+        self.building: dict[int, str] = {}
+        self.index: dict[str, int] = {}
+
+    def count_space(self, storey_gid: str | None) -> None:
+        """Count one more space in the storey (if it is one of ``rows``)."""
+        if storey_gid in self.index:
+            self.rows[self.index[storey_gid]]["space_count"] += 1
+
+
+def _read_storeys(
+    f: Any, rel: Relations, world: _World, scales: UnitScales, warnings: list[str]
+) -> _Storeys:
+    """Every IfcBuildingStorey with its elevation: the world z of its placement.
+
+    Where the ``Elevation`` attribute disagrees by more than :data:`ELEVATION_TOLERANCE_M`
+    a warning says so; where the placement cannot be read the attribute stands in.
+    """
+    out = _Storeys()
     for st in f.by_type("IfcBuildingStorey"):
         try:
-            z = float(world_m(st)[2, 3]) if st.ObjectPlacement is not None else math.nan
+            z = float(world.matrix(st)[2, 3]) if st.ObjectPlacement is not None else math.nan
         except Exception as exc:  # a malformed placement: fall back on the attribute
             log.debug("storey %s: unreadable placement: %r", st.Name, exc)
             z = math.nan
@@ -333,85 +312,54 @@ def model_from_ifc(
                 f"differs from its placement {z:.3f} m; the placement is used"
             )
         _, b = _ancestors(st, rel)
-        storey_elev[st.id()] = z
-        storey_building[st.id()] = str(b.Name or "") if b is not None else ""
-        storey_rows.append(
+        out.elevation[st.id()] = z
+        out.building[st.id()] = str(b.Name or "") if b is not None else ""
+        out.rows.append(
             {
                 "global_id": st.GlobalId,
                 "name": str(st.Name or ""),
-                "building": storey_building[st.id()],
+                "building": out.building[st.id()],
                 "elevation_m": z,
                 "space_count": 0,
             }
         )
-    storey_index = {r["global_id"]: i for i, r in enumerate(storey_rows)}
+    out.index = {r["global_id"]: i for i, r in enumerate(out.rows)}
+    return out
 
-    spaces = f.by_type("IfcSpace")
-    total = len(spaces)
-    ctx = GeometryContext(scales.angle, placements)
-    pset_cache: dict[int, dict[str, Any]] = {}
-    ancestors: dict[int, _Where] = {}
-    engine: _Engine | None = None
-    fallback_names: list[str] = []
-    failed_names: list[str] = []
-    perimeter_off: list[tuple[str, float]] = []
-    rows: list[dict[str, Any]] = []
-    for i, space in enumerate(spaces):
-        if progress is not None and i % PROGRESS_EVERY == 0 and i:
-            progress(i, total)
-        sid = space.id()
-        parent = rel.parent.get(sid)
-        pkey = parent.id() if parent is not None else -1
-        where = ancestors.get(pkey)
-        if where is None:
-            storey, building = _ancestors(space, rel)
-            where = ancestors[pkey] = _Where(storey, building, storey_elev, storey_building)
-        storey = where.storey
-        psets = flatten_psets(rel.definitions.get(sid, []), scales, pset_cache)
+
+class _SpaceReader:
+    """Reads one IfcSpace after another into rows of the spaces frame.
+
+    Keeps what the spaces share (caches of property sets, profiles, placements and spatial
+    parents; the geometry engine once started) and what the import reports at the end
+    (spaces read by the engine, spaces without readable geometry, perimeters that differ).
+    """
+
+    def __init__(self, rel: Relations, scales: UnitScales, world: _World, storeys: _Storeys):
+        self.rel = rel
+        self.scales = scales
+        self.world = world
+        self.storeys = storeys
+        self.ctx = GeometryContext(scales.angle, world.placements)
+        self.pset_cache: dict[int, dict[str, Any]] = {}
+        self.where_by_parent: dict[int, _Where] = {}
+        self.engine: _Engine | None = None
+        self.fallback_names: list[str] = []
+        self.failed_names: list[str] = []
+        self.perimeter_off: list[tuple[str, float]] = []
+
+    def row(self, space: Any, warnings: list[str]) -> dict[str, Any]:
+        """The space's row: where it is, its geometry, its quantities checked, its psets."""
+        where = self.where(space)
+        psets = flatten_psets(
+            self.rel.definitions.get(space.id(), []), self.scales, self.pset_cache
+        )
         qto_area = exporter_floor_area(psets)
-        rep = body_representation(space)
-        part: Part | None = None
-        path_used = "none"
-        cyclic = False
-        if rep is not None:
-            try:
-                m = world_m(space)
-                parts: list[Part] = []
-                for item in rep.get_argument(3):  # [3] Items
-                    parts.extend(item_parts(item, m, ctx))
-                part = merge_parts(parts)
-                path_used = "fast"
-            except Unsupported as exc:
-                log.debug("fast path cannot read %s: %s", _label(space), exc)
-            except CyclicReference as exc:  # the engine would crash: do not try it
-                log.debug("cyclic geometry in %s: %s", _label(space), exc)
-                cyclic = True
-            except Exception as exc:  # malformed item: let the engine try
-                log.debug("fast path failed on %s: %r", _label(space), exc)
-            if part is None and not cyclic:
-                cyclic = has_reference_cycle(space)
-            if cyclic:
-                failed_names.append(_label(space))
-            elif part is None:
-                try:
-                    engine = engine or _Engine()
-                    part = engine.part(space)
-                    path_used = "engine"
-                    fallback_names.append(_label(space))
-                except Exception as exc:
-                    log.debug("geometry engine failed on %s: %r", _label(space), exc)
-                    failed_names.append(_label(space))
-                    part = None
-        if part is not None and part.footprint.is_empty:
-            part = None
-            path_used = "none"
+        part, path_used = self.geometry(space)
         if part is not None:
-            geom = part.footprint
-            area = float(geom.area)
-            height = part.z_max - part.z_min
-            volume = part.volume
-            z_min = part.z_min
-            source = "geometry"
+            geom, area, height = part.footprint, float(part.footprint.area), part.z_max - part.z_min
+            volume, z_min, source = part.volume, part.z_min, "geometry"
+            self.check_quantities(space, part, area, volume, psets, qto_area, warnings)
         else:
             geom, area, height, volume, z_min = EMPTY, math.nan, math.nan, math.nan, math.nan
             source = "quantity"
@@ -420,7 +368,99 @@ def model_from_ifc(
             q_h = psets.get("Qto_SpaceBaseQuantities.Height") or psets.get("BaseQuantities.Height")
             if isinstance(q_h, float):
                 height = q_h
-        if part is not None and qto_area is not None and area > 0:
+        self.storeys.count_space(where.storey_gid)
+        return {
+            "global_id": space.get_argument(0),
+            "name": str(space.get_argument(2) or ""),
+            "long_name": str(space.get_argument(7) or ""),
+            "storey": where.storey_name,
+            "storey_elevation_m": where.elevation_m,
+            "building": where.building_name,
+            "area_m2": area,
+            "height_m": height,
+            "volume_m3": volume,
+            "z_min_m": z_min,
+            "zones": list(self.rel.zones.get(space.id(), [])),
+            "area_source": source,
+            "qto_area_m2": qto_area if qto_area is not None else math.nan,
+            "psets": psets,
+            "geometry_path": path_used,
+            "geometry": geom,
+        }
+
+    def where(self, space: Any) -> _Where:
+        """The storey and building of the space (shared by the spaces of one parent)."""
+        parent = self.rel.parent.get(space.id())
+        pkey = parent.id() if parent is not None else -1
+        where = self.where_by_parent.get(pkey)
+        if where is None:
+            storey, building = _ancestors(space, self.rel)
+            where = _Where(storey, building, self.storeys.elevation, self.storeys.building)
+            self.where_by_parent[pkey] = where
+        return where
+
+    def geometry(self, space: Any) -> tuple[Part | None, str]:
+        """The space's body as a :class:`Part`, and the path that read it.
+
+        The fast path first (``"fast"``); where it cannot read the body, ifcopenshell's
+        engine (``"engine"``), unless the body refers back to itself (the engine would
+        crash); ``(None, "none")`` without a body or a footprint.
+        """
+        rep = body_representation(space)
+        if rep is None:
+            return None, "none"
+        part: Part | None = None
+        path_used = "none"
+        cyclic = False
+        try:
+            m = self.world.matrix(space)
+            parts: list[Part] = []
+            for item in rep.get_argument(3):  # [3] Items
+                parts.extend(item_parts(item, m, self.ctx))
+            part = merge_parts(parts)
+            path_used = "fast"
+        except Unsupported as exc:
+            log.debug("fast path cannot read %s: %s", _label(space), exc)
+        except CyclicReference as exc:  # the engine would crash: do not try it
+            log.debug("cyclic geometry in %s: %s", _label(space), exc)
+            cyclic = True
+        except Exception as exc:  # malformed item: let the engine try
+            log.debug("fast path failed on %s: %r", _label(space), exc)
+        if part is None and not cyclic:
+            cyclic = has_reference_cycle(space)
+        if cyclic:
+            self.failed_names.append(_label(space))
+        elif part is None:
+            try:
+                self.engine = self.engine or _Engine()
+                part = self.engine.part(space)
+                path_used = "engine"
+                self.fallback_names.append(_label(space))
+            except Exception as exc:
+                log.debug("geometry engine failed on %s: %r", _label(space), exc)
+                self.failed_names.append(_label(space))
+                part = None
+        if part is not None and part.footprint.is_empty:
+            return None, "none"
+        return part, path_used
+
+    def check_quantities(
+        self,
+        space: Any,
+        part: Part,
+        area: float,
+        volume: float,
+        psets: dict[str, Any],
+        qto_area: float | None,
+        warnings: list[str],
+    ) -> None:
+        """Warn where the exporter's floor area or volume differs from the geometry's.
+
+        By more than :data:`AREA_TOLERANCE` / :data:`VOLUME_TOLERANCE`; the spaces whose
+        perimeter differs by more than :data:`PERIMETER_TOLERANCE` are noted for one
+        warning at the end.
+        """
+        if qto_area is not None and area > 0:
             diff = abs(area - qto_area) / area
             if diff > AREA_TOLERANCE:
                 warnings.append(
@@ -429,12 +469,12 @@ def model_from_ifc(
                     f"{_unit_slip(qto_area / area, 2)}"
                 )
         qto_perimeter = exporter_perimeter(psets)
-        if part is not None and qto_perimeter is not None:
+        if qto_perimeter is not None:
             ours = _perimeter(part.footprint)
             if ours > 0 and abs(qto_perimeter - ours) / ours > PERIMETER_TOLERANCE:
-                perimeter_off.append((_label(space), qto_perimeter / ours))
+                self.perimeter_off.append((_label(space), qto_perimeter / ours))
         qto_volume = exporter_volume(psets)
-        if part is not None and qto_volume is not None and volume > 0:
+        if qto_volume is not None and volume > 0:
             diff = abs(volume - qto_volume) / volume
             if diff > VOLUME_TOLERANCE:
                 warnings.append(
@@ -442,63 +482,50 @@ def model_from_ifc(
                     f"from the geometry's {volume:.2f} m³ by {diff:.0%}"
                     f"{_unit_slip(qto_volume / volume, 3)}; the geometry's is used"
                 )
-        if where.storey_gid in storey_index:
-            storey_rows[storey_index[where.storey_gid]]["space_count"] += 1
-        rows.append(
-            {
-                "global_id": space.get_argument(0),
-                "name": str(space.get_argument(2) or ""),
-                "long_name": str(space.get_argument(7) or ""),
-                "storey": where.storey_name,
-                "storey_elevation_m": where.elevation_m,
-                "building": where.building_name,
-                "area_m2": area,
-                "height_m": height,
-                "volume_m3": volume,
-                "z_min_m": z_min,
-                "zones": list(rel.zones.get(space.id(), [])),
-                "area_source": source,
-                "qto_area_m2": qto_area if qto_area is not None else math.nan,
-                "psets": psets,
-                "geometry_path": path_used,
-                "geometry": geom,
-            }
-        )
-    if progress is not None:
-        progress(total, total)
 
-    if not spaces:
-        warnings.append(
-            f"{path}: the model has no IfcSpace; there are no spaces to import "
-            "(export the model with its rooms/spaces)"
-        )
-    if perimeter_off:
-        names = [n for n, _ in perimeter_off]
-        hints = {_unit_slip(r, 1) for _, r in perimeter_off}
-        hint = hints.pop() if len(hints) == 1 else ""
-        warnings.append(
-            f"{len(names)} space(s) have an exporter's perimeter quantity that differs from "
-            f"their footprint's by more than {PERIMETER_TOLERANCE:.0%}{hint}: "
-            f"{_fmt_names(names)}"
-        )
-    if fallback_names:
-        warnings.append(
-            f"{len(fallback_names)} space(s) read with ifcopenshell's geometry engine "
-            f"(the fast path cannot read their geometry): {_fmt_names(fallback_names)}"
-        )
-    if failed_names:
-        warnings.append(
-            f"{len(failed_names)} space(s) have geometry that could not be read; their area "
-            f"comes from their quantities: {_fmt_names(failed_names)}"
-        )
+    def summary_warnings(self) -> list[str]:
+        """The warnings about all spaces at once.
 
-    columns = list(SPACES_COLUMNS)
-    frame = pd.DataFrame(rows, columns=columns)
+        One each for the perimeters that differ, the spaces the engine read and the spaces
+        without readable geometry.
+        """
+        out: list[str] = []
+        if self.perimeter_off:
+            names = [n for n, _ in self.perimeter_off]
+            hints = {_unit_slip(r, 1) for _, r in self.perimeter_off}
+            hint = hints.pop() if len(hints) == 1 else ""
+            out.append(
+                f"{len(names)} space(s) have an exporter's perimeter quantity that differs "
+                f"from their footprint's by more than {PERIMETER_TOLERANCE:.0%}{hint}: "
+                f"{_fmt_names(names)}"
+            )
+        if self.fallback_names:
+            out.append(
+                f"{len(self.fallback_names)} space(s) read with ifcopenshell's geometry engine "
+                f"(the fast path cannot read their geometry): {_fmt_names(self.fallback_names)}"
+            )
+        if self.failed_names:
+            out.append(
+                f"{len(self.failed_names)} space(s) have geometry that could not be read; "
+                f"their area comes from their quantities: {_fmt_names(self.failed_names)}"
+            )
+        return out
+
+
+def _spaces_frame(rows: list[dict[str, Any]]) -> Any:
+    """The spaces frame (``SPACES_COLUMNS``): numbers as floats, attributes typed."""
+    import geopandas as gpd
+
+    frame = pd.DataFrame(rows, columns=list(SPACES_COLUMNS))
     for col in ("area_m2", "height_m", "volume_m3", "z_min_m", "qto_area_m2", "storey_elevation_m"):
         frame[col] = frame[col].astype(float)
-    spaces_gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs=None)
-    storeys = pd.DataFrame(storey_rows, columns=list(STOREYS_COLUMNS))
+    typed_columns(frame)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=None)
+
+
+def _storeys_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The storeys frame (``STOREYS_COLUMNS``), from the lowest storey up."""
+    storeys = pd.DataFrame(rows, columns=list(STOREYS_COLUMNS))
     storeys["elevation_m"] = storeys["elevation_m"].astype(float)
     storeys["space_count"] = storeys["space_count"].astype(int)
-    storeys = storeys.sort_values("elevation_m", kind="stable").reset_index(drop=True)
-    return BuildingModel(info=info, storeys=storeys, spaces=spaces_gdf, warnings=warnings)
+    return storeys.sort_values("elevation_m", kind="stable").reset_index(drop=True)

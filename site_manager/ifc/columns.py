@@ -1,7 +1,7 @@
 """Structural columns from IFC: where each ``IfcColumn`` stands, for the hall's bay grid.
 
 :func:`columns_from_ifc` runs inside the importer's child process (``read_model(path,
-extras=("columns",))`` puts its frame in ``model.extra["columns"]``) and returns one row per
+columns=True)`` puts its frame in ``model.columns``) and returns one row per
 ``IfcColumn`` (IFC4's ``IfcColumnStandardCase`` included) with the columns of
 :data:`COLUMNS_COLUMNS`:
 
@@ -64,8 +64,8 @@ def columns_from_ifc(f: Any, model: Any = None) -> Any:
     Examples
     --------
     >>> from site_manager.ifc import read_model
-    >>> model = read_model("models/textile_mill.ifc", extras=("columns",))
-    >>> cols = model.extra["columns"]
+    >>> model = read_model("models/textile_mill.ifc", columns=True)
+    >>> cols = model.columns
     >>> len(cols), sorted(set(cols["storey"]))[0]
     (72, 'Mill 0 Ground floor')
     """

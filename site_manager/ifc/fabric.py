@@ -1,7 +1,7 @@
 """The building fabric from IFC: external walls, windows, doors, roofs and ground slabs.
 
 :func:`fabric_from_ifc` runs inside the importer's child process (``read_model(path,
-fabric=True)`` puts its frame in ``model.extra["fabric"]``) and returns one row per element
+fabric=True)`` puts its frame in ``model.fabric``) and returns one row per element
 (:data:`FABRIC_COLUMNS`). How each column is found:
 
 - **Which elements.** Walls whose ``Pset_WallCommon.IsExternal`` is true; where a model sets
@@ -31,7 +31,8 @@ fabric=True)`` puts its frame in ``model.extra["fabric"]``) and returns one row 
   One without such an opening (the sample models' doors) is placed in the wall whose
   thickness holds it (within :data:`HOST_GAP_M`), parallel to it, and the part of its
   rectangle still covered by the wall's faces is taken out of the wall's ``area_m2`` (see
-  :func:`_doors_in_walls`), so no area counts as both wall and door.
+  :func:`~site_manager.ifc.fabric_walls._doors_in_walls`), so no area counts as both wall
+  and door.
 - **Orientation.** ``azimuth_deg`` of the outward normal, clockwise from true north (the
   model context's ``TrueNorth``; +Y where there is none); ``tilt_deg`` from horizontal
   facing up (0) through vertical (90) to facing down (180); NaN azimuth for flat roofs and
@@ -71,7 +72,6 @@ import json
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,7 @@ from site_manager.ifc.fabric_orientation import (
     _Spaces,
     _true_north,
 )
+from site_manager.ifc.fabric_spaces import EDGE_TOLERANCE_M, assign_spaces
 from site_manager.ifc.fabric_uvalues import (
     _COMMON_PSETS,
     BRICK_WALL_BY_THICKNESS,
@@ -106,9 +107,9 @@ from site_manager.ifc.fabric_uvalues import (
     U_RANGE,
     EraDefault,
     _conductivities,
-    _u_from_materials,
-    _u_from_pset,
     brick_wall_u,
+    element_glazing,
+    element_u_value,
 )
 from site_manager.ifc.fabric_walls import (
     HOST_GAP_M,
@@ -116,14 +117,8 @@ from site_manager.ifc.fabric_walls import (
     _doors_in_walls,
     _party_walls,
 )
-from site_manager.ifc.properties import (
-    Relations,
-    by_type,
-    flatten_psets,
-    relations_from_ifc,
-    storey_name_of,
-)
-from site_manager.ifc.units import UnitScales, unit_scales_from_ifc
+from site_manager.ifc.properties import by_type, flatten_psets, relations_from_ifc, storey_name_of
+from site_manager.ifc.units import unit_scales_from_ifc
 
 __all__ = [
     "BRICK_WALL_BY_THICKNESS",
@@ -174,14 +169,18 @@ FABRIC_COLUMNS: dict[str, str] = {
 }
 
 
-#: How far from an element a space's footprint edge may run and still be bounded by it. [m]
-EDGE_TOLERANCE_M = 0.3
 #: Floor slabs whose top is within this of the lowest space floor are ground slabs. [m]
 GROUND_TOLERANCE_M = 0.3
-
-
-def _psets_of(entity: Any, rel: Relations, scales: UnitScales, cache: dict) -> dict[str, Any]:
-    return flatten_psets(rel.definitions.get(entity.id(), []), scales, cache)
+#: The frame's float columns.
+_FLOAT_COLUMNS = (
+    "area_m2",
+    "azimuth_deg",
+    "tilt_deg",
+    "u_w_m2k",
+    "g_value",
+    "frame_fraction",
+    "party_area_m2",
+)
 
 
 def _flag(psets: dict[str, Any], kind: str, name: str) -> Any:
@@ -204,6 +203,57 @@ def _predefined(entity: Any) -> str:
     return str(value)
 
 
+class _Fabric:
+    """An opened file and what the steps of :func:`fabric_from_ifc` share.
+
+    Its units, relations and materials, the spaces as probing geometry, true north, and the
+    elements' meshes (read once each by ifcopenshell's engine, in world metres) and
+    flattened property sets. ``failed`` names the elements whose geometry the engine could
+    not read, in the order met.
+    """
+
+    def __init__(self, f: Any, model: Any) -> None:
+        import ifcopenshell.geom
+
+        self.f = f
+        self.scales = unit_scales_from_ifc(f)
+        self.rel = relations_from_ifc(f)
+        self.spaces = _Spaces(model.spaces, _outdoor_space_ids(f, model.spaces))
+        self.north = _true_north(f)
+        self.conductivity = _conductivities(f)
+        self.geom: Any = ifcopenshell.geom
+        self.settings = ifcopenshell.geom.settings()
+        self.settings.set("use-world-coords", True)
+        self.failed: list[str] = []
+        self._meshes: dict[int, _Mesh | None] = {}
+        self._psets: dict[int, dict[str, Any]] = {}
+
+    def psets_of(self, entity: Any) -> dict[str, Any]:
+        """The element's property and quantity sets, flattened (cached)."""
+        return flatten_psets(self.rel.definitions.get(entity.id(), []), self.scales, self._psets)
+
+    def mesh_of(self, entity: Any) -> _Mesh | None:
+        """The element's triangulated geometry, or ``None`` (noted in ``failed``)."""
+        if entity.id() in self._meshes:
+            return self._meshes[entity.id()]
+        if entity.Representation is None:
+            return None
+        try:
+            shape: Any = self.geom.create_shape(self.settings, entity)
+        except Exception as exc:
+            log.debug("no geometry for %s: %r", entity, exc)
+            self.failed.append(f"{entity.is_a()} {entity.GlobalId}")
+            self._meshes[entity.id()] = None
+            return None
+        mesh = _mesh_from_shape(shape.geometry)
+        self._meshes[entity.id()] = mesh
+        return mesh
+
+    def element(self, entity: Any, kind: str, mesh: _Mesh, psets: dict[str, Any]) -> _Element:
+        """A fabric element of ``kind`` in the storey that contains it."""
+        return _Element(entity, kind, mesh, storey_name_of(entity, self.rel), psets)
+
+
 def fabric_from_ifc(f: Any, model: Any) -> Any:
     """The external fabric of an opened IFC file as a GeoDataFrame (:data:`FABRIC_COLUMNS`).
 
@@ -220,61 +270,42 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
         One row per external wall, window, door, roof and ground slab; elements whose
         geometry cannot be read are left out with a warning in ``model.warnings``.
     """
-    import geopandas as gpd
-    import ifcopenshell.geom
+    fx = _Fabric(f, model)
+    walls = _external_walls(fx)
+    roofs = _roof_cover(fx)
+    filler_host, unfilled = _hosts(f)
+    openings = _external_openings(fx, walls, filler_host, roofs)
+    _doors_in_walls(openings, list(walls.values()), unfilled, fx.mesh_of)
+    elements = [*walls.values(), *(el for el, _ in openings), *_roofs_and_slabs(fx)]
+    assign_spaces(f, elements, fx.spaces)
+    if fx.failed:
+        getattr(model, "warnings", []).append(
+            f"fabric: {len(fx.failed)} element(s) without readable geometry were left out: "
+            + ", ".join(fx.failed[:10])
+            + (f" and {len(fx.failed) - 10} more" if len(fx.failed) > 10 else "")
+        )
+    return _frame([_row(el, fx) for el in elements])
 
-    scales = unit_scales_from_ifc(f)
-    rel = relations_from_ifc(f)
-    cache: dict[int, dict[str, Any]] = {}
-    spaces = _Spaces(model.spaces, _outdoor_space_ids(f, model.spaces))
-    north = _true_north(f)
-    conductivity = _conductivities(f)
-    settings = ifcopenshell.geom.settings()
-    settings.set("use-world-coords", True)
-    warnings: list[str] = getattr(model, "warnings", [])
-    failed: list[str] = []
-    meshes: dict[int, _Mesh | None] = {}
 
-    def mesh_of(entity: Any) -> _Mesh | None:
-        if entity.id() in meshes:
-            return meshes[entity.id()]
-        if entity.Representation is None:
-            return None
-        try:
-            shape = ifcopenshell.geom.create_shape(settings, entity)
-        except Exception as exc:
-            log.debug("no geometry for %s: %r", entity, exc)
-            failed.append(f"{entity.is_a()} {entity.GlobalId}")
-            meshes[entity.id()] = None
-            return None
-        mesh = _mesh_from_shape(shape.geometry)  # type: ignore[union-attr]
-        meshes[entity.id()] = mesh
-        return mesh
+def _external_walls(fx: _Fabric) -> dict[int, _Element]:
+    """The external walls by entity id, with their face area, axis, thickness and side.
 
-    # hosts: window/door -> wall through the opening
-    opening_host: dict[int, Any] = {}
-    for r in by_type(f, "IfcRelVoidsElement"):
-        opening_host[r.RelatedOpeningElement.id()] = r.RelatingBuildingElement
-    filler_host: dict[int, Any] = {}
-    for r in by_type(f, "IfcRelFillsElement"):
-        host = opening_host.get(r.RelatingOpeningElement.id())
-        if host is not None:
-            filler_host[r.RelatedBuildingElement.id()] = host
-
-    elements: list[_Element] = []
-    walls = by_type(f, "IfcWall")  # includes IfcWallStandardCase
-    wall_psets = {w.id(): _psets_of(w, rel, scales, cache) for w in walls}
-    trust_wall_flag = any(_flag(p, "wall", "IsExternal") is True for p in wall_psets.values())
-    wall_elements: dict[int, _Element] = {}
+    Walls flagged ``IsExternal`` where the model flags any; else walls with a space on one
+    side only (:func:`~site_manager.ifc.fabric_orientation._outward`). Party walls (two
+    external walls face to face) lose the shared part, and go where nothing is left.
+    """
+    walls = by_type(fx.f, "IfcWall")  # includes IfcWallStandardCase
+    wall_psets = {w.id(): fx.psets_of(w) for w in walls}
+    trust_flag = any(_flag(p, "wall", "IsExternal") is True for p in wall_psets.values())
+    out: dict[int, _Element] = {}
     for w in walls:
         psets = wall_psets[w.id()]
-        flag = _flag(psets, "wall", "IsExternal")
-        if trust_wall_flag and flag is not True:
+        if trust_flag and _flag(psets, "wall", "IsExternal") is not True:
             continue
-        mesh = mesh_of(w)
+        mesh = fx.mesh_of(w)
         if mesh is None:
             continue
-        el = _Element(w, "wall", mesh, storey_name_of(w, rel), psets)
+        el = fx.element(w, "wall", mesh, psets)
         axis, face_area = _main_axis(mesh)
         if axis is None:
             continue
@@ -283,45 +314,73 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
         lo, hi = _along(mesh, axis)
         el.thickness_m = hi - lo
         el.footprint = _footprint(mesh)
-        side = _outward(el, spaces)
-        if trust_wall_flag:
+        side = _outward(el, fx.spaces)  # also sets the outward normal
+        if trust_flag:
             el.external_source = "pset"
         elif side == "one":
             el.external_source = "geometry"
         else:
             continue
-        elements.append(el)
-        wall_elements[w.id()] = el
-    for el in _party_walls(list(wall_elements.values())):
-        elements.remove(el)
-        del wall_elements[el.entity.id()]
+        out[w.id()] = el
+    for el in _party_walls(list(out.values())):
+        del out[el.entity.id()]
+    return out
 
-    roof_meshes = [
-        m
-        for m in (
-            mesh_of(e)
-            for e in by_type(f, "IfcRoof") + by_type(f, "IfcSlab")
-            if e.is_a("IfcRoof") or _predefined(e).upper() == "ROOF"
-        )
-        if m is not None
-    ]
-    roofs = _RoofCover(roof_meshes)
-    openings: list[tuple[_Element, _Element | None]] = []
-    # openings that void a wall but hold no window or door: their holes are in the wall
+
+def _roof_cover(fx: _Fabric) -> _RoofCover:
+    """What covers the building: the meshes of the roofs and roof slabs, for probing."""
+    candidates = by_type(fx.f, "IfcRoof") + by_type(fx.f, "IfcSlab")
+    meshes = (
+        fx.mesh_of(e) for e in candidates if e.is_a("IfcRoof") or _predefined(e).upper() == "ROOF"
+    )
+    return _RoofCover([m for m in meshes if m is not None])
+
+
+def _hosts(f: Any) -> tuple[dict[int, Any], dict[int, list[Any]]]:
+    """Window/door id → the wall whose opening it fills; wall id → its unfilled openings.
+
+    An opening that voids a wall but holds no window or door is a hole in the wall.
+    """
+    opening_host: dict[int, Any] = {}
+    for r in by_type(f, "IfcRelVoidsElement"):
+        opening_host[r.RelatedOpeningElement.id()] = r.RelatingBuildingElement
+    filler_host: dict[int, Any] = {}
+    for r in by_type(f, "IfcRelFillsElement"):
+        host = opening_host.get(r.RelatingOpeningElement.id())
+        if host is not None:
+            filler_host[r.RelatedBuildingElement.id()] = host
     filled = {r.RelatingOpeningElement.id() for r in by_type(f, "IfcRelFillsElement")}
     unfilled: dict[int, list[Any]] = defaultdict(list)
     for r in by_type(f, "IfcRelVoidsElement"):
         if r.RelatedOpeningElement.id() not in filled:
             unfilled[r.RelatingBuildingElement.id()].append(r.RelatedOpeningElement)
+    return filler_host, unfilled
+
+
+def _external_openings(
+    fx: _Fabric,
+    walls: dict[int, _Element],
+    filler_host: dict[int, Any],
+    roofs: _RoofCover,
+) -> list[tuple[_Element, _Element | None]]:
+    """The external windows, then doors, each with its host wall (or ``None``).
+
+    External where flagged ``IsExternal`` (if the model flags any of that class), else where
+    hosted by an external wall, else where the geometry puts a space on one side only. Each
+    gets its plane and outward side (:func:`~site_manager.ifc.fabric_orientation.
+    _orient_opening`) and its area: ``OverallWidth × OverallHeight`` where both are given,
+    else the extent of its geometry in its plane.
+    """
+    openings: list[tuple[_Element, _Element | None]] = []
     for cls, kind in (("IfcWindow", "window"), ("IfcDoor", "door")):
-        items = by_type(f, cls)
-        item_psets = {e.id(): _psets_of(e, rel, scales, cache) for e in items}
+        items = by_type(fx.f, cls)
+        item_psets = {e.id(): fx.psets_of(e) for e in items}
         trust = any(_flag(p, kind, "IsExternal") is True for p in item_psets.values())
         for e in items:
             psets = item_psets[e.id()]
             flag = _flag(psets, kind, "IsExternal")
             host = filler_host.get(e.id())
-            host_el = wall_elements.get(host.id()) if host is not None else None
+            host_el = walls.get(host.id()) if host is not None else None
             if trust and flag is True:
                 source = "pset"
             elif trust and flag is False:
@@ -330,12 +389,12 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
                 source = "host"
             else:
                 source = ""
-            mesh = mesh_of(e)
+            mesh = fx.mesh_of(e)
             if mesh is None:
                 continue
-            el = _Element(e, kind, mesh, storey_name_of(e, rel), psets)
+            el = fx.element(e, kind, mesh, psets)
             el.footprint = _footprint(mesh)
-            opening_side = _orient_opening(el, host_el, spaces, roofs)
+            opening_side = _orient_opening(el, host_el, fx.spaces, roofs)
             if opening_side is None:
                 continue
             if not source:
@@ -345,24 +404,30 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
             el.external_source = source
             w_, h_ = getattr(e, "OverallWidth", None), getattr(e, "OverallHeight", None)
             if w_ and h_ and float(w_) > 0 and float(h_) > 0:
-                el.area_m2 = float(w_) * float(h_) * scales.length**2
+                el.area_m2 = float(w_) * float(h_) * fx.scales.length**2
             else:
                 assert el.normal is not None
                 ax_u, ax_v = _in_plane_axes(el.normal)
                 (u0, u1), (v0, v1) = _extent(mesh, ax_u), _extent(mesh, ax_v)
                 el.area_m2 = (u1 - u0) * (v1 - v0)
-            elements.append(el)
             openings.append((el, host_el))
-    _doors_in_walls(openings, list(wall_elements.values()), unfilled, mesh_of)
+    return openings
 
-    # roofs and ground slabs
-    slabs = by_type(f, "IfcSlab")
+
+def _roofs_and_slabs(fx: _Fabric) -> list[_Element]:
+    """Roof slabs and ground slabs, then the roofs not split into roof slabs.
+
+    Ground slabs: ``BASESLAB`` slabs, and floor slabs whose top is within
+    :data:`GROUND_TOLERANCE_M` of the lowest space floor.
+    """
+    spaces = fx.spaces
+    out: list[_Element] = []
     roof_slab_parents: set[int] = set()
     lowest = np.nanmin(spaces.z0) if spaces.z0 and not np.all(np.isnan(spaces.z0)) else math.nan
-    for s in slabs:
+    for s in by_type(fx.f, "IfcSlab"):
         ptype = _predefined(s).upper()
         if ptype == "ROOF":
-            parent = rel.parent.get(s.id())
+            parent = fx.rel.parent.get(s.id())
             if parent is not None and parent.is_a("IfcRoof"):
                 roof_slab_parents.add(parent.id())
             kind = "roof"
@@ -372,107 +437,79 @@ def fabric_from_ifc(f: Any, model: Any) -> Any:
             kind = "slab?"
         else:
             continue
-        mesh = mesh_of(s)
+        mesh = fx.mesh_of(s)
         if mesh is None:
             continue
         if kind == "slab?":
             if not (abs(mesh.z_max - lowest) <= GROUND_TOLERANCE_M):
                 continue
             kind = "slab"
-        el = _Element(s, kind, mesh, storey_name_of(s, rel), _psets_of(s, rel, scales, cache))
+        el = fx.element(s, kind, mesh, fx.psets_of(s))
         el.external_source = "type"
         _horizontal(el, up=(kind == "roof"))
-        elements.append(el)
-    for r in by_type(f, "IfcRoof"):
+        out.append(el)
+    for r in by_type(fx.f, "IfcRoof"):
         if r.id() in roof_slab_parents:
             continue
-        mesh = mesh_of(r)
+        mesh = fx.mesh_of(r)
         if mesh is None:
             continue
-        el = _Element(r, "roof", mesh, storey_name_of(r, rel), _psets_of(r, rel, scales, cache))
+        el = fx.element(r, "roof", mesh, fx.psets_of(r))
         el.external_source = "type"
         _horizontal(el, up=True)
-        elements.append(el)
+        out.append(el)
+    return out
 
-    _assign_spaces(f, elements, spaces)
-    if failed:
-        warnings.append(
-            f"fabric: {len(failed)} element(s) without readable geometry were left out: "
-            + ", ".join(failed[:10])
-            + (f" and {len(failed) - 10} more" if len(failed) > 10 else "")
-        )
 
-    rows = []
-    for el in elements:
-        e = el.entity
-        u = _u_from_pset(el.psets, el.kind)
-        u_source = "pset"
-        if u is None:
-            u = _u_from_materials(e, el.kind, scales, conductivity)
-            u_source = "materials"
-        default = ERA_DEFAULTS[el.kind]
-        if u is None and el.kind == "wall" and el.thickness_m > 0.05:
-            u = brick_wall_u(el.thickness_m)
-            u_source = f"default: {BRICK_WALL_SOURCE}, {el.thickness_m * 1000:.0f} mm"
-        if u is None:
-            u, u_source = default.u_w_m2k, f"default: {default.source}"
-        g = ff = math.nan
-        if el.kind == "window":
-            g_raw = el.psets.get("Pset_DoorWindowGlazingType.SolarHeatGainTransmittance")
-            g = (
-                float(g_raw)
-                if isinstance(g_raw, int | float) and 0 < g_raw <= 1
-                else default.g_value
-            )
-            glaz = el.psets.get("Pset_WindowCommon.GlazingAreaFraction")
-            ff = (
-                1.0 - float(glaz)
-                if isinstance(glaz, int | float) and 0 < glaz <= 1
-                else default.frame_fraction
-            )
-        if el.kind == "wall":
-            tilt = 90.0
-            az = _azimuth(el.normal, north) if el.normal is not None else math.nan
-        elif el.kind in ("window", "door"):
-            tilt = el.tilt
-            az = _azimuth(el.normal, north) if el.normal is not None and tilt > 2.0 else math.nan
-        else:
-            tilt = el.tilt
-            az = _azimuth(el.normal, north) if el.normal is not None and tilt > 2.0 else math.nan
-        rows.append(
-            {
-                "global_id": e.GlobalId,
-                "ifc_class": e.is_a(),
-                "kind": el.kind,
-                "name": str(e.Name or ""),
-                "storey": el.storey,
-                "area_m2": float(el.area_m2),
-                "azimuth_deg": az,
-                "tilt_deg": float(tilt),
-                "u_w_m2k": float(u),
-                "u_source": u_source,
-                "g_value": g,
-                "frame_fraction": ff,
-                "external_source": el.external_source,
-                "space_global_ids": list(el.spaces),
-                "space_areas_m2": [float(el.area_m2) * s for s in el.shares],
-                "party_area_m2": float(el.party_m2),
-                "boundary_source": el.boundary_source,
-                "z_min_m": el.mesh.z_min,
-                "z_max_m": el.mesh.z_max,
-                "geometry": el.footprint,
-            }
-        )
+def _orientation(el: _Element, north: Any) -> tuple[float, float]:
+    """Azimuth of the outward normal [°, clockwise from true north] and tilt [°].
+
+    Walls are vertical; anything within 2° of facing up has no azimuth (NaN).
+    """
+    if el.kind == "wall":
+        az = _azimuth(el.normal, north) if el.normal is not None else math.nan
+        return az, 90.0
+    tilt = el.tilt
+    az = _azimuth(el.normal, north) if el.normal is not None and tilt > 2.0 else math.nan
+    return az, float(tilt)
+
+
+def _row(el: _Element, fx: _Fabric) -> dict[str, Any]:
+    """One row of the fabric frame (:data:`FABRIC_COLUMNS`)."""
+    e = el.entity
+    u, u_source = element_u_value(el, fx.scales, fx.conductivity)
+    g, ff = element_glazing(el)
+    az, tilt = _orientation(el, fx.north)
+    return {
+        "global_id": e.GlobalId,
+        "ifc_class": e.is_a(),
+        "kind": el.kind,
+        "name": str(e.Name or ""),
+        "storey": el.storey,
+        "area_m2": float(el.area_m2),
+        "azimuth_deg": az,
+        "tilt_deg": tilt,
+        "u_w_m2k": u,
+        "u_source": u_source,
+        "g_value": g,
+        "frame_fraction": ff,
+        "external_source": el.external_source,
+        "space_global_ids": list(el.spaces),
+        "space_areas_m2": [float(el.area_m2) * s for s in el.shares],
+        "party_area_m2": float(el.party_m2),
+        "boundary_source": el.boundary_source,
+        "z_min_m": el.mesh.z_min,
+        "z_max_m": el.mesh.z_max,
+        "geometry": el.footprint,
+    }
+
+
+def _frame(rows: list[dict[str, Any]]) -> Any:
+    """The rows as a GeoDataFrame with :data:`FABRIC_COLUMNS`, numbers as floats."""
+    import geopandas as gpd
+
     frame = gpd.GeoDataFrame(rows, columns=list(FABRIC_COLUMNS), geometry="geometry", crs=None)
-    for col in (
-        "area_m2",
-        "azimuth_deg",
-        "tilt_deg",
-        "u_w_m2k",
-        "g_value",
-        "frame_fraction",
-        "party_area_m2",
-    ):
+    for col in _FLOAT_COLUMNS:
         frame[col] = frame[col].astype(float)
     return frame
 
@@ -494,166 +531,6 @@ def _horizontal(el: _Element, *, up: bool) -> None:
     el.footprint = _footprint(m)
 
 
-def _boundary_spaces(f: Any, spaces: _Spaces) -> dict[int, set[str]]:
-    """Element id → GlobalIds of the known spaces it has a physical boundary with."""
-    known = set(spaces.ids)
-    out: dict[int, set[str]] = defaultdict(set)
-    for b in by_type(f, "IfcRelSpaceBoundary"):
-        space = b.RelatingSpace
-        element = b.RelatedBuildingElement
-        if space is None or element is None or not space.is_a("IfcSpace"):
-            continue
-        if str(b.PhysicalOrVirtualBoundary or "").upper() == "VIRTUAL":
-            continue
-        if space.GlobalId in known:
-            out[element.id()].add(space.GlobalId)
-    return out
-
-
-def _assign_spaces(f: Any, elements: list[_Element], spaces: _Spaces) -> None:
-    if not spaces.ids:
-        return
-    boundaries = _boundary_spaces(f, spaces)
-    index = {sid: i for i, sid in enumerate(spaces.ids)}
-    for el in elements:
-        among = spaces.at_height(el.mesh.z_min, el.mesh.z_max, el.storey)
-        if el.kind == "roof":
-            weights = _topmost(el, spaces, up=True)
-        elif el.kind == "slab":
-            weights = _topmost(el, spaces, up=False)
-        else:
-            weights = _edge_weights(el, spaces, among)
-            if not weights and el.kind in ("window", "door"):
-                weights = _space_inside(el, spaces)
-        if any(not spaces.outdoor[i] for i in weights):
-            # a wall between a room and a courtyard bounds the room only
-            weights = {i: w for i, w in weights.items() if not spaces.outdoor[i]}
-        from_rel = boundaries.get(el.entity.id(), set())
-        if from_rel:
-            # sane: every bounded space shares some height with the element (within 1 m)
-            sane = all(
-                math.isnan(spaces.z0[index[s]])
-                or (
-                    spaces.z0[index[s]] - 1.0 <= el.mesh.z_max
-                    and spaces.z1[index[s]] + 1.0 >= el.mesh.z_min
-                )
-                for s in from_rel
-            )
-            if sane:
-                ids = sorted(from_rel)
-                w = [weights.get(index[s], 0.0) for s in ids]
-                total = sum(w)
-                el.spaces = ids
-                el.shares = [x / total for x in w] if total > 0 else [1.0 / len(ids)] * len(ids)
-                el.boundary_source = "IfcRelSpaceBoundary"
-                continue
-        total = sum(weights.values())
-        if total > 0:
-            order = sorted(weights, key=lambda i: spaces.ids[i])
-            el.spaces = [spaces.ids[i] for i in order]
-            el.shares = [weights[i] / total for i in order]
-            el.boundary_source = "geometry"
-
-
-def _edge_weights(el: _Element, spaces: _Spaces, among: Iterable[int]) -> dict[int, float]:
-    """Length of each space's footprint edge within reach of a wall, window or door. [m]"""
-    zone = el.footprint.buffer(EDGE_TOLERANCE_M)
-    out: dict[int, float] = {}
-    for i in among:
-        edge = spaces.geoms[i].boundary.intersection(zone)
-        length = float(edge.length)
-        if length > 0.05:
-            out[i] = length
-    if el.exposed_face is not None and el.face_u is not None:
-        # a party wall: share out only what is left of the outer face, by the part of it
-        # in front of each space's edge (along the wall) and within its height
-        out = {i: _exposed_in_front(el, spaces, i, zone) for i in out}
-        out = {i: a for i, a in out.items() if a > 0.01}
-    if el.kind in ("window", "door") and el.normal is not None:
-        # A window or door opens into the space on its inner side: probe inwards, up to
-        # 2 m, as it may sit anywhere in the depth of a thick masonry wall.
-        centre = np.asarray(el.footprint.centroid.coords[0])
-        candidates = spaces.indoor(among)
-        for step in (PROBE_M, 2 * PROBE_M, 3 * PROBE_M, 5 * PROBE_M):
-            inner = centre - el.normal[:2] * (el.thickness_m / 2.0 + step)
-            inside = spaces.containing(inner, candidates)
-            if inside:
-                return {inside[0]: 1.0}
-    return out
-
-
-def _exposed_in_front(el: _Element, spaces: _Spaces, i: int, zone: Any) -> float:
-    """Area of a party wall's remaining outer face in front of space ``i``'s edge. [m²]"""
-    import shapely
-
-    assert el.exposed_face is not None and el.face_u is not None
-    edge = spaces.geoms[i].boundary.intersection(zone)
-    z0 = el.mesh.z_min if math.isnan(spaces.z0[i]) else spaces.z0[i]
-    z1 = el.mesh.z_max if math.isnan(spaces.z1[i]) else spaces.z1[i]
-    boxes = []
-    for part in getattr(edge, "geoms", [edge]):
-        coords = np.asarray(part.coords)
-        if len(coords) < 2:
-            continue
-        u = coords[:, :2] @ el.face_u
-        boxes.append(shapely.box(float(u.min()), z0, float(u.max()), z1))
-    if not boxes:
-        return 0.0
-    return float(el.exposed_face.intersection(shapely.union_all(boxes)).area)
-
-
-def _space_inside(el: _Element, spaces: _Spaces) -> dict[int, float]:
-    """The topmost interior space below a window on its inner side (a rooflight, a north
-    light above the spaces' heights): {space index: 1.0}, or empty.
-    """
-    if el.normal is None or el.footprint.is_empty:
-        return {}
-    centre = np.asarray(el.footprint.centroid.coords[0])
-    inner = centre - el.normal[:2] * (el.thickness_m / 2.0 + PROBE_M)
-    below = [
-        i
-        for i in spaces.indoor(spaces.containing(inner, list(range(len(spaces.ids)))))
-        if math.isnan(spaces.z0[i]) or spaces.z0[i] <= el.mesh.z_max
-    ]
-    if not below:
-        return {}
-    top = max(below, key=lambda i: -math.inf if math.isnan(spaces.z0[i]) else spaces.z0[i])
-    return {top: 1.0}
-
-
-def _topmost(el: _Element, spaces: _Spaces, *, up: bool) -> dict[int, float]:
-    """Overlap area of the roof (slab) footprint with the topmost (lowest) spaces. [m²]"""
-    fp = el.footprint
-    if fp.is_empty or spaces.tree is None:
-        return {}
-    cand = {}
-    for i in spaces.tree.query(fp):
-        i = int(i)
-        ov = float(spaces.geoms[i].intersection(fp).area)
-        if ov <= max(0.05, 0.01 * spaces.geoms[i].area):
-            continue
-        z0, z1 = spaces.z0[i], spaces.z1[i]
-        if not math.isnan(z0):
-            if up and z0 > el.mesh.z_max + 0.5:
-                continue  # above the roof
-            if not up and z1 < el.mesh.z_min - 0.5:
-                continue  # below the slab
-        cand[i] = ov
-    out = {}
-    for i, ov in cand.items():
-        shadowed = False
-        for j in cand:
-            if j == i or math.isnan(spaces.z0[i]) or math.isnan(spaces.z0[j]):
-                continue
-            further = spaces.z0[j] > spaces.z0[i] + 0.5 if up else spaces.z0[j] < spaces.z0[i] - 0.5
-            if further and spaces.geoms[i].intersection(spaces.geoms[j]).area >= 0.5 * ov:
-                shadowed = True
-                break
-        if not shadowed:
-            out[i] = ov
-    return out
-
-
 def read_fabric(path: str | Path, **read_options: Any) -> Any:
     """Read a model's fabric through the importer's safe path (``read_model(fabric=True)``).
 
@@ -665,7 +542,7 @@ def read_fabric(path: str | Path, **read_options: Any) -> Any:
     from site_manager.ifc import read_model
 
     model = read_model(path, fabric=True, **read_options)
-    return model.extra["fabric"]
+    return model.fabric
 
 
 def fabric_to_text(frame: Any, fmt: str) -> str:

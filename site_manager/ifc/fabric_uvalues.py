@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from site_manager.ifc.fabric_orientation import _Element
 from site_manager.ifc.units import UnitScales
 
 
@@ -144,3 +145,45 @@ def _u_from_materials(
             return None
         total += d / lam
     return 1.0 / total
+
+
+def element_u_value(
+    el: _Element, scales: UnitScales, conductivity: dict[int, float]
+) -> tuple[float, str]:
+    """The element's U-value [W/m²K] and where it came from (``u_source``).
+
+    Its ``Pset_*Common.ThermalTransmittance``; else its material layers; else, for a wall of
+    known thickness, an uninsulated solid brick wall of that thickness; else the era default
+    of its kind.
+    """
+    u = _u_from_pset(el.psets, el.kind)
+    source = "pset"
+    if u is None:
+        u = _u_from_materials(el.entity, el.kind, scales, conductivity)
+        source = "materials"
+    if u is None and el.kind == "wall" and el.thickness_m > 0.05:
+        u = brick_wall_u(el.thickness_m)
+        source = f"default: {BRICK_WALL_SOURCE}, {el.thickness_m * 1000:.0f} mm"
+    if u is None:
+        default = ERA_DEFAULTS[el.kind]
+        u, source = default.u_w_m2k, f"default: {default.source}"
+    return float(u), source
+
+
+def element_glazing(el: _Element) -> tuple[float, float]:
+    """A window's g-value and frame fraction [0–1]: its property sets', else the era default.
+
+    NaN for every other element.
+    """
+    if el.kind != "window":
+        return math.nan, math.nan
+    default = ERA_DEFAULTS[el.kind]
+    g_raw = el.psets.get("Pset_DoorWindowGlazingType.SolarHeatGainTransmittance")
+    g = float(g_raw) if isinstance(g_raw, int | float) and 0 < g_raw <= 1 else default.g_value
+    glaz = el.psets.get("Pset_WindowCommon.GlazingAreaFraction")
+    ff = (
+        1.0 - float(glaz)
+        if isinstance(glaz, int | float) and 0 < glaz <= 1
+        else default.frame_fraction
+    )
+    return g, ff

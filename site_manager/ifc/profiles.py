@@ -10,7 +10,7 @@ shapely polygons. Arcs and circles get ``SEGMENTS_PER_TURN`` points per full tur
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import shapely
@@ -18,48 +18,13 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from site_manager.ifc.placement import axis_placement_matrix, transformation_operator_matrix
-
-if TYPE_CHECKING:
-    from site_manager.ifc.geometry import GeometryContext
-
-
-#: Points per full turn when arcs and circles become polygons (area error below 0.05 %).
-SEGMENTS_PER_TURN = 128
-#: Grid (metres) on which footprint unions are snapped; removes slivers between faces.
-GRID_M = 1e-6
-#: Holes smaller than this (m²) left by imperfect face unions are dropped.
-MIN_HOLE_M2 = 1e-4
-EMPTY = Polygon()
-
-
-class Unsupported(Exception):
-    """A representation item the fast path does not read (boolean, curved B-rep, ...)."""
-
-
-def clean_footprint(geom: BaseGeometry) -> BaseGeometry:
-    """Keep only the polygonal part of ``geom``, valid, without sliver holes."""
-    if geom.is_empty:
-        return EMPTY
-    if not geom.is_valid:
-        geom = shapely.make_valid(geom)
-    polys: list[Polygon] = []
-    for g in getattr(geom, "geoms", [geom]):
-        if isinstance(g, Polygon):
-            polys.append(g)
-        elif hasattr(g, "geoms"):
-            polys.extend(x for x in g.geoms if isinstance(x, Polygon))
-    out = []
-    for p in polys:
-        if p.area <= 0:
-            continue
-        holes = [r for r in p.interiors if Polygon(r).area >= MIN_HOLE_M2]
-        out.append(Polygon(p.exterior, holes) if len(holes) != len(p.interiors) else p)
-    if not out:
-        return EMPTY
-    if len(out) == 1:
-        return out[0]
-    return shapely.MultiPolygon(out)
-
+from site_manager.ifc.shapes import (
+    SEGMENTS_PER_TURN,
+    GeometryContext,
+    Rings,
+    Unsupported,
+    clean_footprint,
+)
 
 # --------------------------------------------------------------------------------- curves
 
@@ -250,9 +215,6 @@ def curve_points(curve: Any, angle_scale: float = 1.0) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------ profiles
-
-#: A profile's area as rings: a list of (outer ring N×2, [hole rings]) in profile coordinates.
-Rings = list[tuple[np.ndarray, list[np.ndarray]]]
 
 
 _UNIT_CIRCLE = np.column_stack(

@@ -16,6 +16,8 @@ in two steps:
    shapely geometries) comes back pickled. A signal, a ``MemoryError``, an overrun or a
    timeout in the child becomes an :class:`~site_manager.errors.IfcImportError`; so do the
    errors ifcopenshell only writes to its log (dangling references, unknown entities).
+   What runs in the child is in :mod:`site_manager.ifc.child`; the parsing and the reading
+   of the parser's log in :mod:`site_manager.ifc.parser`.
 
 Start method
 ------------
@@ -41,21 +43,17 @@ inherited, so the limit is a guard against runaway files, not an exact budget.
 from __future__ import annotations
 
 import contextlib
-import faulthandler
 import importlib
 import logging
 import multiprocessing
 import os
-import re
 import signal
 import sys
 import threading
 import time
-import traceback
 import types
 import warnings
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from site_manager.errors import IfcImportError
@@ -64,8 +62,9 @@ from site_manager.ifc.checks import (
     UNSUPPORTED_SCHEMAS,
     CheckedFile,
     check_file,
-    file_error,
 )
+from site_manager.ifc.child import ChildJob, child_main
+from site_manager.ifc.parser import open_ifc, parse_text_log
 
 __all__ = [
     "DEFAULT_BUILDER",
@@ -108,300 +107,6 @@ class IsolatedReadError(IfcImportError):
         super().__init__(message)
         self.kind = kind
         self.signal_name = signal_name
-
-
-# --------------------------------------------------------------------------- the child
-
-
-@dataclass(frozen=True)
-class _Job:
-    path: str
-    open_path: str
-    builder: str
-    extras: tuple[tuple[str, str], ...]
-    memory_mb: float | None
-    timeout_s: float
-    log_level: int
-    fault: str | None = None
-    forwards_progress: bool = False
-
-
-def _resolve(spec: str) -> Callable[..., Any]:
-    module, _, attr = spec.partition(":")
-    return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
-
-
-def _vm_bytes() -> int | None:
-    try:
-        with open("/proc/self/statm", encoding="ascii") as fh:
-            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _limit_child(memory_mb: float | None, timeout_s: float) -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    cpu = int(timeout_s) + 5
-    if hard == resource.RLIM_INFINITY or cpu < hard:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
-    if memory_mb is not None:
-        # The child already maps the interpreter and its libraries: it may grow by memory_mb.
-        base = _vm_bytes() or 0
-        limit = base + int(memory_mb * 2**20)
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-class _PipeLogHandler(logging.Handler):
-    def __init__(self, conn: Any, level: int) -> None:
-        super().__init__(level)
-        self.conn = conn
-
-    def emit(self, record: logging.LogRecord) -> None:
-        with contextlib.suppress(Exception):  # a log line is never worth a failed import
-            self.conn.send(
-                (
-                    "log",
-                    {
-                        "name": record.name,
-                        "levelno": record.levelno,
-                        "levelname": record.levelname,
-                        "msg": record.getMessage(),
-                    },
-                )
-            )
-
-
-def _child_main(conn: Any, job: _Job) -> None:
-    """Entry point of the child process: parse, build, send the model back, exit."""
-    try:
-        faulthandler.disable()  # a crash must not print a traceback on the user's terminal
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)  # nothing the parser prints may mix into the CLI's stdout
-        warnings.simplefilter("ignore")
-        root = logging.getLogger()
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-        root.addHandler(_PipeLogHandler(conn, job.log_level))
-        root.setLevel(job.log_level)
-        # Import before limiting: the parser's shared libraries (OpenCASCADE) map hundreds
-        # of MB of address space; memory_mb is the headroom for parsing and building.
-        import ifcopenshell  # noqa: F401
-
-        with contextlib.suppress(ImportError):  # what the builder's frames are made of
-            importlib.import_module("geopandas")
-        builder = _resolve(job.builder)
-        extras = [(name, _resolve(spec)) for name, spec in job.extras]
-        _use_system_allocator()
-        _limit_child(job.memory_mb, job.timeout_s)
-        if job.fault:
-            _test_fault(job.fault)
-        model = _parse_and_build(conn, job, builder, extras)
-        conn.send(("ok", model))
-    except IfcImportError as exc:
-        conn.send(("error", str(exc)))
-    except MemoryError:
-        _send_quietly(conn, ("memory", "", traceback.format_exc()))
-    except RecursionError as exc:
-        _send_quietly(conn, ("bug", f"RecursionError: {exc}", traceback.format_exc()))
-    except BaseException as exc:  # anything else is a bug in the builder: report, not die
-        _send_quietly(conn, ("bug", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
-    finally:
-        try:
-            conn.close()
-        finally:
-            os._exit(0)  # skip freeing the parsed file: the process ends anyway
-
-
-def _use_system_allocator() -> None:
-    # pandas keeps strings in pyarrow, whose default allocator (mimalloc) reserves a large
-    # arena of address space at once and then fails under RLIMIT_AS ("malloc of size 192
-    # failed"): in the child, pyarrow allocates with malloc, which the limit measures well.
-    os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "system"
-    if "pyarrow" in sys.modules:
-        pyarrow = sys.modules["pyarrow"]
-        with contextlib.suppress(Exception):
-            pyarrow.set_memory_pool(pyarrow.system_memory_pool())
-
-
-def _send_quietly(conn: Any, message: tuple[Any, ...]) -> None:
-    with contextlib.suppress(Exception):
-        conn.send(message)
-
-
-def _test_fault(fault: str) -> None:
-    # Test-only faults, set through SITE_MANAGER_IFC_CHILD_FAULT: they prove that the parent
-    # survives what a real crasher would do to the child.
-    if fault == "segv":
-        os.kill(os.getpid(), signal.SIGSEGV)
-    elif fault == "hang":
-        time.sleep(3600)
-    elif fault == "memory":
-        hog = [bytearray(64 * 2**20) for _ in range(1 << 16)]
-        del hog
-    elif fault == "exit":
-        os._exit(3)
-
-
-def _parse_and_build(
-    conn: Any,
-    job: _Job,
-    builder: Callable[..., Any],
-    extras: Sequence[tuple[str, Callable[..., Any]]],
-) -> Any:
-    f = open_ifc(job.open_path, display=job.path)
-    progress = _ProgressRelay(conn) if job.forwards_progress else None
-    model = builder(f, job.path, progress=progress)
-    for name, extract in extras:
-        model.extra[name] = extract(f, model)
-    if progress is not None:
-        progress.flush()
-    return model
-
-
-class _ProgressRelay:
-    """Forwards the builder's progress calls to the parent, at most ten a second."""
-
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
-        self.last = 0.0
-        self.pending: tuple[tuple[Any, ...], dict[str, Any]] | None = None
-
-    def __call__(self, *args: Any, **kwargs: Any) -> None:
-        now = time.monotonic()
-        if now - self.last >= 0.1:
-            self.last = now
-            self.pending = None
-            self.conn.send(("progress", (args, kwargs)))
-        else:
-            self.pending = (args, kwargs)
-
-    def flush(self) -> None:
-        if self.pending is not None:
-            self.conn.send(("progress", self.pending))
-            self.pending = None
-
-
-_OFFSET_RE = re.compile(r"\s+at offset (\d+)$")
-_DANGLING_RE = re.compile(r"Instance reference #(\d+) used by instance #(\d+)")
-_UNKNOWN_ENTITY_RE = re.compile(r"Entity with name '([^']*)' not found in schema '([^']*)'")
-_TEXT_LOG_RE = re.compile(r"^\[(\w+)\](?: \[[^\]]*\])*? \[[\d\- :]+\] (.*)$")
-
-
-def open_ifc(open_path: str, *, display: str | None = None) -> Any:
-    """Parse an IFC-SPF file with ifcopenshell and refuse it if the parser logged errors.
-
-    ifcopenshell 0.9 opens some broken files without raising (a truncated file, a reference
-    to an instance that is not defined, an unknown entity) and only writes ``ERROR`` lines to
-    its log. This reads that log (a per-file in-memory logger where the build has one, else
-    the text of ``ifcopenshell.get_log()``: ``[error] [timestamp] message`` lines) and turns
-    the first error into an :class:`IfcImportError`. Run it in a child process (see
-    :func:`read_isolated`): a malformed file can crash the parser.
-
-    Parameters
-    ----------
-    open_path
-        The IFC-SPF file.
-    display
-        The name of the file in messages (default ``open_path``).
-
-    Returns
-    -------
-    ifcopenshell.file
-    """
-    import ifcopenshell
-
-    name = display or open_path
-    log = None
-    make_logger: Any = getattr(ifcopenshell, "logger", None)
-    if make_logger is not None:
-        log = make_logger()
-        log.output_format(ifcopenshell.ifcopenshell_wrapper.logger.FMT_INMEMORY)
-    else:  # pragma: no cover - older builds: the global text log
-        ifcopenshell.get_log()  # reading it empties it
-    try:
-        if log is not None:
-            f = ifcopenshell.open(open_path, format=".ifc", logger=log)
-        else:  # pragma: no cover
-            f = ifcopenshell.open(open_path, format=".ifc")
-    except ifcopenshell.SchemaError as exc:
-        raise file_error(name, f"{exc}: export the model again as IFC4 or IFC2X3") from None
-    except (ifcopenshell.Error, RuntimeError) as exc:
-        first = _log_errors(log, ifcopenshell)
-        detail = _describe_log_error(first[0], open_path) if first else str(exc)
-        raise file_error(
-            name, f"the file cannot be parsed: {detail}; export the model again"
-        ) from None
-    except OSError as exc:
-        raise file_error(name, f"cannot be read ({exc}): check the file") from None
-    errors = _log_errors(log, ifcopenshell)
-    if errors:
-        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
-        raise file_error(
-            name,
-            f"{_describe_log_error(errors[0], open_path)}{more}: the file is damaged or "
-            "incomplete; export the model again",
-        )
-    return f
-
-
-def _log_errors(log: Any, ifcopenshell: Any) -> list[str]:
-    if log is not None:
-        return [m.message for m in log.log_messages() if m.severity_string == "ERROR"]
-    return parse_text_log(ifcopenshell.get_log())  # pragma: no cover
-
-
-def parse_text_log(text: str) -> list[str]:
-    """The error messages of ifcopenshell's text log (``ifcopenshell.get_log()``).
-
-    Each line reads ``[severity] [timestamp] message``, warnings with a code in between:
-    ``[warning] [VAL016] [2026-11-27 13:03:29] Expected 4 attribute values ...``.
-    """
-    errors = []
-    for line in text.splitlines():
-        m = _TEXT_LOG_RE.match(line.strip())
-        if m and m.group(1).lower() == "error":
-            errors.append(m.group(2))
-    return errors
-
-
-def _describe_log_error(message: str, open_path: str) -> str:
-    where = ""
-    m = _OFFSET_RE.search(message)
-    if m:
-        message = message[: m.start()]
-        line = _line_of_offset(open_path, int(m.group(1)))
-        if line:
-            where = f" (line {line})"
-    d = _DANGLING_RE.search(message)
-    if d:
-        return (
-            f"instance #{d.group(2)} refers to #{d.group(1)}, which the file does not define{where}"
-        )
-    u = _UNKNOWN_ENTITY_RE.search(message)
-    if u:
-        return f"unknown entity {u.group(1)!r} for schema {u.group(2)}{where}"
-    return f"the parser reported: {message}{where}"
-
-
-def _line_of_offset(path: str, offset: int) -> int | None:
-    try:
-        with open(path, "rb") as fh:
-            count, read = 1, 0
-            while read < offset:
-                chunk = fh.read(min(1 << 20, offset - read))
-                if not chunk:
-                    break
-                count += chunk.count(b"\n")
-                read += len(chunk)
-            return count
-    except OSError:
-        return None
 
 
 # --------------------------------------------------------------------------- the parent
@@ -468,7 +173,8 @@ def read_isolated(
     timeout_s: float = DEFAULT_TIMEOUT_S,
     memory_mb: float | None = DEFAULT_MEMORY_MB,
     progress: Callable[..., Any] | None = None,
-    extras: Sequence[tuple[str, str]] = (),
+    fabric: bool = False,
+    columns: bool = False,
     builder: str = DEFAULT_BUILDER,
     start_method: str = "auto",
 ) -> Any:
@@ -485,9 +191,10 @@ def read_isolated(
         ``None`` for no limit. [MB]
     progress
         Called in this process with the arguments the builder reports progress with.
-    extras
-        ``(name, "module:function")`` pairs: after building, the child calls
-        ``function(ifc_file, model)`` and stores the result in ``model.extra[name]``.
+    fabric, columns
+        After building, also read the building fabric (:func:`~site_manager.ifc.fabric.
+        fabric_from_ifc`) / the structural columns (:func:`~site_manager.ifc.columns.
+        columns_from_ifc`) in the child, into the model's ``fabric`` / ``columns``.
     builder
         ``"module:function"`` called as ``function(ifc_file, path, progress=...)``.
     start_method
@@ -507,11 +214,12 @@ def read_isolated(
     """
     method = choose_start_method(start_method)
     ctx = _context(method, builder)
-    job = _Job(
+    job = ChildJob(
         path=checked.path,
         open_path=checked.open_path,
         builder=builder,
-        extras=tuple(extras),
+        fabric=fabric,
+        columns=columns,
         memory_mb=memory_mb,
         timeout_s=timeout_s,
         log_level=logging.getLogger().getEffectiveLevel(),
@@ -519,55 +227,13 @@ def read_isolated(
         forwards_progress=progress is not None,
     )
     receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child_main, args=(sender, job), name="site-manager-ifc-reader")
-    child.daemon = True
-    with warnings.catch_warnings(), _main_hidden(method != "fork"):
-        # Python >= 3.12 warns about forking with threads; "auto" only forks when the
-        # process runs one Python thread (the others are BLAS pools that survive a fork).
-        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-        child.start()
-    sender.close()
+    child = _start_child(ctx, method, sender, job)
     started = time.monotonic()
     # The answer unpickles into geopandas frames: import it while the child works.
     with contextlib.suppress(ImportError):
         importlib.import_module("geopandas")
-    deadline = started + timeout_s
-    answer: tuple[Any, ...] | None = None
     try:
-        while answer is None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise IsolatedReadError(
-                    f"{checked.path}: reading took longer than {timeout_s:g} s and was "
-                    "stopped: the model may be malformed or very large; raise the time limit "
-                    "(--timeout) if it is genuine",
-                    kind="timeout",
-                )
-            if not receiver.poll(min(remaining, 0.5)):
-                if not child.is_alive() and not receiver.poll(0):
-                    break
-                continue
-            try:
-                message = receiver.recv()
-            except (EOFError, OSError):
-                break
-            except Exception as exc:  # the answer did not unpickle: a bug, not the file
-                raise IsolatedReadError(
-                    f"{checked.path}: the model was read but could not be handed back "
-                    f"({type(exc).__name__}: {exc}); this is a bug in site-manager, please "
-                    "report it",
-                    kind="bug",
-                ) from None
-            kind = message[0]
-            if kind == "progress":
-                if progress is not None:
-                    args, kwargs = message[1]
-                    progress(*args, **kwargs)
-            elif kind == "log":
-                record = logging.makeLogRecord(message[1])
-                logging.getLogger(record.name).handle(record)
-            else:
-                answer = message
+        answer = _await_answer(receiver, child, checked.path, started, timeout_s, progress)
     finally:
         receiver.close()
         if child.is_alive():
@@ -578,6 +244,81 @@ def read_isolated(
     )
     if answer is None:
         raise _death(checked.path, child.exitcode, memory_mb, timeout_s)
+    return _model_from_answer(answer, checked, memory_mb)
+
+
+def _start_child(ctx: Any, method: str, sender: Any, job: ChildJob) -> Any:
+    """Start the reading child on ``job``; the parent keeps only the receiving end."""
+    child = ctx.Process(target=child_main, args=(sender, job), name="site-manager-ifc-reader")
+    child.daemon = True
+    with warnings.catch_warnings(), _main_hidden(method != "fork"):
+        # Python >= 3.12 warns about forking with threads; "auto" only forks when the
+        # process runs one Python thread (the others are BLAS pools that survive a fork).
+        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
+        child.start()
+    sender.close()
+    return child
+
+
+def _await_answer(
+    receiver: Any,
+    child: Any,
+    path: str,
+    started: float,
+    timeout_s: float,
+    progress: Callable[..., Any] | None,
+) -> tuple[Any, ...] | None:
+    """The child's answer, relaying its progress and log records meanwhile.
+
+    ``None`` where the child ended without one (see :func:`_death`). The child started at
+    ``started`` (``time.monotonic()``) and has ``timeout_s`` from then. [s]
+
+    Raises
+    ------
+    IsolatedReadError
+        At the deadline (``timeout``), or where the answer does not unpickle (``bug``).
+    """
+    deadline = started + timeout_s
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise IsolatedReadError(
+                f"{path}: reading took longer than {timeout_s:g} s and was "
+                "stopped: the model may be malformed or very large; raise the time limit "
+                "(--timeout) if it is genuine",
+                kind="timeout",
+            )
+        if not receiver.poll(min(remaining, 0.5)):
+            if not child.is_alive() and not receiver.poll(0):
+                return None
+            continue
+        try:
+            message = receiver.recv()
+        except (EOFError, OSError):
+            return None
+        except Exception as exc:  # the answer did not unpickle: a bug, not the file
+            raise IsolatedReadError(
+                f"{path}: the model was read but could not be handed back "
+                f"({type(exc).__name__}: {exc}); this is a bug in site-manager, please "
+                "report it",
+                kind="bug",
+            ) from None
+        kind = message[0]
+        if kind == "progress":
+            if progress is not None:
+                args, kwargs = message[1]
+                progress(*args, **kwargs)
+        elif kind == "log":
+            record = logging.makeLogRecord(message[1])
+            logging.getLogger(record.name).handle(record)
+        else:
+            return message  # type: ignore[no-any-return]
+
+
+def _model_from_answer(
+    answer: tuple[Any, ...], checked: CheckedFile, memory_mb: float | None
+) -> Any:
+    """The model the child sent (with the cheap checks' notes first), or its error raised."""
     kind = answer[0]
     if kind == "ok":
         model = answer[1]

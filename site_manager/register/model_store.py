@@ -88,11 +88,11 @@ def _geometry(wkt: str | None) -> Any:
 def write_model_store(s: Session, st: Site, model: Any) -> dict[str, int]:
     """Replace the site's stored fabric and columns with those of ``model``.
 
-    A model read without them (``model.extra`` lacks ``"fabric"`` or ``"columns"``) leaves
+    A model read without them (``model.fabric`` or ``model.columns`` is ``None``) leaves
     that part as it was. Returns the number of rows written of each.
     """
     counts: dict[str, int] = {}
-    fabric = model.extra.get("fabric")
+    fabric = model.fabric
     if fabric is not None:
         s.execute(delete(FabricElement).where(FabricElement.site_pk == st.id))
         rows = []
@@ -109,7 +109,7 @@ def write_model_store(s: Session, st: Site, model: Any) -> dict[str, int]:
         if rows:
             s.execute(insert(FabricElement), rows)
         counts["fabric"] = len(rows)
-    columns = model.extra.get("columns")
+    columns = model.columns
     if columns is not None:
         s.execute(delete(StructuralColumn).where(StructuralColumn.site_pk == st.id))
         rows = [

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from site_manager.errors import RegisterError, ValidationError
-from site_manager.model import BuildingModel
+from site_manager.model import SPACE_ATTRIBUTE_COLUMNS, BuildingModel
 from site_manager.register import core, model_store
 from site_manager.register.audit import Audit, now, record_dict
 from site_manager.register.engine import get_actor, transaction
@@ -42,20 +42,6 @@ log = logging.getLogger(__name__)
 
 Bind = Engine | Session
 
-#: ``Pset_MultifactorySpace`` properties → space attribute column, and how to read them.
-PSET = "Pset_MultifactorySpace"
-PSET_ATTRIBUTES: dict[str, tuple[str, str]] = {
-    "ClearHeight": ("clear_height_m", "float"),
-    "FloorLoadCapacity": ("floor_load_kn_m2", "float"),
-    "DistributionBoard": ("board_id", "str"),
-    "ElectricalCapacity": ("board_capacity_kw", "float"),
-    "Extraction": ("extraction", "bool"),
-    "Daylight": ("daylight", "bool"),
-    "GroundAccess": ("ground_access", "bool"),
-    "Crane": ("crane", "bool"),
-    "CraneCapacity": ("crane_capacity_t", "float"),
-    "LoadingAccess": ("loading_access", "str"),
-}
 #: A change of area below this is rounding, not a revision. [m²]
 AREA_TOLERANCE_M2 = 0.01
 #: Footprint vertices moving less than this are the same footprint. [m]
@@ -79,35 +65,12 @@ def _as(value: Any, how: str) -> Any:
         except (TypeError, ValueError):
             return None
         return x if math.isfinite(x) else None
-    if how == "bool":
-        if isinstance(value, str):
-            return value.strip().lower() in ("true", "yes", "1", ".t.", "t")
-        return bool(value)
     return str(value)
 
 
-def attributes_from_psets(psets: Any, height_m: Any = None) -> dict[str, Any]:
-    """The constraint attributes of a space from its flattened property sets.
-
-    ``clear_height_m`` falls back to the space's geometric height when the property set
-    does not give it; ``clear_height_source`` says which (``model`` or ``geometry``).
-    Values that cannot be read are left empty (``None``).
-
-    Examples
-    --------
-    >>> attributes_from_psets({"Pset_MultifactorySpace.ClearHeight": 6.5,
-    ...                        "Pset_MultifactorySpace.Extraction": True})["extraction"]
-    True
-    """
-    psets = psets if isinstance(psets, dict) else {}
-    out: dict[str, Any] = {}
-    for prop, (col, how) in PSET_ATTRIBUTES.items():
-        out[col] = _as(psets.get(f"{PSET}.{prop}"), how)
-    out["clear_height_source"] = "model" if out["clear_height_m"] is not None else None
-    if out["clear_height_m"] is None:
-        out["clear_height_m"] = _as(height_m, "float")
-        out["clear_height_source"] = "geometry" if out["clear_height_m"] is not None else None
-    return out
+def _attributes(rec: dict[str, Any]) -> dict[str, Any]:
+    """A space's attributes as the importer typed them (``SPACE_ATTRIBUTE_COLUMNS``)."""
+    return {c: None if _missing(v := rec.get(c)) else v for c in SPACE_ATTRIBUTE_COLUMNS}
 
 
 def _same_geometry(a: str | None, b: str | None) -> bool:
@@ -134,7 +97,7 @@ def read_site_model(path: str | Path, **options: Any) -> BuildingModel:
     """
     from site_manager.ifc import read_model  # type: ignore[attr-defined]
 
-    return read_model(Path(path), fabric=True, extras=("columns",), **options)
+    return read_model(Path(path), fabric=True, columns=True, **options)
 
 
 def _load_model(model: BuildingModel | str | Path) -> BuildingModel:
@@ -252,9 +215,7 @@ def _site_from_model(
             removed=False,
             **_space_values(rec),
         )
-        sp.attributes = SpaceAttributes(
-            **attributes_from_psets(rec.get("psets"), rec.get("height_m"))
-        )
+        sp.attributes = SpaceAttributes(**_attributes(rec))
         s.add(sp)
     s.flush()
     stored = model_store.write_model_store(s, st, model)
@@ -380,7 +341,7 @@ def revise_site(
             seen.add(gid)
             values = _space_values(rec)
             storey = _storey_of(by_key, rec.get("building"), rec.get("storey"))
-            attrs = attributes_from_psets(rec.get("psets"), rec.get("height_m"))
+            attrs = _attributes(rec)
             sp = current.get(gid)
             if sp is None:
                 sp = Space(

@@ -273,3 +273,98 @@ def test_two_dashboards_on_one_postgresql_register_show_each_others_writes(
             browser.close()
     engine.dispose()
     print(f"dashboard network screenshots: {shots}")
+
+
+def test_the_chosen_site_and_storey_hold_across_pages_and_links(server: str) -> None:
+    """Issue defects 1 and 2: pick a site, walk Landlord, Site, Zoning, Tenants and back;
+    the sidebar keeps the site and no page shows an exception (the storey picker wrote its
+    state after drawing itself, which Streamlit refuses); a link with ``?site=`` opens it."""
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = Path(tempfile.mkdtemp(prefix="dashboard-site-choice-"))
+    works = "Widzew Engineering Works (engineering_works)"
+
+    def sidebar_site(page: Any) -> Any:
+        return page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").locator("input")
+
+    def go(page: Any, link: str, n: int) -> None:
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=link).click()
+        wait_idle(page)
+        page.screenshot(path=str(shots / f"{n:02d}_{link.split()[0].lower()}.png"))
+        healthy(page)
+        expect(sidebar_site(page)).to_have_value(works, timeout=STEP_MS)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        try:
+            page.goto(server)
+            expect(page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox")).to_be_visible(
+                timeout=FIRST_LOAD_MS
+            )
+            wait_idle(page)
+            page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
+            page.get_by_role("option", name=works).click()
+            wait_idle(page)
+            expect(sidebar_site(page)).to_have_value(works, timeout=STEP_MS)
+            assert "site=engineering_works" in page.url
+            # a storey other than the first, then the pages in the order that crashed
+            page.get_by_text("Works M Mezzanine", exact=True).click()
+            wait_idle(page)
+            healthy(page)
+            for n, link in enumerate(
+                ["Landlord", "Site", "Zoning", "Tenants and leases", "Site", "Zoning"], start=1
+            ):
+                go(page, link, n)
+            # every page has its own path: /site opens the Site page (it said "Page not found")
+            direct = browser.new_page(viewport={"width": 1500, "height": 1100})
+            direct.goto(server.rstrip("/") + "/site?site=engineering_works")
+            expect(direct.get_by_role("heading", name="Site", exact=True)).to_be_visible(
+                timeout=FIRST_LOAD_MS
+            )
+            wait_idle(direct)
+            healthy(direct)
+            assert "Page not found" not in direct.inner_text("body")
+            expect(sidebar_site(direct)).to_have_value(works, timeout=STEP_MS)
+            # a link (or a reload) with ?site= opens that site
+            other = browser.new_page(viewport={"width": 1500, "height": 1100})
+            other.goto(server.rstrip("/") + "/landlord?site=brewery_complex")
+            expect(sidebar_site(other)).to_have_value(
+                re.compile(r"\(brewery_complex\)$"), timeout=FIRST_LOAD_MS
+            )
+            wait_idle(other)
+            healthy(other)
+        except Exception as exc:
+            page.screenshot(path=str(shots / "failure.png"), full_page=True)
+            raise AssertionError(f"{exc}\nscreenshots in {shots}") from None
+        finally:
+            browser.close()
+
+
+def test_download_buttons_keep_their_labels_on_a_narrow_screen(server: str) -> None:
+    """Issue defect 8: in fixed narrow columns the labels shrank to "C" and "E"."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        # at 900 px the old fixed columns were 44 px wide: labels cut to "C" and "E"
+        page = browser.new_page(viewport={"width": 900, "height": 1400})
+        try:
+            page.goto(server.rstrip("/") + "/landlord")
+            buttons = page.get_by_test_id("stDownloadButton").locator("button")
+            expect(buttons.first).to_be_visible(timeout=FIRST_LOAD_MS)
+            wait_idle(page)
+            healthy(page)
+            labels = []
+            for i in range(buttons.count()):
+                button = buttons.nth(i)
+                if not button.is_visible():
+                    continue  # in a tab not shown
+                labels.append(button.inner_text().split()[-1])
+                scroll, client = button.evaluate("e => [e.scrollWidth, e.clientWidth]")
+                assert scroll <= client, (labels[-1], scroll, client)
+                box = button.bounding_box()
+                assert box is not None and box["width"] >= 60, (labels[-1], box)
+            assert {"CSV", "Excel"} <= set(labels), labels
+        finally:
+            browser.close()

@@ -213,8 +213,8 @@ def test_importing_a_model_shows_its_report_and_creates_a_site(seeded: Seeded) -
     # the register keeps the model's fabric and columns, as `site create` does
     direct = register.read_site_model(model)
     stored = register.frames(engine, site="works")
-    assert len(stored.fabric) == len(direct.extra["fabric"]) > 0
-    assert len(stored.columns) == len(direct.extra["columns"]) > 0
+    assert len(stored.fabric) == len(direct.fabric) > 0
+    assert len(stored.columns) == len(direct.columns) > 0
 
 
 def test_a_revision_is_previewed_without_changing_the_register_then_applied(

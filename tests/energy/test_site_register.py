@@ -51,7 +51,7 @@ def test_the_register_gives_the_figures_of_the_model_file_and_the_monthly_climat
     climate = read_climate(folder / "climate_monthly.csv", latitude_deg=model.info.latitude)
     machine_w = (equipment.groupby("space_global_id")["power_kw"].sum() * 1000).to_dict()
     zones = zones_from_model(
-        model.spaces, model.extra["fabric"], climate,
+        model.spaces, model.fabric, climate,
         uses=dict(zip(zoning["space_global_id"], zoning["use"], strict=True)),
         machine_w=machine_w, latitude_deg=model.info.latitude,
     )  # fmt: skip

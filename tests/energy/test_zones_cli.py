@@ -223,3 +223,15 @@ def test_an_epw_file_is_read_with_pvlib(tmp_path: Path) -> None:
     assert len(climate) == HOURS
     assert climate["t_out_c"].iloc[0] == pytest.approx(-5.0)
     assert climate["ghi_w_m2"].sum() == pytest.approx(300 * 5 * 365)
+
+
+def test_a_zones_file_that_is_not_text_is_one_error_line(tmp_path: Path, capsys) -> None:
+    png = tmp_path / "plan.ifc"  # a picture under a wrong name
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    climate = tmp_path / "climate.csv"
+    climate.write_text("t_out_c,ghi_w_m2\n" + "5,0\n" * 8760, encoding="utf-8")
+    code = main(["energy", "simulate", str(png), "--climate", str(climate)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("error: ") and "plan.ifc" in err
+    assert "not a text file" in err

@@ -116,11 +116,11 @@ def mill():
     path = MODELS / "textile_mill.ifc"
     if not path.is_file():
         pytest.skip("models/textile_mill.ifc not present")
-    return read_model(path, extras=("columns",))
+    return read_model(path, columns=True)
 
 
 def test_the_textile_mill_has_its_six_metre_cast_iron_grid_on_every_floor(mill) -> None:
-    cols = mill.extra["columns"]
+    cols = mill.columns
     storeys = mill.storeys.set_index("name")["elevation_m"]
     # the design: x = 6, 12, ..., 54 m and y = 6, 12 m on each of the four mill floors
     design = sorted((float(x), float(y)) for x in range(6, 55, 6) for y in (6, 12))

@@ -149,7 +149,7 @@ def test_a_surface_model_with_faces_flipped_at_random_has_the_volume_of_its_box(
 def test_the_small_mesh_path_and_the_vectorised_path_agree_on_real_b_reps(
     shared_ifc_dir, monkeypatch
 ):
-    import site_manager.ifc.geometry as geometry
+    import site_manager.ifc.meshes as meshes
 
     checked = 0
     for name in ("AC20-FZK-Haus.ifc", "duplex.ifc"):
@@ -163,9 +163,9 @@ def test_the_small_mesh_path_and_the_vectorised_path_agree_on_real_b_reps(
             item = body[0].Items[0]
             if not item.is_a("IfcFacetedBrep") and not item.is_a("IfcFaceBasedSurfaceModel"):
                 continue
-            monkeypatch.setattr(geometry, "SMALL_MESH_POINTS", 10**9)
+            monkeypatch.setattr(meshes, "SMALL_MESH_POINTS", 10**9)
             small = item_parts(item, I4, GeometryContext(1.0))[0]
-            monkeypatch.setattr(geometry, "SMALL_MESH_POINTS", 0)
+            monkeypatch.setattr(meshes, "SMALL_MESH_POINTS", 0)
             vector = item_parts(item, I4, GeometryContext(1.0))[0]
             assert small.volume == pytest.approx(vector.volume, rel=1e-9)
             assert small.footprint.symmetric_difference(vector.footprint).area < 1e-9

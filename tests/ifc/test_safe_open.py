@@ -9,9 +9,11 @@ limit too small for it.
 
 from __future__ import annotations
 
+import importlib
 import os
 import random
 import shutil
+import signal
 import struct
 import sys
 import threading
@@ -19,11 +21,12 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from builders import ModelBuilder
 
-from site_manager.errors import IfcImportError, ValidationError
-from site_manager.ifc import EXTRA_EXTRACTORS, check_file, read_model
+from site_manager.errors import IfcImportError
+from site_manager.ifc import check_file, read_model
 from site_manager.ifc.safe_open import (
     IsolatedReadError,
     choose_start_method,
@@ -301,20 +304,44 @@ def test_progress_reported_in_the_child_reaches_the_caller(hall):
     assert calls[-1] == (1, 1)
 
 
-def _count_spaces(f, model):
-    """A stand-in extra extractor: what the child hands it is the file and the model."""
-    return {"ifc_spaces": len(f.by_type("IfcSpace")), "rows": len(model.spaces)}
+def _crash(f, model):
+    """A stand-in part reader that crashes the process it runs in."""
+    os.kill(os.getpid(), signal.SIGSEGV)
 
 
-def test_an_extra_extractor_runs_in_the_child_and_lands_in_model_extra(hall, monkeypatch):
-    monkeypatch.setitem(EXTRA_EXTRACTORS, "count", f"{__name__}:_count_spaces")
-    model = read_model(hall, extras=["count"])
-    assert model.extra["count"] == {"ifc_spaces": 1, "rows": 1}
+@pytest.mark.parametrize("part", ["fabric", "columns"])
+def test_the_optional_parts_are_read_in_the_child(hall, monkeypatch, part):
+    # a reader that kills its process: the caller survives it, so the reader ran in the child
+    module = importlib.import_module(f"site_manager.ifc.{part}")
+    monkeypatch.setattr(module, f"{part}_from_ifc", _crash)
+    with pytest.raises(IsolatedReadError) as err:
+        read_model(hall, start_method="fork", **{part: True})
+    assert err.value.kind == "crash" and err.value.signal_name == "SIGSEGV"
+    assert len(read_model(hall, start_method="fork").spaces) == 1  # not asked: not read
 
 
-def test_an_unknown_extra_is_a_validation_error(hall):
-    with pytest.raises(ValidationError, match="unknown extractor"):
-        read_model(hall, extras=["colour"])
+def test_the_fabric_and_columns_are_those_read_in_this_process_and_none_unless_asked():
+    import ifcopenshell
+
+    from site_manager.ifc.build import model_from_ifc
+    from site_manager.ifc.columns import columns_from_ifc
+    from site_manager.ifc.fabric import fabric_from_ifc
+
+    path = Path(__file__).resolve().parents[2] / "models" / "textile_mill.ifc"
+    plain = read_model(path)
+    assert plain.fabric is None and plain.columns is None
+    both = read_model(path, fabric=True, columns=True)
+    f = ifcopenshell.open(str(path))
+    here = model_from_ifc(f, str(path))
+    columns, fabric = columns_from_ifc(f, here), fabric_from_ifc(f, here)
+    assert len(both.fabric) > 0 and len(both.columns) > 0
+    pd.testing.assert_frame_equal(both.columns, columns)
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(both.fabric.drop(columns="geometry")),
+        pd.DataFrame(fabric.drop(columns="geometry")),
+    )
+    assert both.fabric.geometry.geom_equals_exact(fabric.geometry, tolerance=0).all()
+    assert both.warnings == here.warnings
 
 
 def test_no_temporary_files_are_left_after_a_schema_rename(tmp_path, monkeypatch):

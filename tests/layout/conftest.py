@@ -61,7 +61,7 @@ def sample_register(
             folder = SAMPLE_SITES / name
             if not (folder / "units.csv").is_file():
                 pytest.skip(f"sample site {name} not present")
-            model = read_model(MODELS / f"{name}.ifc", fabric=True, extras=("columns",))
+            model = read_model(MODELS / f"{name}.ifc", fabric=True, columns=True)
             path = tmp_path_factory.mktemp("register") / f"{name}.sqlite"
             engine = register.open_register(f"sqlite:///{path}")
             try:

@@ -136,3 +136,14 @@ def test_an_applicants_table_without_ids_names_its_heading_row_once(
         f"error: apps.csv: row 1: no 'id' column (found name, area) {FIX}\n"
     )
     assert not Path("out.json").exists()
+
+
+def test_layout_check_given_a_binary_solution_is_one_error_line(tmp_path: Path, capsys) -> None:
+    p = tmp_path / "p.json"
+    p.write_text(json.dumps(small()), encoding="utf-8")
+    picture = tmp_path / "solution.json"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(128, 256)) * 8)
+    code = main(["layout", "check", str(p), str(picture)])
+    err = capsys.readouterr().err
+    assert code == 2  # was a UnicodeDecodeError traceback, exit 1
+    assert err.count("\n") == 1 and err.startswith("error: ") and "solution.json" in err

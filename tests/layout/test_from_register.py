@@ -381,7 +381,7 @@ def _bays_on_the_grid(loaded: Loaded) -> tuple[dict, object]:
     )
     model = loaded.model
     spaces = model.spaces.set_index("global_id")
-    cols = model.extra["columns"]
+    cols = model.columns
     units = {u.id: u for u in problem.units}
     bays_by_unit = {}
     for rec in _rows(loaded, "units.csv"):

@@ -142,3 +142,74 @@ def test_problem_json_from_disk_matches_the_checker_format(tmp_path: Path) -> No
     path = tmp_path / "p.json"
     path.write_text(json.dumps(good()), encoding="utf-8")
     assert read_problem(path).parameters.synergy == {"kiln": 20.0}
+
+
+def test_applicant_tables_read_yes_and_no_in_the_words_of_the_whole_product(
+    tmp_path: Path,
+) -> None:
+    # the words a spreadsheet from the sample cities or an IFC export may carry; before the
+    # one vocabulary, oui/.T./F/non were refused here and accepted by the register's importer
+    path = tmp_path / "a.csv"
+    path.write_text(
+        HEADER
+        + "A1,artisan,40,60,3,5,10, Oui ,.F.,.T.,88,non,0,9.5,,\n"
+        + "A2,artist,20,30,2.5,2,3,T,Nein,ja,50,f,0,12,,\n",
+        encoding="utf-8",
+    )
+    a1, a2 = read_applicants_table(path)
+    assert (a1.extraction, a1.access, a1.daylight, a1.noise_sensitive) == (
+        True,
+        False,
+        True,
+        False,
+    )
+    assert (a2.extraction, a2.access, a2.daylight, a2.noise_sensitive) == (
+        True,
+        False,
+        True,
+        False,
+    )
+
+
+def test_a_word_that_is_not_yes_or_no_names_the_row_the_field_and_the_word(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(
+        HEADER + "A1,artisan,40,60,3,5,10,yes,sometimes,no,88,no,0,9.5,,\n", encoding="utf-8"
+    )
+    with pytest.raises(ValidationError) as err:
+        read_applicants_table(path)
+    assert str(err.value) == (
+        f"{path}: row 2 ('A1'): field 'access' (loading access needed): 'sometimes' is not "
+        "yes or no (fix the records named and try again)"
+    )
+
+
+def test_excel_booleans_and_zero_one_cells_are_read(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER.strip().split(","))
+    ws.append(["A1", "sme", 40, 60, 3, 5, 10, True, False, 1, 70, 0, 0, 8.25, None, None])
+    path = tmp_path / "a.xlsx"
+    wb.save(path)
+    (a,) = read_applicants_table(path)
+    assert (a.extraction, a.access, a.daylight, a.noise_sensitive) == (True, False, True, False)
+
+
+@pytest.mark.parametrize("value", ["yes", 1, 0, "true"])
+def test_a_problem_file_takes_json_booleans_only(value: object) -> None:
+    # a JSON file has true and false; "yes" or 1 there is a slip worth naming, not guessing
+    data = good()
+    data["units"][0]["daylight"] = value
+    data["parameters"]["allow_pairs"] = value
+    with pytest.raises(ValidationError) as err:
+        problem_from_dict(data, source="p.json")
+    message = str(err.value)
+    assert (
+        f"units[0] ('U1'): field 'daylight' (daylight offered): {value!r} is not true or false"
+        in message
+    )
+    assert f"parameters: field 'allow_pairs': {value!r} is not true or false" in message

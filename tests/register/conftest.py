@@ -25,6 +25,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from site_manager.ifc.space_attributes import typed_columns
 from site_manager.model import BuildingModel, ModelInfo
 
 PG_ENV = "SITE_MANAGER_TEST_PG_URL"
@@ -243,7 +244,7 @@ def make_model(
             "psets": sp.get("psets", {}), "geometry_path": "fast", "geometry": geom,
         })  # fmt: skip
     frame = (
-        gpd.GeoDataFrame(rows, geometry="geometry")
+        typed_columns(gpd.GeoDataFrame(rows, geometry="geometry"))  # as the importer types them
         if rows
         else gpd.GeoDataFrame(columns=["global_id", "geometry"], geometry="geometry")
     )

@@ -36,7 +36,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, register.R
 
 @pytest.fixture(scope="module")
 def mill_model() -> object:
-    return read_model(MODELS / f"{SITE}.ifc", fabric=True, extras=("columns",))
+    return read_model(MODELS / f"{SITE}.ifc", fabric=True, columns=True)
 
 
 def _same(a: object, b: object) -> bool:
@@ -49,7 +49,7 @@ def _same(a: object, b: object) -> bool:
 
 def test_the_stored_fabric_is_the_fabric_of_the_ifc_file(loaded, mill_model) -> None:
     stored = loaded[1].fabric
-    direct = mill_model.extra["fabric"]
+    direct = mill_model.fabric
     assert len(stored) == len(direct) > 0
     for (_, s), (_, d) in zip(stored.iterrows(), direct.iterrows(), strict=True):
         for col in direct.columns:
@@ -67,7 +67,7 @@ def test_the_stored_fabric_is_the_fabric_of_the_ifc_file(loaded, mill_model) -> 
 
 def test_the_stored_columns_are_the_columns_of_the_ifc_file(loaded, mill_model) -> None:
     stored = loaded[1].columns.reset_index(drop=True)
-    direct = mill_model.extra["columns"].reset_index(drop=True)
+    direct = mill_model.columns.reset_index(drop=True)
     assert len(stored) == len(direct) > 0
     pd.testing.assert_frame_equal(stored, direct, check_dtype=False)
 
@@ -158,14 +158,14 @@ def test_every_committed_write_bumps_the_revision_once_and_reads_do_not(tmp_path
 def test_a_site_from_an_ifc_file_is_analysable_after_the_file_is_gone(tmp_path: Path) -> None:
     copy = tmp_path / "works.ifc"
     shutil.copy(MODELS / "engineering_works.ifc", copy)
-    direct = read_model(copy, fabric=True, extras=("columns",))
+    direct = read_model(copy, fabric=True, columns=True)
     engine = register.open_register(f"sqlite:///{tmp_path / 'r.sqlite'}")
     site = register.create_site(engine, copy, name="Works")
     copy.unlink()
     frames = register.frames(engine, site)
-    assert len(frames.fabric) == len(direct.extra["fabric"]) > 0
-    assert len(frames.columns) == len(direct.extra["columns"]) > 0
+    assert len(frames.fabric) == len(direct.fabric) > 0
+    assert len(frames.columns) == len(direct.columns) > 0
     assert frames.fabric["area_m2"].sum() == pytest.approx(
-        direct.extra["fabric"]["area_m2"].sum(), rel=1e-12
+        direct.fabric["area_m2"].sum(), rel=1e-12
     )
     assert sorted(frames.spaces["global_id"]) == sorted(direct.spaces["global_id"])
