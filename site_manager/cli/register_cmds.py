@@ -237,15 +237,8 @@ def _unit_define(args: argparse.Namespace) -> int:
     from site_manager import register
 
     gids = [g.strip() for g in args.spaces.split(";") if g.strip()]
-    register.define_unit(
-        _engine(args),
-        args.unit_id,
-        gids,
-        name=args.name,
-        area_m2=args.area,
-        notes=args.notes,
-        site=args.site,
-    )
+    register.define_unit(_engine(args), args.unit_id, gids, name=args.name, area_m2=args.area,
+                         notes=args.notes, site=args.site)  # fmt: skip
     print(f"unit {args.unit_id}: {len(gids)} space(s)")
     return 0
 

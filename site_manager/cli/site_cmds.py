@@ -110,16 +110,8 @@ def _printable(frame: Any, fmt: str = "table") -> Any:
 def _site_create(args: argparse.Namespace) -> int:
     from site_manager import register
 
-    engine = _engine(args)
-    site_id = register.create_site(
-        engine,
-        args.model,
-        site_id=args.site_id,
-        name=args.name,
-        city=args.city,
-        country=args.country,
-        crs=args.crs,
-    )
+    site_id = register.create_site(_engine(args), args.model, site_id=args.site_id, name=args.name,
+                                   city=args.city, country=args.country, crs=args.crs)  # fmt: skip
     print(f"created site {site_id} from {args.model}")
     return 0
 

@@ -25,7 +25,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
@@ -49,7 +49,11 @@ def record_dict(obj: Base) -> dict[str, Any]:
     return out
 
 
-def _json(values: dict[str, Any] | None) -> str | None:
+#: Column → value of a record, or of a change (``None``: none).
+Values = dict[str, Any] | None
+
+
+def _json(values: Values) -> str | None:
     return None if values is None else json.dumps(values, sort_keys=True, default=str)
 
 
@@ -64,13 +68,7 @@ class Audit:
     at: dt.datetime = field(default_factory=now)
 
     def row(
-        self,
-        table: str,
-        record: str,
-        action: str,
-        *,
-        before: dict[str, Any] | None = None,
-        after: dict[str, Any] | None = None,
+        self, table: str, record: str, action: str, before: Values, after: Values
     ) -> dict[str, Any]:
         """The values of one entry (for a bulk insert)."""
         return {"site_pk": None if self.site is None else self.site.id, "at": self.at,
@@ -78,18 +76,10 @@ class Audit:
                 "action": action, "before_json": _json(before),
                 "after_json": _json(after)}  # fmt: skip
 
-    def note(
-        self,
-        table: str,
-        record: str,
-        action: str,
-        *,
-        before: dict[str, Any] | None = None,
-        after: dict[str, Any] | None = None,
-    ) -> None:
+    def note(self, table: str, record: str, action: str, *, before: Values = None,
+             after: Values = None) -> None:  # fmt: skip
         """Write one entry whose before and after are given (not one record's columns)."""
-        self.session.add(AuditEntry(**self.row(table, record, action, before=before,
-                                                after=after)))  # fmt: skip
+        self.session.add(AuditEntry(**self.row(table, record, action, before, after)))
 
     def added(self, obj: Base, *, record: str, extra: dict[str, Any] | None = None) -> None:
         """Add a new record to the session and write its entry (after: its columns)."""
@@ -127,27 +117,28 @@ class Audit:
         self.changed(obj, before, record=record, extra=extra)
 
 
-@dataclass
+class Counts(Protocol):
+    """Where :class:`BulkUpsert` counts the records it added, updated and left unchanged."""
+
+    added: int
+    updated: int
+    unchanged: int
+
+
 class BulkUpsert:
     """Insert or update many records of one table by natural key, auditing each change.
 
     Existing records are read once; new records and every entry are inserted in bulk by
     :meth:`finish` (Core ``insert`` with many rows), so a file of thousands of rows is
-    written in a few statements. ``added``, ``updated`` and ``unchanged`` count the calls.
+    written in a few statements. Each call counts in ``counts``.
     """
 
-    audit: Audit
-    model: Any
-    key_col: str
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def __post_init__(self) -> None:
-        s, site = self.audit.session, self.audit.site
+    def __init__(self, audit: Audit, model: Any, key_col: str, counts: Counts) -> None:
+        s, site = audit.session, audit.site
         assert site is not None
-        self.existing = {getattr(o, self.key_col): o for o in s.scalars(
-            select(self.model).where(self.model.site_pk == site.id))}  # fmt: skip
+        self.audit, self.model, self.key_col, self.counts = audit, model, key_col, counts
+        self.existing = {getattr(o, key_col): o for o in s.scalars(
+            select(model).where(model.site_pk == site.id))}  # fmt: skip
         self.new_rows: dict[str, dict[str, Any]] = {}
         self.entries: list[dict[str, Any]] = []
 
@@ -162,18 +153,18 @@ class BulkUpsert:
             row = {"site_pk": self.audit.site.id, self.key_col: key} | (new_defaults or {}) | values
             self.new_rows[key] = row
             after = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
-            self.entries.append(self.audit.row(table, key, "insert", after=after))
-            self.added += 1
+            self.entries.append(self.audit.row(table, key, "insert", None, after))
+            self.counts.added += 1
             return
         before = record_dict(obj)
         for k, v in values.items():
             setattr(obj, k, v)
         after = record_dict(obj)
         if after == before:
-            self.unchanged += 1
+            self.counts.unchanged += 1
             return
-        self.entries.append(self.audit.row(table, key, "update", before=before, after=after))
-        self.updated += 1
+        self.entries.append(self.audit.row(table, key, "update", before, after))
+        self.counts.updated += 1
 
     def finish(self) -> None:
         """Flush the updates, then insert the new rows and the entries in bulk."""

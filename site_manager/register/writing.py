@@ -44,14 +44,15 @@ def _stored_as_is(kind: str, *, but: tuple[str, ...] = ()) -> list[str]:
 def write_records(s: Session, st: Site, parsed: ParsedFile, *, actor: str) -> ImportResult:
     """Write checked records of a tenants, leases, equipment or applicants file (upsert by id)."""
     trail = Audit(s, st, actor, f"import_{parsed.kind}")
+    result = ImportResult(parsed.kind, parsed.file)
     tenants = {t.tenant_id: t.id for t in s.scalars(select(Tenant).where(Tenant.site_pk == st.id))}
     if parsed.kind == "tenants":
-        upsert = BulkUpsert(trail, Tenant, "tenant_id")
+        upsert = BulkUpsert(trail, Tenant, "tenant_id", result)
         for r in parsed.records:
             upsert(r["tenant_id"], {k: r[k] for k in _stored_as_is("tenants")})
     elif parsed.kind == "leases":
         units = {u.unit_id: u.id for u in s.scalars(select(Unit).where(Unit.site_pk == st.id))}
-        upsert = BulkUpsert(trail, Lease, "lease_id")
+        upsert = BulkUpsert(trail, Lease, "lease_id", result)
         for r in parsed.records:
             values = {"unit_pk": units[r["unit_id"]], "tenant_pk": tenants[r["tenant_id"]],
                       "start_date": r["start"], "end_date": r["end"],
@@ -60,17 +61,17 @@ def write_records(s: Session, st: Site, parsed: ParsedFile, *, actor: str) -> Im
                    new_defaults={"space_removed": False, "notes": ""})  # fmt: skip
     elif parsed.kind == "equipment":
         spaces = {g: sp.id for g, sp in core.get_spaces(s, st).items()}
-        upsert = BulkUpsert(trail, Equipment, "equipment_id")
+        upsert = BulkUpsert(trail, Equipment, "equipment_id", result)
         for r in parsed.records:
             values = {k: r[k] for k in _stored_as_is("equipment")}
             values["owner_tenant_pk"] = tenants.get(r["owner_tenant_id"] or "")
             values["space_pk"] = spaces.get(r["space_global_id"] or "")
             upsert(r["equipment_id"], values)
     elif parsed.kind == "applicants":
-        upsert = BulkUpsert(trail, Applicant, "applicant_id")
+        upsert = BulkUpsert(trail, Applicant, "applicant_id", result)
         for r in parsed.records:
             upsert(r["applicant_id"], {k: r[k] for k in _stored_as_is("applicants")})
     else:  # pragma: no cover - guarded by import_table
         raise ValueError(parsed.kind)
     upsert.finish()
-    return ImportResult(parsed.kind, parsed.file, upsert.added, upsert.updated, upsert.unchanged)
+    return result
