@@ -23,6 +23,12 @@ line a user can act on::
     tenancy.occupancy(f, on=date(2026, 6, 1), by="storey")     # also rent_roll, vacancies,
                                                                # lease_expiries, summary
 
+One home each: the columns of every table (type, unit, limits, allowed values, headings) are
+:mod:`~site_manager.register.contracts` (read by :mod:`~site_manager.register.values`); the
+rules across fields and records are :mod:`~site_manager.register.rules`, whose refusals
+carry ``Problem(field, message)`` (``rules.problems_of(error)``); every change is written to
+the audit trail through :mod:`~site_manager.register.audit`.
+
 Sites: ``site`` is the site's id (``site.toml`` ``[site] id``, or given to
 :func:`create_site`); ``site=None`` means "the only site in the database" (a
 :class:`~site_manager.errors.NotFoundError` names the choices when there are several).
@@ -92,9 +98,9 @@ the login name)
 - ``set_neighbourhood(bind, path, *, site=None) -> dict``: every layer with geometry of a
   GeoPackage, reprojected to the site's CRS (a site without one takes the file's).
 - ``import_table(bind, kind, path, *, site=None) -> ImportResult`` with ``kind`` one of
-  ``"tenants"``, ``"leases"``, ``"equipment"``; ``path`` a ``.csv`` or ``.xlsx`` with
-  canonical or landlord headings (:mod:`site_manager.register.contracts`). Rows are upserted by
-  id. A bad file is refused whole: ``ImportValidationError`` (a ``ValidationError``) lists
+  ``"tenants"``, ``"leases"``, ``"equipment"``, ``"applicants"``; ``path`` a ``.csv`` or
+  ``.xlsx`` with canonical or landlord headings (:mod:`site_manager.register.contracts`).
+  Rows are upserted by id. A bad file is refused whole: ``ImportValidationError`` (a ``ValidationError``) lists
   every bad row (``.problems``: file, row, column, message).
 - ``export_table(bind, kind, path, *, site=None, landlord=True) -> int``: ``.csv`` or
   ``.xlsx``; landlord headings unless ``landlord=False``.

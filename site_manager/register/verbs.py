@@ -262,9 +262,9 @@ def sign_lease(
         Existing unit and tenant of the site.
     start, end : date or str
         First and last day (``YYYY-MM-DD``); ``end`` on or after ``start``.
-    rent_eur_per_month : float
-        Rent, not negative. [EUR/month]
-    common_cost_share : float
+    rent_eur_per_month : float or str
+        Rent, not negative (0: a free let). [EUR/month]
+    common_cost_share : float or str
         Share of the site's common costs, 0 to 1. [-]
     lease_id : str, optional
         Id of the new lease (default: a fresh random one).
@@ -280,11 +280,13 @@ def sign_lease(
 
     Raises
     ------
-    RegisterError
-        When the unit is leased on any of those days; the message names the unit and the
-        conflicting lease (by the Python check or, under a race, by the database itself).
-    ValidationError, NotFoundError
-        Bad dates or amounts; unknown unit or tenant.
+    ValidationError, NotFoundError, RegisterError
+        The values by the lease contract and the lease rules
+        (:func:`~site_manager.register.rules.check_lease`), every problem at once; the
+        error's class is that of the first (a bad value; an unknown unit or tenant; the unit
+        leased on one of those days, naming the conflicting lease, found by the check or,
+        under a race, by the database), and :func:`~site_manager.register.rules.problems_of`
+        gives each problem with its field.
     """
     given = {"lease_id": lease_id, "unit_id": unit_id, "tenant_id": tenant_id, "start": start,
              "end": end, "rent_eur_per_month": rent_eur_per_month,
