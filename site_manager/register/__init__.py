@@ -100,8 +100,8 @@ the login name)
 - ``import_table(bind, kind, path, *, site=None) -> ImportResult`` with ``kind`` one of
   ``"tenants"``, ``"leases"``, ``"equipment"``, ``"applicants"``; ``path`` a ``.csv`` or
   ``.xlsx`` with canonical or landlord headings (:mod:`site_manager.register.contracts`).
-  Rows are upserted by id. A bad file is refused whole: ``ImportValidationError`` (a ``ValidationError``) lists
-  every bad row (``.problems``: file, row, column, message).
+  Rows are upserted by id. A bad file is refused whole: ``ImportValidationError`` (a
+  ``ValidationError``) lists every bad row (``.problems``: file, row, column, message).
 - ``export_table(bind, kind, path, *, site=None, landlord=True) -> int``: ``.csv`` or
   ``.xlsx``; landlord headings unless ``landlord=False``.
 """
