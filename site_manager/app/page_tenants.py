@@ -14,13 +14,13 @@ from site_manager.errors import SiteManagerError
 #: Dates a lease may take (Streamlit's default is ten years either side of today).
 DATE_RANGE: dict[str, Any] = {"min_value": dt.date(1950, 1, 1), "max_value": dt.date(2100, 12, 31)}
 
-#: The fields of the sign form: the lease contract's columns that have a widget. A refusal
-#: is shown under the widget of each field its problems name, anything else under the form.
-SIGN_FIELDS = ("unit_id", "tenant_id", "start", "end", "rent_eur_per_month", "common_cost_share")
-
-
 def show_refusal(error: SiteManagerError, slots: dict[str, Any], *, default: str) -> None:
-    """Show a refusal of the register under the slot of each field it names."""
+    """Show a refusal of the register under the slot of each field it names.
+
+    ``slots`` maps a field of the contract (``rent_eur_per_month``) to the container under
+    its widget; a problem of a field without one, or an error that names no field, goes to
+    ``slots[default]``.
+    """
     from site_manager.register import rules
 
     problems = rules.problems_of(error) or [rules.Problem(default, str(error))]
