@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: run test setup models sample-data lint typecheck fuzz bench clean
+.PHONY: run test setup models sample-data contract-tables lint typecheck fuzz bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ models: $(STAMP)
 # The sample sites' operational data (seeded) are committed too; this writes them again.
 sample-data: $(STAMP)
 	$(BIN)/python sample_sites/make_sample_sites.py
+
+# The tables of docs/sample-site-format.md are written from the register's contracts.
+contract-tables: $(STAMP)
+	$(BIN)/python docs/make_contract_tables.py
 
 run: $(STAMP)
 	$(BIN)/streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT) \

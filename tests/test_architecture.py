@@ -136,7 +136,7 @@ def test_the_property_reading_check_sees_code_and_not_docstrings(tmp_path: Path)
 MAX_MODULE_LINES = 600
 #: The packages held to it so far; widen to ("",) (every module) once register/ and layout/
 #: are split.
-SIZE_CHECKED = ("ifc/",)
+SIZE_CHECKED = ("",)
 
 
 def test_no_module_passes_600_lines() -> None:

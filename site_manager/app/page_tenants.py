@@ -14,6 +14,7 @@ from site_manager.errors import SiteManagerError
 #: Dates a lease may take (Streamlit's default is ten years either side of today).
 DATE_RANGE: dict[str, Any] = {"min_value": dt.date(1950, 1, 1), "max_value": dt.date(2100, 12, 31)}
 
+
 def show_refusal(error: SiteManagerError, slots: dict[str, Any], *, default: str) -> None:
     """Show a refusal of the register under the slot of each field it names.
 

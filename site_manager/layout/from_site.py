@@ -70,6 +70,7 @@ from site_manager.layout.problem import (
     read_applicants_table,
 )
 from site_manager.parsing import parse_date
+from site_manager.register.contracts import APPLICANTS
 
 log = logging.getLogger(__name__)
 
@@ -79,14 +80,9 @@ COLUMN_REACH_M = 0.7
 GRID_TOLERANCE_M = 0.3
 
 LETTABLE_USES = frozenset({"private_production", "storage"})
-#: Register applicant columns -> problem applicant fields (the rest keep their names).
-APPLICANT_COLUMNS = {
-    "applicant_id": "id", "kind": "kind", "area_min_m2": "area_min", "area_max_m2": "area_max",
-    "min_height_m": "min_height", "min_load_kn_m2": "min_load", "power_kw": "power",
-    "extraction": "extraction", "access": "access", "daylight": "daylight",
-    "noise_db": "noise_db", "noise_sensitive": "noise_sensitive", "hazard": "hazard",
-    "rent_eur_per_m2_month": "rent_per_m2", "provides": "provides", "needs": "needs",
-}  # fmt: skip
+#: Register applicant columns -> problem applicant fields: the short names of
+#: ``docs/layout.md``, which the applicants' contract keeps as its sample-file headings.
+APPLICANT_COLUMNS = dict(APPLICANTS.sample_headings or {})
 
 
 def _types(text: Any) -> tuple[str, ...]:

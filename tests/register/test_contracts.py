@@ -127,3 +127,19 @@ def test_a_value_outside_its_column_is_refused_saying_what_to_give(
     assert message in str(info.value)
     with pytest.raises(ValidationError, match=f"^{column} "):
         parse_value(contracts.TABLES[table].column(column), given, what=column)
+
+
+def test_the_property_set_the_importer_reads_and_the_space_attribute_contract_agree() -> None:
+    """ifc/ reads Pset_MultifactorySpace into typed columns (below the register); the
+    register's contract checks the same columns when a user sets them: same names, same
+    kinds of value."""
+    from site_manager.ifc.space_attributes import PSET_PROPERTIES
+    from site_manager.model import SPACE_ATTRIBUTE_COLUMNS
+    from site_manager.register.contracts import SPACE_ATTRIBUTES
+
+    kinds = {"float": {"number"}, "bool": {"bool"}, "str": {"text", "id", "choice"}}
+    contract = {c.name: c for c in SPACE_ATTRIBUTES.columns}
+    read = dict(PSET_PROPERTIES.values())
+    assert set(read) == set(contract) == set(SPACE_ATTRIBUTE_COLUMNS) - {"clear_height_source"}
+    for column, how in read.items():
+        assert contract[column].type in kinds[how], (column, how, contract[column].type)
