@@ -19,10 +19,6 @@ from site_manager.errors import IfcImportError, SiteManagerError
 QUANTITY_TOLERANCE = 0.05
 
 
-class _DryRun(Exception):
-    """Raised inside a transaction to roll a revision back after reading its report."""
-
-
 def read_upload(name: str, content: bytes, progress: Any) -> Any:
     """Read uploaded IFC bytes into a BuildingModel, reporting progress between 0 and 1."""
     from site_manager.register import read_site_model
@@ -145,6 +141,14 @@ def create_form(url: str, model: Any, name: str) -> None:
         )
         city = st.text_input("City", key="import_city")
         country = st.text_input("Country", key="import_country")
+        allow_empty = False
+        if not len(model.spaces):
+            st.warning(
+                "This model has no spaces (rooms): a site made from it cannot be zoned, let "
+                "or analysed. Export the model with its spaces, or create it anyway.",
+                icon="⚠️",
+            )
+            allow_empty = st.checkbox("Create it without spaces", key="import_allow_empty")
         error = st.empty()
         if not st.form_submit_button("Create the site", type="primary"):
             return
@@ -164,6 +168,7 @@ def create_form(url: str, model: Any, name: str) -> None:
             name=site_name.strip() or stem,
             city=city,
             country=country,
+            allow_empty=allow_empty,
         )
     except SiteManagerError as exc:
         error.error(str(exc), icon="⚠️")
@@ -182,18 +187,18 @@ def revise_form(url: str, model: Any, name: str) -> None:
     st.subheader("Revise a site")
     site = st.selectbox("Site to revise", sites["site_id"].tolist(), key="import_revise_site")
     if st.button("Show what would change", key="import_diff"):
-        engine = data.get_engine(url)
-        try:
-            with register.transaction(engine) as session:
-                result = register.revise_site(session, model, site=site)
-                raise _DryRun
-        except _DryRun:
-            pass
+        result = register.revise_site(
+            data.get_engine(url), model, site=site, dry_run=True, force=True
+        )
         st.session_state["import_diff_report"] = (site, result)
     shown = st.session_state.get("import_diff_report")
     if not shown or shown[0] != site:
         return
     result = shown[1]
+    st.write(
+        f"{result.spaces_matched} of the site's {result.spaces_before} spaces are in this "
+        f"model ({result.share_matched:.0%}, matched by GlobalId)."
+    )
     for label in ("added", "removed", "changed", "affected_leases"):
         frame = getattr(result, label, None)
         if frame is None:
@@ -201,8 +206,20 @@ def revise_form(url: str, model: Any, name: str) -> None:
         st.markdown(f"**{label.replace('_', ' ').capitalize()}**: {len(frame)}")
         if len(frame):
             ui.table(frame, f"{site}_{label}", key=f"import_{label}")
+    force = False
+    if result.share_matched < register.MIN_SHARE_MATCHED:
+        leases = result.affected_leases["lease_id"].nunique()
+        st.warning(
+            f"This model matches under {register.MIN_SHARE_MATCHED:.0%} of the site's spaces: "
+            f"is it another building, or a model without rooms? Applying it would remove "
+            f"{len(result.removed)} spaces and touch {leases} lease(s).",
+            icon="⚠️",
+        )
+        force = st.checkbox(
+            f"Apply anyway: remove {len(result.removed)} spaces", key="import_force"
+        )
     if st.button("Apply the revision", type="primary", key="import_apply"):
-        applied = register.revise_site(data.get_engine(url), model, site=site)
+        applied = register.revise_site(data.get_engine(url), model, site=site, force=force)
         st.session_state.pop("import_diff_report", None)
         state.flash(
             "success",

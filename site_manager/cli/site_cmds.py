@@ -41,10 +41,17 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--city", default="")
     p.add_argument("--country", default="")
     p.add_argument("--crs", default=None, help="map CRS, e.g. EPSG:25832")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="create the site even when the model has no spaces")  # fmt: skip
     _common(p, site=False)
     p.set_defaults(handler=_site_create)
     p = site.add_parser("revise", help="re-import a revised model (spaces matched by GlobalId)")
     p.add_argument("model", metavar="MODEL", help="the revised .ifc file")
+    p.add_argument("--dry-run", action="store_true",
+                   help="report what would change (and the share of spaces matched), change "
+                   "nothing")  # fmt: skip
+    p.add_argument("--force", action="store_true",
+                   help="apply a model that matches under half of the site's spaces")  # fmt: skip
     _table(p)
     p.set_defaults(handler=_site_revise)
     p = site.add_parser("list", help="the sites in the database")
@@ -111,7 +118,8 @@ def _site_create(args: argparse.Namespace) -> int:
     from site_manager import register
 
     site_id = register.create_site(_engine(args), args.model, site_id=args.site_id, name=args.name,
-                                   city=args.city, country=args.country, crs=args.crs)  # fmt: skip
+                                   city=args.city, country=args.country, crs=args.crs,
+                                   allow_empty=args.allow_empty)  # fmt: skip
     print(f"created site {site_id} from {args.model}")
     return 0
 
@@ -120,7 +128,8 @@ def _site_revise(args: argparse.Namespace) -> int:
     from site_manager import register
 
     engine = _engine(args)
-    report = register.revise_site(engine, args.model, site=args.site)
+    report = register.revise_site(engine, args.model, site=args.site, dry_run=args.dry_run,
+                                  force=args.force)  # fmt: skip
     if args.format == "json":
         payload = {k: json.loads(_printable(getattr(report, k), "json").to_json(orient="records"))
                    for k in ("added", "removed", "changed", "affected_leases")}  # fmt: skip

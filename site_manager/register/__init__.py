@@ -134,7 +134,13 @@ from site_manager.register.settings import (
     set_site_settings,
     set_tariffs,
 )
-from site_manager.register.sites import RevisionReport, create_site, read_site_model, revise_site
+from site_manager.register.sites import (
+    MIN_SHARE_MATCHED,
+    RevisionReport,
+    create_site,
+    read_site_model,
+    revise_site,
+)
 from site_manager.register.verbs import (
     add_tenant,
     define_unit,
@@ -145,6 +151,7 @@ from site_manager.register.verbs import (
 )
 
 __all__ = [
+    "MIN_SHARE_MATCHED",
     "get_revision",
     "read_site_model",
     "list_applicants",

@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 Bind = Engine | Session
 
+#: A revised model must match at least this share of a site's live spaces by GlobalId,
+#: else ``revise_site`` refuses it unless forced (another building, a structural model).
+MIN_SHARE_MATCHED = 0.5
 #: A change of area below this is rounding, not a revision. [m²]
 AREA_TOLERANCE_M2 = 0.01
 #: Footprint vertices moving less than this are the same footprint. [m]
@@ -234,8 +237,12 @@ def create_site(
     country: str = "",
     crs: str | None = None,
     actor: str | None = None,
+    allow_empty: bool = False,
 ) -> str:
     """Create a site from a building model: buildings, storeys, spaces and their attributes.
+
+    A model without spaces (a structural model, an export that left the rooms out) is
+    refused unless ``allow_empty``: such a site cannot be zoned, let or analysed.
 
     Parameters
     ----------
@@ -253,6 +260,8 @@ def create_site(
         Map CRS (default: the model's, if it names one).
     actor : str, optional
         Who is making the change, for the audit trail.
+    allow_empty : bool
+        Create the site even when the model has no spaces.
 
     Returns
     -------
@@ -260,6 +269,12 @@ def create_site(
         The site id.
     """
     bm = _load_model(model)
+    if not len(bm.spaces) and not allow_empty:
+        raise ValidationError(
+            f"{bm.info.path}: the model has no spaces (IfcSpace), so a site made from it "
+            "could not be zoned, let or analysed; export the model with its spaces (rooms), "
+            "or give --allow-empty to create it anyway"
+        )
     sid = site_id or _slug(name)
     who = get_actor(actor)
     with transaction(bind) as s:
@@ -297,14 +312,26 @@ class RevisionReport:
     removed: pd.DataFrame
     changed: pd.DataFrame
     affected_leases: pd.DataFrame
+    #: Live spaces of the site before the revision, and how many of them the model kept.
+    spaces_before: int = 0
+    spaces_matched: int = 0
+    applied: bool = True
+
+    @property
+    def share_matched(self) -> float:
+        """Share of the site's live spaces the model matches by GlobalId (1 for none). [-]"""
+        return self.spaces_matched / self.spaces_before if self.spaces_before else 1.0
 
     def summary(self) -> str:
         """One line: counts of added, removed and changed spaces and affected leases."""
         n_changed = self.changed["global_id"].nunique() if len(self.changed) else 0
         flagged = (self.affected_leases["reason"] == "space_removed").sum()
-        return (f"site {self.site_id}: {len(self.added)} spaces added, {len(self.removed)} "
-                f"removed, {n_changed} changed; {len(self.affected_leases)} lease(s) "
-                f"affected ({flagged} flagged space_removed)")  # fmt: skip
+        return (f"site {self.site_id}: {self.spaces_matched} of {self.spaces_before} spaces "
+                f"matched ({self.share_matched:.0%}); {len(self.added)} spaces added, "
+                f"{len(self.removed)} removed, {n_changed} changed; "
+                f"{len(self.affected_leases)} lease(s) affected ({flagged} flagged "
+                "space_removed)"
+                + ("" if self.applied else "; not applied (dry run)"))  # fmt: skip
 
 
 def revise_site(
@@ -313,6 +340,9 @@ def revise_site(
     *,
     site: str | None = None,
     actor: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    min_share_matched: float | None = None,
 ) -> RevisionReport:
     """Re-import a revised model of a site, matching spaces by GlobalId.
 
@@ -320,12 +350,54 @@ def revise_site(
     leases on them stay (flagged ``space_removed``) and are reported, as are the leases on
     changed spaces.
 
+    A model that matches less than ``min_share_matched`` (default
+    :data:`MIN_SHARE_MATCHED`) of the site's live spaces by GlobalId (another building, a
+    structural model without spaces) is refused unless ``force``: the error says how many
+    spaces it would remove and how many leases it would touch.
+
+    Parameters
+    ----------
+    bind : Engine or Session
+        The register.
+    model : BuildingModel or path
+        The revised model, or its IFC file (read with :func:`read_site_model`).
+    site : str, optional
+        Site id (default: the only site).
+    actor : str, optional
+        Who is making the change, for the audit trail.
+    dry_run : bool
+        Work out the report and change nothing.
+    force : bool
+        Apply a revision that matches too few spaces.
+    min_share_matched : float, optional
+        The share of live spaces a model must match. [-]
+
     Returns
     -------
     RevisionReport
     """
     bm = _load_model(model)
     who = get_actor(actor)
+    least = MIN_SHARE_MATCHED if min_share_matched is None else min_share_matched
+    try:
+        return _revise(bind, bm, site=site, actor=who, dry_run=dry_run, force=force,
+                       least=least)  # fmt: skip
+    except _NotApplied as done:
+        return done.report
+
+
+class _NotApplied(Exception):
+    """Raised inside the revision's transaction to roll it back and hand out its report."""
+
+    def __init__(self, report: RevisionReport) -> None:
+        self.report = report
+
+
+def _revise(
+    bind: Bind, bm: BuildingModel, *, site: str | None, actor: str, dry_run: bool,
+    force: bool, least: float,
+) -> RevisionReport:  # fmt: skip
+    who = actor
     with transaction(bind) as s:
         st = core.get_site(s, site)
         storeys_before = {x.id: x.name for x in s.scalars(select(Storey).where(
@@ -333,6 +405,7 @@ def revise_site(
         by_key = _write_storeys(s, st, bm)
         trail = Audit(s, st, who, "revise_site")
         current = core.get_spaces(s, st)
+        was_removed = {g: bool(sp.removed) for g, sp in current.items()}
         added, removed, changed = [], [], []
         changed_fields: dict[str, list[str]] = {}
         seen: set[str] = set()
@@ -417,16 +490,37 @@ def revise_site(
         stored = model_store.write_model_store(s, st, bm)
         if stored:
             trail.note("fabric_elements", st.site_id, "update", after=stored)
-    return RevisionReport(
-        site_id=st.site_id,
-        added=pd.DataFrame(added, columns=["global_id", "name", "storey", "area_m2"]),
-        removed=pd.DataFrame(removed, columns=["global_id", "name", "storey", "area_m2",
-                                               "unit_ids"]),
-        changed=pd.DataFrame(changed, columns=["global_id", "name", "field", "before", "after"]),
-        affected_leases=pd.DataFrame(affected, columns=["lease_id", "unit_id", "tenant_id",
-                                                        "start", "end", "space_global_id",
-                                                        "reason"]),
-    )  # fmt: skip
+        report = RevisionReport(
+            site_id=st.site_id,
+            added=pd.DataFrame(added, columns=["global_id", "name", "storey", "area_m2"]),
+            removed=pd.DataFrame(removed, columns=["global_id", "name", "storey", "area_m2",
+                                                   "unit_ids"]),
+            changed=pd.DataFrame(changed, columns=["global_id", "name", "field", "before",
+                                                   "after"]),
+            affected_leases=pd.DataFrame(affected, columns=["lease_id", "unit_id",
+                                                            "tenant_id", "start", "end",
+                                                            "space_global_id", "reason"]),
+            spaces_before=sum(not gone for gone in was_removed.values()),
+            spaces_matched=sum(g in was_removed and not was_removed[g] for g in seen),
+            applied=not dry_run,
+        )  # fmt: skip
+        if dry_run:  # a dry run reports whatever it finds
+            raise _NotApplied(report)
+        if report.spaces_before and report.share_matched < least and not force:
+            leases = report.affected_leases["lease_id"].nunique()
+            what = (
+                "has no spaces (a structural model?)"
+                if not len(bm.spaces)
+                else f"matches only {report.spaces_matched} of the site's "
+                f"{report.spaces_before} spaces by GlobalId ({report.share_matched:.0%}; "
+                "another building?)"
+            )
+            raise RegisterError(
+                f"{bm.info.path}: {what}; the revision would remove {len(removed)} spaces "
+                f"of site {st.site_id} and touch {leases} lease(s). Check it with --dry-run, "
+                "or give --force to apply it anyway"
+            )
+    return report
 
 
 def _units_by_space(s: Session, st: Site) -> dict[int, list[str]]:

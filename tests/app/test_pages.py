@@ -236,6 +236,17 @@ def test_a_revision_is_previewed_without_changing_the_register_then_applied(
     assert f"**Removed**: {len(before)}" in shown
     after_preview = register.frames(engine, site=seeded.site).spaces
     assert not after_preview["removed"].any() and len(after_preview) == len(before)
+    # another building matches none of the site's spaces: the preview warns, and applying
+    # it is refused until the user says to go ahead
+    assert f"0 of the site's {len(before)} spaces are in this model" in " ".join(
+        t.value for t in app.get("markdown")
+    )
+    assert any("matches under 50%" in w.value for w in app.warning)
+    app.button(key="import_apply").click().run()
+    assert app.exception == []
+    assert any("--force" in e.value for e in app.error)
+    assert not register.frames(engine, site=seeded.site).spaces["removed"].any()
+    app.checkbox(key="import_force").check().run()
     app.button(key="import_apply").click().run()
     no_exception(app)
     revised = register.frames(engine, site=seeded.site).spaces.set_index("global_id")
