@@ -95,10 +95,17 @@ class Audit:
         record: str,
         extra: dict[str, Any] | None = None,
     ) -> None:
-        """Write the entry of a record changed since ``before`` (``None``: it is new)."""
+        """Write the entry of a record changed since ``before`` (``None``: it is new).
+
+        A record whose columns are all as they were gets no entry: nothing changed (ending a
+        lease on the last day it already has, setting a value to what it is).
+        """
         self.session.flush()
+        after = record_dict(obj)
+        if before is not None and after == before:
+            return
         self.note(obj.__tablename__, record, "insert" if before is None else "update",
-                  before=before, after=record_dict(obj) | (extra or {}))  # fmt: skip
+                  before=before, after=after | (extra or {}))  # fmt: skip
 
     @contextlib.contextmanager
     def changing(

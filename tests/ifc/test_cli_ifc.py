@@ -274,3 +274,22 @@ def test_a_progress_bar_is_drawn_on_a_terminal_and_erased(reference: Path):
     assert json.loads(done.stdout)["space_count"] == 3
     assert "reference.ifc: reading" in shown
     assert shown.endswith("\r\x1b[K")
+
+
+def test_spaces_csv_writes_areas_without_binary_noise(tmp_path) -> None:
+    from site_manager.cli import main
+    from site_manager.ifc import read_model
+    from tests.conftest import MODELS
+
+    out = tmp_path / "spaces.csv"
+    args = ["spaces", str(MODELS / "textile_mill.ifc"), "--format", "csv", "-o", str(out)]
+    assert main(args) == 0
+    text = out.read_text(encoding="utf-8")
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(text))}
+    model = read_model(MODELS / "textile_mill.ifc").spaces.set_index("name")
+    # the stair is 32.4 m² (7.2 m x 4.5 m); the geometry's sum gives 32.39999999999999
+    assert rows["0.S1"]["area_m2"] == "32.4"
+    for name, row in rows.items():
+        exact = float(model.loc[name, "area_m2"])
+        assert float(row["area_m2"]) == pytest.approx(exact, rel=1e-9)
+        assert len(row["area_m2"].replace(".", "").lstrip("0")) <= 10

@@ -96,3 +96,17 @@ def test_a_dry_run_reports_the_share_matched_and_changes_nothing(mill) -> None:
     after = _snapshot(engine)
     pd.testing.assert_frame_equal(after[0], before[0])
     assert after[2] == before[2]
+
+
+def test_ending_a_lease_on_the_last_day_it_has_writes_no_audit_entry(mill) -> None:
+    engine, _ = mill
+    lease = register.list_leases(engine, SITE).iloc[0]
+    entries = len(register.get_audit(engine, SITE))
+    revision = register.get_revision(engine)
+    register.end_lease(engine, lease["lease_id"], on=lease["end"], site=SITE)
+    assert len(register.get_audit(engine, SITE)) == entries  # was one no-op entry
+    assert register.get_revision(engine) == revision
+    day_before = lease["end"] - pd.Timedelta(days=1)
+    register.end_lease(engine, lease["lease_id"], on=day_before, site=SITE)
+    audit = register.get_audit(engine, SITE, limit=1).iloc[0]
+    assert (audit["verb"], audit["record"]) == ("end_lease", lease["lease_id"])
