@@ -489,6 +489,12 @@ def _extent(frame: Any, outlines: Any) -> tuple[float, float, float, float]:
     return float(b[0]), float(b[1]), float(b[2]), float(b[3])
 
 
+def _texts(frame: Any, name: str) -> np.ndarray:
+    """A column as strings, missing values (of any dtype) as ''."""
+    column = _column(frame, name, "").astype(object)
+    return column.where(column.notna(), "").astype(str).to_numpy(dtype=str)
+
+
 def _add_room_labels(
     fig: go.Figure, frame: Any, points: Any, *, width_px: int, height_px: int
 ) -> None:
@@ -506,9 +512,7 @@ def _add_room_labels(
     m_per_px = max((x1 - x0) / max(width_px - 120, 1), (y1 - y0) / max(height_px - 80, 1), 1e-9)
     box_w = (bounds[:, 2] - bounds[:, 0]) / m_per_px
     box_h = (bounds[:, 3] - bounds[:, 1]) / m_per_px
-    names = frame["name"].fillna("").astype(str).to_numpy(dtype=str)
-    long_names = _column(frame, "long_name", "").fillna("").astype(str).to_numpy(dtype=str)
-    tenants = _column(frame, "tenant", "").fillna("").astype(str).to_numpy(dtype=str)
+    names, long_names, tenants = (_texts(frame, c) for c in ("name", "long_name", "tenant"))
     areas = _column(frame, "area_m2", np.nan).astype(float).to_numpy()
     texts = []
     for name, long_name, tenant, area, w, h in zip(
