@@ -502,7 +502,7 @@ def _add_room_labels(
 
     A room's lines fit where its bounding box, at the scale the plan is drawn at (the larger
     of the two axes' metres per pixel: the axes are kept at one scale), is at least as wide
-    as the longest line and as tall as the lines.
+    as the longest line and its lower half, less the dot, as tall as the lines.
     """
     if frame.empty:
         return
@@ -523,7 +523,8 @@ def _add_room_labels(
             [f"{area:.0f} m²"] if np.isfinite(area) else []
         )
         full = [name, *extra]
-        if max(map(len, full)) * LABEL_CHAR_PX <= w and len(full) * LABEL_LINE_PX <= h:
+        # the lines hang below the room's dot, about its middle: half the box is theirs
+        if max(map(len, full)) * LABEL_CHAR_PX <= w and len(full) * LABEL_LINE_PX <= h / 2 - 6:
             lines += extra
         texts.append("<br>".join(lines))
     fig.add_trace(

@@ -164,11 +164,13 @@ def test_categorical_colouring_titles_its_legend_in_words() -> None:
 def test_a_room_label_names_the_room_and_adds_long_name_tenant_and_area_where_they_fit() -> None:
     spaces = _spaces()
     spaces["tenant"] = ["Ada", "", "Bo", ""]
-    # 900 px wide, 560 high; the plan spans 55 m × 20 m, so 55 m / (900 - 120) px sets the
-    # scale: 0.0705 m/px. The 20 m hall is 283 px wide and tall: four lines fit. The
-    # 5 m × 5 m store is 71 px wide: "Store" (5 chars, 30 px) fits, but four... it has
-    # three lines ("004", "Store", "25 m²") of 13 px = 39 px <= 71 px: it fits too. A 1 m
-    # cupboard (14 px) fits none.
+    # 900 px wide, 560 high, less the margins (120 and 80 px); the plan spans 55 m × 20 m,
+    # so 55 m / 780 px sets the scale: 0.0705 m/px. Lines are 6 px a character and 13 px
+    # tall, and hang below the dot in the lower half of the box, less 6 px.
+    # Hall 20 m: 284 px; 136 px below >= 4 lines (52 px): all shown.
+    # Workshop 10 × 10 m: 142 px; 65 px >= 3 lines (39 px), "Workshop" 48 px wide: shown.
+    # Office 10 × 5 m: 71 px tall; 29 px < 4 lines: the number alone. Store 5 × 5 m and a
+    # 1 m cupboard likewise.
     cupboard = gpd.GeoDataFrame(
         {"global_id": ["E"], "name": ["005"], "long_name": ["Cupboard"], "area_m2": [1.0],
          "height_m": [3.0], "use": ["storage"], "tenant": [""]},
@@ -180,8 +182,8 @@ def test_a_room_label_names_the_room_and_adds_long_name_tenant_and_area_where_th
     assert list(labels.text) == [
         "<b>001</b><br>Hall<br>Ada<br>300 m²",
         "<b>002</b><br>Workshop<br>100 m²",
-        "<b>003</b><br>Office<br>Bo<br>50 m²",
-        "<b>004</b><br>Store<br>25 m²",
+        "<b>003</b>",
+        "<b>004</b>",
         "<b>005</b>",
     ]
 
