@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from site_manager.errors import ValidationError
+
 logger = logging.getLogger(__name__)
 
 
@@ -239,4 +241,49 @@ def figure_to_png(
             if type(exc).__name__ != "JavascriptError" or attempt == PNG_ATTEMPTS:
                 raise
             logger.warning("PNG export: kaleido's page was not ready (%s); trying again", exc)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+#: Paper sizes a figure can be printed on, landscape (width, height). [mm] (ISO 216)
+PAPER_MM: dict[str, tuple[float, float]] = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
+#: CSS pixels per millimetre: kaleido lays a PDF page out at 96 px to the inch. [px/mm]
+CSS_PX_PER_MM = 96.0 / 25.4
+
+
+def figure_to_pdf(fig: go.Figure, *, paper: str = "A4") -> bytes:
+    """Render a figure to a one-page PDF on landscape A4 or A3 with kaleido.
+
+    The figure is laid out at the paper's size (its own height is not used), so a plan
+    fills the page; fonts keep their size in points, as on screen.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        The figure.
+    paper : {"A4", "A3"}
+        Paper size, landscape (:data:`PAPER_MM`).
+
+    Returns
+    -------
+    bytes
+        The PDF file.
+
+    Raises
+    ------
+    ValidationError
+        For another paper size.
+    """
+    if paper not in PAPER_MM:
+        raise ValidationError(f"paper: {paper!r} is not one of {', '.join(PAPER_MM)}")
+    if "BROWSER_PATH" not in os.environ and Path(CHROMIUM).exists():
+        os.environ["BROWSER_PATH"] = CHROMIUM
+    w_mm, h_mm = PAPER_MM[paper]
+    width, height = round(w_mm * CSS_PX_PER_MM), round(h_mm * CSS_PX_PER_MM)
+    for attempt in range(1, PNG_ATTEMPTS + 1):
+        try:
+            return fig.to_image(format="pdf", width=width, height=height)
+        except Exception as exc:  # kaleido's page not ready yet: see figure_to_png
+            if type(exc).__name__ != "JavascriptError" or attempt == PNG_ATTEMPTS:
+                raise
+            logger.warning("PDF export: kaleido's page was not ready (%s); trying again", exc)
     raise AssertionError("unreachable")  # pragma: no cover

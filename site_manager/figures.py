@@ -29,6 +29,7 @@ from site_manager.charts import PNG_ATTEMPTS as PNG_ATTEMPTS
 from site_manager.charts import _column
 from site_manager.charts import bar_figure as bar_figure
 from site_manager.charts import expiry_timeline_figure as expiry_timeline_figure
+from site_manager.charts import figure_to_pdf as figure_to_pdf
 from site_manager.charts import figure_to_png as figure_to_png
 from site_manager.charts import pie_figure as pie_figure
 from site_manager.errors import ValidationError
@@ -59,6 +60,14 @@ MISSING_LABEL = "(none)"
 NUMERIC_SCALE = "Viridis"
 #: Number of colour classes a numeric attribute is drawn with (one trace each).
 NUMERIC_CLASSES = 7
+#: Width a plan is assumed to be shown at when fitting room labels. [px]
+PLAN_WIDTH_PX = 900
+#: Fill of walls, fill and edge of doors on a plan.
+WALL_COLOUR, DOOR_COLOUR, DOOR_EDGE = "#3C3C3C", "#FFFFFF", "#8C5A2B"
+#: Room label font size, and the width and line height of its characters. [px]
+LABEL_FONT_PX, LABEL_CHAR_PX, LABEL_LINE_PX = 10, 6.0, 13.0
+#: Lengths a scale bar may take. [m]
+SCALE_BAR_STEPS_M = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0)
 
 
 def _polygons(geometries: Iterable[Any]) -> np.ndarray:
@@ -166,8 +175,21 @@ def floor_plan_figure(
     palette: dict[str, str] | None = None,
     numeric: bool | None = None,
     height_px: int = 560,
+    outlines: Any = None,
+    columns: Any = None,
+    width_px: int = PLAN_WIDTH_PX,
+    true_north_xy: tuple[float, float] | None = None,
 ) -> go.Figure:
     """A floor plan of spaces coloured by an attribute, with one trace per fill colour.
+
+    With ``outlines`` and ``columns`` it is a plan worth printing: the walls drawn with their
+    thickness (dark grey), the doors as pale gaps in them, the columns as small black
+    squares; every room labelled with its number (``name``) and, where its box holds them at
+    the figure's scale (``width_px`` × ``height_px``), its long name, tenant and area; a
+    scale bar and a north arrow. The register does not keep the model's true north, so by
+    default the arrow points up the plan (+Y) and says so in its hover text
+    ("N = +Y of the model"); ``true_north_xy`` (the model XY direction of true north) turns
+    it.
 
     Parameters
     ----------
@@ -188,12 +210,25 @@ def floor_plan_figure(
         the column's dtype is numeric.
     height_px : int
         Figure height. [px]
+    outlines : geopandas.GeoDataFrame, optional
+        Wall and door footprints of the storey (:data:`site_manager.ifc.outlines.
+        OUTLINES_COLUMNS`: ``kind``, ``geometry``). [m]
+    columns : pandas.DataFrame, optional
+        Structural columns of the storey (``x_m``, ``y_m``). [m]
+    width_px : int
+        Width the plan is expected to be shown at, for fitting the labels. [px]
+    true_north_xy : (float, float), optional
+        Model XY direction of true north; ``None``: +Y (the register keeps none).
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Fill traces named after their category (or class), then an outline trace for the
-        selection, then the marker trace ``"spaces"`` whose ``customdata[:, 0]`` are GlobalIds.
+        Fill traces named after their category (or class), then ``"walls"``, ``"doors"``,
+        ``"columns"`` where given, an outline trace for the selection, the text trace
+        ``"labels"`` (one text per space), then the marker trace ``"spaces"`` whose
+        ``customdata[:, 0]`` are GlobalIds. The scale bar is the layout shape named
+        ``"scale bar"`` with its annotation, the north arrow the annotations named
+        ``"north"``.
 
     Raises
     ------
@@ -272,6 +307,7 @@ def floor_plan_figure(
                 group=color_by,
             )
 
+    _add_building(fig, outlines, columns)
     selected = set(selected)
     if selected:
         chosen = frame.geometry[frame["global_id"].isin(selected)]
@@ -289,6 +325,7 @@ def floor_plan_figure(
         )
 
     points = frame.geometry.representative_point()
+    _add_room_labels(fig, frame, points, width_px=width_px, height_px=height_px)
     fig.add_trace(
         go.Scatter(
             x=points.x.to_numpy(dtype=float),
@@ -330,6 +367,7 @@ def floor_plan_figure(
     fig.update_yaxes(
         title_text="y [m]", showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1
     )
+    _add_scale_bar_and_north(fig, frame, outlines, true_north_xy)
     return fig
 
 
@@ -412,3 +450,118 @@ def _add_fill(
             hoverinfo="name",
         )
     )
+
+
+def _add_building(fig: go.Figure, outlines: Any, columns: Any) -> None:
+    """Walls (dark grey fills), doors (pale gaps) and columns (black squares) of a storey."""
+    if outlines is not None and len(outlines):
+        kinds = np.asarray(outlines["kind"], dtype=str)
+        for kind, fill, edge, width in (
+            ("wall", WALL_COLOUR, WALL_COLOUR, 0.5),
+            ("door", DOOR_COLOUR, DOOR_EDGE, 1.0),
+        ):
+            xs, ys = rings_xy(np.asarray(outlines.geometry)[kinds == kind])
+            if len(xs) == 0:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=xs, y=ys, mode="lines", fill="toself", fillcolor=fill,
+                    line={"color": edge, "width": width}, name=f"{kind}s",
+                    hoverinfo="skip", showlegend=False,
+                )
+            )  # fmt: skip
+    if columns is not None and len(columns):
+        fig.add_trace(
+            go.Scatter(
+                x=columns["x_m"].to_numpy(dtype=float), y=columns["y_m"].to_numpy(dtype=float),
+                mode="markers", name="columns", hoverinfo="skip", showlegend=False,
+                marker={"symbol": "square", "size": 6, "color": "black"},
+            )
+        )  # fmt: skip
+
+
+def _extent(frame: Any, outlines: Any) -> tuple[float, float, float, float]:
+    """Bounds of the spaces and outlines together (minx, miny, maxx, maxy). [m]"""
+    geoms = list(frame.geometry)
+    if outlines is not None and len(outlines):
+        geoms += list(outlines.geometry)
+    b = shapely.total_bounds(np.asarray(geoms, dtype=object))
+    return float(b[0]), float(b[1]), float(b[2]), float(b[3])
+
+
+def _texts(frame: Any, name: str) -> np.ndarray:
+    """A column as strings, missing values (of any dtype) as ''."""
+    column = _column(frame, name, "").astype(object)
+    return column.where(column.notna(), "").astype(str).to_numpy(dtype=str)
+
+
+def _add_room_labels(
+    fig: go.Figure, frame: Any, points: Any, *, width_px: int, height_px: int
+) -> None:
+    """One text per space: its number, and its long name, tenant and area where they fit.
+
+    A room's lines fit where its bounding box, at the scale the plan is drawn at (the larger
+    of the two axes' metres per pixel: the axes are kept at one scale), is at least as wide
+    as the longest line and its lower half, less the dot, as tall as the lines.
+    """
+    if frame.empty:
+        return
+    bounds = shapely.bounds(np.asarray(frame.geometry))
+    x0, y0, x1, y1 = (np.nanmin(bounds[:, 0]), np.nanmin(bounds[:, 1]),
+                      np.nanmax(bounds[:, 2]), np.nanmax(bounds[:, 3]))  # fmt: skip
+    m_per_px = max((x1 - x0) / max(width_px - 120, 1), (y1 - y0) / max(height_px - 80, 1), 1e-9)
+    box_w = (bounds[:, 2] - bounds[:, 0]) / m_per_px
+    box_h = (bounds[:, 3] - bounds[:, 1]) / m_per_px
+    names, long_names, tenants = (_texts(frame, c) for c in ("name", "long_name", "tenant"))
+    areas = _column(frame, "area_m2", np.nan).astype(float).to_numpy()
+    texts = []
+    for name, long_name, tenant, area, w, h in zip(
+        names, long_names, tenants, areas, box_w, box_h, strict=True
+    ):
+        lines = [f"<b>{name}</b>"]
+        extra = [t for t in (long_name, tenant) if t] + (
+            [f"{area:.0f} m²"] if np.isfinite(area) else []
+        )
+        full = [name, *extra]
+        # the lines hang below the room's dot, about its middle: half the box is theirs
+        if max(map(len, full)) * LABEL_CHAR_PX <= w and len(full) * LABEL_LINE_PX <= h / 2 - 6:
+            lines += extra
+        texts.append("<br>".join(lines))
+    fig.add_trace(
+        go.Scatter(
+            # below the space's dot (radius 4.5 px), not under it
+            x=points.x.to_numpy(dtype=float), y=points.y.to_numpy(dtype=float) - 6 * m_per_px,
+            mode="text", name="labels", text=np.array(texts, dtype=str),
+            textposition="bottom center", textfont={"size": LABEL_FONT_PX, "color": "#111"},
+            hoverinfo="skip", showlegend=False,
+        )
+    )  # fmt: skip
+
+
+def _add_scale_bar_and_north(
+    fig: go.Figure, frame: Any, outlines: Any, true_north_xy: tuple[float, float] | None
+) -> None:
+    """A scale bar under the plan's lower left corner and a north arrow at the top right."""
+    if frame.empty:
+        return
+    x0, y0, x1, y1 = _extent(frame, outlines)
+    span = max(x1 - x0, y1 - y0)
+    fitting = [s for s in SCALE_BAR_STEPS_M if s <= span / 4] or [SCALE_BAR_STEPS_M[0]]
+    length = fitting[-1]
+    gap = 0.04 * span
+    yb = y0 - gap
+    fig.add_shape(type="line", x0=x0, x1=x0 + length, y0=yb, y1=yb, xref="x", yref="y",
+                  line={"color": "black", "width": 4}, name="scale bar")  # fmt: skip
+    fig.add_annotation(x=x0 + length / 2, y=yb, xref="x", yref="y", text=f"{length:g} m",
+                       showarrow=False, yshift=-10, name="scale bar")  # fmt: skip
+    nx, ny = true_north_xy if true_north_xy is not None else (0.0, 1.0)
+    norm = math.hypot(nx, ny) or 1.0
+    nx, ny = nx / norm, ny / norm
+    hover = "true north of the model" if true_north_xy is not None else "N = +Y of the model"
+    # the arrow's head at the top right, its tail 36 px back along north (pixels: y down)
+    fig.add_annotation(x=0.98, y=0.94, xref="paper", yref="paper", text="",
+                       ax=-nx * 36, ay=ny * 36, showarrow=True, arrowhead=2, arrowsize=1.2,
+                       arrowwidth=2, arrowcolor="black", name="north")  # fmt: skip
+    fig.add_annotation(x=0.98, y=0.94, xref="paper", yref="paper", text="<b>N</b>",
+                       xshift=nx * 12, yshift=ny * 12, showarrow=False, hovertext=hover,
+                       name="north")  # fmt: skip

@@ -127,6 +127,10 @@ class BuildingModel:
     columns : pandas.DataFrame or None
         The structural columns (:data:`site_manager.ifc.columns.COLUMNS_COLUMNS`); ``None``
         unless read with ``read_model(..., columns=True)``.
+    outlines : geopandas.GeoDataFrame or None
+        The footprints of all walls and doors, for floor plans
+        (:data:`site_manager.ifc.outlines.OUTLINES_COLUMNS`); read with the columns
+        (``read_model(..., columns=True)``), else ``None``.
     """
 
     info: ModelInfo
@@ -135,6 +139,7 @@ class BuildingModel:
     warnings: list[str] = field(default_factory=list)
     fabric: Any = None  # geopandas.GeoDataFrame | None
     columns: pd.DataFrame | None = None
+    outlines: Any = None  # geopandas.GeoDataFrame | None
 
     @property
     def total_area_m2(self) -> float:

@@ -134,7 +134,8 @@ def test_a_courtyard_hole_stays_empty_when_plotly_js_draws_the_plan() -> None:
     fig.update_layout(width=400, height=400, margin={"l": 0, "r": 0, "t": 0, "b": 0})
     fig.update_xaxes(range=[0, 20], visible=False)
     fig.update_yaxes(range=[0, 20], visible=False)
-    fig.data[-1].visible = False  # no marker at the centre
+    for trace in fig.data[1:]:  # no room label, no marker at the centre
+        trace.visible = False
     image = Image.open(io.BytesIO(figures.figure_to_png(fig, width=400, height=400))).convert("RGB")
     fill = tuple(int(figures.USE_COLOURS["shared_production"][i : i + 2], 16) for i in (1, 3, 5))
     # the courtyard (5..15 m) is the middle half of the picture; the ring around it is filled
@@ -158,3 +159,85 @@ def test_categorical_colouring_titles_its_legend_in_words() -> None:
     fig = figures.floor_plan_figure(_spaces(), color_by="use")
     assert fig.layout.legend.title.text == "Use"
     assert all(t.showlegend is not False for t in fig.data if t.fill == "toself")
+
+
+def test_a_room_label_names_the_room_and_adds_long_name_tenant_and_area_where_they_fit() -> None:
+    spaces = _spaces()
+    spaces["tenant"] = ["Ada", "", "Bo", ""]
+    # 900 px wide, 560 high, less the margins (120 and 80 px); the plan spans 55 m × 20 m,
+    # so 55 m / 780 px sets the scale: 0.0705 m/px. Lines are 6 px a character and 13 px
+    # tall, and hang below the dot in the lower half of the box, less 6 px.
+    # Hall 20 m: 284 px; 136 px below >= 4 lines (52 px): all shown.
+    # Workshop 10 × 10 m: 142 px; 65 px >= 3 lines (39 px), "Workshop" 48 px wide: shown.
+    # Office 10 × 5 m: 71 px tall; 29 px < 4 lines: the number alone. Store 5 × 5 m and a
+    # 1 m cupboard likewise.
+    cupboard = gpd.GeoDataFrame(
+        {"global_id": ["E"], "name": ["005"], "long_name": ["Cupboard"], "area_m2": [1.0],
+         "height_m": [3.0], "use": ["storage"], "tenant": [""]},
+        geometry=[box(54, 19, 55, 20)],
+    )  # fmt: skip
+    frame = pd.concat([spaces, cupboard], ignore_index=True)
+    fig = figures.floor_plan_figure(frame, color_by="use", width_px=900, height_px=560)
+    labels = next(t for t in fig.data if t.name == "labels")
+    assert list(labels.text) == [
+        "<b>001</b><br>Hall<br>Ada<br>300 m²",
+        "<b>002</b><br>Workshop<br>100 m²",
+        "<b>003</b>",
+        "<b>004</b>",
+        "<b>005</b>",
+    ]
+
+
+def test_walls_doors_and_columns_are_drawn_in_their_own_traces() -> None:
+    outlines = gpd.GeoDataFrame(
+        {"global_id": ["w1", "w2", "d1"], "kind": ["wall", "wall", "door"],
+         "storey": ["0"] * 3, "z_min_m": [0.0] * 3, "z_max_m": [3.0] * 3},
+        geometry=[box(-0.3, 0, 0, 20), box(0, -0.3, 55, 0), box(2, -0.3, 3, 0)],
+    )  # fmt: skip
+    columns = pd.DataFrame({"x_m": [10.0, 20.0], "y_m": [5.0, 5.0]})
+    fig = figures.floor_plan_figure(_spaces(), color_by="use", outlines=outlines, columns=columns)
+    by_name = {t.name: t for t in fig.data}
+    walls = by_name["walls"]
+    assert walls.fillcolor == figures.WALL_COLOUR
+    # two rectangles: 5 points each and a NaN after each
+    assert len(walls.x) == 12 and np.isnan(walls.x[5]) and np.isnan(walls.x[11])
+    assert len(by_name["doors"].x) == 6
+    assert list(by_name["columns"].x) == [10.0, 20.0]
+    assert by_name["columns"].marker.symbol == "square"
+
+
+def test_the_scale_bar_is_a_round_length_and_the_north_arrow_points_up_without_true_north() -> None:
+    fig = figures.floor_plan_figure(_spaces(), color_by="use")
+    bar = next(s for s in fig.layout.shapes if s.name == "scale bar")
+    # the plan spans 55 m: a quarter is 13.75 m, so the round length below it is 10 m
+    assert bar.x1 - bar.x0 == pytest.approx(10.0)
+    assert any(a.text == "10 m" for a in fig.layout.annotations)
+    arrow = next(a for a in fig.layout.annotations if a.name == "north" and a.showarrow)
+    # the tail straight below the head: the arrow points up the page (+Y)
+    assert arrow.ax == pytest.approx(0.0) and arrow.ay > 0
+    turned = figures.floor_plan_figure(_spaces(), color_by="use", true_north_xy=(1.0, 0.0))
+    arrow = next(a for a in turned.layout.annotations if a.name == "north" and a.showarrow)
+    # true north along +X: the tail to the left of the head, level with it
+    assert arrow.ax < 0 and arrow.ay == pytest.approx(0.0)
+
+
+@pytest.mark.skipif(
+    not shutil.which("chromium") and not Path("/usr/bin/chromium").exists(),
+    reason="PDF export needs Chromium (/usr/bin/chromium)",
+)
+@pytest.mark.parametrize(("paper", "mm"), [("A4", (297, 210)), ("A3", (420, 297))])
+def test_a_plan_prints_on_a_landscape_page_of_the_paper_asked_for(paper, mm) -> None:
+    import re
+
+    pdf = figures.figure_to_pdf(figures.floor_plan_figure(_spaces(), color_by="use"), paper=paper)
+    assert pdf.startswith(b"%PDF")
+    box_ = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert box_ is not None
+    # ISO 216 in PostScript points (72 to the inch), within a point of kaleido's rounding
+    assert float(box_.group(1)) == pytest.approx(mm[0] / 25.4 * 72, abs=1.0)
+    assert float(box_.group(2)) == pytest.approx(mm[1] / 25.4 * 72, abs=1.0)
+
+
+def test_a_pdf_on_another_paper_is_a_clear_error() -> None:
+    with pytest.raises(ValidationError, match="paper"):
+        figures.figure_to_pdf(figures.floor_plan_figure(_spaces(), color_by="use"), paper="B5")

@@ -193,6 +193,13 @@ def plan_figure(
 ) -> Any:
     """The floor plan of one storey (cached: a storey or colour seen before redraws at once)."""
     spaces = site_spaces(url, site, version, on)
+    frames = get_frames(url, site, version)
+    outlines, cols = frames.outlines, frames.columns
     return figures.floor_plan_figure(
-        spaces[spaces["storey"] == storey], color_by=color_by, selected=selected, title=storey
+        spaces[spaces["storey"] == storey],
+        color_by=color_by,
+        selected=selected,
+        title=storey,
+        outlines=None if outlines is None else outlines[outlines["storey"] == storey],
+        columns=cols[cols["storey"] == storey] if "storey" in cols.columns else None,
     )

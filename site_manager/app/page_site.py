@@ -151,6 +151,17 @@ def render() -> None:
             selection_mode="points",
         )
         _clicked_space(event)
+        paper = st.radio("Paper", ["A4", "A3"], horizontal=True, key="plan_paper")
+        st.download_button(
+            f"PDF ({paper})",
+            data=lambda: figures.figure_to_pdf(fig, paper=paper),
+            file_name=f"{site}_{storey}_{paper}.pdf".replace(" ", "_"),
+            mime="application/pdf",
+            key="plan_pdf",
+            on_click="ignore",
+            icon=":material/picture_as_pdf:",
+            help="The plan on a landscape page, for printing (kaleido with the system's Chromium)",
+        )
         st.caption("Click a dot to see a space; hover a room for its use.")
     with details:
         labels = dict(

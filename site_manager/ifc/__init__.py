@@ -89,8 +89,9 @@ def read_model(
         Also read the building fabric (external walls, windows, doors, roofs, ground slabs)
         into ``model.fabric`` (:mod:`site_manager.ifc.fabric`).
     columns
-        Also read the structural columns into ``model.columns``
-        (:mod:`site_manager.ifc.columns`).
+        Also read the structural drawing: the columns into ``model.columns``
+        (:mod:`site_manager.ifc.columns`) and the footprints of all walls and doors into
+        ``model.outlines`` (:mod:`site_manager.ifc.outlines`), for floor plans.
     start_method
         How to start the child: ``"auto"`` forks when this process runs one thread, else
         uses a fork server (safe in the Streamlit server); or ``"fork"``, ``"forkserver"``,

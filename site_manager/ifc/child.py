@@ -200,8 +200,10 @@ def _part_readers(job: ChildJob) -> list[tuple[str, Callable[..., Any]]]:
     readers: list[tuple[str, Callable[..., Any]]] = []
     if job.columns:
         from site_manager.ifc.columns import columns_from_ifc
+        from site_manager.ifc.outlines import outlines_from_ifc
 
         readers.append(("columns", columns_from_ifc))
+        readers.append(("outlines", outlines_from_ifc))
     if job.fabric:
         from site_manager.ifc.fabric import fabric_from_ifc
 

@@ -2,12 +2,14 @@
 
 A site created from an IFC file keeps, besides its spaces, what the analyses read of the
 model: the fabric (external walls, windows, doors, roofs and ground slabs, with areas,
-orientation, U-values and the spaces they bound) and the structural columns. Its settings
+orientation, U-values and the spaces they bound), the structural columns and the
+footprints of all walls and doors (for floor plans). Its settings
 live here too: location (latitude, longitude, time zone), climate (a monthly table, or an
 hourly year such as an EPW file), energy tariffs, the sources of the data, and the
 neighbourhood layers. Each ``write_*`` replaces what the site had; each ``read_*`` returns
 plain frames with the columns of the building model (:data:`site_manager.ifc.fabric.
-FABRIC_COLUMNS`, :data:`site_manager.ifc.columns.COLUMNS_COLUMNS`). The ``*_file`` readers
+FABRIC_COLUMNS`, :data:`site_manager.ifc.columns.COLUMNS_COLUMNS`,
+:data:`site_manager.ifc.outlines.OUTLINES_COLUMNS`). The ``*_file`` readers
 check a user's climate or neighbourhood file before the verbs store it.
 """
 
@@ -30,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from site_manager.errors import ValidationError
 from site_manager.register.schema import (
+    BuildingOutline,
     ClimateHour,
     ClimateMonth,
     FabricElement,
@@ -49,6 +52,7 @@ _FABRIC_PLAIN = ("global_id", "ifc_class", "kind", "name", "storey", "area_m2", 
                  "external_source", "party_area_m2", "boundary_source", "z_min_m",
                  "z_max_m")  # fmt: skip
 _COLUMN_PLAIN = ("global_id", "name", "storey", "x_m", "y_m", "z_min_m", "z_max_m")
+_OUTLINE_PLAIN = ("global_id", "kind", "storey", "z_min_m", "z_max_m")
 _TEXT = {"global_id", "ifc_class", "kind", "name", "storey", "u_source", "external_source",
          "boundary_source"}  # fmt: skip
 CLIMATE_MONTHLY_COLUMNS = ["month", "t_out_c", "ghi_kwh_m2"]
@@ -86,10 +90,10 @@ def _geometry(wkt: str | None) -> Any:
 
 
 def write_model_store(s: Session, st: Site, model: Any) -> dict[str, int]:
-    """Replace the site's stored fabric and columns with those of ``model``.
+    """Replace the site's stored fabric, columns and outlines with those of ``model``.
 
-    A model read without them (``model.fabric`` or ``model.columns`` is ``None``) leaves
-    that part as it was. Returns the number of rows written of each.
+    A model read without them (``model.fabric``, ``model.columns`` or ``model.outlines`` is
+    ``None``) leaves that part as it was. Returns the number of rows written of each.
     """
     counts: dict[str, int] = {}
     fabric = model.fabric
@@ -120,6 +124,19 @@ def write_model_store(s: Session, st: Site, model: Any) -> dict[str, int]:
         if rows:
             s.execute(insert(StructuralColumn), rows)
         counts["columns"] = len(rows)
+    outlines = getattr(model, "outlines", None)
+    if outlines is not None:
+        s.execute(delete(BuildingOutline).where(BuildingOutline.site_pk == st.id))
+        rows = []
+        for rec in outlines.to_dict("records"):
+            footprint = wkt_of(rec.get("geometry"))
+            if footprint is None:
+                continue
+            row = {c: _value(rec.get(c), c in _TEXT) for c in _OUTLINE_PLAIN}
+            rows.append({"site_pk": st.id, **row, "footprint_wkt": footprint})
+        if rows:
+            s.execute(insert(BuildingOutline), rows)
+        counts["outlines"] = len(rows)
     return counts
 
 
@@ -142,6 +159,25 @@ def read_fabric(s: Session, st: Site) -> Any:
     for c in _FABRIC_PLAIN:
         if c not in _TEXT:
             frame[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
+    return gpd.GeoDataFrame(frame, geometry="geometry")
+
+
+def read_outlines(s: Session, st: Site) -> Any:
+    """The site's stored wall and door footprints with ``OUTLINES_COLUMNS`` (empty if none)."""
+    import geopandas as gpd
+
+    from site_manager.ifc.outlines import OUTLINES_COLUMNS
+
+    rows = []
+    for el in s.scalars(
+        select(BuildingOutline).where(BuildingOutline.site_pk == st.id).order_by(BuildingOutline.id)
+    ):
+        row: dict[str, Any] = {c: getattr(el, c) for c in _OUTLINE_PLAIN}
+        row["geometry"] = _geometry(el.footprint_wkt)
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(OUTLINES_COLUMNS))
+    for c in ("z_min_m", "z_max_m"):
+        frame[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
     return gpd.GeoDataFrame(frame, geometry="geometry")
 
 

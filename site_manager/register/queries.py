@@ -78,6 +78,9 @@ class RegisterFrames:
         The building model's fabric (:data:`site_manager.ifc.fabric.FABRIC_COLUMNS`).
     columns : pandas.DataFrame
         Its structural columns (:data:`site_manager.ifc.columns.COLUMNS_COLUMNS`).
+    outlines : geopandas.GeoDataFrame
+        The footprints of all its walls and doors, for floor plans
+        (:data:`site_manager.ifc.outlines.OUTLINES_COLUMNS`); empty when none are stored.
     climate_monthly : pandas.DataFrame
         ``month``, ``t_out_c`` [°C], ``ghi_kwh_m2`` [kWh/m²]; empty when none is stored.
     climate_hourly : pandas.DataFrame
@@ -106,6 +109,7 @@ class RegisterFrames:
     applicants: pd.DataFrame = field(default_factory=pd.DataFrame)
     fabric: Any = None
     columns: pd.DataFrame = field(default_factory=pd.DataFrame)
+    outlines: Any = None
     climate_monthly: pd.DataFrame = field(default_factory=pd.DataFrame)
     climate_hourly: pd.DataFrame = field(default_factory=pd.DataFrame)
     tariffs: dict[str, float] = field(default_factory=dict)
@@ -327,7 +331,8 @@ def frames(bind: Bind, site: str | None = None) -> RegisterFrames:
             unit_spaces=unit_spaces, tenants=_tenants(s, st), leases=_leases(s, st),
             equipment=_equipment(s, st), skills=skills, boards=boards, meters=meters,
             applicants=_applicants(s, st), fabric=model_store.read_fabric(s, st),
-            columns=model_store.read_columns(s, st), revision=int(revision or 0), **settings,
+            columns=model_store.read_columns(s, st), outlines=model_store.read_outlines(s, st),
+            revision=int(revision or 0), **settings,
         )  # fmt: skip
 
 

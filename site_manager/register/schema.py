@@ -442,6 +442,20 @@ class StructuralColumn(Base):
     z_max_m: Mapped[float | None] = mapped_column(Float)
 
 
+class BuildingOutline(Base):
+    """The footprint of a wall or door of the site's building model, for floor plans."""
+
+    __tablename__ = "building_outlines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    global_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    storey: Mapped[str] = mapped_column(String(200), default="")
+    z_min_m: Mapped[float | None] = mapped_column(Float)
+    z_max_m: Mapped[float | None] = mapped_column(Float)
+    footprint_wkt: Mapped[str] = mapped_column(Text)
+
+
 class Applicant(Base):
     """A prospective tenant and its needs (the layout engine's applicant, ``docs/layout.md``)."""
 

@@ -169,3 +169,32 @@ def test_a_site_from_an_ifc_file_is_analysable_after_the_file_is_gone(tmp_path: 
         direct.fabric["area_m2"].sum(), rel=1e-12
     )
     assert sorted(frames.spaces["global_id"]) == sorted(direct.spaces["global_id"])
+
+
+def test_the_stored_outlines_are_the_walls_and_doors_of_the_ifc_file(loaded, mill_model) -> None:
+    stored = loaded[1].outlines.reset_index(drop=True)
+    direct = mill_model.outlines.reset_index(drop=True)
+    assert len(stored) == len(direct) > 0
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(stored.drop(columns="geometry")),
+        pd.DataFrame(direct.drop(columns="geometry")),
+        check_dtype=False,
+    )
+    for s, d in zip(stored.geometry, direct.geometry, strict=True):
+        assert shapely.equals_exact(s, d, tolerance=1e-6)
+
+
+def test_an_imported_site_keeps_its_outlines_after_the_file_is_gone(tmp_path: Path) -> None:
+    import ifcopenshell
+
+    copy = tmp_path / "works.ifc"
+    shutil.copy(MODELS / "engineering_works.ifc", copy)
+    f = ifcopenshell.open(str(copy))
+    expected = {e.GlobalId for e in f.by_type("IfcWall") + f.by_type("IfcDoor")}
+    engine = register.open_register(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    site = register.create_site(engine, copy, name="Works")
+    copy.unlink()
+    outlines = register.frames(engine, site).outlines
+    assert set(outlines["global_id"]) == expected
+    assert len(outlines) == len(expected)
+    assert not outlines.geometry.is_empty.any()

@@ -154,6 +154,20 @@ def upgrade() -> None:
     with op.batch_alter_table('structural_columns', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_structural_columns_site_pk'), ['site_pk'], unique=False)
 
+    op.create_table('building_outlines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('site_pk', sa.Integer(), nullable=False),
+    sa.Column('global_id', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('storey', sa.String(length=200), nullable=False),
+    sa.Column('z_min_m', sa.Float(), nullable=True),
+    sa.Column('z_max_m', sa.Float(), nullable=True),
+    sa.Column('footprint_wkt', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['site_pk'], ['sites.id'], name=op.f('fk_building_outlines_site_pk_sites'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_building_outlines'))
+    )
+    op.create_index(op.f('ix_building_outlines_site_pk'), 'building_outlines', ['site_pk'], unique=False)
+
     op.create_table('tariffs',
     sa.Column('site_pk', sa.Integer(), nullable=False),
     sa.Column('carrier', sa.String(length=16), nullable=False),
@@ -189,6 +203,8 @@ def downgrade() -> None:
         batch_op.drop_column('latitude_deg')
 
     op.drop_table('tariffs')
+    op.drop_index(op.f('ix_building_outlines_site_pk'), table_name='building_outlines')
+    op.drop_table('building_outlines')
     with op.batch_alter_table('structural_columns', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_structural_columns_site_pk'))
 
