@@ -343,6 +343,8 @@ UNITS = Table("units", "a rentable unit made of spaces", (
     Column("area_m2", "number", "m²", minimum=0.0, exclusive_minimum=True,
            stored="units.area_m2", description="lettable area when not the sum of the spaces'"),
     Column("notes", "text", default="", stored="units.notes", description="free text"),
+    Column("retired", "date", stored="units.retired",
+           description="day from which the unit is no longer let; empty while it is live"),
 ), id_column="unit_id")  # fmt: skip
 
 SKILLS = Table("skills", "what a tenant can do for others", (
