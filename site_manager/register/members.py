@@ -10,6 +10,7 @@ or nothing; a refusal carries every problem with its field
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -92,7 +93,7 @@ def _equipment_record(s: Session, eq: Equipment) -> dict[str, Any]:
 
 
 def _write_equipment(
-    s: Session, st: Site, eq: Equipment, record: dict[str, Any], fields: dict[str, Any]
+    s: Session, st: Site, eq: Equipment, record: dict[str, Any], fields: Iterable[str]
 ) -> None:
     """Set the ``fields`` of ``eq`` from the checked ``record``."""
     for name in fields:
@@ -200,8 +201,9 @@ def add_skill(
         problems += rules.check_references("skills", values, rules.context_from_db(s, st))
         rules.refuse(problems)
         tenant = core.get_tenant(s, st, values["tenant_id"])
-        held = s.scalars(select(Skill.id).where(Skill.tenant_pk == tenant.id,
-                                                Skill.skill == values["skill"])).first()  # fmt: skip
+        held = s.scalars(
+            select(Skill.id).where(Skill.tenant_pk == tenant.id, Skill.skill == values["skill"])
+        ).first()
         if held is not None:
             rules.refuse([rules.Problem("skill", f"tenant {tenant_id} already has skill "
                                         f"{values['skill']!r}", "conflict")])  # fmt: skip

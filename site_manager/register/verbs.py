@@ -264,13 +264,11 @@ def retire_unit(
         :func:`~site_manager.register.rules.check_retire`: an unknown or retired unit, a
         lease of the unit running on ``on`` or starting after it.
     """
-    values, problems = rules.values_from_contract(
-        contracts.UNITS, {"unit_id": unit_id, "retired": dt.date.today() if on is None else on}
-    )
-    problems = [rules.Problem("on" if p.field == "retired" else p.field, p.message, p.kind)
-                for p in problems if p.field in ("unit_id", "retired")]  # fmt: skip
-    rules.refuse(problems)
-    day: dt.date = values["retired"]
+    try:
+        day: dt.date = parse_value(contracts.UNITS.column("retired"),
+                                   dt.date.today() if on is None else on, what="on")  # fmt: skip
+    except ValidationError as exc:
+        raise rules.refusal([rules.Problem("on", str(exc))]) from None
     who = get_actor(actor)
     with transaction(bind) as s:
         st = core.get_site(s, site)
@@ -283,8 +281,11 @@ def retire_unit(
 
 
 def unit_context(bind: Bind, site: str | None = None) -> rules.SiteContext:
-    """The site as the unit and lease rules see it: spaces, removed spaces, units' spaces,
-    retired units, bookings (for a form that offers only what the rules allow)."""
+    """The site as the unit and lease rules see it.
+
+    Its spaces, removed spaces, units' spaces, retired units and bookings, for a form that
+    offers only what the rules allow.
+    """
     with transaction(bind, readonly=True) as s:
         return rules.context_from_db(s, core.get_site(s, site))
 
