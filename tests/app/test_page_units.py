@@ -41,6 +41,20 @@ def _submit(app: AppTest, label: str) -> None:
     next(b for b in app.get("form_submit_button") if b.proto.label == label).click().run()
 
 
+def errors_under(app: AppTest, key: str) -> list[str]:
+    """The error messages inside the container with widget key ``key`` (its id ends so)."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        for child in getattr(node, "children", {}).values():
+            if str(getattr(getattr(child, "proto", None), "id", "")).endswith(f"-{key}"):
+                found.extend(e.value for e in child.error)
+            walk(child)
+
+    walk(app.main)
+    return found
+
+
 def _spaces(url: str) -> Any:
     spaces = register.frames(register.open_register(url), site="ew").spaces
     return spaces[~spaces["removed"]].set_index("global_id")
@@ -102,6 +116,7 @@ def test_a_unit_without_spaces_is_refused_and_nothing_is_written(url: str) -> No
     assert app.exception == []
     (error,) = app.error
     assert "at least one space" in error.value
+    assert errors_under(app, "unit_define_error_space_global_ids") == [error.value]
     assert register.get_revision(engine) == before and register.list_units(engine).empty
     engine.dispose()
 
@@ -124,7 +139,7 @@ def test_rename_retire_edit_and_skill_forms_change_the_register(url: str) -> Non
     app.date_input(key="unit_retire_on").set_value(dt.date(2020, 6, 1))
     _submit(app, "Retire")
     (error,) = app.error
-    assert lid in error.value
+    assert lid in error.value and errors_under(app, "unit_retire_error_on") == [error.value]
     app.date_input(key="unit_retire_on").set_value(dt.date(2021, 1, 1))
     _submit(app, "Retire")
     no_exception(app)
