@@ -6,7 +6,15 @@ in ``site_manager/app/``; the register is ``$SITE_MANAGER_DB`` or ``site_manager
 
 import streamlit as st
 
-from site_manager.app import page_import, page_landlord, page_site, page_tenants, page_zoning, state
+from site_manager.app import (
+    page_import,
+    page_landlord,
+    page_site,
+    page_tenants,
+    page_units,
+    page_zoning,
+    state,
+)
 
 st.set_page_config(page_title="site-manager", page_icon="🏭", layout="wide")
 state.init()
@@ -28,6 +36,12 @@ navigation = st.navigation(
             page_import.render, title="Import", icon=":material/upload_file:", url_path="import"
         ),
         st.Page(page_zoning.render, title="Zoning", icon=":material/map:", url_path="zoning"),
+        st.Page(
+            page_units.render,
+            title="Units and members",
+            icon=":material/meeting_room:",
+            url_path="units",
+        ),
         st.Page(
             page_tenants.render,
             title="Tenants and leases",

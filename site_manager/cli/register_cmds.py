@@ -1,8 +1,9 @@
 """Commands of the site register: sites, units, tenants, leases, equipment, zoning, reports.
 
 ``site-manager sample load NAME``, ``site ...`` (:mod:`.site_cmds`), ``space list|set``,
-``unit list|define``, ``tenant list|import|export``, ``lease list|sign|end|import|export``,
-``equipment list|import|export``, ``applicant list|import|export``, ``zoning set``,
+``unit list|define|rename|retire``, ``tenant list|add|edit|import|export``,
+``lease list|sign|end|import|export``, ``equipment list|add|edit|import|export``,
+``skill add``, ``applicant list|import|export``, ``zoning set``,
 ``report occupancy|rent-roll|expiries|vacancies``, ``audit``. The database is ``--db URL``,
 else ``$SITE_MANAGER_DB``, else an SQLite file in the working folder. Heavy libraries are
 imported inside the handlers.
@@ -99,6 +100,19 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--notes", default="")
     _common(p)
     p.set_defaults(handler=_unit_define)
+    p = unit.add_parser("rename", help="give a unit a new name")
+    p.add_argument("unit_id", metavar="UNIT")
+    p.add_argument("--name", required=True)
+    _common(p)
+    p.set_defaults(handler=_unit_rename)
+    p = unit.add_parser("retire", help="retire a unit (kept with its past leases, let no more)",
+                        description="Refused while a lease of the unit runs on the day or "
+                        "starts after it.")  # fmt: skip
+    p.add_argument("unit_id", metavar="UNIT")
+    p.add_argument("--on", default=None, metavar="YYYY-MM-DD",
+                   help="first day it is no longer let (default today)")  # fmt: skip
+    _common(p)
+    p.set_defaults(handler=_unit_retire)
 
     # tenant, lease, equipment
     for kind, singular in (("tenants", "tenant"), ("leases", "lease"),
@@ -126,6 +140,18 @@ def add_commands(sub: Any) -> None:
         p.set_defaults(handler=_export, kind=kind)
         if kind == "leases":
             _add_lease_commands(fam)
+        elif kind in MEMBER_OPTIONS:
+            _add_member_commands(fam, kind, singular)
+
+    # skill
+    skill = sub.add_parser("skill", help="what tenants can do for others").add_subparsers(
+        dest="skill_command", metavar="ACTION", required=True)  # fmt: skip
+    p = skill.add_parser("add", help="record a tenant's skill")
+    p.add_argument("--tenant", dest="tenant_id", required=True, metavar="TENANT")
+    p.add_argument("--skill", required=True)
+    p.add_argument("--level", default=None, help="how well (the skills' contract's levels)")
+    _common(p)
+    p.set_defaults(handler=_skill_add)
 
     # zoning
     zoning = sub.add_parser("zoning", help="the use of spaces").add_subparsers(
@@ -159,6 +185,53 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--limit", type=int, default=50)
     _table(p)
     p.set_defaults(handler=_audit)
+
+
+#: ``tenant add|edit`` and ``equipment add|edit`` options: field of the contract
+#: (``register.contracts.TENANTS``, ``EQUIPMENT``) → option and help. The contract reads the
+#: values; a refusal names the option of each field it is about.
+MEMBER_OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
+    "tenants": {
+        "name": ("--name", "tenant's name (required to add)"),
+        "kind": ("--kind", "kind of tenant"),
+        "stage": ("--stage", "how far the business has come"),
+        "sector": ("--sector", "what they make"),
+        "headcount": ("--headcount", "people"),
+        "contact_name": ("--contact-name", "contact person"),
+        "contact_email": ("--contact-email", "contact e-mail"),
+        "contact_phone": ("--contact-phone", "contact phone"),
+        "joined": ("--joined", "day the tenant joined (YYYY-MM-DD)"),
+    },
+    "equipment": {
+        "name": ("--name", "what the machine is"),
+        "type": ("--type", "machine type, e.g. cnc_router"),
+        "owner_tenant_id": ("--owner", "owning tenant's id (empty: the site's own)"),
+        "space_global_id": ("--space", "GlobalId of the space it stands in"),
+        "board_id": ("--board", "distribution board it is wired to"),
+        "power_kw": ("--power-kw", "rated power [kW]"),
+        "noise_db": ("--noise-db", "noise level [dB(A)]"),
+        "weight_kg": ("--weight-kg", "weight [kg]"),
+        "hazards": ("--hazards", "';'-separated hazards"),
+        "shared": ("--shared", "yes|no: shared with others"),
+        "share_terms": ("--share-terms", "on what terms"),
+    },
+}  # fmt: skip
+#: The id field of each member family and its argument's name in messages.
+MEMBER_IDS = {"tenants": ("tenant_id", "TENANT"), "equipment": ("equipment_id", "EQUIPMENT")}
+
+
+def _add_member_commands(fam: Any, kind: str, singular: str) -> None:
+    id_field, metavar = MEMBER_IDS[kind]
+    for action, text in (
+        ("add", f"add one {singular}"),
+        ("edit", f"change some values of a {singular} (only those given)"),
+    ):
+        p = fam.add_parser(action, help=text)  # fmt: skip
+        p.add_argument(id_field, metavar=metavar)
+        for name, (flag, help_text) in MEMBER_OPTIONS[kind].items():
+            p.add_argument(flag, dest=name, default=None, help=help_text)
+        _common(p)
+        p.set_defaults(handler=_member, family=kind, action=action)
 
 
 def _add_lease_commands(fam: Any) -> None:
@@ -237,9 +310,78 @@ def _unit_define(args: argparse.Namespace) -> int:
     from site_manager import register
 
     gids = [g.strip() for g in args.spaces.split(";") if g.strip()]
-    register.define_unit(_engine(args), args.unit_id, gids, name=args.name, area_m2=args.area,
-                         notes=args.notes, site=args.site)  # fmt: skip
+    try:
+        register.define_unit(_engine(args), args.unit_id, gids, name=args.name,
+                             area_m2=args.area, notes=args.notes, site=args.site)  # fmt: skip
+    except SiteManagerError as error:
+        raise _naming_options(error, {"space_global_ids": "--spaces", "area_m2": "--area",
+                                      "unit_id": "UNIT"}) from None  # fmt: skip
     print(f"unit {args.unit_id}: {len(gids)} space(s)")
+    return 0
+
+
+def _unit_rename(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    try:
+        register.rename_unit(_engine(args), args.unit_id, name=args.name, site=args.site)
+    except SiteManagerError as error:
+        raise _naming_options(error, {"name": "--name", "unit_id": "UNIT"}) from None
+    print(f"unit {args.unit_id}: renamed {args.name!r}")
+    return 0
+
+
+def _unit_retire(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    try:
+        day = register.retire_unit(_engine(args), args.unit_id, on=args.on, site=args.site)
+    except SiteManagerError as error:
+        raise _naming_options(error, {"on": "--on", "unit_id": "UNIT"}) from None
+    print(f"unit {args.unit_id}: retired from {day.isoformat()}")
+    return 0
+
+
+def _member(args: argparse.Namespace) -> int:
+    from site_manager import register
+    from site_manager.errors import ValidationError
+
+    options = MEMBER_OPTIONS[args.family]
+    id_field, metavar = MEMBER_IDS[args.family]
+    given = {name: value for name in options if (value := getattr(args, name)) is not None}
+    record = getattr(args, id_field)
+    engine = _engine(args)
+    try:
+        if args.action == "edit" and not given:
+            raise ValidationError("nothing to change; give " + ", ".join(
+                flag for flag, _ in options.values()))  # fmt: skip
+        if args.family == "tenants" and args.action == "add":
+            register.add_tenant(engine, record, site=args.site, **given)
+        elif args.family == "tenants":
+            register.edit_tenant(engine, record, site=args.site, **given)
+        elif args.action == "add":
+            register.add_equipment(engine, record, site=args.site, **given)
+        else:
+            register.edit_equipment(engine, record, site=args.site, **given)
+    except SiteManagerError as error:
+        flags = {k: flag for k, (flag, _) in options.items()} | {id_field: metavar}
+        raise _naming_options(error, flags) from None
+    verb = "added" if args.action == "add" else "changed " + ", ".join(given)
+    print(f"{args.family.rstrip('s')} {record}: {verb}")
+    return 0
+
+
+def _skill_add(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    try:
+        skill = register.add_skill(_engine(args), args.tenant_id, args.skill, args.level,
+                                   site=args.site)  # fmt: skip
+    except SiteManagerError as error:
+        raise _naming_options(error, {"tenant_id": "--tenant", "skill": "--skill",
+                                      "level": "--level"}) from None  # fmt: skip
+    print(f"tenant {args.tenant_id}: skill {skill!r}" + (f" ({args.level})" if args.level
+                                                         else ""))  # fmt: skip
     return 0
 
 

@@ -73,9 +73,20 @@ the login name)
 - ``set_zoning(bind, uses, *, site=None) -> int``: ``uses`` maps space GlobalId to a
   :class:`site_manager.zoning.Use` value (or a frame with ``space_global_id``, ``use``).
 - ``define_unit(bind, unit_id, space_global_ids, *, name="", storey=None, area_m2=None,
-  notes="", site=None) -> str``.
+  notes="", site=None) -> str``: the spaces exist, are not removed and are in no other
+  live unit (unless ``area_m2`` is given: part of a hall); a retired unit is not redefined.
+- ``rename_unit(bind, unit_id, *, name, site=None)``.
+- ``retire_unit(bind, unit_id, *, on=None, site=None) -> date``: the unit is kept (with its
+  past leases) and let no more from ``on`` (default today); refused while a lease of it runs
+  on ``on`` or starts after it. ``unit_context(bind, site=None)`` is the site as these rules
+  see it (``retired``, ``unit_spaces``, ``removed``).
 - ``add_tenant(bind, tenant_id, *, name, kind=None, stage=None, sector="", headcount=None,
-  ..., site=None) -> str``.
+  ..., site=None) -> str``; ``edit_tenant(bind, tenant_id, *, site=None, **fields) -> dict``
+  (only the fields given change).
+- ``add_equipment(bind, equipment_id, *, site=None, **fields) -> str``,
+  ``edit_equipment(bind, equipment_id, *, site=None, **fields) -> dict``: the equipment
+  contract's fields; the owner tenant and the space must exist.
+- ``add_skill(bind, tenant_id, skill, level=None, *, site=None) -> str``.
 - ``sign_lease(bind, *, unit_id, tenant_id, start, end, rent_eur_per_month,
   common_cost_share=0.0, lease_id=None, site=None) -> str`` (the lease id); refused with
   ``RegisterError`` naming the unit and the conflicting lease.
@@ -115,6 +126,7 @@ from site_manager.register.io import (
     export_table,
     import_table,
 )
+from site_manager.register.members import add_equipment, add_skill, edit_equipment, edit_tenant
 from site_manager.register.model_store import ClimateFile
 from site_manager.register.queries import (
     RegisterFrames,
@@ -145,9 +157,12 @@ from site_manager.register.verbs import (
     add_tenant,
     define_unit,
     end_lease,
+    rename_unit,
+    retire_unit,
     set_space_attributes,
     set_zoning,
     sign_lease,
+    unit_context,
 )
 
 __all__ = [
@@ -160,9 +175,13 @@ __all__ = [
     "ImportValidationError",
     "RegisterFrames",
     "RevisionReport",
+    "add_equipment",
+    "add_skill",
     "add_tenant",
     "create_site",
     "define_unit",
+    "edit_equipment",
+    "edit_tenant",
     "end_lease",
     "export_table",
     "frames",
@@ -175,6 +194,8 @@ __all__ = [
     "list_units",
     "load_sample",
     "open_register",
+    "rename_unit",
+    "retire_unit",
     "revise_site",
     "sample_names",
     "set_climate",
@@ -185,4 +206,5 @@ __all__ = [
     "set_zoning",
     "sign_lease",
     "transaction",
+    "unit_context",
 ]

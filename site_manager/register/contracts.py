@@ -343,7 +343,11 @@ UNITS = Table("units", "a rentable unit made of spaces", (
     Column("area_m2", "number", "m²", minimum=0.0, exclusive_minimum=True,
            stored="units.area_m2", description="lettable area when not the sum of the spaces'"),
     Column("notes", "text", default="", stored="units.notes", description="free text"),
-), id_column="unit_id")  # fmt: skip
+    Column("retired", "date", stored="units.retired",
+           description="day from which the unit is no longer let (`unit retire`); empty "
+           "while it is live"),
+), id_column="unit_id", sample_headings={n: n for n in (  # a sample site's units are live
+    "unit_id", "name", "space_global_ids", "storey", "area_m2", "notes")})  # fmt: skip
 
 SKILLS = Table("skills", "what a tenant can do for others", (
     _id("tenant_id", required=True, stored="tenants.tenant_id",
@@ -442,15 +446,18 @@ def markdown_table(table: Table) -> str:
     sample = table.sample_columns()
     renamed = {c.name: h for h, c in sample.items() if h != c.name}
     lines = [f"### `{table.name}.csv`: {table.description}", ""]
-    if table.sample_headings is not None:
+    if renamed:
         lines += ["The sample sites' file carries the columns named in *sample heading*; an "
                   "import takes any of them.", ""]  # fmt: skip
+    in_sample = {c.name for c in sample.values()}
     lines += ["| column | type | unit | required | limits, allowed values | headings also "
               "accepted | what it holds |", "|---|---|---|---|---|---|---|"]  # fmt: skip
     for col in table.columns:
         headings = ", ".join(f"`{h}`" for h in col.headings)
         if col.name in renamed:
             headings = f"sample heading `{renamed[col.name]}`; " + headings
+        elif col.name not in in_sample:
+            headings = "not in the sample sites' file" + (f"; {headings}" if headings else "")
         required = ", ".join(
             w for w, on in (("yes", col.required), ("unique", col.name == table.id_column)) if on
         )

@@ -13,6 +13,11 @@ The values themselves (types, ranges, lengths, allowed values) are the contract'
 - a lease ends on or after its start; its unit and tenant exist; no other lease holds its
   unit on any of its days (the message names the conflicting lease);
 - a lease is ended on a day within it;
+- a retired unit is not let on or after the day it was retired, nor redefined;
+- a unit's spaces exist, are not removed from the model and are not in another live unit
+  (unless the unit gives its own lettable area: part of a hall split into several units);
+- a unit with a lease running on, or starting after, the day it would be retired is not
+  retired;
 - an applicant's largest area is at least its smallest;
 - equipment, zoning, units, skills and meters name existing tenants and spaces.
 
@@ -40,7 +45,7 @@ from sqlalchemy.orm import Session
 
 from site_manager.errors import NotFoundError, RegisterError, SiteManagerError, ValidationError
 from site_manager.register import contracts
-from site_manager.register.schema import Lease, Site, Space, Tenant, Unit
+from site_manager.register.schema import Lease, Site, Space, Tenant, Unit, UnitSpace
 from site_manager.register.values import parse_record, parse_value
 
 
@@ -123,6 +128,12 @@ class SiteContext:
         A tenant's name → its id, for names that are unique (imports take either).
     bookings : dict
         Unit id → lease id (or row) → :class:`Booking`.
+    removed : set of str
+        GlobalIds of spaces removed from the model.
+    retired : dict
+        Unit id → the day it was retired, for retired units.
+    unit_spaces : dict
+        Unit id → GlobalIds of its spaces.
     """
 
     site_id: str
@@ -131,6 +142,9 @@ class SiteContext:
     tenants: set[str] = field(default_factory=set)
     tenant_names: dict[str, str] = field(default_factory=dict)
     bookings: dict[str, dict[str, Booking]] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)
+    retired: dict[str, dt.date] = field(default_factory=dict)
+    unit_spaces: dict[str, set[str]] = field(default_factory=dict)
 
     def book(self, unit_id: str, key: str, booking: Booking) -> None:
         """Hold ``unit_id`` for a booking (a row of a file, once it passed)."""
@@ -156,13 +170,28 @@ def context_from_db(s: Session, site: Site) -> SiteContext:
     names: dict[str, str] = {}
     for tid, name in tenants.items():
         names[name] = tid if name not in names else ""  # "" marks a name two tenants share
+    spaces = s.execute(select(Space.global_id, Space.removed).where(Space.site_pk == site.id))
+    units = s.execute(select(Unit.unit_id, Unit.retired).where(Unit.site_pk == site.id)).all()
     ctx = SiteContext(
         site_id=site.site_id,
-        spaces=set(s.scalars(select(Space.global_id).where(Space.site_pk == site.id))),
-        units=set(s.scalars(select(Unit.unit_id).where(Unit.site_pk == site.id))),
+        spaces=set(),
+        units={uid for uid, _ in units},
         tenants=set(tenants),
         tenant_names={n: t for n, t in names.items() if t},
+        retired={uid: day for uid, day in units if day is not None},
     )
+    for gid, removed in spaces:
+        ctx.spaces.add(gid)
+        if removed:
+            ctx.removed.add(gid)
+    members = s.execute(
+        select(Unit.unit_id, Space.global_id)
+        .join(UnitSpace, UnitSpace.unit_pk == Unit.id)
+        .join(Space, Space.id == UnitSpace.space_pk)
+        .where(Unit.site_pk == site.id)
+    )
+    for uid, gid in members:
+        ctx.unit_spaces.setdefault(uid, set()).add(gid)
     rows = s.execute(
         select(Lease.lease_id, Lease.start_date, Lease.end_date, Unit.unit_id, Tenant.tenant_id)
         .join(Unit, Unit.id == Lease.unit_pk)
@@ -204,6 +233,10 @@ def check_lease(lease: Mapping[str, Any], ctx: SiteContext) -> list[Problem]:
         problems.append(Problem("tenant_id", f"unknown tenant {tenant_id!r} in site "
                                 f"{ctx.site_id}; add or import the tenant first, see "
                                 "`site-manager tenant list`", "unknown"))  # fmt: skip
+    retired = ctx.retired.get(unit_id or "")
+    if retired is not None and (end is None or end >= retired):
+        problems.append(Problem("unit_id", f"unit {unit_id} was retired on {retired}; it "
+                                "cannot be let from that day, choose a live unit"))  # fmt: skip
     if start is not None and end is not None and unit_id in ctx.units:
         problems += check_no_overlap(unit_id, start, end, ctx.bookings.get(unit_id, {}).values())
     return problems
@@ -240,6 +273,89 @@ def check_lease_end(lease_id: str, start: dt.date, end: dt.date, on: Any) -> lis
     if day > end:
         return [Problem("end", f"lease {lease_id} already ends on {end}; to extend it, sign a "
                         "new lease from the day after")]  # fmt: skip
+    return []
+
+
+# ---------------------------------------------------------------- units
+
+
+def check_unit(
+    unit_id: str, gids: Iterable[str], ctx: SiteContext, *, own_area: bool = False
+) -> list[Problem]:
+    """The rules of defining (or redefining) unit ``unit_id`` from spaces ``gids``.
+
+    Parameters
+    ----------
+    unit_id : str
+        The unit (new or existing).
+    gids : iterable of str
+        GlobalIds of its spaces.
+    ctx : SiteContext
+        The site as it is.
+    own_area : bool
+        Whether the unit gives its own lettable area (part of a hall): its spaces may then
+        be in other live units too.
+
+    Returns
+    -------
+    list of Problem
+        A retired unit (on ``unit_id``); no space, unknown or removed spaces, spaces in
+        another live unit (on ``space_global_ids``).
+    """
+    problems: list[Problem] = []
+    wanted = [g for g in gids if g]
+    if unit_id in ctx.retired:
+        problems.append(Problem("unit_id", f"unit {unit_id} was retired on "
+                                f"{ctx.retired[unit_id]}; define a new unit instead",
+                                "conflict"))  # fmt: skip
+    if not wanted:
+        problems.append(Problem("space_global_ids", f"unit {unit_id}: choose at least one "
+                                "space"))  # fmt: skip
+        return problems
+    unknown = [g for g in wanted if g not in ctx.spaces]
+    if unknown:
+        problems.append(Problem("space_global_ids", f"unknown spaces {', '.join(unknown)} in "
+                                f"site {ctx.site_id}; use GlobalIds of the model's spaces",
+                                "unknown"))  # fmt: skip
+    removed = [g for g in wanted if g in ctx.removed]
+    if removed:
+        problems.append(Problem("space_global_ids", f"spaces {', '.join(removed)} were removed "
+                                "from the model; choose spaces that exist"))  # fmt: skip
+    if not own_area:
+        taken = {g: other for other, held in sorted(ctx.unit_spaces.items())
+                 if other != unit_id and other not in ctx.retired
+                 for g in wanted if g in held}  # fmt: skip
+        if taken:
+            problems.append(Problem("space_global_ids", "spaces already in another live unit: "
+                                    + ", ".join(f"{g} (unit {u})" for g, u in taken.items())
+                                    + "; choose other spaces, or give the unit its own area "
+                                    "(part of a hall)", "conflict"))  # fmt: skip
+    return problems
+
+
+def check_retire(unit_id: str, on: dt.date, ctx: SiteContext) -> list[Problem]:
+    """Retiring unit ``unit_id`` from day ``on``: no lease of it runs on or after ``on``.
+
+    Returns
+    -------
+    list of Problem
+        An unknown or already retired unit (on ``unit_id``); the earliest lease running on
+        ``on`` or starting after it, named (on ``on``).
+    """
+    if unit_id not in ctx.units:
+        return [Problem("unit_id", f"unknown unit {unit_id!r} in site {ctx.site_id}; see "
+                        "`site-manager unit list`", "unknown")]  # fmt: skip
+    if unit_id in ctx.retired:
+        return [Problem("unit_id", f"unit {unit_id} is already retired (on "
+                        f"{ctx.retired[unit_id]})", "conflict")]  # fmt: skip
+    held = sorted((b for b in ctx.bookings.get(unit_id, {}).values() if b.end >= on),
+                  key=lambda b: (b.start, b.label))  # fmt: skip
+    if held:
+        b = held[0]
+        state = "runs" if b.start <= on else "starts"
+        return [Problem("on", f"unit {unit_id} has {b.label}, which {state} from {b.start} to "
+                        f"{b.end}; end the lease first or retire the unit after "
+                        f"{b.end}", "conflict")]  # fmt: skip
     return []
 
 

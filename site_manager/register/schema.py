@@ -194,6 +194,9 @@ class Unit(Base):
     storey: Mapped[str | None] = mapped_column(String(200))
     area_m2: Mapped[float | None] = mapped_column(Float)
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: The day from which the unit is no longer let (``None``: live); a retired unit is kept
+    #: for its past leases.
+    retired: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class UnitSpace(Base):

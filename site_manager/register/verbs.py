@@ -117,8 +117,10 @@ def define_unit(
     unit_id : str
         Short stable id.
     space_global_ids : iterable of str
-        GlobalIds of the spaces the unit is made of (one space of a hall split into several
-        units may belong to several units).
+        GlobalIds of the spaces the unit is made of: existing, not removed, and in no other
+        live unit unless ``area_m2`` is given (one space of a hall split into several units
+        may then belong to several units); see
+        :func:`~site_manager.register.rules.check_unit`.
     name, notes : str
         Free text.
     storey : str, optional
@@ -134,19 +136,28 @@ def define_unit(
     -------
     str
         ``unit_id``.
+
+    Raises
+    ------
+    ValidationError, NotFoundError, RegisterError
+        Every problem of :func:`~site_manager.register.rules.check_unit` at once
+        (:func:`~site_manager.register.rules.problems_of` gives each with its field).
     """
     unit_id = str(unit_id).strip()
     if not unit_id:
         raise ValidationError("a unit needs an id; give unit_id")
     gids = [str(g).strip() for g in space_global_ids if str(g).strip()]
-    if not gids:
-        raise ValidationError(f"unit {unit_id}: name at least one space GlobalId")
+    problems: list[rules.Problem] = []
     if area_m2 is not None:
-        area_m2 = parse_value(contracts.UNITS.column("area_m2"), area_m2,
-                                        what=f"unit {unit_id} area_m2")  # fmt: skip
+        try:
+            area_m2 = parse_value(contracts.UNITS.column("area_m2"), area_m2, what="area_m2")
+        except ValidationError as exc:
+            problems.append(rules.Problem("area_m2", str(exc)))
     who = get_actor(actor)
     with transaction(bind) as s:
         st = core.get_site(s, site)
+        ctx = rules.context_from_db(s, st)
+        rules.refuse(problems + rules.check_unit(unit_id, gids, ctx, own_area=area_m2 is not None))
         _define_unit(
             s, st, unit_id, gids, name=name, storey=storey, area_m2=area_m2, notes=notes, actor=who
         )
@@ -198,6 +209,85 @@ def _define_unit(
         for pk in wanted - existing:
             s.add(UnitSpace(unit_pk=unit.id, space_pk=pk))
     return unit
+
+
+def rename_unit(
+    bind: Bind, unit_id: str, *, name: str, site: str | None = None, actor: str | None = None
+) -> None:
+    """Give unit ``unit_id`` a new name (free text, the units' contract's ``name``)."""
+    values, problems = rules.values_from_contract(contracts.UNITS, {"unit_id": unit_id,
+                                                                     "name": name})  # fmt: skip
+    rules.refuse([p for p in problems if p.field in ("unit_id", "name")])
+    who = get_actor(actor)
+    with transaction(bind) as s:
+        st = core.get_site(s, site)
+        unit = core.get_unit(s, st, unit_id)
+        with Audit(s, st, who, "rename_unit").changing(unit, record=unit_id):
+            unit.name = values["name"]
+
+
+def retire_unit(
+    bind: Bind,
+    unit_id: str,
+    *,
+    on: dt.date | str | None = None,
+    site: str | None = None,
+    actor: str | None = None,
+) -> dt.date:
+    """Retire unit ``unit_id`` from day ``on`` (default today): it is kept, never deleted.
+
+    A retired unit keeps its past leases and is let no more
+    (:func:`~site_manager.register.rules.check_lease`); its spaces may go into new units.
+
+    Parameters
+    ----------
+    bind : Engine or Session
+        The register.
+    unit_id : str
+        A live unit of the site.
+    on : date or str, optional
+        The first day the unit is no longer let (``YYYY-MM-DD``; default today).
+    site : str, optional
+        Site id (default: the only site).
+    actor : str, optional
+        Who is making the change, for the audit trail.
+
+    Returns
+    -------
+    datetime.date
+        The day it is retired from.
+
+    Raises
+    ------
+    ValidationError, NotFoundError, RegisterError
+        A bad day (on ``on``); the problems of
+        :func:`~site_manager.register.rules.check_retire`: an unknown or retired unit, a
+        lease of the unit running on ``on`` or starting after it.
+    """
+    try:
+        day: dt.date = parse_value(contracts.UNITS.column("retired"),
+                                   dt.date.today() if on is None else on, what="on")  # fmt: skip
+    except ValidationError as exc:
+        raise rules.refusal([rules.Problem("on", str(exc))]) from None
+    who = get_actor(actor)
+    with transaction(bind) as s:
+        st = core.get_site(s, site)
+        rules.refuse(rules.check_retire(unit_id, day, rules.context_from_db(s, st)))
+        unit = core.get_unit(s, st, unit_id)
+        with Audit(s, st, who, "retire_unit").changing(unit, record=unit_id):
+            unit.retired = day
+    log.info("retired unit %s from %s", unit_id, day)
+    return day
+
+
+def unit_context(bind: Bind, site: str | None = None) -> rules.SiteContext:
+    """The site as the unit and lease rules see it.
+
+    Its spaces, removed spaces, units' spaces, retired units and bookings, for a form that
+    offers only what the rules allow.
+    """
+    with transaction(bind, readonly=True) as s:
+        return rules.context_from_db(s, core.get_site(s, site))
 
 
 def add_tenant(

@@ -184,11 +184,15 @@ def upgrade() -> None:
     op.add_column('space_attributes', sa.Column('clear_height_source', sa.String(length=16), nullable=True))
     op.add_column('spaces', sa.Column('z_min_m', sa.Float(), nullable=True))
     op.add_column('spaces', sa.Column('ifc_zones_json', sa.Text(), nullable=True))
+    op.add_column('units', sa.Column('retired', sa.Date(), nullable=True))
     op.execute("INSERT INTO register_revision (id, revision) VALUES (1, 0)")
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    with op.batch_alter_table('units', schema=None) as batch_op:
+        batch_op.drop_column('retired')
+
     with op.batch_alter_table('spaces', schema=None) as batch_op:
         batch_op.drop_column('ifc_zones_json')
         batch_op.drop_column('z_min_m')
