@@ -56,8 +56,14 @@ def _check_by(by: str | None) -> None:
         raise ValidationError(f"by={by!r} is not a grouping; use one of {', '.join(GROUPINGS)}")
 
 
-def _units(frames: HasFrames) -> pd.DataFrame:
-    units = frames.units[["unit_id", "name", "storey", "use", "area_m2"]].copy()
+def _units(frames: HasFrames, day: dt.date | None = None) -> pd.DataFrame:
+    """The units with their groupings; with ``day``, those that exist on it (retired ones
+    left out).
+    """
+    units = (
+        frames.units_on(day) if day is not None and hasattr(frames, "units_on") else (frames.units)
+    )
+    units = units[["unit_id", "name", "storey", "use", "area_m2"]].copy()
     units["area_m2"] = pd.to_numeric(units["area_m2"]).fillna(0.0).astype(float)
     for col in GROUPINGS:
         units[col] = units[col].where(units[col].notna(), NO_GROUP).astype(object)
@@ -95,7 +101,7 @@ def occupancy(
         ``occupancy_by_area`` [-] (NaN for a group without units or area).
     """
     _check_by(by)
-    units = _units(frames)
+    units = _units(frames, parse_day(on))
     let_ids = set(current_leases(frames, on=on)["unit_id"])
     units["let"] = units["unit_id"].isin(let_ids)
     units["area_let_m2"] = units["area_m2"].where(units["let"], 0.0)
@@ -148,7 +154,7 @@ def vacancies(
     """
     _check_by(by)
     day = parse_day(on)
-    units = _units(frames)
+    units = _units(frames, day)
     leases = frames.leases
     let_ids = set(current_leases(frames, on=day)["unit_id"])
     vacant = units[~units["unit_id"].isin(let_ids)].copy()

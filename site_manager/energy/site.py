@@ -548,11 +548,12 @@ def _tenancy_of_spaces(
     frames: Any, on: dt.date | str | None
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Space GlobalId → unit id, and unit id → the tenant whose lease runs on ``on``."""
-    from site_manager.tenancy import current_leases
+    from site_manager.tenancy import current_leases, parse_day
 
+    live = set(frames.units_on(parse_day(on))["unit_id"]) if len(frames.units) else set()
     pairs = frames.unit_spaces
     unit_of = {str(g): str(u) for u, g in zip(pairs["unit_id"], pairs["space_global_id"],
-                                               strict=True)}  # fmt: skip
+                                               strict=True) if u in live}  # fmt: skip
     leases = current_leases(frames, on=on)
     tenant_of = {str(u): str(t) for u, t in zip(leases["unit_id"], leases["tenant_id"],
                                                  strict=True)}  # fmt: skip

@@ -121,11 +121,13 @@ def _live_spaces(frames: Any) -> Any:
     return spaces.set_index("global_id", drop=False)
 
 
-def _unit_rows(frames: Any, spaces: Any) -> list[tuple[dict[str, Any], list[Any]]]:
-    """(unit record, its live space rows) of every lettable unit; without units, one per space."""
+def _unit_rows(frames: Any, spaces: Any, day: dt.date) -> list[tuple[dict[str, Any], list[Any]]]:
+    """(unit record, its live space rows) of every lettable unit that exists on ``day`` (not
+    retired); without units, one per space.
+    """
     rows: list[tuple[dict[str, Any], list[Any]]] = []
     if len(frames.units):
-        for rec in frames.units.to_dict(orient="records"):
+        for rec in frames.units_on(day).to_dict(orient="records"):
             gids = [g for g in rec["space_global_ids"] if g in spaces.index]
             uses = {spaces.at[g, "use"] for g in gids}
             if not gids or not uses <= LETTABLE_USES:
@@ -288,7 +290,8 @@ def problem_from_register(
     if bay_area_m2 is not None and not len(columns):
         log.info("site %s has no structural columns stored: large units get equal bays", site)
     spaces = _live_spaces(frames)
-    rows = _unit_rows(frames, spaces)
+    day = on_date or dt.date.today()
+    rows = _unit_rows(frames, spaces, day)
     power = _board_power(rows)
 
     units: list[Unit] = []
@@ -363,7 +366,7 @@ def problem_from_register(
     else:
         app_rows = _register_applicants(frames)
 
-    existing = _existing(frames, base_of, on_date or dt.date.today())
+    existing = _existing(frames, base_of, day)
     params = parameters or Parameters()
     data = {
         "units": [u.__dict__ for u in units],

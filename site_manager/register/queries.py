@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +45,7 @@ SPACE_COLUMNS = [
 #: ``set_space_attributes``).
 ATTRIBUTE_COLUMNS = SPACE_COLUMNS[12:23]
 UNIT_COLUMNS = ["unit_id", "name", "storey", "area_m2", "use", "space_count",
-                "space_global_ids", "notes"]  # fmt: skip
+                "space_global_ids", "notes", "retired"]  # fmt: skip
 TENANT_COLUMNS = ["tenant_id", "name", "kind", "stage", "sector", "headcount", "contact_name",
                   "contact_email", "contact_phone", "joined"]  # fmt: skip
 LEASE_COLUMNS = ["lease_id", "unit_id", "tenant_id", "start", "end", "rent_eur_per_month",
@@ -128,6 +129,18 @@ class RegisterFrames:
         props = pd.DataFrame(list(rows["properties"])) if len(rows) else pd.DataFrame()
         geoms = [shapely.from_wkt(w) if w else None for w in rows.get("geometry_wkt", [])]
         return gpd.GeoDataFrame(props, geometry=geoms, crs=self.site.get("crs") or None)
+
+    def units_on(self, day: dt.date) -> pd.DataFrame:
+        """The units that exist on ``day``: those not retired on or before it.
+
+        A retired unit keeps its past leases but is neither let, vacant nor offered to
+        applicants from its retirement day on.
+        """
+        units = self.units
+        if not len(units) or "retired" not in units:
+            return units
+        retired = units["retired"]
+        return units[retired.isna() | retired.map(lambda r: r is None or r > day)]
 
     def spaces_gdf(self) -> Any:
         """The spaces as a GeoDataFrame (footprints parsed from WKT; CRS of the model XY)."""
@@ -213,7 +226,7 @@ def _units(s: Session, st: Site, spaces: pd.DataFrame) -> tuple[pd.DataFrame, pd
         rows.append({
             "unit_id": unit.unit_id, "name": unit.name, "storey": unit.storey,
             "area_m2": area, "use": use, "space_count": len(gids), "space_global_ids": gids,
-            "notes": unit.notes,
+            "notes": unit.notes, "retired": unit.retired,
         })  # fmt: skip
     return _frame(rows, UNIT_COLUMNS), unit_spaces
 
