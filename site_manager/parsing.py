@@ -15,6 +15,7 @@ datetime.date(2027, 3, 31)
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -75,4 +76,40 @@ def parse_date(value: Any, *, what: str = "date") -> dt.date:
     raise ValidationError(f"{what} {text!r} is not a date YYYY-MM-DD")
 
 
-__all__ = ["FALSE_WORDS", "TRUE_WORDS", "parse_bool", "parse_date"]
+def is_missing(value: Any) -> bool:
+    """Whether a cell holds nothing: ``None``, NaN or blank text."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def optional_float(value: Any) -> float | None:
+    """A finite number, or ``None`` where the cell is empty or holds no number.
+
+    For values read from files the user did not type for us (IFC property sets, model
+    geometry): an unreadable value is unknown, not an error.
+
+    Examples
+    --------
+    >>> [optional_float(v) for v in ("6.5", "", "n/a", float("inf"))]
+    [6.5, None, None, None]
+    """
+    if is_missing(value):
+        return None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+__all__ = [
+    "FALSE_WORDS",
+    "TRUE_WORDS",
+    "is_missing",
+    "optional_float",
+    "parse_bool",
+    "parse_date",
+]

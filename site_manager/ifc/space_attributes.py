@@ -28,7 +28,7 @@ from typing import Any
 
 from site_manager.errors import ValidationError
 from site_manager.model import SPACE_ATTRIBUTE_COLUMNS
-from site_manager.parsing import parse_bool
+from site_manager.parsing import is_missing, optional_float, parse_bool
 
 __all__ = ["PSET", "PSET_PROPERTIES", "pset_property", "space_attributes", "typed_columns"]
 
@@ -66,24 +66,12 @@ def pset_property(column: str) -> str:
     raise KeyError(column)
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
 def _read(value: Any, how: str) -> Any:
     """One property value as a float, a bool or a str; None where it is empty or unreadable."""
-    if _missing(value):
+    if is_missing(value):
         return None
     if how == "float":
-        try:
-            x = float(value)
-        except (TypeError, ValueError):
-            return None
-        return x if math.isfinite(x) else None
+        return optional_float(value)
     if how == "bool":
         try:
             return parse_bool(value)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from site_manager.errors import RegisterError, ValidationError
 from site_manager.model import SPACE_ATTRIBUTE_COLUMNS, BuildingModel
+from site_manager.parsing import is_missing, optional_float
 from site_manager.register import core, model_store
 from site_manager.register.audit import Audit, now, record_dict
 from site_manager.register.engine import get_actor, transaction
@@ -51,29 +51,9 @@ AREA_TOLERANCE_M2 = 0.01
 GEOMETRY_TOLERANCE_M = 0.001
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
-def _as(value: Any, how: str) -> Any:
-    if _missing(value):
-        return None
-    if how == "float":
-        try:
-            x = float(value)
-        except (TypeError, ValueError):
-            return None
-        return x if math.isfinite(x) else None
-    return str(value)
-
-
 def _attributes(rec: dict[str, Any]) -> dict[str, Any]:
     """A space's attributes as the importer typed them (``SPACE_ATTRIBUTE_COLUMNS``)."""
-    return {c: None if _missing(v := rec.get(c)) else v for c in SPACE_ATTRIBUTE_COLUMNS}
+    return {c: None if is_missing(v := rec.get(c)) else v for c in SPACE_ATTRIBUTE_COLUMNS}
 
 
 def _same_geometry(a: str | None, b: str | None) -> bool:
@@ -109,15 +89,15 @@ def _load_model(model: BuildingModel | str | Path) -> BuildingModel:
 
 def _space_values(row: Any) -> dict[str, Any]:
     def num(v: Any) -> float | None:
-        return _as(v, "float")
+        return optional_float(v)
 
     return {
-        "name": "" if _missing(row.get("name")) else str(row.get("name")),
-        "long_name": "" if _missing(row.get("long_name")) else str(row.get("long_name")),
+        "name": "" if is_missing(row.get("name")) else str(row.get("name")),
+        "long_name": "" if is_missing(row.get("long_name")) else str(row.get("long_name")),
         "area_m2": num(row.get("area_m2")),
         "height_m": num(row.get("height_m")),
         "volume_m3": num(row.get("volume_m3")),
-        "area_source": None if _missing(row.get("area_source")) else str(row["area_source"]),
+        "area_source": None if is_missing(row.get("area_source")) else str(row["area_source"]),
         "footprint_wkt": wkt_of(row.get("geometry")),
         "z_min_m": num(row.get("z_min_m")),
         "ifc_zones_json": json.dumps([str(z) for z in zones])
@@ -127,7 +107,7 @@ def _space_values(row: Any) -> dict[str, Any]:
 
 
 def _storey_key(building: Any, name: Any) -> tuple[str, str]:
-    return ("" if _missing(building) else str(building), "" if _missing(name) else str(name))
+    return ("" if is_missing(building) else str(building), "" if is_missing(name) else str(name))
 
 
 def _write_storeys(s: Session, st: Site, model: BuildingModel) -> dict[tuple[str, str], Storey]:
@@ -138,7 +118,7 @@ def _write_storeys(s: Session, st: Site, model: BuildingModel) -> dict[tuple[str
     seen: set[str] = set()
     storeys = model.storeys
     for rec in storeys.to_dict("records") if len(storeys) else []:
-        bname = "" if _missing(rec.get("building")) else str(rec["building"])
+        bname = "" if is_missing(rec.get("building")) else str(rec["building"])
         if bname and bname not in buildings:
             buildings[bname] = Building(site_pk=st.id, name=bname)
             s.add(buildings[bname])
@@ -148,8 +128,8 @@ def _write_storeys(s: Session, st: Site, model: BuildingModel) -> dict[tuple[str
         if row is None:
             row = Storey(site_pk=st.id, global_id=gid)
             s.add(row)
-        row.name = "" if _missing(rec.get("name")) else str(rec["name"])
-        row.elevation_m = _as(rec.get("elevation_m"), "float")
+        row.name = "" if is_missing(rec.get("name")) else str(rec["name"])
+        row.elevation_m = optional_float(rec.get("elevation_m"))
         row.building_pk = buildings[bname].id if bname else None
         row.removed = False
         seen.add(gid)
