@@ -166,6 +166,20 @@ def _format_number(value: float) -> str:
     return f"{value:.3g}"
 
 
+def north_of(true_north_deg: float | None) -> tuple[float, float] | None:
+    """The model XY direction of true north from its angle clockwise from +Y [°] (None: none).
+
+    Examples
+    --------
+    >>> [round(v, 6) for v in north_of(90.0)]
+    [1.0, 0.0]
+    """
+    if true_north_deg is None or true_north_deg != true_north_deg:
+        return None
+    angle = math.radians(float(true_north_deg))
+    return (math.sin(angle), math.cos(angle))
+
+
 def floor_plan_figure(
     spaces: Any,
     *,

@@ -92,6 +92,9 @@ class ModelInfo:
         ``x_axis_ordinate``, ``scale``: from model XY to map XY.
     latitude, longitude : float | None
         ``IfcSite.RefLatitude`` / ``RefLongitude`` in decimal degrees, if given.
+    true_north_deg : float | None
+        Direction of true north in the model's XY, clockwise from +Y, from the model
+        context's ``TrueNorth``; None where the model gives none (north is +Y). [°]
     """
 
     path: str
@@ -103,6 +106,7 @@ class ModelInfo:
     map_conversion: dict[str, float] | None = None
     latitude: float | None = None
     longitude: float | None = None
+    true_north_deg: float | None = None
 
 
 @dataclass

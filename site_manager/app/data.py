@@ -202,4 +202,5 @@ def plan_figure(
         title=storey,
         outlines=None if outlines is None else outlines[outlines["storey"] == storey],
         columns=cols[cols["storey"] == storey] if "storey" in cols.columns else None,
+        true_north_xy=figures.north_of(frames.site.get("true_north_deg")),
     )

@@ -152,16 +152,10 @@ class _Spaces:
 
 def _true_north(f: Any) -> np.ndarray:
     """Model XY direction of true north (unit), from the 3D model context; +Y if none."""
-    for ctx in f.by_type("IfcGeometricRepresentationContext"):
-        if ctx.is_a("IfcGeometricRepresentationSubContext"):
-            continue
-        tn = getattr(ctx, "TrueNorth", None)
-        if tn is not None and getattr(ctx, "CoordinateSpaceDimension", 3) == 3:
-            r = [float(x) for x in tn.DirectionRatios[:2]]
-            n = math.hypot(*r)
-            if n > 0:
-                return np.array(r) / n
-    return np.array([0.0, 1.0])
+    from site_manager.ifc.model_info import true_north_xy
+
+    north = true_north_xy(f)
+    return np.array([0.0, 1.0]) if north is None else np.array(north)
 
 
 def _azimuth(normal_xy: np.ndarray, north: np.ndarray) -> float:

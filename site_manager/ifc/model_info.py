@@ -6,6 +6,7 @@ The :class:`~site_manager.model.ModelInfo` of a model (``model.info``), read by
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from site_manager.ifc.units import UnitScales
@@ -77,6 +78,7 @@ def info_from_ifc(f: Any, path: str, scales: UnitScales) -> ModelInfo:
     if sites:
         latitude = _compound_angle(sites[0].RefLatitude)
         longitude = _compound_angle(sites[0].RefLongitude)
+    north = true_north_xy(f)
     return ModelInfo(
         path=str(path),
         schema=_schema_name(f),
@@ -87,4 +89,23 @@ def info_from_ifc(f: Any, path: str, scales: UnitScales) -> ModelInfo:
         map_conversion=conversion,
         latitude=latitude,
         longitude=longitude,
+        true_north_deg=None if north is None else math.degrees(math.atan2(north[0], north[1])),
     )
+
+
+def true_north_xy(f: Any) -> tuple[float, float] | None:
+    """Model XY direction of true north (unit), from the 3D model context; None if it has none.
+
+    The direction clockwise from model +Y is ``atan2(x, y)``; a model whose context gives no
+    ``TrueNorth`` has north up its +Y axis by IFC's convention.
+    """
+    for ctx in f.by_type("IfcGeometricRepresentationContext"):
+        if ctx.is_a("IfcGeometricRepresentationSubContext"):
+            continue
+        tn = getattr(ctx, "TrueNorth", None)
+        if tn is not None and getattr(ctx, "CoordinateSpaceDimension", 3) == 3:
+            r = [float(x) for x in tn.DirectionRatios[:2]]
+            n = math.hypot(*r)
+            if n > 0:
+                return (r[0] / n, r[1] / n)
+    return None

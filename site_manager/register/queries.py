@@ -303,7 +303,8 @@ def frames(bind: Bind, site: str | None = None) -> RegisterFrames:
         st = core.get_site(s, site)
         site_info = {c: getattr(st, c) for c in ("site_id", "name", "city", "country", "crs",
                                                  "currency", "model_path", "model_schema",
-                                                 "latitude_deg", "longitude_deg", "time_zone",
+                                                 "latitude_deg", "longitude_deg",
+                                                 "true_north_deg", "time_zone",
                                                  "climate_source")}  # fmt: skip
         revision = s.scalar(select(RegisterRevision.revision).where(RegisterRevision.id == 1))
         storeys = _frame(

@@ -67,6 +67,8 @@ class Site(Base):
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     latitude_deg: Mapped[float | None] = mapped_column(Float)
     longitude_deg: Mapped[float | None] = mapped_column(Float)
+    #: True north in the model's XY, clockwise from +Y (None: the model gives none). [°]
+    true_north_deg: Mapped[float | None] = mapped_column(Float)
     time_zone: Mapped[str | None] = mapped_column(String(64))
     climate_source: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

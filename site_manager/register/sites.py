@@ -176,6 +176,7 @@ def _site_from_model(
         currency="EUR",
         latitude_deg=model.info.latitude,
         longitude_deg=model.info.longitude,
+        true_north_deg=model.info.true_north_deg,
         created_at=now(),
     )
     trail = Audit(s, st, actor, "create_site")
@@ -465,6 +466,7 @@ def _revise(
         st.revised_at = now()
         st.model_path = bm.info.path
         st.model_schema = bm.info.schema
+        st.true_north_deg = bm.info.true_north_deg
         if st.latitude_deg is None and bm.info.latitude is not None:
             st.latitude_deg, st.longitude_deg = bm.info.latitude, bm.info.longitude
         stored = model_store.write_model_store(s, st, bm)

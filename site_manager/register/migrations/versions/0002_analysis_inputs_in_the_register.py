@@ -179,6 +179,7 @@ def upgrade() -> None:
     )
     op.add_column('sites', sa.Column('latitude_deg', sa.Float(), nullable=True))
     op.add_column('sites', sa.Column('longitude_deg', sa.Float(), nullable=True))
+    op.add_column('sites', sa.Column('true_north_deg', sa.Float(), nullable=True))
     op.add_column('sites', sa.Column('time_zone', sa.String(length=64), nullable=True))
     op.add_column('sites', sa.Column('climate_source', sa.Text(), nullable=False, server_default=''))
     op.add_column('space_attributes', sa.Column('clear_height_source', sa.String(length=16), nullable=True))
@@ -204,6 +205,7 @@ def downgrade() -> None:
         batch_op.drop_column('climate_source')
         batch_op.drop_column('time_zone')
         batch_op.drop_column('longitude_deg')
+        batch_op.drop_column('true_north_deg')
         batch_op.drop_column('latitude_deg')
 
     op.drop_table('tariffs')
