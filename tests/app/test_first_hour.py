@@ -211,7 +211,7 @@ def test_first_hour_import_units_tenant_lease_then_walk_sites_and_storeys(
                 check(site)
 
             def change_storey(index: int) -> str:
-                buttons = page.get_by_test_id("stButtonGroup").first.get_by_role("button")
+                buttons = page.get_by_test_id("stButtonGroup").first.locator("button")
                 expect(buttons.first).to_be_visible(timeout=STEP_MS)
                 button = buttons.nth(index if index >= 0 else buttons.count() + index)
                 storey = button.inner_text().strip()
