@@ -194,6 +194,7 @@ def test_first_hour_import_units_tenant_lease_then_walk_sites_and_storeys(
             grid = panel.get_by_test_id("stDataFrame").first
             expect(grid).to_be_visible(timeout=STEP_MS)
             expect(grid.get_by_text("A2", exact=True).first).to_be_attached(timeout=STEP_MS)
+            grid.scroll_into_view_if_needed()
             shot(page, "08_landlord_rent_roll", for_guide=True)
             engine.dispose()
 
