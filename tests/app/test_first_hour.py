@@ -27,7 +27,7 @@ from .test_browser import CHROMIUM, CHROMIUM_ARGS, FIRST_LOAD_MS, STEP_MS, healt
 
 ROOT = Path(__file__).resolve().parents[2]
 FZK = ROOT.parent / "shared" / "ifc" / "AC20-FZK-Haus.ifc"
-VIEWPORT = {"width": 1280, "height": 800}
+VIEWPORT: Any = {"width": 1280, "height": 800}  # a ViewportSize
 
 pytestmark = [
     pytest.mark.browser,
@@ -142,12 +142,13 @@ def test_first_hour_import_units_tenant_lease_then_walk_sites_and_storeys(
                 flash(page, f"Unit {unit} defined: {count} space(s).")
             # the units hold the chosen spaces, and their area is the spaces' area in the IFC
             units = register.frames(engine, site="fzk_haus").units.set_index("unit_id")
+            held = units["space_global_ids"].to_dict()
             for unit, labels in picked.items():
-                gids = units.loc[unit, "space_global_ids"]
+                gids = list(held[unit])
                 assert len(gids) == len(labels)
                 names = sorted(str(spaces.set_index("global_id").loc[g, "name"]) for g in gids)
                 assert names == sorted(label.split(" · ")[0] for label in labels)
-                expected = float(spaces.set_index("global_id").loc[list(gids), "area_m2"].sum())
+                expected = float(spaces.set_index("global_id").loc[gids, "area_m2"].sum())
                 assert units.loc[unit, "area_m2"] == pytest.approx(expected, rel=1e-6)
             form = page.get_by_test_id("stForm").filter(has_text="Add a tenant")
             form.get_by_label("Tenant id").fill("T1")
@@ -164,12 +165,12 @@ def test_first_hour_import_units_tenant_lease_then_walk_sites_and_storeys(
             today = dt.date.today()
             last = today.replace(year=today.year + 1) - dt.timedelta(days=1)
             form = page.get_by_test_id("stForm").filter(has_text="Sign a lease")
-            for label, option in (("Unit", "A2 Workshop two"), ("Tenant", "Ada Joinery (T1)")):
+            for label, wanted in (("Unit", "A2 Workshop two"), ("Tenant", "Ada Joinery (T1)")):
                 select = form.get_by_label(label, exact=True)
-                if select.input_value() != option:  # the only tenant is already chosen
+                if select.input_value() != wanted:  # the only tenant is already chosen
                     select.click()
-                    page.get_by_role("option", name=option, exact=True).click()
-                expect(select).to_have_value(option)
+                    page.get_by_role("option", name=wanted, exact=True).click()
+                expect(select).to_have_value(wanted)
             for label, day in (("First day", today), ("Last day", last)):
                 form.get_by_role("group", name=label).get_by_role("spinbutton").first.click()
                 page.keyboard.type(day.strftime("%Y%m%d"))
