@@ -64,8 +64,8 @@ def render() -> None:
     with tabs[1]:
         vacant = tenancy.vacancies(frames, on=on)
         if frames.units.empty:
-            st.info("The site has no units yet: define them on the command line with "
-                    "`site-manager unit define`.")  # fmt: skip
+            st.info("The site has no units yet: define them on the Units and members page "
+                    "(or with `site-manager unit define`).")  # fmt: skip
         elif vacant.empty:
             st.success("Every unit is let on this day.")
         else:

@@ -40,7 +40,9 @@ def free_spaces(frames: Any, ctx: Any) -> pd.DataFrame:
     spaces = frames.spaces
     held = {g for uid, gids in ctx.unit_spaces.items() if uid not in ctx.retired for g in gids}
     free = spaces[~spaces["removed"].astype(bool) & ~spaces["global_id"].isin(held)]
-    return free[["global_id", "name", "storey", "area_m2"]].sort_values(["storey", "name"])
+    # storeys from the lowest up (by elevation, not by name), rooms by name within each
+    ordered = free.sort_values(["storey_elevation_m", "storey", "name"], na_position="last")
+    return ordered[["global_id", "name", "storey", "area_m2"]]
 
 
 def _submit(call: Any, slots: dict[str, Any], default: str, message: str) -> None:

@@ -169,3 +169,24 @@ def test_plain_escapes_markdown() -> None:
     escaped = page_units.plain(text)
     assert escaped == r"\*a\* \_b\_ \[c\]\(d\) \#e"
     assert escaped.replace("\\", "") == text
+
+
+def test_free_spaces_are_listed_from_the_lowest_storey_up() -> None:
+    import pandas as pd
+
+    from site_manager.app.page_units import free_spaces
+
+    class Ctx:
+        unit_spaces: dict[str, list[str]] = {"U1": ["c"]}
+        retired: set[str] = set()
+
+    class Frames:
+        spaces = pd.DataFrame({
+            "global_id": ["a", "b", "c", "d"], "name": ["7", "1", "2", "3"],
+            "storey": ["Dachgeschoss", "Erdgeschoss", "Erdgeschoss", "Erdgeschoss"],
+            "storey_elevation_m": [2.7, 0.0, 0.0, 0.0], "area_m2": [107.2, 11.5, 13.0, 12.5],
+            "removed": [False, False, False, False],
+        })  # fmt: skip
+
+    # alphabetically Dachgeschoss (the attic) came first
+    assert free_spaces(Frames(), Ctx())["global_id"].tolist() == ["b", "d", "a"]
