@@ -311,6 +311,9 @@ def test_a_real_ifc_goes_through_the_import_page_and_every_page_shows_its_site(
     app.run()
     no_exception(app)
     app.text_input(key="import_site_id").set_value("real")
+    if name in ("TeklaModell.ifc", "vectorworks_unicode.ifc"):  # no IfcSpace: asked first
+        assert any("no spaces" in w.value for w in app.warning)
+        app.checkbox(key="import_allow_empty").check()
     next(
         b for b in app.get("form_submit_button") if b.proto.label == "Create the site"
     ).click().run()
