@@ -16,16 +16,21 @@ def headline(frames: object, on: dt.date) -> None:
     """Occupancy, vacancy, rent roll and expiries as metrics (``tenancy.summary``)."""
     figures_ = tenancy.summary(frames, on=on)  # type: ignore[arg-type]
     share = figures_["occupancy_by_area"]
-    cols = st.columns(5)
-    cols[0].metric("Let", f"{figures_['area_let_m2']:,.0f} m²")
-    cols[1].metric("Vacant", f"{figures_['area_m2'] - figures_['area_let_m2']:,.0f} m²")
-    cols[2].metric(
+    row = ui.metric_row()
+    row.metric("Let", f"{figures_['area_let_m2']:,.0f} m²", width="content")
+    row.metric(
+        "Vacant", f"{figures_['area_m2'] - figures_['area_let_m2']:,.0f} m²", width="content"
+    )
+    row.metric(
         "Occupancy by area",
         "–" if pd.isna(share) else f"{share:.0%}",
         help=f"{figures_['units_let']} of {figures_['units']} units let",
+        width="content",
     )
-    cols[3].metric("Rent roll [€/month]", f"{figures_['rent_eur_per_month']:,.0f}")
-    cols[4].metric("Leases ending in 12 months", f"{figures_['leases_expiring_12_months']}")
+    row.metric("Rent roll [€/month]", f"{figures_['rent_eur_per_month']:,.0f}", width="content")
+    row.metric(
+        "Leases ending in 12 months", f"{figures_['leases_expiring_12_months']}", width="content"
+    )
 
 
 @ui.page

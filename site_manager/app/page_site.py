@@ -40,13 +40,23 @@ def key_figures(spaces: pd.DataFrame, frames: Any, on: dt.date) -> None:
     """Spaces, floor area, lettable area, occupancy, tenants and rent as metrics."""
     summary = tenancy.summary(frames, on=on)
     share = summary["occupancy_by_area"]
-    cols = st.columns(6)
-    cols[0].metric("Spaces", f"{len(spaces):,}")
-    cols[1].metric("Floor area", f"{spaces['area_m2'].sum():,.0f} m²")
-    cols[2].metric("In units", f"{summary['area_m2']:,.0f} m²", help=f"{summary['units']} units")
-    cols[3].metric("Occupancy", "–" if pd.isna(share) else f"{share:.0%}", help="by area, today")
-    cols[4].metric("Tenants with a lease", f"{spaces['tenant_id'].nunique():,}")
-    cols[5].metric("Rent roll [€/month]", f"{summary['rent_eur_per_month']:,.0f}")
+    row = ui.metric_row()
+    row.metric("Spaces", f"{len(spaces):,}", width="content")
+    row.metric("Floor area", f"{spaces['area_m2'].sum():,.0f} m²", width="content")
+    row.metric(
+        "In units",
+        f"{summary['area_m2']:,.0f} m²",
+        help=f"{summary['units']} units",
+        width="content",
+    )
+    row.metric(
+        "Occupancy",
+        "–" if pd.isna(share) else f"{share:.0%}",
+        help="by area, today",
+        width="content",
+    )
+    row.metric("Tenants with a lease", f"{spaces['tenant_id'].nunique():,}", width="content")
+    row.metric("Rent roll [€/month]", f"{summary['rent_eur_per_month']:,.0f}", width="content")
 
 
 def assumed_values(frames: Any) -> None:

@@ -51,12 +51,12 @@ def render() -> None:
     spaces = data.site_spaces(url, site, version, dt.date.today())
 
     balance = zoning.shared_private_balance(spaces)
-    cols = st.columns(4)
-    cols[0].metric("Shared", f"{balance['shared_m2']:,.0f} m²")
-    cols[1].metric("Private", f"{balance['private_m2']:,.0f} m²")
+    row = ui.metric_row()
+    row.metric("Shared", f"{balance['shared_m2']:,.0f} m²", width="content")
+    row.metric("Private", f"{balance['private_m2']:,.0f} m²", width="content")
     share = balance["shared_share"]
-    cols[2].metric("Shared share", "–" if pd.isna(share) else f"{share:.0%}")
-    cols[3].metric("Not zoned", f"{balance['unzoned_m2']:,.0f} m²")
+    row.metric("Shared share", "–" if pd.isna(share) else f"{share:.0%}", width="content")
+    row.metric("Not zoned", f"{balance['unzoned_m2']:,.0f} m²", width="content")
 
     plan_tab, table_tab, balance_tab, audit_tab = st.tabs(
         ["On the plan", "As a table", "Balance", "Audit trail"]

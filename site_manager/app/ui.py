@@ -67,6 +67,14 @@ def excel_bytes(frame: pd.DataFrame, *, sheet: str = "data") -> bytes:
     return buffer.getvalue()
 
 
+def metric_row() -> Any:
+    """A row of key figures that wraps and gives each its own width.
+
+    Fixed columns cut long values ("5,353 …") where the page was narrow.
+    """
+    return st.container(horizontal=True, gap="medium")
+
+
 def downloads(frame: pd.DataFrame, name: str, *, key: str) -> None:
     """CSV and Excel download buttons for a table (files made only when clicked)."""
     slug = _slug(name)

@@ -368,3 +368,29 @@ def test_download_buttons_keep_their_labels_on_a_narrow_screen(server: str) -> N
             assert {"CSV", "Excel"} <= set(labels), labels
         finally:
             browser.close()
+
+
+def test_key_figures_are_shown_whole_at_1280_px(server: str) -> None:
+    """Six fixed columns cut "5,353 m²" to "5,353 …" on the Site page at 1280 px."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            for path in ("/site?site=engineering_works", "/landlord?site=engineering_works"):
+                page.goto(server.rstrip("/") + path)
+                values = page.get_by_test_id("stMetricValue")
+                expect(values.first).to_be_visible(timeout=FIRST_LOAD_MS)
+                wait_idle(page)
+                healthy(page)
+                assert values.count() >= 5
+                for i in range(values.count()):
+                    text = values.nth(i).inner_text()
+                    cut = values.nth(i).evaluate(
+                        "e => [...e.querySelectorAll('*'), e].some("
+                        "n => n.scrollWidth > n.clientWidth + 1)"
+                    )
+                    assert not cut, (path, text)
+        finally:
+            browser.close()
