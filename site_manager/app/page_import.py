@@ -207,7 +207,8 @@ def revise_form(url: str, model: Any, name: str) -> None:
         if len(frame):
             ui.table(frame, f"{site}_{label}", key=f"import_{label}")
     force = False
-    if result.share_matched < register.MIN_SHARE_MATCHED:
+    risky = result.share_matched < register.MIN_SHARE_MATCHED
+    if risky:
         leases = result.affected_leases["lease_id"].nunique()
         st.warning(
             f"This model matches under {register.MIN_SHARE_MATCHED:.0%} of the site's spaces: "
@@ -218,7 +219,10 @@ def revise_form(url: str, model: Any, name: str) -> None:
         force = st.checkbox(
             f"Apply anyway: remove {len(result.removed)} spaces", key="import_force"
         )
-    if st.button("Apply the revision", type="primary", key="import_apply"):
+    # a risky revision can be applied only once the user has ticked "Apply anyway"
+    if st.button(
+        "Apply the revision", type="primary", key="import_apply", disabled=risky and not force
+    ):
         applied = register.revise_site(data.get_engine(url), model, site=site, force=force)
         st.session_state.pop("import_diff_report", None)
         state.flash(
