@@ -202,26 +202,27 @@ def read_columns(s: Session, st: Site) -> pd.DataFrame:
 # ---------------------------------------------------------------- settings
 
 
+def _set_by_key(s: Session, st: Site, model: Any, key: str, value: str, items: dict) -> None:
+    """Insert or update one row of ``model`` per item: (site, ``key``) → ``value``."""
+    for k, v in items.items():
+        row = s.get(model, (st.id, k))
+        if row is None:
+            s.add(model(site_pk=st.id, **{key: k, value: v}))
+        else:
+            setattr(row, value, v)
+    s.flush()
+
+
 def write_tariffs(s: Session, st: Site, tariffs: dict[str, float]) -> None:
     """Set the site's tariffs: carrier (``electricity``, ``heat``, ``gas``) → EUR/kWh."""
-    for carrier, price in tariffs.items():
-        row = s.get(Tariff, (st.id, carrier))
-        if row is None:
-            s.add(Tariff(site_pk=st.id, carrier=carrier, eur_per_kwh=float(price)))
-        else:
-            row.eur_per_kwh = float(price)
-    s.flush()
+    prices = {carrier: float(price) for carrier, price in tariffs.items()}
+    _set_by_key(s, st, Tariff, "carrier", "eur_per_kwh", prices)
 
 
 def write_sources(s: Session, st: Site, sources: dict[str, str]) -> None:
     """Set where the site's data come from, by topic (``climate``, ``tariffs``, ...)."""
-    for topic, text in sources.items():
-        row = s.get(SiteSource, (st.id, topic))
-        if row is None:
-            s.add(SiteSource(site_pk=st.id, topic=topic, text=str(text)))
-        else:
-            row.text = str(text)
-    s.flush()
+    texts = {topic: str(text) for topic, text in sources.items()}
+    _set_by_key(s, st, SiteSource, "topic", "text", texts)
 
 
 def write_climate(
