@@ -299,9 +299,15 @@ def sign_scenario_leases(
                 trail.note("applicants", aid, "delete", before=record_dict(app))
                 s.delete(app)
             for lid, lease in zip(ids, leases, strict=True):
-                sign_lease(s, unit_id=lease.unit_id, tenant_id=lease.applicant_id, start=start,
-                           end=end, rent_eur_per_month=lease.rent_eur_per_month, lease_id=lid,
-                           site=st.site_id, actor=who)  # fmt: skip
+                try:
+                    sign_lease(s, unit_id=lease.unit_id, tenant_id=lease.applicant_id,
+                               start=start, end=end, rent_eur_per_month=lease.rent_eur_per_month,
+                               lease_id=lid, site=st.site_id, actor=who)  # fmt: skip
+                except RegisterError as exc:  # another writer's lease, refused by the database
+                    head = f"scenario {name}: {_label(lid, lease)}"
+                    rules.refuse([rules.Problem(p.field, f"{head}: {p.message}", p.kind)
+                                  for p in rules.problems_of(exc)])  # fmt: skip
+                    raise
             with trail.changing(row, record=name, extra={"lease_ids": ids}):
                 row.committed_at = now()
                 row.committed_by = who
