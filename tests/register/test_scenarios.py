@@ -256,3 +256,37 @@ def test_two_processes_committing_conflicting_scenarios_one_wins_the_other_names
     placed = {"left": {"A1", "A2"}, "right": {"A3", "A4"}}
     assert set(register.list_tenants(site)["tenant_id"]) == placed[win["name"]]
     assert set(register.list_applicants(site)["applicant_id"]) == placed[lose["name"]]
+
+
+def test_the_scenario_commands_save_list_compare_show_and_commit(
+    site, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from site_manager.cli import main
+    from site_manager.layout.problem import write_problem
+
+    if not db_url.startswith("sqlite"):  # the commands leave their engine to the process' end
+        pytest.skip("the command-line test runs on SQLite (as tests/register/test_cli.py)")
+    pfile, sfile = tmp_path / "p.json", tmp_path / "s.json"
+    write_problem(_problem(), pfile)
+    sfile.write_text(json.dumps({"assignment": {"A1": ["U1"], "A3": ["U3"]}}), encoding="utf-8")
+    db = ["--db", db_url, "--site", "small"]
+    assert main(["layout", "scenario", "save", "one", "--problem", str(pfile),
+                 "--solution", str(sfile), "--author", "ana", *db]) == 0  # fmt: skip
+    assert "saved scenario one: 2 of 4 applicants placed, rent 2,938 EUR/month" in (
+        capsys.readouterr().out
+    )
+    assert main(["layout", "scenario", "compare", "one", *db, "--format", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["name"], row["rent_eur_per_month"], row["jobs"]) == ("one", 2000 + 938, 4 + 2)
+    assert main(["layout", "scenario", "list", *db, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("one,ana,")
+    assert main(["layout", "scenario", "show", "one", *db, "--format", "csv"]) == 0
+    lets = capsys.readouterr().out.splitlines()
+    assert lets[0] == "applicant_id,unit_id,area_m2,rent_per_m2,rent_eur_per_month"
+    assert lets[1:] == ["A1,U1,200.0,10.0,2000.0", "A3,U3,150.0,6.25,938.0"]
+    assert main(["layout", "scenario", "commit", "one", "--start", "2027-02-01", *db]) == 0
+    assert "committed scenario one: 2 leases signed" in capsys.readouterr().out
+    assert main(["layout", "scenario", "commit", "one", *db]) == 2
+    assert "error: scenario one was committed on" in capsys.readouterr().err
+    assert main(["layout", "scenario", "show", "nope", *db]) == 2
+    assert "scenario 'nope' is not in site small; known: one" in capsys.readouterr().err
