@@ -61,6 +61,10 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("solution", metavar="SOLUTION.json")
     p.set_defaults(handler=_check)
 
+    from site_manager.cli.scenario_cmds import add_scenario_commands
+
+    add_scenario_commands(sub)
+
 
 def _solve(args: argparse.Namespace) -> int:
     from site_manager.layout.problem import read_problem
@@ -119,26 +123,12 @@ def _problem(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from site_manager.cli.scenario_cmds import read_assignment
     from site_manager.layout.objective import evaluate
     from site_manager.layout.problem import read_problem
 
     problem = read_problem(args.problem)
-    path = Path(args.solution)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        assignment = data["assignment"]
-    except UnicodeDecodeError:
-        raise ValidationError(
-            f"{path}: not a text file; give the solution JSON that `layout solve` writes"
-        ) from None
-    except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ValidationError(
-            f"{path}: not a solution JSON with an 'assignment' object ({exc})"
-        ) from exc
-    if not isinstance(assignment, dict) or not all(
-        isinstance(v, list) and all(isinstance(u, str) for u in v) for v in assignment.values()
-    ):
-        raise ValidationError(f"{path}: 'assignment' must map applicant ids to lists of unit ids")
+    assignment = read_assignment(args.solution)
     ev = evaluate(problem, assignment)
     for v in ev.violations:
         sys.stdout.write(f"violation: {v}\n")

@@ -416,6 +416,23 @@ SPACE_ATTRIBUTES = Table("space_attributes", "what the constraints use about a s
            stored="space_attributes.loading_access", description="how goods reach the space"),
 ))  # fmt: skip
 
+LAYOUT_SCENARIOS = Table("layout_scenarios", "a layout saved by a planner (the Layout lab)", (
+    Column("name", "text", required=True, max_length=200, stored="layout_scenarios.name",
+           description="the scenario's name, unique in the site"),
+    _name("author", stored="layout_scenarios.author", description="who saved it"),
+    Column("created_at", "text", stored="layout_scenarios.created_at",
+           description="when it was saved (ISO time, UTC)"),
+    Column("register_revision", "integer", "-", minimum=0,
+           stored="layout_scenarios.register_revision",
+           description="register revision its problem was read at"),
+    Column("parameters", "text", stored="layout_scenarios.parameters_json",
+           description="the planner's parameters (JSON object)"),
+    Column("assignment", "text", stored="layout_scenarios.assignment_json",
+           description="applicant id -> unit ids of its let (JSON object)"),
+    Column("figures", "text", stored="layout_scenarios.figures_json",
+           description="figures computed when saved (JSON object)"),
+), id_column="name")  # fmt: skip
+
 #: Every table, in the order a site's files are written (later ones refer to earlier ones).
 TABLES: dict[str, Table] = {t.name: t for t in (
     ZONING, UNITS, BOARDS, TENANTS, LEASES, EQUIPMENT, SKILLS, METERS, APPLICANTS,

@@ -506,3 +506,41 @@ class RegisterRevision(Base):
     __tablename__ = "register_revision"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LayoutScenario(Base):
+    """A layout saved by a planner: who placed which applicant in which units, and its figures.
+
+    ``assignment_json`` is applicant id → unit ids; ``problem_json`` the layout problem it was
+    made for (``site_manager.layout.problem.problem_to_dict``), read at register revision
+    ``register_revision``; ``figures_json`` the figures computed when it was saved.
+    ``committed_at`` is set when its leases were signed.
+    """
+
+    __tablename__ = "layout_scenarios"
+    __table_args__ = (UniqueConstraint("site_pk", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    author: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    register_revision: Mapped[int | None] = mapped_column(Integer)
+    parameters_json: Mapped[str] = mapped_column(Text, default="{}")
+    assignment_json: Mapped[str] = mapped_column(Text, default="{}")
+    figures_json: Mapped[str] = mapped_column(Text, default="{}")
+    problem_json: Mapped[str] = mapped_column(Text, default="{}")
+    committed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    committed_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class LayoutRules(Base):
+    """A site's community rules for layouts, as loaded from its rules file (TOML)."""
+
+    __tablename__ = "layout_rules"
+    site_pk: Mapped[int] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
+    )
+    rules_json: Mapped[str] = mapped_column(Text, default="[]")
+    source_text: Mapped[str] = mapped_column(Text, default="")
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    loaded_by: Mapped[str] = mapped_column(String(200), default="")
