@@ -71,7 +71,10 @@ def _pv(args: argparse.Namespace) -> int:
     from site_manager.energy.pv import PVOptions, pv_faces, pv_site
 
     frames = _frames(args)
-    print_assumptions([a for a in energy_assumptions(frames) if a.topic != "zoning"])
+    notes = energy_assumptions(frames)
+    if not args.summary:  # the faces do not depend on the zoning; the site's load does
+        notes = [a for a in notes if a.topic != "zoning"]
+    print_assumptions(notes)
     options = PVOptions(flat_tilt_deg=args.flat_tilt_deg)
     if args.summary:
         print_frame(pd.DataFrame([pv_site(frames, options).summary]), args.format)

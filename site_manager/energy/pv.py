@@ -395,8 +395,17 @@ def roof_faces(frames: Any, options: PVOptions | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         The geometric columns of :data:`PV_FACE_COLUMNS` (``face_id`` … ``kwp``).
+
+    Raises
+    ------
+    ValidationError
+        A flat-roof tilt outside 0–90°, or a site beyond the polar circles with a flat roof.
     """
     o = options or PVOptions()
+    if not 0.0 <= o.flat_tilt_deg < 90.0:
+        raise ValidationError(
+            f"--flat-tilt-deg {o.flat_tilt_deg:g}: the rows' tilt must be from 0 to below 90°"
+        )
     cols = list(PV_FACE_COLUMNS)[: list(PV_FACE_COLUMNS).index("kwp") + 1]
     fabric = frames.fabric
     if fabric is None or not len(fabric):
@@ -446,14 +455,15 @@ def _monthly(hourly: npt.NDArray[np.float64]) -> list[float]:
 
 def _faces_with_yield(
     frames: Any, options: PVOptions | None
-) -> tuple[pd.DataFrame, npt.NDArray[np.float64]]:
+) -> tuple[pd.DataFrame, npt.NDArray[np.float64], pd.DataFrame]:
+    """(faces with their yield, the hourly output of all of them [kWh], the climate)."""
     faces = roof_faces(frames, options)
     climate, lon, tz = _climate_and_clock(frames)
     total = np.zeros(len(climate))
     if not len(faces):
         for col in ("annual_kwh", "specific_yield_kwh_kwp", "monthly_kwh"):
             faces[col] = pd.Series(dtype=object if col == "monthly_kwh" else float)
-        return faces[list(PV_FACE_COLUMNS)], total
+        return faces[list(PV_FACE_COLUMNS)], total, climate
     planes = sorted({(float(t), float(a)) for t, a in zip(faces["tilt_deg"], faces["azimuth_deg"],
                                                           strict=True)})  # fmt: skip
     per_kwp = dict(zip(planes, _planes_ac_kwh(
@@ -468,7 +478,7 @@ def _faces_with_yield(
     faces["annual_kwh"] = annual
     faces["specific_yield_kwh_kwp"] = faces["annual_kwh"] / faces["kwp"].where(faces["kwp"] > 0)
     faces["monthly_kwh"] = monthly
-    return faces[list(PV_FACE_COLUMNS)], total
+    return faces[list(PV_FACE_COLUMNS)], total, climate
 
 
 def pv_faces(frames: Any, options: PVOptions | None = None) -> pd.DataFrame:
@@ -524,8 +534,7 @@ def pv_site(frames: Any, options: PVOptions | None = None) -> PVResult:
         ``faces``, ``summary`` (:data:`PV_SUMMARY_KEYS`), ``hourly_kwh`` and ``load_kwh``.
     """
     o = options or PVOptions()
-    faces, hourly = _faces_with_yield(frames, o)
-    climate, _lon, _tz = _climate_and_clock(frames)
+    faces, hourly, climate = _faces_with_yield(frames, o)
     load = site_load_kwh(frames, climate) if len(faces) else np.zeros(len(hourly))
     used = np.minimum(hourly, load)
     annual = float(hourly.sum())

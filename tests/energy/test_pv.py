@@ -41,6 +41,7 @@ import pytest
 from site_manager.cli import main
 from site_manager.energy import pv
 from site_manager.energy.site import site_climate
+from site_manager.errors import ValidationError
 
 from .conftest import SampleRegister
 
@@ -107,6 +108,8 @@ def test_the_row_tilt_is_the_users_and_a_flat_tilt_needs_no_spacing() -> None:
                                "azimuth_deg": 10.0}]), latitude=45.0)  # fmt: skip
     flat = pv.roof_faces(frames, pv.PVOptions(flat_tilt_deg=0.0)).iloc[0]
     assert flat["ground_cover_ratio"] == 1.0 and flat["kwp"] == pytest.approx(80.0 / 5.5)
+    with pytest.raises(ValidationError, match="--flat-tilt-deg 90"):
+        pv.roof_faces(frames, pv.PVOptions(flat_tilt_deg=90.0))
     steep = pv.roof_faces(frames, pv.PVOptions(flat_tilt_deg=30.0)).iloc[0]
     alpha = math.radians(90.0 - 45.0 - 23.44)
     shadow = math.sin(math.radians(30)) / math.tan(alpha)  # of a 1 m row
