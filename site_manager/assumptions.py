@@ -37,6 +37,9 @@ DEFAULT_FLOOR_LOAD_KN_M2 = 0.0
 DEFAULT_POWER_KW = 0.0
 #: The use a space without zoning is simulated with.
 DEFAULT_USE = "private_production"
+#: Seasonal efficiency of a site's gas boiler where the site gives none: heat delivered per
+#: kWh of fuel (net calorific value); an old non-condensing boiler. [–]
+DEFAULT_BOILER_EFFICIENCY = 0.85
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,7 @@ def all_assumptions(frames: Any) -> list[Assumption]:
 
 
 __all__ = [
+    "DEFAULT_BOILER_EFFICIENCY",
     "DEFAULT_FLOOR_LOAD_KN_M2",
     "DEFAULT_LATITUDE_DEG",
     "DEFAULT_POWER_KW",

@@ -19,7 +19,7 @@ from site_manager.cli._common import (
 
 
 def add_commands(sub: Any) -> None:
-    """Register ``energy simulate|zones|loads|site|glazing`` and ``fabric``."""
+    """Register ``energy simulate|zones|loads|site|glazing|pv|retrofit`` and ``fabric``."""
     energy = sub.add_parser("energy", help="heating and cooling (ISO 13790 5R1C), board loads")
     esub = energy.add_subparsers(dest="energy_command", metavar="ENERGY_COMMAND")
     esub.required = True
@@ -94,6 +94,10 @@ def add_commands(sub: Any) -> None:
     add_site_arguments(glazing)
     add_format_argument(glazing)
     glazing.set_defaults(handler=_glazing)
+
+    from site_manager.cli.energy_whatif_cmds import add_energy_subcommands
+
+    add_energy_subcommands(esub)  # energy pv, energy retrofit
 
     fabric = sub.add_parser(
         "fabric",

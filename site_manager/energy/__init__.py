@@ -5,6 +5,9 @@
 - :mod:`~site_manager.energy.zones`: the ZONES.json contract, gains, ``simulate_zones``.
 - :mod:`~site_manager.energy.climate`: hourly CSV, EPW (pvlib) or monthly table to hours.
 - :mod:`~site_manager.energy.loads`: coincident electrical load per distribution board.
+- :mod:`~site_manager.energy.pv`: roof PV per roof face (pvlib), self-consumption, savings.
+- :mod:`~site_manager.energy.retrofit`: retrofit what-ifs through the 5R1C model.
+- :mod:`~site_manager.energy.emissions`: emission factors per carrier and country.
 - :mod:`~site_manager.energy.site`: zones and per-space results of a site in the register
   (``space_loads(register.frames(engine, site))``) or zones of an IFC model file.
 """
