@@ -1,11 +1,12 @@
 """The Layout lab's logic: the problem in play, the background run, manual edits, tables.
 
 The hand-made problem is a row of four 100 m² units U1–U2–U3–U4 (each beside the next);
-U1–U2 are hall H1 and U3–U4 hall H2, U4 alone on storey OG; existing tenant T1 holds U4, is hazardous and provides a kiln. Applicants: A is noisy
-(90 dB) and pays 10 EUR/m², B is noise-sensitive, needs a kiln and pays 8, C is hazardous
-and pays 5; all take 80–120 m². Synergy for a kiln is 50 EUR/month. Every expected value
-below is worked out by hand from those numbers (rent × area, fit = 100 − 40 × (100 − 80) /
-(120 − 80) = 80) or by enumerating every layout.
+U1–U2 are hall H1, U3–U4 hall H2, U4 alone on storey OG. Existing tenant T1 holds U4, is
+hazardous and provides a kiln. Applicants: A is noisy (90 dB) and pays 10 EUR/m², B is
+noise-sensitive, needs a kiln and pays 8, C is hazardous and pays 5 (all take 80–120 m²), D
+needs 150–300 m². Synergy for a kiln is 50 EUR/month. Every expected value below is worked
+out by hand from those numbers (rent × area, fit = 100 − 40 × (100 − 80) / (120 − 80) = 80)
+or by enumerating every layout.
 """
 
 from __future__ import annotations
