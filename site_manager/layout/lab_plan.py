@@ -85,9 +85,9 @@ def unit_footprints(
             if pieces is None:
                 area = sum(u.area for u in problem.units if u.hall == base_id)
                 pieces = equal_bays(footprint, max(2, round(area / bay_area_m2)))
-            for k, part in enumerate(pieces):
-                if f"{base_id}/b{k + 1}" in wanted:
-                    out[f"{base_id}/b{k + 1}"] = part
+            for n, part in enumerate(pieces, start=1):
+                if f"{base_id}/b{n}" in wanted:
+                    out[f"{base_id}/b{n}"] = part
     return out
 
 
