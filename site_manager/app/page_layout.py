@@ -284,6 +284,17 @@ def show_result(url: str, site: str, version: int, on: dt.date, params: dict[str
     scenario_actions()
 
 
+def in_play_picker(where: Any, label: str, options: list[str], *, key: str) -> list[str]:
+    """A multiselect of ``options``, all chosen at first and again whenever they change
+    (another site, an applicant added); the planner's choice holds otherwise.
+    """
+    seen = f"{key}_options"
+    if st.session_state.get(seen) != options:
+        st.session_state[seen] = list(options)
+        st.session_state[key] = list(options)
+    return list(where.multiselect(label, options, key=key))
+
+
 @ui.page
 def render() -> None:
     st.title("Layout lab")
@@ -309,11 +320,11 @@ def render() -> None:
     )
     storeys = list(dict.fromkeys(u.storey for u in problem.units))
     c = st.columns([2, 2, 3])
-    in_play = c[0].multiselect("Storeys in play", storeys, default=storeys, key="lab_storeys")
+    in_play = in_play_picker(c[0], "Storeys in play", storeys, key="lab_storeys")
     halls = sorted({u.hall for u in problem.units if u.storey in in_play})
     chosen_halls = c[1].multiselect("Halls in play (empty: all)", halls, key="lab_halls")
     ids = [a.id for a in problem.applicants]
-    chosen = c[2].multiselect("Applicants in play", ids, default=ids, key="lab_apps")
+    chosen = in_play_picker(c[2], "Applicants in play", ids, key="lab_apps")
     problem = lab.restrict(problem, storeys=in_play, halls=chosen_halls or None, applicants=chosen)
     vacant = lab.vacant_units(problem)
     st.caption(
