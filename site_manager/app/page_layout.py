@@ -164,7 +164,7 @@ def plan(
     """The layout on the floor plan of one storey in play."""
     problem = result["problem"]
     footprints = data.layout_footprints(url, site, version, on, params["bay_area_m2"])
-    storeys = list(dict.fromkeys(u.storey for u in problem.units))
+    storeys = storeys_in(problem, data.get_frames(url, site, version))
     storey = ui.storey_picker(storeys, key="lab_storey")
     frame = plan_frame(footprints, problem, result["assignment"], storey=storey)
     if frame.empty:
@@ -212,7 +212,7 @@ def manual_edit(result: dict[str, Any]) -> None:
         found = lab.breaches(problem, result["assignment"], edited)
         if found:
             for b in found:
-                st.error(f"**{b.rule}** rule broken: {b.message}", icon="⛔")
+                st.error(f"**{b.rule}** rule broken: {b.message}", icon=":material/block:")
         else:
             st.success(f"{edited}'s let breaks no rule.", icon="✅")
     others = [b for b in lab.breaches(problem, result["assignment"]) if b.applicant != edited]
@@ -284,6 +284,14 @@ def show_result(url: str, site: str, version: int, on: dt.date, params: dict[str
     scenario_actions()
 
 
+def storeys_in(problem: Any, frames: Any) -> list[str]:
+    """The storeys of the problem's units, lowest first (the register's elevations)."""
+    present = list(dict.fromkeys(u.storey for u in problem.units))
+    storeys = frames.storeys
+    order = storeys.sort_values("elevation_m")["name"].tolist() if len(storeys) else []
+    return [s for s in order if s in present] + [s for s in present if s not in order]
+
+
 def in_play_picker(where: Any, label: str, options: list[str], *, key: str) -> list[str]:
     """A multiselect of ``options``, all chosen at first and again whenever they change
     (another site, an applicant added); the planner's choice holds otherwise.
@@ -318,7 +326,7 @@ def render() -> None:
         params["noisy_db"],
         params["synergy"],
     )
-    storeys = list(dict.fromkeys(u.storey for u in problem.units))
+    storeys = storeys_in(problem, frames)
     c = st.columns([2, 2, 3])
     in_play = in_play_picker(c[0], "Storeys in play", storeys, key="lab_storeys")
     halls = sorted({u.hall for u in problem.units if u.storey in in_play})

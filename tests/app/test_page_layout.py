@@ -205,3 +205,34 @@ def test_a_site_from_a_real_ifc_file_without_applicants_says_so_then_optimises(
     no_exception(app)
     assert metric(app, "Applicants placed") == "1"
     assert len(app.get("plotly_chart")) == 1
+
+
+@pytest.mark.slow
+def test_while_the_engine_runs_the_page_shows_its_progress_then_the_layout(works: str) -> None:
+    from site_manager.layout import lab
+    from site_manager.layout.synthetic import random_problem
+
+    problem = random_problem(50, 20, seed=2)  # proven in 4–10 s: the run is still going
+    run = lab.LabRun(problem, time_limit=10)
+    app = page_app("page_layout", works, **{state.LAB_RUN: run})
+    app.run()
+    no_exception(app)
+    labels = [m.label for m in app.metric]
+    assert {"Running", "Elapsed", "Best [€/month]", "Bound [€/month]", "Gap"} <= set(labels)
+    final = run.wait(WAIT_S)
+    app.run()
+    no_exception(app)
+    assert app.session_state[state.LAB_RUN] is None
+    assert metric(app, "Objective [€/month]") == f"{final.objective:,.0f}"
+    assert metric(app, "Proven bound [€/month]") == f"{final.bound:,.0f}"
+
+
+def test_storeys_are_offered_lowest_first(works: str) -> None:
+    app = page_app("page_layout", works)
+    app.run()
+    from site_manager import register
+
+    engine = register.open_register(works)
+    storeys = register.frames(engine).storeys.sort_values("elevation_m")["name"].tolist()
+    engine.dispose()
+    assert app.multiselect(key="lab_storeys").options == storeys
