@@ -364,11 +364,12 @@ def render() -> None:
         width="stretch",
         help="The baseline: applicants by rent, each to its best let",
     ):
+        baseline = _greedy(problem)
         st.session_state[state.LAB_RESULT] = {
             "problem": problem,
-            "assignment": _greedy(problem),
+            "assignment": dict(baseline),
             "progress": None,
-            "greedy": _greedy(problem),
+            "greedy": baseline,
             "source": "greedy",
             "edited": False,
         }
