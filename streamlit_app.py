@@ -9,6 +9,7 @@ import streamlit as st
 from site_manager.app import (
     page_import,
     page_landlord,
+    page_layout,
     page_site,
     page_tenants,
     page_units,
@@ -53,6 +54,12 @@ navigation = st.navigation(
             title="Landlord",
             icon=":material/monitoring:",
             url_path="landlord",
+        ),
+        st.Page(
+            page_layout.render,
+            title="Layout lab",
+            icon=":material/dashboard_customize:",
+            url_path="layout",
         ),
     ]
 )

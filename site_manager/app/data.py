@@ -204,3 +204,33 @@ def plan_figure(
         columns=cols[cols["storey"] == storey] if "storey" in cols.columns else None,
         true_north_xy=figures.north_of(frames.site.get("true_north_deg")),
     )
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def layout_problem(
+    url: str,
+    site: str | None,
+    version: int,
+    on: dt.date,
+    bay_area_m2: float | None,
+    allow_pairs: bool,
+    noisy_db: float,
+    synergy: tuple[tuple[str, float], ...],
+) -> Any:
+    """The site's layout problem (every unit and applicant; the Layout lab restricts it)."""
+    from site_manager.layout import Parameters, problem_from_register
+
+    params = Parameters(allow_pairs=allow_pairs, noisy_db=noisy_db, synergy=dict(synergy))
+    frames = get_frames(url, site, version)
+    return problem_from_register(frames, bay_area_m2=bay_area_m2, on_date=on, parameters=params)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def layout_footprints(
+    url: str, site: str | None, version: int, on: dt.date, bay_area_m2: float | None
+) -> dict[str, Any]:
+    """Unit id -> footprint of every unit (and bay) of the site's layout problem."""
+    from site_manager.layout.lab_plan import unit_footprints
+
+    problem = layout_problem(url, site, version, on, bay_area_m2, True, 85.0, ())
+    return unit_footprints(get_frames(url, site, version), problem, bay_area_m2=bay_area_m2)

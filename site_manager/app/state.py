@@ -36,6 +36,14 @@ FLASH = "flash"
 #: Date the landlord figures are computed on (``None``: today).
 AS_OF = "as_of"
 
+#: The Layout lab's background run (:class:`site_manager.layout.lab.LabRun`) or ``None``.
+LAB_RUN = "lab_run"
+#: The Layout lab's result: ``{"problem", "assignment", "solution", "greedy", "key",
+#: "edited"}`` (the layout shown, possibly edited by hand) or ``None``.
+LAB_RESULT = "lab_result"
+#: The last manual edit's applicant (its breaches are shown under the edit form).
+LAB_EDITED = "lab_edited"
+
 #: Upload limit of the Import page. [MB]
 MAX_UPLOAD_MB = 200
 #: The database used when ``SITE_MANAGER_DB`` is not set (same file as the CLI's).
@@ -57,6 +65,9 @@ DEFAULTS: dict[str, Any] = {
     IMPORTED: None,
     FLASH: None,
     AS_OF: None,
+    LAB_RUN: None,
+    LAB_RESULT: None,
+    LAB_EDITED: None,
 }
 
 

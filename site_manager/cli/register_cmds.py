@@ -3,7 +3,7 @@
 ``site-manager sample load NAME``, ``site ...`` (:mod:`.site_cmds`), ``space list|set``,
 ``unit list|define|rename|retire``, ``tenant list|add|edit|import|export``,
 ``lease list|sign|end|import|export``, ``equipment list|add|edit|import|export``,
-``skill add``, ``applicant list|import|export``, ``zoning set``,
+``skill add``, ``applicant list|import|export|add|edit``, ``zoning set``,
 ``report occupancy|rent-roll|expiries|vacancies``, ``audit``. The database is ``--db URL``,
 else ``$SITE_MANAGER_DB``, else an SQLite file in the working folder. Heavy libraries are
 imported inside the handlers.
@@ -217,9 +217,33 @@ MEMBER_OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "shared": ("--shared", "yes|no: shared with others"),
         "share_terms": ("--share-terms", "on what terms"),
     },
+    "applicants": {
+        "name": ("--name", "applicant's name"),
+        "kind": ("--kind", "kind of tenant"),
+        "area_min_m2": ("--area-min", "smallest area it takes [m²] (required to add)"),
+        "area_max_m2": ("--area-max", "largest area it takes [m²] (required to add)"),
+        "min_height_m": ("--min-height", "clear height it needs [m]"),
+        "min_load_kn_m2": ("--min-load", "floor load it needs [kN/m²]"),
+        "power_kw": ("--power-kw", "power it needs [kW]"),
+        "extraction": ("--extraction", "yes|no: needs extraction"),
+        "access": ("--access", "yes|no: needs loading access"),
+        "daylight": ("--daylight", "yes|no: needs daylight"),
+        "noise_db": ("--noise-db", "its loudest work [dB(A)]"),
+        "noise_sensitive": ("--noise-sensitive", "yes|no: needs quiet neighbours"),
+        "hazard": ("--hazard", "hazard class (0: none)"),
+        "rent_eur_per_m2_month": ("--rent", "rent offered [EUR/m²·month] (required to add)"),
+        "provides": ("--provides", "';'-separated machine or skill types it offers"),
+        "needs": ("--needs", "';'-separated machine or skill types it needs"),
+        "headcount": ("--headcount", "people"),
+        "contact_name": ("--contact-name", "contact person"),
+        "contact_email": ("--contact-email", "contact e-mail"),
+        "contact_phone": ("--contact-phone", "contact phone"),
+        "applied": ("--applied", "day it applied (YYYY-MM-DD)"),
+    },
 }  # fmt: skip
 #: The id field of each member family and its argument's name in messages.
-MEMBER_IDS = {"tenants": ("tenant_id", "TENANT"), "equipment": ("equipment_id", "EQUIPMENT")}
+MEMBER_IDS = {"tenants": ("tenant_id", "TENANT"), "equipment": ("equipment_id", "EQUIPMENT"),
+              "applicants": ("applicant_id", "APPLICANT")}  # fmt: skip
 
 
 def _add_member_commands(fam: Any, kind: str, singular: str) -> None:
@@ -361,6 +385,10 @@ def _member(args: argparse.Namespace) -> int:
             register.add_tenant(engine, record, site=args.site, **given)
         elif args.family == "tenants":
             register.edit_tenant(engine, record, site=args.site, **given)
+        elif args.family == "applicants" and args.action == "add":
+            register.add_applicant(engine, record, site=args.site, **given)
+        elif args.family == "applicants":
+            register.edit_applicant(engine, record, site=args.site, **given)
         elif args.action == "add":
             register.add_equipment(engine, record, site=args.site, **given)
         else:

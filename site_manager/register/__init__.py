@@ -119,6 +119,7 @@ the login name)
 
 from __future__ import annotations
 
+from site_manager.register.applicants import add_applicant, edit_applicant
 from site_manager.register.engine import get_revision, open_register, transaction
 from site_manager.register.io import (
     ImportResult,
@@ -166,6 +167,8 @@ from site_manager.register.verbs import (
 )
 
 __all__ = [
+    "add_applicant",
+    "edit_applicant",
     "MIN_SHARE_MATCHED",
     "get_revision",
     "read_site_model",
