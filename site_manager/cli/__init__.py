@@ -62,6 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SiteManagerError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
+    except Exception as exc:  # a database error that got past the rules: one line, no values
+        sa = sys.modules.get("sqlalchemy.exc")  # not imported: it cannot be one
+        if sa is None or not isinstance(exc, sa.DBAPIError):
+            raise
+        from site_manager.register.engine import database_error
+
+        sys.stderr.write(f"error: {database_error(exc)}\n")
+        return 2
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         return 130

@@ -21,7 +21,14 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session
 
 from site_manager.errors import RegisterError, SiteManagerError
@@ -33,6 +40,8 @@ DEFAULT_DB_FILE = "site_manager.sqlite"
 #: How long a writer waits for another writer's transaction on SQLite. [s]
 SQLITE_BUSY_TIMEOUT_S = 60.0
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: The database backends the register runs on (URL schemes, with or without ``+driver``).
+SUPPORTED_SCHEMES = ("sqlite", "postgresql")
 
 
 def default_url() -> str:
@@ -91,6 +100,12 @@ def create_register_engine(url: str | None = None, **kwargs: Any) -> Engine:
         ) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in SUPPORTED_SCHEMES:
+        raise SiteManagerError(
+            f"database URL scheme {parsed.drivername!r} is not supported; the register runs on "
+            f"{' and '.join(SUPPORTED_SCHEMES)}: give e.g. sqlite:///site.sqlite or "
+            "postgresql://user@host/db"
+        )
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             folder = Path(parsed.database).expanduser().resolve().parent
@@ -103,7 +118,13 @@ def create_register_engine(url: str | None = None, **kwargs: Any) -> Engine:
         engine = create_engine(parsed, connect_args=connect_args, **kwargs)
         _sqlite_recipe(engine)
     else:
-        engine = create_engine(parsed, pool_pre_ping=True, **kwargs)
+        try:
+            engine = create_engine(parsed, pool_pre_ping=True, **kwargs)
+        except (NoSuchModuleError, ModuleNotFoundError) as exc:
+            raise SiteManagerError(
+                f"database driver {parsed.drivername!r} is not installed ({exc}); give "
+                "postgresql:// (psycopg 3, installed with site-manager)"
+            ) from None
     return engine
 
 
@@ -160,7 +181,7 @@ def open_register(url: str | None = None, **kwargs: Any) -> Engine:
     --------
     >>> engine = open_register("sqlite://")
     >>> sorted(inspect(engine).get_table_names())[:3]
-    ['alembic_version', 'audit', 'boards']
+    ['alembic_version', 'applicants', 'audit']
     """
     if url == "sqlite://":  # one shared in-memory database, for examples and quick tries
         from sqlalchemy.pool import StaticPool
@@ -194,6 +215,21 @@ _DB_MESSAGES = (
     (re.compile(r"FOREIGN KEY|foreign key", re.I), "a referenced record does not exist"),
     (re.compile(r"UNIQUE|unique|duplicate key", re.I), "a record with that id already exists"),
 )
+
+
+def database_error(exc: DBAPIError) -> SiteManagerError:
+    """A one-line error for a database error that got past the rules, without the values.
+
+    The driver's first line names the constraint or the type (``value too long for type
+    character varying(64)``); its ``DETAIL`` lines and the statement's parameters (which
+    hold the row's data) are left out.
+    """
+    if isinstance(exc, IntegrityError):
+        return RegisterError(integrity_message(exc))
+    if isinstance(exc, DataError):
+        return SiteManagerError(f"the database refused a value: {_first_line(exc.orig)}; "
+                                "check the lengths and characters of the values given")  # fmt: skip
+    return SiteManagerError(f"database error: {_first_line(exc.orig)}")
 
 
 def integrity_message(exc: DBAPIError) -> str:
@@ -274,8 +310,8 @@ def transaction(bind: Engine | Session, *, readonly: bool = False) -> Iterator[S
         try:
             with bind.begin_nested():
                 yield bind
-        except IntegrityError as exc:
-            raise RegisterError(integrity_message(exc)) from exc
+        except (IntegrityError, DataError) as exc:
+            raise database_error(exc) from exc
         return
     if readonly and bind.dialect.name == "sqlite":
         bind = bind.execution_options(sqlite_begin="DEFERRED")
@@ -283,10 +319,8 @@ def transaction(bind: Engine | Session, *, readonly: bool = False) -> Iterator[S
     try:
         with session.begin():
             yield session
-    except IntegrityError as exc:
-        raise RegisterError(integrity_message(exc)) from exc
-    except OperationalError as exc:
-        raise SiteManagerError(f"database error: {_first_line(exc.orig)}") from exc
+    except DBAPIError as exc:
+        raise database_error(exc) from exc
     finally:
         session.close()
 
