@@ -75,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        common = sys.modules.get("site_manager.cli._common")
+        if common is not None:
+            common.close_engines()
     return int(code or 0)
 
 
