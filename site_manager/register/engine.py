@@ -1,11 +1,15 @@
 """Opening the register: engines, the SQLite recipe, migrations and transactions.
 
-SQLite (the default) is opened in WAL mode with foreign keys on and a busy timeout, and
-every transaction starts with ``BEGIN IMMEDIATE`` (SQLAlchemy's documented pysqlite recipe:
-the driver's own BEGIN is turned off and ours is emitted in a ``begin`` event). A second
-writer therefore waits for the first instead of failing later with "database is locked",
-and then sees what the first wrote. PostgreSQL is reached with psycopg 3
-(``postgresql+psycopg://``); its overlap rule is an exclusion constraint.
+SQLite (the default) is opened in WAL mode with foreign keys on and a busy timeout
+(SQLAlchemy's documented pysqlite recipe: the driver's own BEGIN is turned off and ours is
+emitted in a ``begin`` event). A write transaction (:func:`transaction`) starts with
+``BEGIN IMMEDIATE``: a second writer waits for the first instead of failing later with
+"database is locked", and then sees what the first wrote. Everything else (the schema check
+of :func:`open_register`, every query, the dashboard's reads) starts with a plain deferred
+``BEGIN``: in WAL mode a reader reads the last committed state and never waits for a
+writer, however long the writer holds its lock. PostgreSQL is reached with psycopg 3
+(``postgresql+psycopg://``); its readers never wait for writers either, and its overlap
+rule is an exclusion constraint.
 """
 
 from __future__ import annotations
@@ -76,7 +80,8 @@ def _sqlite_recipe(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        # a write asks for IMMEDIATE (see transaction and migrate); a read never waits
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -135,14 +140,17 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.connect() as conn:
+    with engine.execution_options(sqlite_begin="IMMEDIATE").connect() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
         conn.commit()
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The Alembic revision the database is at (``None`` for an empty database)."""
+    """The Alembic revision the database is at (``None`` for an empty database).
+
+    A plain read (deferred ``BEGIN`` on SQLite): it does not wait for a writer.
+    """
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as conn:
@@ -303,8 +311,9 @@ def transaction(bind: Engine | Session, *, readonly: bool = False) -> Iterator[S
     With an ``Engine`` a new session is opened and committed; with a ``Session`` a
     savepoint of its transaction is used, so a failure undoes only what happened inside.
     Database integrity errors come out as :class:`~site_manager.errors.RegisterError`.
-    ``readonly=True`` starts an SQLite transaction with a plain (deferred) ``BEGIN``, so
-    readers do not queue behind writers.
+    On SQLite a write transaction starts with ``BEGIN IMMEDIATE`` (writers queue, up to
+    :data:`SQLITE_BUSY_TIMEOUT_S`); ``readonly=True`` starts a plain (deferred) ``BEGIN``,
+    which in WAL mode never waits for a writer.
     """
     if isinstance(bind, Session):
         try:
@@ -313,8 +322,8 @@ def transaction(bind: Engine | Session, *, readonly: bool = False) -> Iterator[S
         except (IntegrityError, DataError) as exc:
             raise database_error(exc) from exc
         return
-    if readonly and bind.dialect.name == "sqlite":
-        bind = bind.execution_options(sqlite_begin="DEFERRED")
+    if not readonly and bind.dialect.name == "sqlite":
+        bind = bind.execution_options(sqlite_begin="IMMEDIATE")
     session = RegisterSession(bind=bind, expire_on_commit=False, autoflush=True)
     try:
         with session.begin():
