@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "site_manager.cli.register_cmds",
     "site_manager.cli.energy_cmds",
     "site_manager.cli.layout_cmds",
+    "site_manager.cli.backup_cmds",
 )
 
 
