@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "site_manager.cli.register_cmds",
     "site_manager.cli.energy_cmds",
     "site_manager.cli.layout_cmds",
+    "site_manager.cli.backup_cmds",
 )
 
 
@@ -62,11 +63,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SiteManagerError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
+    except Exception as exc:  # a database error that got past the rules: one line, no values
+        sa = sys.modules.get("sqlalchemy.exc")  # not imported: it cannot be one
+        if sa is None or not isinstance(exc, sa.DBAPIError):
+            raise
+        from site_manager.register.engine import database_error
+
+        sys.stderr.write(f"error: {database_error(exc)}\n")
+        return 2
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        common = sys.modules.get("site_manager.cli._common")
+        if common is not None:
+            common.close_engines()
     return int(code or 0)
 
 

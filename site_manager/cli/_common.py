@@ -33,11 +33,25 @@ def add_site_arguments(parser: argparse.ArgumentParser, *, site: bool = True) ->
         )  # fmt: skip
 
 
+#: Engines the running command opened; :func:`close_engines` disposes them when it ends.
+OPENED: list[Any] = []
+
+
 def open_engine(args: argparse.Namespace) -> Any:
     """The register named by ``args.db`` (see :func:`resolve_db_url`), opened and migrated."""
     from site_manager.register import open_register
 
-    return open_register(resolve_db_url(args.db))
+    engine = open_register(resolve_db_url(args.db))
+    OPENED.append(engine)
+    return engine
+
+
+def close_engines() -> None:
+    """Close the connections of every engine the command opened (PostgreSQL sees a clean
+    goodbye, and a command run in-process leaves no connection open behind it).
+    """
+    while OPENED:
+        OPENED.pop().dispose()
 
 
 def print_assumptions(assumptions: Any, *, out: Any = None) -> None:

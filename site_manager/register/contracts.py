@@ -14,8 +14,11 @@ it holds. Everything else is derived from here:
 - exports write :attr:`Column.heading`;
 - the tables of ``docs/sample-site-format.md`` are :func:`markdown_tables`
   (``docs/make_contract_tables.py`` rewrites them);
-- field lengths equal the schema's ``String(n)`` (a test compares them with
-  :data:`site_manager.register.schema.Base` ``.metadata``).
+- a stored text column's longest value is the schema's ``String(n)``, read from
+  :data:`site_manager.register.schema.Base` ``.metadata`` (so the two cannot drift); text
+  the schema keeps unbounded (``Text``) and text that is not stored get a limit here;
+- every text may hold no NUL and, unless it is free text (notes, terms), no other control
+  character (C0, DEL): ids and names are one printable line.
 
 Examples
 --------
@@ -38,6 +41,7 @@ from site_manager.register.schema import (
     TENANT_KINDS,
     TENANT_STAGES,
     USE_VALUES,
+    Base,
 )
 
 #: Column types, and how a value that is not of the type is described ("is not a ...").
@@ -51,6 +55,27 @@ TYPE_WORDS: dict[str, str] = {
     "month": "month YYYY-MM",
     "bool": "yes/no",
 }
+
+#: Column types that hold text (and so have a longest value and allowed characters).
+TEXT_TYPES = frozenset({"text", "choice", "list", "month"})
+#: Longest free text (notes, terms of sharing) the register keeps. [characters]
+MAX_FREE_TEXT = 2000
+#: Longest ``;``-separated list of names (machine or skill types) or GlobalIds. [characters]
+MAX_LIST = 4000
+
+
+def stored_length(stored: str | None) -> int | None:
+    """The ``n`` of the schema column ``table.column`` if it is a ``String(n)``, else ``None``.
+
+    Examples
+    --------
+    >>> stored_length("leases.lease_id"), stored_length("units.notes"), stored_length(None)
+    (64, None, None)
+    """
+    if not stored:
+        return None
+    table, column = stored.split(".")
+    return getattr(Base.metadata.tables[table].c[column].type, "length", None)
 
 
 @dataclass(frozen=True)
@@ -74,7 +99,12 @@ class Column:
     exclusive_minimum : bool
         Whether ``minimum`` itself is refused (an area must be above 0).
     max_length : int, optional
-        Longest text; equals the schema's ``String(n)`` of the stored column.
+        Longest text [characters]. For a column stored as ``String(n)`` it is ``n``, read
+        from the schema (giving another number is an error); a ``Text`` column or one not
+        stored gives its own.
+    free_text : bool
+        Whether tab, line feed and carriage return are allowed (notes, terms); ids, names
+        and every other text are one line without control characters. NUL never is.
     choices : tuple of str
         Allowed values of a ``choice`` or ``list``.
     headings : tuple of str
@@ -100,6 +130,15 @@ class Column:
     description: str = ""
     default: Any = None
     stored: str | None = None
+    free_text: bool = False
+
+    def __post_init__(self) -> None:
+        stored = stored_length(self.stored)
+        if stored is not None and self.max_length not in (None, stored):
+            raise ValueError(f"column {self.name}: max_length {self.max_length} differs from "
+                             f"{self.stored} String({stored}); leave it out")  # fmt: skip
+        if stored is not None:
+            object.__setattr__(self, "max_length", stored)
 
     @property
     def heading(self) -> str:
@@ -124,6 +163,8 @@ class Table:
         Canonical name → heading for the columns a sample-site file carries when they are
         not all the columns under their canonical names (the applicants file is the layout
         engine's); ``None``: every column, under its name.
+    record : str
+        What one row is called in messages (``tenant``); default: the table's name.
     """
 
     name: str
@@ -131,6 +172,7 @@ class Table:
     columns: tuple[Column, ...]
     id_column: str | None = None
     sample_headings: Mapping[str, str] | None = field(default=None)
+    record: str = ""
 
     def column(self, name: str) -> Column:
         """The column ``name``."""
@@ -152,13 +194,13 @@ class Table:
 
 
 def _id(name: str, **options: Any) -> Column:
-    """A short id: text of at most 64 characters."""
-    return Column(name, "text", max_length=64, **options)
+    """A short id: one line of text (as long as the stored column allows)."""
+    return Column(name, "text", **options)
 
 
 def _name(name: str, **options: Any) -> Column:
-    """A name: text of at most 200 characters, empty by default."""
-    return Column(name, "text", max_length=200, default="", **options)
+    """A name: one line of text, empty by default (as long as the stored column allows)."""
+    return Column(name, "text", default="", **options)
 
 
 def _yes_no(name: str, **options: Any) -> Column:
@@ -185,7 +227,6 @@ _CONTACTS = (
     Column(
         "contact_phone",
         "text",
-        max_length=64,
         default="",
         headings=("Phone", "Telephone", "Contact phone"),
     ),
@@ -196,11 +237,11 @@ TENANTS = Table("tenants", "a member of the site", (
     _id("tenant_id", required=True, stored="tenants.tenant_id",
            headings=("Tenant ID", "Tenant no", "Tenant number", "Member ID"),
            description="short stable id"),
-    Column("name", "text", required=True, max_length=200, stored="tenants.name",
+    Column("name", "text", required=True, stored="tenants.name",
            headings=("Tenant", "Tenant name", "Company", "Member"), description="tenant's name"),
-    Column("kind", "choice", choices=TENANT_KINDS, max_length=32, stored="tenants.kind",
+    Column("kind", "choice", choices=TENANT_KINDS, stored="tenants.kind",
            headings=("Kind", "Type of tenant"), description=_KIND),
-    Column("stage", "choice", choices=TENANT_STAGES, max_length=32, stored="tenants.stage",
+    Column("stage", "choice", choices=TENANT_STAGES, stored="tenants.stage",
            headings=("Stage",), description="how far the business has come"),
     _name("sector", stored="tenants.sector", headings=("Sector", "Trade", "Activity"),
            description="what they make"),
@@ -209,7 +250,7 @@ TENANTS = Table("tenants", "a member of the site", (
     Column("joined", "date", stored="tenants.joined", headings=("Joined", "Member since",
                                                                 "Joined on"),
            description="day the tenant joined"),
-), id_column="tenant_id")  # fmt: skip
+), id_column="tenant_id", record="tenant")  # fmt: skip
 
 LEASES = Table("leases", "a tenant's right to a unit for some days", (
     _id("lease_id", stored="leases.lease_id",
@@ -235,7 +276,7 @@ LEASES = Table("leases", "a tenant's right to a unit for some days", (
            stored="leases.common_cost_share",
            headings=("Share of common costs", "Service charge share", "Common cost share"),
            description="fraction of the site's common costs the tenant pays"),
-), id_column="lease_id")  # fmt: skip
+), id_column="lease_id", record="lease")  # fmt: skip
 
 EQUIPMENT = Table("equipment", "a means of production", (
     _id("equipment_id", required=True, stored="equipment.equipment_id",
@@ -243,7 +284,7 @@ EQUIPMENT = Table("equipment", "a means of production", (
            description="short stable id"),
     _name("name", stored="equipment.name",
            headings=("Machine", "Equipment", "Description", "Name")),
-    Column("type", "text", max_length=64, default="", stored="equipment.type",
+    Column("type", "text", default="", stored="equipment.type",
            headings=("Machine type", "Type", "Category"),
            description="machine type, e.g. `cnc_router`, `laser_cutter`, `kiln`"),
     _id("owner_tenant_id", stored="tenants.tenant_id",
@@ -261,14 +302,15 @@ EQUIPMENT = Table("equipment", "a means of production", (
            headings=("Noise (dB(A))", "Noise (dB)", "Noise"), description="noise level"),
     Column("weight_kg", "number", "kg", minimum=0.0, stored="equipment.weight_kg",
            headings=("Weight (kg)", "Weight"), description="weight"),
-    Column("hazards", "list", choices=HAZARDS, max_length=200, default="",
+    Column("hazards", "list", choices=HAZARDS, default="",
            stored="equipment.hazards", headings=("Hazards", "Risks"), description="hazards"),
     _yes_no("shared", stored="equipment.shared",
            headings=("Shared", "Shared?", "Sharable"), description="shared with others"),
     Column("share_terms", "text", default="", stored="equipment.share_terms",
+           max_length=MAX_FREE_TEXT, free_text=True,
            headings=("Share terms", "Terms of sharing", "Conditions"),
            description="on what terms"),
-), id_column="equipment_id")  # fmt: skip
+), id_column="equipment_id", record="equipment")  # fmt: skip
 
 APPLICANTS = Table("applicants", "a prospective tenant and its needs (the layout engine's "
                    "applicant, `docs/layout.md`)", (
@@ -276,7 +318,7 @@ APPLICANTS = Table("applicants", "a prospective tenant and its needs (the layout
            headings=("Applicant ID", "id", "Applicant"), description="short stable id"),
     _name("name", stored="applicants.name", headings=("Name", "Company"),
            description="applicant's name"),
-    Column("kind", "choice", choices=TENANT_KINDS, max_length=32, default="",
+    Column("kind", "choice", choices=TENANT_KINDS, default="",
            stored="applicants.kind", headings=("Kind", "Type of tenant"), description=_KIND),
     Column("area_min_m2", "number", "m²", required=True, minimum=0.0,
            stored="applicants.area_min_m2", headings=("Min area (m2)", "area_min"),
@@ -309,15 +351,16 @@ APPLICANTS = Table("applicants", "a prospective tenant and its needs (the layout
            stored="applicants.rent_eur_per_m2_month",
            headings=("Rent offered (EUR/m2 month)", "rent_per_m2"),
            description="rent it offers"),
-    Column("provides", "list", default="", stored="applicants.provides",
+    Column("provides", "list", default="", stored="applicants.provides", max_length=MAX_LIST,
            headings=("Provides",), description="machine or skill types it brings"),
-    Column("needs", "list", default="", stored="applicants.needs", headings=("Needs",),
+    Column("needs", "list", default="", stored="applicants.needs", max_length=MAX_LIST,
+           headings=("Needs",),
            description="machine or skill types it needs"),
     replace(_HEADCOUNT, stored="applicants.headcount"),
     *(replace(c, stored=f"applicants.{c.name}") for c in _CONTACTS),
     Column("applied", "date", stored="applicants.applied",
            headings=("Applied", "Date applied", "Applied on"), description="day it applied"),
-), id_column="applicant_id", sample_headings={
+), id_column="applicant_id", record="applicant", sample_headings={
     "applicant_id": "id", "kind": "kind", "area_min_m2": "area_min", "area_max_m2": "area_max",
     "min_height_m": "min_height", "min_load_kn_m2": "min_load", "power_kw": "power",
     "extraction": "extraction", "access": "access", "daylight": "daylight",
@@ -328,52 +371,57 @@ APPLICANTS = Table("applicants", "a prospective tenant and its needs (the layout
 ZONING = Table("zoning", "the use of a space", (
     _id("space_global_id", required=True, stored="spaces.global_id",
            description="GlobalId of the space"),
-    Column("space_name", "text", default="", description="the space's name, for people"),
-    Column("use", "choice", required=True, choices=USE_VALUES, max_length=32,
+    Column("space_name", "text", default="", max_length=stored_length("spaces.name"),
+           description="the space's name, for people"),
+    Column("use", "choice", required=True, choices=USE_VALUES,
            stored="zoning.use", description="what the space is used for"),
-), id_column="space_global_id")  # fmt: skip
+), id_column="space_global_id", record="space")  # fmt: skip
 
 UNITS = Table("units", "a rentable unit made of spaces", (
     _id("unit_id", required=True, stored="units.unit_id", description="short stable id"),
     _name("name", stored="units.name", description="unit's name"),
-    Column("space_global_ids", "list", required=True,
+    Column("space_global_ids", "list", required=True, max_length=MAX_LIST,
            description="GlobalIds of the spaces the unit is made of"),
-    Column("storey", "text", max_length=200, stored="units.storey",
+    Column("storey", "text", stored="units.storey",
            description="storey name (default: the spaces' storey)"),
     Column("area_m2", "number", "m²", minimum=0.0, exclusive_minimum=True,
            stored="units.area_m2", description="lettable area when not the sum of the spaces'"),
-    Column("notes", "text", default="", stored="units.notes", description="free text"),
+    Column("notes", "text", default="", stored="units.notes", max_length=MAX_FREE_TEXT,
+           free_text=True, description="free text"),
     Column("retired", "date", stored="units.retired",
            description="day from which the unit is no longer let (`unit retire`); empty "
            "while it is live"),
-), id_column="unit_id", sample_headings={n: n for n in (  # a sample site's units are live
+), id_column="unit_id", record="unit",
+   sample_headings={n: n for n in (  # a sample site's units are live
     "unit_id", "name", "space_global_ids", "storey", "area_m2", "notes")})  # fmt: skip
 
-SKILLS = Table("skills", "what a tenant can do for others", (
+SKILLS = Table("skills", "what a tenant can do for others", record="skill",
+               columns=(
     _id("tenant_id", required=True, stored="tenants.tenant_id",
            description="the tenant"),
-    Column("skill", "text", required=True, max_length=200, stored="skills.skill",
+    Column("skill", "text", required=True, stored="skills.skill",
            description="the skill"),
-    Column("level", "choice", choices=SKILL_LEVELS, max_length=16, stored="skills.level",
+    Column("level", "choice", choices=SKILL_LEVELS, stored="skills.level",
            description="how well"),
 ))  # fmt: skip
 
 BOARDS = Table("boards", "an electrical distribution board (equipment names its board)", (
     _id("board_id", required=True, stored="boards.board_id",
            description="short stable id"),
-    Column("storey", "text", max_length=200, stored="boards.storey", description="storey name"),
+    Column("storey", "text", stored="boards.storey", description="storey name"),
     Column("capacity_kw", "number", "kW", required=True, minimum=0.0,
            stored="boards.capacity_kw", description="capacity"),
-), id_column="board_id")  # fmt: skip
+), id_column="board_id", record="board")  # fmt: skip
 
-METERS = Table("meters", "a month's consumption on a meter", (
+METERS = Table("meters", "a month's consumption on a meter", record="meter reading",
+               columns=(
     _id("meter_id", required=True, stored="meter_readings.meter_id",
            description="meter id"),
     _id("tenant_id", stored="tenants.tenant_id",
            description="tenant metered; empty for common areas"),
-    Column("carrier", "choice", required=True, choices=CARRIERS, max_length=16,
+    Column("carrier", "choice", required=True, choices=CARRIERS,
            stored="meter_readings.carrier", description="what is metered"),
-    Column("month", "month", required=True, max_length=7, stored="meter_readings.month",
+    Column("month", "month", required=True, stored="meter_readings.month",
            description="month of the consumption"),
     Column("reading_kwh", "number", "kWh", stored="meter_readings.reading_kwh",
            description="consumption in the month"),
@@ -394,7 +442,8 @@ CLIMATE_MONTHLY = Table("climate_monthly", "one month of the site's climate (the
 
 #: The attributes of a space the constraints use: read from ``Pset_MultifactorySpace`` when a
 #: site is created, changed with ``set_space_attributes`` (``site-manager space set``).
-SPACE_ATTRIBUTES = Table("space_attributes", "what the constraints use about a space", (
+SPACE_ATTRIBUTES = Table("space_attributes", "what the constraints use about a space",
+                         record="space", columns=(
     Column("clear_height_m", "number", "m", minimum=0.0,
            stored="space_attributes.clear_height_m", description="clear height under beams"),
     Column("floor_load_kn_m2", "number", "kN/m²", minimum=0.0,
@@ -412,7 +461,7 @@ SPACE_ATTRIBUTES = Table("space_attributes", "what the constraints use about a s
     Column("crane", "bool", stored="space_attributes.crane", description="an overhead crane"),
     Column("crane_capacity_t", "number", "t", minimum=0.0,
            stored="space_attributes.crane_capacity_t", description="crane capacity"),
-    Column("loading_access", "choice", choices=("ground", "goods_lift", "none"), max_length=16,
+    Column("loading_access", "choice", choices=("ground", "goods_lift", "none"),
            stored="space_attributes.loading_access", description="how goods reach the space"),
 ))  # fmt: skip
 

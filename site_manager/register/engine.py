@@ -1,11 +1,15 @@
 """Opening the register: engines, the SQLite recipe, migrations and transactions.
 
-SQLite (the default) is opened in WAL mode with foreign keys on and a busy timeout, and
-every transaction starts with ``BEGIN IMMEDIATE`` (SQLAlchemy's documented pysqlite recipe:
-the driver's own BEGIN is turned off and ours is emitted in a ``begin`` event). A second
-writer therefore waits for the first instead of failing later with "database is locked",
-and then sees what the first wrote. PostgreSQL is reached with psycopg 3
-(``postgresql+psycopg://``); its overlap rule is an exclusion constraint.
+SQLite (the default) is opened in WAL mode with foreign keys on and a busy timeout
+(SQLAlchemy's documented pysqlite recipe: the driver's own BEGIN is turned off and ours is
+emitted in a ``begin`` event). A write transaction (:func:`transaction`) starts with
+``BEGIN IMMEDIATE``: a second writer waits for the first instead of failing later with
+"database is locked", and then sees what the first wrote. Everything else (the schema check
+of :func:`open_register`, every query, the dashboard's reads) starts with a plain deferred
+``BEGIN``: in WAL mode a reader reads the last committed state and never waits for a
+writer, however long the writer holds its lock. PostgreSQL is reached with psycopg 3
+(``postgresql+psycopg://``); its readers never wait for writers either, and its overlap
+rule is an exclusion constraint.
 """
 
 from __future__ import annotations
@@ -21,7 +25,14 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session
 
 from site_manager.errors import RegisterError, SiteManagerError
@@ -33,6 +44,8 @@ DEFAULT_DB_FILE = "site_manager.sqlite"
 #: How long a writer waits for another writer's transaction on SQLite. [s]
 SQLITE_BUSY_TIMEOUT_S = 60.0
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: The database backends the register runs on (URL schemes, with or without ``+driver``).
+SUPPORTED_SCHEMES = ("sqlite", "postgresql")
 
 
 def default_url() -> str:
@@ -67,7 +80,8 @@ def _sqlite_recipe(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        # a write asks for IMMEDIATE (see transaction and migrate); a read never waits
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -91,6 +105,12 @@ def create_register_engine(url: str | None = None, **kwargs: Any) -> Engine:
         ) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in SUPPORTED_SCHEMES:
+        raise SiteManagerError(
+            f"database URL scheme {parsed.drivername!r} is not supported; the register runs on "
+            f"{' and '.join(SUPPORTED_SCHEMES)}: give e.g. sqlite:///site.sqlite or "
+            "postgresql://user@host/db"
+        )
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             folder = Path(parsed.database).expanduser().resolve().parent
@@ -103,7 +123,13 @@ def create_register_engine(url: str | None = None, **kwargs: Any) -> Engine:
         engine = create_engine(parsed, connect_args=connect_args, **kwargs)
         _sqlite_recipe(engine)
     else:
-        engine = create_engine(parsed, pool_pre_ping=True, **kwargs)
+        try:
+            engine = create_engine(parsed, pool_pre_ping=True, **kwargs)
+        except (NoSuchModuleError, ModuleNotFoundError) as exc:
+            raise SiteManagerError(
+                f"database driver {parsed.drivername!r} is not installed ({exc}); give "
+                "postgresql:// (psycopg 3, installed with site-manager)"
+            ) from None
     return engine
 
 
@@ -114,14 +140,17 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.connect() as conn:
+    with engine.execution_options(sqlite_begin="IMMEDIATE").connect() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
         conn.commit()
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The Alembic revision the database is at (``None`` for an empty database)."""
+    """The Alembic revision the database is at (``None`` for an empty database).
+
+    A plain read (deferred ``BEGIN`` on SQLite): it does not wait for a writer.
+    """
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as conn:
@@ -160,7 +189,7 @@ def open_register(url: str | None = None, **kwargs: Any) -> Engine:
     --------
     >>> engine = open_register("sqlite://")
     >>> sorted(inspect(engine).get_table_names())[:3]
-    ['alembic_version', 'audit', 'boards']
+    ['alembic_version', 'applicants', 'audit']
     """
     if url == "sqlite://":  # one shared in-memory database, for examples and quick tries
         from sqlalchemy.pool import StaticPool
@@ -194,6 +223,21 @@ _DB_MESSAGES = (
     (re.compile(r"FOREIGN KEY|foreign key", re.I), "a referenced record does not exist"),
     (re.compile(r"UNIQUE|unique|duplicate key", re.I), "a record with that id already exists"),
 )
+
+
+def database_error(exc: DBAPIError) -> SiteManagerError:
+    """A one-line error for a database error that got past the rules, without the values.
+
+    The driver's first line names the constraint or the type (``value too long for type
+    character varying(64)``); its ``DETAIL`` lines and the statement's parameters (which
+    hold the row's data) are left out.
+    """
+    if isinstance(exc, IntegrityError):
+        return RegisterError(integrity_message(exc))
+    if isinstance(exc, DataError):
+        return SiteManagerError(f"the database refused a value: {_first_line(exc.orig)}; "
+                                "check the lengths and characters of the values given")  # fmt: skip
+    return SiteManagerError(f"database error: {_first_line(exc.orig)}")
 
 
 def integrity_message(exc: DBAPIError) -> str:
@@ -267,26 +311,25 @@ def transaction(bind: Engine | Session, *, readonly: bool = False) -> Iterator[S
     With an ``Engine`` a new session is opened and committed; with a ``Session`` a
     savepoint of its transaction is used, so a failure undoes only what happened inside.
     Database integrity errors come out as :class:`~site_manager.errors.RegisterError`.
-    ``readonly=True`` starts an SQLite transaction with a plain (deferred) ``BEGIN``, so
-    readers do not queue behind writers.
+    On SQLite a write transaction starts with ``BEGIN IMMEDIATE`` (writers queue, up to
+    :data:`SQLITE_BUSY_TIMEOUT_S`); ``readonly=True`` starts a plain (deferred) ``BEGIN``,
+    which in WAL mode never waits for a writer.
     """
     if isinstance(bind, Session):
         try:
             with bind.begin_nested():
                 yield bind
-        except IntegrityError as exc:
-            raise RegisterError(integrity_message(exc)) from exc
+        except (IntegrityError, DataError) as exc:
+            raise database_error(exc) from exc
         return
-    if readonly and bind.dialect.name == "sqlite":
-        bind = bind.execution_options(sqlite_begin="DEFERRED")
+    if not readonly and bind.dialect.name == "sqlite":
+        bind = bind.execution_options(sqlite_begin="IMMEDIATE")
     session = RegisterSession(bind=bind, expire_on_commit=False, autoflush=True)
     try:
         with session.begin():
             yield session
-    except IntegrityError as exc:
-        raise RegisterError(integrity_message(exc)) from exc
-    except OperationalError as exc:
-        raise SiteManagerError(f"database error: {_first_line(exc.orig)}") from exc
+    except DBAPIError as exc:
+        raise database_error(exc) from exc
     finally:
         session.close()
 

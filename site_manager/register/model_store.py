@@ -42,7 +42,7 @@ from site_manager.register.schema import (
     StructuralColumn,
     Tariff,
 )
-from site_manager.register.values import parse_number, parse_text
+from site_manager.register.values import parse_number, parse_text, shown
 
 log = logging.getLogger(__name__)
 
@@ -535,19 +535,21 @@ def check_site_settings(given: dict[str, Any]) -> dict[str, Any]:
                 zoneinfo.ZoneInfo(value)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
                 raise ValidationError(
-                    f"time zone {value!r} is not an IANA time zone; give one such as Europe/Rome"
+                    f"time zone {shown(value)} is not an IANA time zone; give one such as "
+                    "Europe/Rome"
                 ) from None
         elif name == "currency":
             if not _CURRENCY.fullmatch(str(value)):
                 raise ValidationError(
-                    f"currency {value!r} is not three capital letters; give an ISO 4217 "
+                    f"currency {shown(value)} is not three capital letters; give an ISO 4217 "
                     "code such as EUR"
                 )
         elif name == "crs":
             value = crs_code(value)
         else:
             longest = getattr(Site.__table__.c[name].type, "length", None)
-            value = parse_text(value, what=name, max_length=longest)
+            what = "site id" if name == "site_id" else f"site {name}"
+            value = parse_text(value, what=what, max_length=longest)
             if name == "name" and not value:
                 raise ValidationError("a site's name cannot be empty")
         values[name] = value

@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 from site_manager.errors import NotFoundError, RegisterError, SiteManagerError, ValidationError
 from site_manager.register import contracts
 from site_manager.register.schema import Lease, Site, Space, Tenant, Unit, UnitSpace
-from site_manager.register.values import parse_record, parse_value
+from site_manager.register.values import parse_record, parse_value, text_problem
 
 
 @dataclass(frozen=True)
@@ -94,12 +94,30 @@ def problems_of(error: BaseException) -> list[Problem]:
     return list(getattr(error, "problems", None) or [])
 
 
+def record_label(table: contracts.Table, values: Mapping[str, Any]) -> str:
+    """How a refusal names the record: ``tenant T-9``; just ``tenant`` when its id is
+    missing or itself refused (a message never repeats a bad value).
+    """
+    word = table.record or table.name
+    key = values.get(table.id_column) if table.id_column else None
+    text = str(key).strip() if key is not None else ""
+    if not text or text_problem(text, max_length=table.column(str(table.id_column)).max_length):
+        return word
+    return f"{word} {text}"
+
+
 def values_from_contract(
-    table: contracts.Table, values: Mapping[str, Any]
+    table: contracts.Table, values: Mapping[str, Any], *, record: str | None = None
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """``values`` typed and checked by the contract of ``table``; the problems name fields."""
-    record, bad = parse_record(table, values)
-    return record, [Problem(name, message) for name, message in bad.items()]
+    """``values`` typed and checked by the contract of ``table``; the problems name fields.
+
+    Each message starts with the record and the field: ``tenant T-9 name: 10,240 characters;
+    at most 200 allowed`` (``record`` overrides :func:`record_label`). Lengths and allowed
+    characters are checked here, before the database, the same on SQLite and PostgreSQL.
+    """
+    label = record_label(table, values) if record is None else record
+    typed, bad = parse_record(table, values, record=label)
+    return typed, [Problem(name, message) for name, message in bad.items()]
 
 
 # ---------------------------------------------------------------- what the rules check against

@@ -256,7 +256,9 @@ def create_site(
             "could not be zoned, let or analysed; export the model with its spaces (rooms), "
             "or give --allow-empty to create it anyway"
         )
-    sid = site_id or _slug(name)
+    checked = model_store.check_site_settings({"name": name, "city": city, "country": country})
+    sid = model_store.check_site_settings({"site_id": site_id or _slug(name)})["site_id"]
+    name, city, country = checked["name"], checked["city"], checked["country"]
     who = get_actor(actor)
     with transaction(bind) as s:
         _site_from_model(

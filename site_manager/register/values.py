@@ -60,9 +60,9 @@ def parse_number(
             raise TypeError
         number = float(value.strip()) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
-        raise ValidationError(f"{p}{value!r} is not a number") from None
+        raise ValidationError(f"{p}{shown(value)} is not a number") from None
     if not math.isfinite(number):
-        raise ValidationError(f"{p}{value!r} is not a finite number")
+        raise ValidationError(f"{p}{shown(value)} is not a finite number")
     if minimum is not None and exclusive_minimum and number <= minimum:
         raise ValidationError(f"{p}{value!r} is not above {minimum:g}; give more than {minimum:g}")
     if minimum is not None and number < minimum:
@@ -72,14 +72,67 @@ def parse_number(
     return number
 
 
-def parse_text(value: Any, *, what: str = "", max_length: int | None = None) -> str:
-    """Text without surrounding spaces, at most ``max_length`` characters."""
-    text = str(value).strip()
+#: Control characters no text may hold: NUL, the rest of C0 and DEL (free text may hold tab,
+#: line feed and carriage return).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_FREE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def shown(value: Any, longest: int = 20) -> str:
+    """``value`` as a message shows it: quoted, control characters escaped, shortened.
+
+    Examples
+    --------
+    >>> print(shown("T-1"), shown("x" * 30))
+    'T-1' 'xxxxxxxxxxxxxxxxxxxx…'
+    """
+    text = str(value)
+    return repr(text[:longest] + "…") if len(text) > longest else repr(text)
+
+
+def text_problem(text: str, *, max_length: int | None = None, free_text: bool = False) -> str:
+    r"""What is wrong with ``text`` by a column's limits (``""``: nothing), without the text.
+
+    Parameters
+    ----------
+    text : str
+        The value, stripped.
+    max_length : int, optional
+        Longest allowed. [characters]
+    free_text : bool
+        Whether tab, line feed and carriage return are allowed.
+
+    Examples
+    --------
+    >>> text_problem("n" * 10240, max_length=200)
+    '10,240 characters; at most 200 allowed'
+    >>> text_problem("T\x00-9")
+    'control character U+0000 at character 2; give printable text'
+    """
     if max_length is not None and len(text) > max_length:
-        raise ValidationError(
-            f"{_prefix(what)}{text[:20] + '…' if len(text) > 20 else text!r} is longer than "
-            f"{max_length} characters"
-        )
+        return f"{len(text):,} characters; at most {max_length:,} allowed"
+    bad = (_CONTROL_IN_FREE_TEXT if free_text else _CONTROL).search(text)
+    if bad:
+        return (f"control character U+{ord(bad.group()):04X} at character {bad.start() + 1}; "
+                "give printable text")  # fmt: skip
+    return ""
+
+
+def parse_text(
+    value: Any, *, what: str = "", max_length: int | None = None, free_text: bool = False
+) -> str:
+    """Text without surrounding spaces, by :func:`text_problem`'s limits.
+
+    Raises
+    ------
+    ValidationError
+        ``"<what>: 10,240 characters; at most 200 allowed"``: the message names the field
+        (``what``) and what is wrong, never the value.
+    """
+    text = str(value).strip()
+    problem = text_problem(text, max_length=max_length, free_text=free_text)
+    if problem:
+        raise ValidationError(f"{what}: {problem}" if what else problem)
     return text
 
 
@@ -88,7 +141,7 @@ def _choice(text: str) -> str:
 
 
 def _not_a(col: Column, value: Any, what: str) -> ValidationError:
-    return ValidationError(f"{_prefix(what)}{value!r} is not a {TYPE_WORDS[col.type]}")
+    return ValidationError(f"{_prefix(what)}{shown(value)} is not a {TYPE_WORDS[col.type]}")
 
 
 def parse_value(col: Column, value: Any, *, what: str = "") -> Any:
@@ -140,29 +193,31 @@ def parse_value(col: Column, value: Any, *, what: str = "") -> Any:
             return parse_bool(value)
         except ValidationError:
             raise _not_a(col, str(value).strip(), what) from None
-    text = parse_text(value, what=what, max_length=None if kind == "list" else col.max_length)
+    if kind == "list":
+        text = parse_text(value, what=what, free_text=col.free_text)
+        items = [x.strip() for x in re.split(r"[;,]", text) if x.strip()]
+        if col.choices:
+            items = [_choice(x) for x in items]
+            bad = [x for x in items if x not in col.choices]
+            if bad:
+                raise ValidationError(f"{p}{', '.join(x[:20] for x in bad[:3])}"
+                                      f"{' …' if len(bad) > 3 else ''} not allowed; use "
+                                      f"{', '.join(col.choices)}")  # fmt: skip
+        return parse_text(";".join(items), what=what, max_length=col.max_length)
+    text = parse_text(value, what=what, max_length=col.max_length, free_text=col.free_text)
     if kind == "month":
         if not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", text):
             raise _not_a(col, text, what)
         return text
     if kind == "choice":
         if _choice(text) not in col.choices:
-            raise ValidationError(f"{p}{text!r} is not one of {', '.join(col.choices)}")
+            raise ValidationError(f"{p}{shown(text)} is not one of {', '.join(col.choices)}")
         return _choice(text)
-    if kind == "list":
-        items = [x.strip() for x in re.split(r"[;,]", text) if x.strip()]
-        if col.choices:
-            items = [_choice(x) for x in items]
-            bad = [x for x in items if x not in col.choices]
-            if bad:
-                raise ValidationError(f"{p}{', '.join(bad)} not allowed; use "
-                                      f"{', '.join(col.choices)}")  # fmt: skip
-        return parse_text(";".join(items), what=what, max_length=col.max_length)
     return text
 
 
 def parse_record(
-    table: Table, values: Mapping[str, Any], *, named: bool = True
+    table: Table, values: Mapping[str, Any], *, named: bool = True, record: str = ""
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Every column of ``table`` from ``values`` (missing ones empty): typed record, problems.
 
@@ -175,6 +230,8 @@ def parse_record(
     named : bool
         Whether each message starts with the column's name (a verb's or form's messages)
         or not (a file's problems name the column apart).
+    record : str
+        How a named message names the record before the column (``tenant T-9``).
 
     Returns
     -------
@@ -183,15 +240,15 @@ def parse_record(
     problems : dict
         Column → message, for each refused value.
     """
-    record: dict[str, Any] = {}
+    typed: dict[str, Any] = {}
     problems: dict[str, str] = {}
     for col in table.columns:
         try:
-            record[col.name] = parse_value(col, values.get(col.name), what=col.name if named
-                                           else "")  # fmt: skip
+            what = f"{record} {col.name}".strip() if named else ""
+            typed[col.name] = parse_value(col, values.get(col.name), what=what)
         except ValidationError as exc:
             problems[col.name] = str(exc)
-    return record, problems
+    return typed, problems
 
 
 # ---------------------------------------------------------------- headings

@@ -147,12 +147,13 @@ def define_unit(
     if not unit_id:
         raise ValidationError("a unit needs an id; give unit_id")
     gids = [str(g).strip() for g in space_global_ids if str(g).strip()]
-    problems: list[rules.Problem] = []
-    if area_m2 is not None:
-        try:
-            area_m2 = parse_value(contracts.UNITS.column("area_m2"), area_m2, what="area_m2")
-        except ValidationError as exc:
-            problems.append(rules.Problem("area_m2", str(exc)))
+    values, problems = rules.values_from_contract(contracts.UNITS, {
+        "unit_id": unit_id, "name": name, "storey": storey, "area_m2": area_m2,
+        "notes": notes, "space_global_ids": ";".join(gids)})  # fmt: skip
+    if not gids:  # check_unit says "choose at least one space"
+        problems = [p for p in problems if p.field != "space_global_ids"]
+    name, notes = values.get("name") or "", values.get("notes") or ""
+    storey, area_m2 = values.get("storey"), values.get("area_m2")
     who = get_actor(actor)
     with transaction(bind) as s:
         st = core.get_site(s, site)

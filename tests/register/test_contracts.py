@@ -33,7 +33,25 @@ def test_a_stored_column_has_the_length_and_type_of_its_schema_column(table, col
     name, column = col.stored.split(".")
     stored = Base.metadata.tables[name].c[column]
     assert isinstance(stored.type, STORED_AS[col.type]), (table, col.name, stored.type)
-    assert col.max_length == getattr(stored.type, "length", None), (table, col.name)
+    length = getattr(stored.type, "length", None)
+    if length is not None:  # String(n): the contract's limit is n
+        assert col.max_length == length, (table, col.name)
+    elif col.type in contracts.TEXT_TYPES:  # Text: unbounded in the schema; the contract limits
+        assert col.max_length is not None, (table, col.name)
+    else:
+        assert col.max_length is None, (table, col.name)
+
+
+def test_every_text_column_has_a_longest_value() -> None:
+    unbounded = [(t.name, c.name) for t in ALL_TABLES for c in t.columns
+                 if c.type in contracts.TEXT_TYPES and c.max_length is None]  # fmt: skip
+    assert unbounded == []
+
+
+def test_a_limit_that_differs_from_the_schema_is_refused_when_the_contract_is_made() -> None:
+    assert contracts.Column("x", stored="tenants.name").max_length == 200  # String(200)
+    with pytest.raises(ValueError, match="differs from tenants.name String"):
+        contracts.Column("x", max_length=100, stored="tenants.name")
 
 
 @pytest.mark.parametrize("table", ["tenants", "leases", "equipment", "applicants", "units",
@@ -110,7 +128,7 @@ def test_a_value_is_read_by_its_column(table, column, given, expected) -> None:
         ("leases", "rent_eur_per_month", "nan", "'nan' is not a finite number"),
         ("leases", "start", "2026-02-30", "'2026-02-30' is not a date YYYY-MM-DD"),
         ("leases", "unit_id", " ", "empty; fill it in"),
-        ("leases", "unit_id", "U" * 65, "is longer than 64 characters"),
+        ("leases", "unit_id", "U" * 65, "65 characters; at most 64 allowed"),
         ("units", "area_m2", "0", "'0' is not above 0; give more than 0"),
         ("tenants", "headcount", "2.5", "'2.5' is not a whole number"),
         ("equipment", "shared", "perhaps", "'perhaps' is not a yes/no"),
@@ -125,7 +143,7 @@ def test_a_value_outside_its_column_is_refused_saying_what_to_give(
     with pytest.raises(ValidationError) as info:
         parse_value(contracts.TABLES[table].column(column), given)
     assert message in str(info.value)
-    with pytest.raises(ValidationError, match=f"^{column} "):
+    with pytest.raises(ValidationError, match=f"^{column}[ :]"):
         parse_value(contracts.TABLES[table].column(column), given, what=column)
 
 
