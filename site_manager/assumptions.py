@@ -266,11 +266,14 @@ def tenant_energy_assumptions(frames: Any) -> list[Assumption]:
         if not len(meters)
         else set(meters.loc[meters["carrier"] == "electricity", "tenant_id"].dropna())
     )
-    tenants = set(frames.tenants["tenant_id"]) if len(frames.tenants) else set()
+    from site_manager.tenancy import current_leases
+
+    tenants = set(current_leases(frames)["tenant_id"]) if len(frames.leases) else set()
     unmetered = tenants - metered
     if unmetered:
         out.append(Assumption(
-            "electricity", f"{len(unmetered)} of {len(tenants)} tenants have no electricity "
+            "electricity", f"{len(unmetered)} of {len(tenants)} tenants with a lease today "
+            "have no electricity "
             "sub-meter: their electricity is modelled from their machines and area "
             "(use profiles by kind of tenant in site_manager.assumptions)",
             "meter readings come with a sample site's meters.csv; no verb imports them "

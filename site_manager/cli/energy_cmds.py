@@ -95,6 +95,10 @@ def add_commands(sub: Any) -> None:
     add_format_argument(glazing)
     glazing.set_defaults(handler=_glazing)
 
+    from site_manager.cli import energy_tenant_cmds
+
+    energy_tenant_cmds.add_commands(esub)
+
     fabric = sub.add_parser(
         "fabric",
         help="external walls, windows, doors, roofs and ground slabs of an IFC model",

@@ -514,7 +514,7 @@ def split_energy(
                      "own_heat_kwh", "shared_heat_kwh", "modelled_electricity_kwh",
                      "metered_electricity_kwh"]].copy()  # fmt: skip
         part["own_heat_kwh"] *= scale
-        part["shared_heat_kwh"] *= scale
+        part["shared_heat_kwh"] = rows["heat_kwh_exact"] - part["own_heat_kwh"]
         part.insert(1, "month", mo)
         part["key_share"] = share_el[keep.to_numpy()]
         parts.append(part)
