@@ -17,6 +17,7 @@ from site_manager.energy.tenants import (
     EnergySplit,
     emission_factor,
     largest_remainder,
+    round_half_up,
 )
 from site_manager.errors import NotFoundError, ValidationError
 
@@ -153,7 +154,7 @@ def tenant_statement(split: EnergySplit, tenant_id: str, month: str) -> pd.DataF
 def _share(total: float, exact: np.ndarray, unit: int) -> list[float]:
     if not np.isfinite(total) or not np.isfinite(exact).all():
         return [float("nan")] * len(exact)
-    whole = largest_remainder(int(round(total * unit)), list(np.clip(exact, 0.0, None)))
+    whole = largest_remainder(round_half_up(total, unit), list(np.clip(exact, 0.0, None)))
     return [w / unit for w in whole]
 
 

@@ -539,8 +539,17 @@ def _rounded_split(total: float, exact: pd.Series, unit: int) -> list[float]:
     """
     if not np.isfinite(total):
         return [float("nan")] * len(exact)
-    whole = largest_remainder(int(round(total * unit)), list(exact.clip(lower=0)))
+    whole = largest_remainder(round_half_up(total, unit), list(exact.clip(lower=0)))
     return [w / unit for w in whole]
+
+
+def round_half_up(value: float, unit: int) -> int:
+    """``value`` in whole 1/``unit`` (cents: 100), halves up, as money is rounded.
+
+    A hair (10⁻⁶ of a unit) is added so that a half that floating point sums spelt
+    ``…4999999`` still goes up: 8,862.075 EUR is 886,208 cents.
+    """
+    return int(np.floor(value * unit + 0.5 + 1e-6))
 
 
 def tenant_energy(
@@ -564,6 +573,7 @@ __all__ = [
     "key_weights",
     "largest_remainder",
     "monthly_heat_by_space",
+    "round_half_up",
     "months_between",
     "site_settings",
     "split_energy",
