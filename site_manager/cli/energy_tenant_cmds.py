@@ -62,12 +62,18 @@ def _period(p: argparse.ArgumentParser) -> None:
                        "readings, else this year)")  # fmt: skip
 
 
-def _frames_and_split(args: argparse.Namespace, months: list[str] | None) -> Any:
+def _frames_and_split(
+    args: argparse.Namespace, months: list[str] | None, tenant: str | None = None
+) -> Any:
     from site_manager import register
     from site_manager.assumptions import energy_assumptions, tenant_energy_assumptions
     from site_manager.energy.tenants import split_energy
+    from site_manager.errors import NotFoundError
 
     frames = register.frames(open_engine(args), args.site)
+    if tenant is not None and tenant not in set(frames.tenants["tenant_id"]):
+        raise NotFoundError(f"tenant {tenant!r} is not in site {frames.site['site_id']!r}; "
+                            "see `site-manager tenant list`")  # fmt: skip
     notes = {a.topic: a for a in energy_assumptions(frames) + tenant_energy_assumptions(frames)}
     print_assumptions(list(notes.values()))
     return frames, split_energy(frames, months)
@@ -95,7 +101,7 @@ def _statement(args: argparse.Namespace) -> int:
     from site_manager.energy.tenants import emission_factor, months_between
 
     months = months_between(month=args.month)
-    frames, split = _frames_and_split(args, months)
+    frames, split = _frames_and_split(args, months, args.tenant)
     statement = tenant_statement(split, args.tenant, args.month)
     cfg = split.settings
     names = dict(zip(frames.tenants["tenant_id"], frames.tenants["name"], strict=True))
