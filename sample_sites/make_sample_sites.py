@@ -2,7 +2,7 @@
 
     python sample_sites/make_sample_sites.py [--out DIR] [--only NAME]
 
-Everything here is invented except the climate tables (see each site's README). The spaces
+Everything here is invented except the climate (see each site's README). The spaces
 come from the same builders that write models/*.ifc, so every GlobalId in these files is a
 space of the committed model. Seeded: two runs write identical files.
 """
@@ -30,22 +30,43 @@ TODAY = dt.date(2026, 11, 27)
 METER_MONTHS = [f"{y}-{m:02d}" for y, m in [(2025, 12)] + [(2026, k) for k in range(1, 12)]]
 
 # ----------------------------------------------------------------------------- climate
-# Monthly mean air temperature [°C] and global horizontal irradiation [kWh/m²], Jan..Dec.
-# Rounded, approximate values; the sources are named in each site's README.
-CLIMATE = {
-    "textile_mill": (  # Prato / Firenze-Peretola
-        [6.9, 8.1, 11.2, 14.3, 18.6, 22.8, 25.6, 25.5, 21.2, 16.5, 11.2, 7.3],
-        [56, 76, 122, 156, 192, 210, 226, 196, 143, 96, 59, 47],
-    ),
+# The hourly typical years in sample_sites/weather/ (see its README for source and licence).
+WEATHER = {
+    "textile_mill": "ITA_TC_Firenze-Peretola.AP.161700_TMYx.2009-2023.epw",
+    "brewery_complex": "BEL_VLG_Uccle.064470_TMYx.2007-2021.epw",
+}
+# Monthly mean air temperature [°C] and global horizontal irradiation [kWh/m²], Jan..Dec,
+# for a site without an hourly file. Rounded, approximate values; sources in its README.
+CLIMATE_TABLES = {
     "engineering_works": (  # Łódź-Lublinek
         [-1.5, -0.4, 3.2, 8.9, 14.0, 17.4, 19.3, 18.8, 13.9, 8.8, 3.9, 0.2],
         [20, 36, 76, 120, 153, 160, 164, 140, 91, 54, 23, 15],
     ),
-    "brewery_complex": (  # Gent / Melle (Uccle normals as the reference)
-        [3.6, 4.2, 7.1, 10.4, 14.0, 17.0, 19.1, 18.7, 15.4, 11.5, 7.2, 4.2],
-        [21, 38, 76, 121, 151, 155, 157, 132, 91, 56, 26, 16],
-    ),
 }
+
+
+def epw_monthly(path: Path) -> tuple[list[float], list[float]]:
+    """Monthly mean dry-bulb temperature [°C] and global horizontal irradiation [kWh/m²]
+    of an EPW file (fields 7 and 14 of each hourly row; 29 February left out)."""
+    temps: list[list[float]] = [[] for _ in range(12)]
+    ghi = [0.0] * 12
+    with path.open(encoding="latin-1", newline="") as fh:
+        for i, row in enumerate(csv.reader(fh)):
+            if i < 8 or not row:
+                continue
+            month, day = int(row[1]), int(row[2])
+            if month == 2 and day == 29:
+                continue
+            temps[month - 1].append(float(row[6]))
+            ghi[month - 1] += float(row[13]) / 1000.0
+    return [round(sum(t) / len(t), 2) for t in temps], [round(g, 2) for g in ghi]
+
+
+def climate_of(name: str) -> tuple[list[float], list[float]]:
+    """The site's monthly table: from its EPW file, else the table above."""
+    if name in WEATHER:
+        return epw_monthly(HERE / "weather" / WEATHER[name])
+    return CLIMATE_TABLES[name]
 
 SITES = {
     "textile_mill": {
@@ -751,7 +772,7 @@ def make_site(name: str, out: Path) -> None:
     write_csv(folder / "skills.csv", ["tenant_id", "skill", "level"], sk_rows)
 
     # climate
-    temps, ghi = CLIMATE[name]
+    temps, ghi = climate_of(name)
     write_csv(
         folder / "climate_monthly.csv",
         ["month", "t_out_c", "ghi_kwh_m2"],
@@ -937,7 +958,7 @@ Model: `../../models/{name}.ifc` (see `models/README.md`). Files follow
 
 ## Invented
 
-Everything except the climate table: the building and its name and address, the tenants
+Everything except the climate: the building and its name and address, the tenants
 (names, people, e-mails under `example.org`, phone numbers with the fictional 555 block),
 leases and rents (plausible for converted industrial space in {cfg["city"]}, about
 {cfg["rent"]:.1f} EUR/m² a month, lower for earlier leases and spaces without daylight),
@@ -948,17 +969,48 @@ energy prices for {cfg["country"]}) and the neighbourhood (blocks, uses, heights
 street layout around the plot, in {cfg["crs"]}; the street names are common ones, not a real
 street plan).
 
-## From a published source (approximate)
-
-`climate_monthly.csv`: {CLIMATE_SOURCES[name]}
-The values were written from knowledge of those published tables, rounded, not downloaded
-or copied from them: treat them as approximate (about ±0.5 °C and ±10 % in irradiation).
-Replace them with a PVGIS TMY download for work that matters.
-
+{CLIMATE_TEXT[name] if name in WEATHER else CLIMATE_TEXT["table"].format(source=CLIMATE_SOURCES[name])}
 The georeference of the model (EPSG code and a point in the city) is real; the plot is not.
 """,
         encoding="utf-8",
     )
+
+
+CLIMATE_TEXT = {
+    "textile_mill": """## Weather: a published typical year
+
+The climate is the hourly typical year `../weather/ITA_TC_Firenze-Peretola.AP.161700_TMYx.2009-2023.epw`
+(Firenze-Peretola airport, 15 km from Prato; Climate.OneBuilding.org TMYx 2009–2023; source,
+licence and attribution in `../weather/README.md`). `sample load` stores its 8,760 hours and
+the analyses use them. `climate_monthly.csv` holds the monthly means of its dry-bulb
+temperature and the monthly sums of its global horizontal irradiation, computed from the
+file by `make sample-data` (`sample_sites/make_sample_sites.py`, `epw_monthly`); the gas
+meter readings are made from its heating degree days.
+""",
+    "brewery_complex": """## Weather: a published typical year
+
+The climate is the hourly typical year `../weather/BEL_VLG_Uccle.064470_TMYx.2007-2021.epw`
+(Uccle, Brussels, 50 km from Gent; Climate.OneBuilding.org TMYx 2007–2021; source, licence
+and attribution in `../weather/README.md`). `sample load` stores its 8,760 hours and the
+analyses use them. `climate_monthly.csv` holds the monthly means of its dry-bulb temperature
+and the monthly sums of its global horizontal irradiation, computed from the file by
+`make sample-data` (`sample_sites/make_sample_sites.py`, `epw_monthly`); the gas meter
+readings are made from its heating degree days.
+""",
+    "table": """## From a published source (approximate)
+
+`climate_monthly.csv`: {source}
+The values were written from knowledge of those published tables, rounded, not downloaded
+or copied from them: treat them as approximate (about ±0.5 °C and ±10 % in irradiation).
+Replace them with a PVGIS TMY download for work that matters.
+
+This site keeps a monthly table, expanded to hours by the stated method of
+`site_manager.energy.climate.hourly_from_monthly`: no redistributable hourly typical year
+for Łódź was found (the nearest candidate, Warsaw IWEC, is ASHRAE copyright), so none is
+shipped. Give the site one you may use with `site-manager site climate FILE.epw --site
+engineering_works`.
+""",
+}
 
 
 def to_map(b, geom):
@@ -1058,6 +1110,7 @@ def write_neighbourhood(name: str, b, path: Path, rng: random.Random) -> None:
 def write_toml(name: str, path: Path) -> None:
     cfg = SITES[name]
     e, h, g = cfg["tariffs"]
+    weather = f'weather = "../weather/{WEATHER[name]}"\n' if name in WEATHER else ""
     path.write_text(
         f"""[site]
 id = "{name}"
@@ -1069,7 +1122,7 @@ crs = "{cfg["crs"]}"
 time_zone = "{cfg["time_zone"]}"
 currency = "EUR"
 climate = "climate_monthly.csv"
-neighbourhood = "neighbourhood.gpkg"
+{weather}neighbourhood = "neighbourhood.gpkg"
 
 [tariffs]
 electricity_eur_per_kwh = {e}
@@ -1086,15 +1139,17 @@ everything_else = "Invented for site-manager's sample data; see README.md."
 
 
 CLIMATE_SOURCES = {
-    "textile_mill": "Temperature: approximate monthly means of Firenze-Peretola, climate normals 1991-2020 "
-    "(Servizio Meteorologico dell'Aeronautica Militare); irradiation: approximate PVGIS-SARAH "
-    "monthly global horizontal irradiation for Prato (European Commission JRC, PVGIS 5.2).",
+    "textile_mill": "Hourly typical year ITA_TC_Firenze-Peretola.AP.161700_TMYx.2009-2023.epw, "
+    "Climate.OneBuilding.org TMYx (NOAA ISD station records; solar from ERA5: contains modified "
+    "Copernicus Climate Change Service information); climate_monthly.csv holds its monthly means "
+    "and sums.",
     "engineering_works": "Temperature: approximate monthly means of Łódź-Lublinek, climate normals 1991-2020 "
     "(IMGW-PIB); irradiation: approximate PVGIS-SARAH monthly global horizontal irradiation for "
     "Łódź (European Commission JRC, PVGIS 5.2).",
-    "brewery_complex": "Temperature: approximate monthly means of Uccle, climate normals 1991-2020 (KMI/IRM), "
-    "used for Gent; irradiation: approximate PVGIS-SARAH monthly global horizontal irradiation for "
-    "Gent (European Commission JRC, PVGIS 5.2).",
+    "brewery_complex": "Hourly typical year BEL_VLG_Uccle.064470_TMYx.2007-2021.epw (Uccle, used "
+    "for Gent), Climate.OneBuilding.org TMYx (NOAA ISD station records; solar from ERA5: contains "
+    "modified Copernicus Climate Change Service information); climate_monthly.csv holds its "
+    "monthly means and sums.",
 }
 
 

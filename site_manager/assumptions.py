@@ -37,9 +37,61 @@ DEFAULT_FLOOR_LOAD_KN_M2 = 0.0
 DEFAULT_POWER_KW = 0.0
 #: The use a space without zoning is simulated with.
 DEFAULT_USE = "private_production"
-#: Seasonal efficiency of a site's gas boiler where the site gives none: heat delivered per
-#: kWh of fuel (net calorific value); an old non-condensing boiler. [–]
-DEFAULT_BOILER_EFFICIENCY = 0.85
+
+# ----------------------------------------------------------- energy per tenant (issue 16)
+#: Seasonal efficiency of the site's boiler where the site gives none (``site set
+#: --boiler-efficiency``): fuel = heat / efficiency. 0.90 is a condensing gas boiler's
+#: typical seasonal value at medium return temperatures (EN 15316-4-1 range 0.85–0.98). [–]
+DEFAULT_BOILER_EFFICIENCY = 0.90
+#: How shared workshops, services and circulation are split among tenants where the site
+#: chose no key (``site set --cost-key``): by the area let to each tenant.
+DEFAULT_COST_KEY = "area"
+#: The cost keys a site may choose: ``area`` (let area × days let), ``headcount`` (the
+#: tenant's headcount × days let), ``equal`` (each tenant alike × days let), ``metered``
+#: (in proportion to the tenant's own use of the same carrier).
+COST_KEYS = ("area", "headcount", "equal", "metered")
+#: The carrier the heating burns where no site meter of gas, oil or heat says: gas.
+DEFAULT_HEATING_CARRIER = "gas"
+#: Carriers a site-level heating meter can be of; ``heat`` is bought heat (district
+#: heating): its meter measures heat, and no boiler efficiency applies.
+HEATING_CARRIERS = ("gas", "oil", "heat")
+
+
+@dataclass(frozen=True)
+class UseProfile:
+    """How a kind of tenant uses electricity, for tenants without a sub-meter.
+
+    Attributes
+    ----------
+    hours_per_week : float
+        Hours the unit is in use in a week. [h]
+    machine_load : float
+        Mean share of the rated power of the tenant's machines drawn while in use. [–]
+    """
+
+    hours_per_week: float
+    machine_load: float
+
+
+#: Electricity use profile by kind of tenant (``tenants.kind``). Invented, plausible
+#: values, not measurements: a freelancer's laptop and lamp most of a working week, an
+#: artisan's machines a third of the time, a small factory in two shifts. Modelled
+#: electricity of a month = (Σ machine power × ``machine_load`` + let area ×
+#: :data:`BASE_ELECTRICITY_W_M2`) × ``hours_per_week`` × days of the month / 7.
+USE_PROFILES: dict[str, UseProfile] = {
+    "freelancer": UseProfile(40.0, 0.10),
+    "solopreneur": UseProfile(45.0, 0.20),
+    "artist": UseProfile(35.0, 0.20),
+    "artisan": UseProfile(45.0, 0.30),
+    "sme": UseProfile(50.0, 0.35),
+    "smart_factory": UseProfile(80.0, 0.50),
+}
+#: The profile of a tenant whose kind is not in :data:`USE_PROFILES`, and of the shared
+#: workshops' machines (``equipment.shared`` or no owner).
+DEFAULT_USE_PROFILE = UseProfile(45.0, 0.25)
+#: Lighting and small power of a space in use, per m² of floor: LED lighting of a workshop
+#: (about 5 W/m², EN 15193 range) and plugs (3 W/m²). [W/m²]
+BASE_ELECTRICITY_W_M2 = 8.0
 
 
 @dataclass(frozen=True)
@@ -191,6 +243,44 @@ def glazing_assumptions(frames: Any) -> list[Assumption]:
         _store_fabric(_site(frames)))]  # fmt: skip
 
 
+def tenant_energy_assumptions(frames: Any) -> list[Assumption]:
+    """What the per-tenant energy split (:mod:`site_manager.energy.tenants`) assumes."""
+    site = _site(frames)
+    info = frames.site
+    out = []
+    if info.get("boiler_efficiency") is None:
+        out.append(Assumption(
+            "boiler_efficiency", f"the boiler's efficiency is unknown: "
+            f"{DEFAULT_BOILER_EFFICIENCY:g} is used (fuel = heat / efficiency)",
+            f"set it with `site-manager site set --boiler-efficiency 0.92 --site "
+            f"{site}`"))  # fmt: skip
+    if not info.get("cost_key"):
+        out.append(Assumption(
+            "cost_key", f"no cost key is chosen: shared spaces are split by "
+            f"{DEFAULT_COST_KEY}",
+            f"choose one with `site-manager site set --cost-key "
+            f"{'|'.join(COST_KEYS)} --site {site}`"))  # fmt: skip
+    meters = frames.meters
+    metered = (
+        set()
+        if not len(meters)
+        else set(meters.loc[meters["carrier"] == "electricity", "tenant_id"].dropna())
+    )
+    from site_manager.tenancy import current_leases
+
+    tenants = set(current_leases(frames)["tenant_id"]) if len(frames.leases) else set()
+    unmetered = tenants - metered
+    if unmetered:
+        out.append(Assumption(
+            "electricity", f"{len(unmetered)} of {len(tenants)} tenants with a lease today "
+            "have no electricity "
+            "sub-meter: their electricity is modelled from their machines and area "
+            "(use profiles by kind of tenant in site_manager.assumptions)",
+            "meter readings come with a sample site's meters.csv; no verb imports them "
+            "yet"))  # fmt: skip
+    return out
+
+
 def all_assumptions(frames: Any) -> list[Assumption]:
     """Every default any analysis of this site would use (what the dashboard lists)."""
     seen: dict[str, Assumption] = {}
@@ -200,7 +290,16 @@ def all_assumptions(frames: Any) -> list[Assumption]:
 
 
 __all__ = [
+    "BASE_ELECTRICITY_W_M2",
+    "COST_KEYS",
     "DEFAULT_BOILER_EFFICIENCY",
+    "DEFAULT_COST_KEY",
+    "DEFAULT_HEATING_CARRIER",
+    "DEFAULT_USE_PROFILE",
+    "HEATING_CARRIERS",
+    "USE_PROFILES",
+    "UseProfile",
+    "tenant_energy_assumptions",
     "DEFAULT_FLOOR_LOAD_KN_M2",
     "DEFAULT_LATITUDE_DEG",
     "DEFAULT_POWER_KW",

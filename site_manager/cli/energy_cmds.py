@@ -99,6 +99,10 @@ def add_commands(sub: Any) -> None:
 
     add_energy_subcommands(esub)  # energy pv, energy retrofit
 
+    from site_manager.cli import energy_tenant_cmds
+
+    energy_tenant_cmds.add_commands(esub)
+
     fabric = sub.add_parser(
         "fabric",
         help="external walls, windows, doors, roofs and ground slabs of an IFC model",

@@ -30,6 +30,8 @@ def _table(parser: argparse.ArgumentParser) -> None:
 
 def add_commands(sub: Any) -> None:
     """Register the ``site`` command family."""
+    from site_manager.assumptions import COST_KEYS
+
     # site
     site = sub.add_parser("site", help="sites: create from a model, revise, list, settings"
                           ).add_subparsers(dest="site_command", metavar="ACTION",
@@ -69,6 +71,17 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--city")
     p.add_argument("--country")
     p.add_argument("--crs", help="map CRS, e.g. EPSG:25832 (the neighbourhood is reprojected)")
+    p.add_argument(
+        "--boiler-efficiency",
+        metavar="X",
+        help="seasonal efficiency of the boiler, e.g. 0.92 (fuel = heat / X)",
+    )
+    p.add_argument(
+        "--cost-key",
+        choices=COST_KEYS,
+        help="how shared workshops, services and circulation are split among "
+        "tenants (default area)",
+    )
     p.add_argument(
         "--tariff",
         action="append",
@@ -216,7 +229,8 @@ def _site_set(args: argparse.Namespace) -> int:
 
     given = {"latitude_deg": args.latitude, "longitude_deg": args.longitude,
              "time_zone": args.time_zone, "currency": args.currency, "name": args.name,
-             "city": args.city, "country": args.country, "crs": args.crs}  # fmt: skip
+             "city": args.city, "country": args.country, "crs": args.crs,
+             "boiler_efficiency": args.boiler_efficiency, "cost_key": args.cost_key}  # fmt: skip
     settings = {k: v for k, v in given.items() if v is not None}
     tariffs: dict[str, str] = {}
     for pair in args.tariff:
@@ -228,7 +242,7 @@ def _site_set(args: argparse.Namespace) -> int:
     if not settings and not tariffs:
         raise ValidationError(
             "nothing to set; give --latitude, --longitude, --time-zone, --currency, --name, "
-            "--city, --country, --crs or --tariff"
+            "--city, --country, --crs, --boiler-efficiency, --cost-key or --tariff"
         )
     with register.transaction(_engine(args)) as s:  # all or nothing
         done: dict[str, Any] = {}

@@ -10,6 +10,7 @@ gas, ...), ``country`` (ISO 3166 alpha-2; ``*`` for any; ``EU`` for the EU avera
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +29,17 @@ def read_emission_factors(path: str | Path | None = None) -> pd.DataFrame:
     ValidationError
         A missing column or a factor that is not a number ≥ 0.
     """
-    p = Path(path) if path else EMISSION_FACTORS_CSV
+    if path is None:
+        return _default_table().copy()
+    return _read(Path(path))
+
+
+@lru_cache(maxsize=1)
+def _default_table() -> pd.DataFrame:
+    return _read(EMISSION_FACTORS_CSV)
+
+
+def _read(p: Path) -> pd.DataFrame:
     table = pd.read_csv(p, dtype={"country": str})
     for col in ("carrier", "country", "kg_co2_per_kwh", "source", "year"):
         if col not in table.columns:

@@ -526,7 +526,7 @@ def space_loads(frames: Any, *, on: dt.date | str | None = None) -> pd.DataFrame
     >>> _ = register.load_sample(engine, "textile_mill")
     >>> loads = space_loads(register.frames(engine))
     >>> round(float(loads["heating_kwh"].sum()) / 1000)
-    224
+    304
     """
     climate = site_climate(frames)
     zones = zones_from_frames(frames, climate=climate)

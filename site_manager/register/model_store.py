@@ -546,6 +546,14 @@ def check_site_settings(given: dict[str, Any]) -> dict[str, Any]:
                 )
         elif name == "crs":
             value = crs_code(value)
+        elif name == "boiler_efficiency":
+            value = parse_number(value, what="boiler efficiency", minimum=0.3, maximum=1.5)
+        elif name == "cost_key":
+            from site_manager.assumptions import COST_KEYS
+
+            value = str(value).strip().lower()
+            if value not in COST_KEYS:
+                raise ValidationError(f"cost key {value!r} is not one of {', '.join(COST_KEYS)}")
         else:
             longest = getattr(Site.__table__.c[name].type, "length", None)
             what = "site id" if name == "site_id" else f"site {name}"

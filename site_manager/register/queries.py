@@ -305,7 +305,8 @@ def frames(bind: Bind, site: str | None = None) -> RegisterFrames:
                                                  "currency", "model_path", "model_schema",
                                                  "latitude_deg", "longitude_deg",
                                                  "true_north_deg", "time_zone",
-                                                 "climate_source")}  # fmt: skip
+                                                 "climate_source", "boiler_efficiency",
+                                                 "cost_key")}  # fmt: skip
         revision = s.scalar(select(RegisterRevision.revision).where(RegisterRevision.id == 1))
         storeys = _frame(
             [{"global_id": x.global_id, "name": x.name, "elevation_m": x.elevation_m,

@@ -85,6 +85,7 @@ def load_sample(
             raise NotFoundError(f"{folder / 'site.toml'}: model {model_path} does not exist")
         model = _load_model(model_path)
     meta["_climate"] = _sample_climate(folder, info)
+    meta["_weather"] = _sample_weather(folder, info)
     meta["_neighbourhood"] = _sample_neighbourhood(folder, info)
     parsed = {kind: parse_file(kind, folder / f"{kind}.csv", label=f"{folder.name}/{kind}.csv")
               for kind in SAMPLE_FILES if (folder / f"{kind}.csv").is_file()}  # fmt: skip
@@ -161,6 +162,20 @@ def _sample_climate(folder: Path, info: dict[str, Any]) -> pd.DataFrame | None:
     return frame
 
 
+def _sample_weather(folder: Path, info: dict[str, Any]) -> model_store.ClimateFile | None:
+    """The sample site's hourly weather file (``weather = "FILE.epw"``), checked; else None."""
+    name = info.get("weather")
+    if not name:
+        return None
+    path = folder / str(name)
+    if not path.is_file():
+        raise NotFoundError(f"{folder / 'site.toml'}: weather file {path} does not exist")
+    data = model_store.read_climate_file(path)
+    if data.hourly is None:
+        raise ValidationError(f"{folder / 'site.toml'}: weather {name} is not an hourly year")
+    return data
+
+
 def _sample_neighbourhood(folder: Path, info: dict[str, Any]) -> dict[str, Any]:
     """The layers of the sample site's neighbourhood GeoPackage (empty when it names none)."""
     name = info.get("neighbourhood")
@@ -191,11 +206,16 @@ def _write_sample_settings(trail: Audit, folder: Path, meta: dict[str, Any]) -> 
     model_store.write_tariffs(s, st, tariffs)
     model_store.write_sources(s, st, {str(k): str(v) for k, v in meta.get("sources", {}).items()})
     climate = meta.get("_climate")
-    if climate is not None:
+    weather = meta.get("_weather")
+    if weather is not None:  # the hourly year, with the monthly table made from it
+        model_store.write_climate(s, st, monthly=climate, hourly=weather.hourly,
+                                  source=Path(str(info["weather"])).name)  # fmt: skip
+    elif climate is not None:
         model_store.write_climate(s, st, monthly=climate, source=str(info.get("climate")))
     features = model_store.write_neighbourhood(s, st, meta.get("_neighbourhood") or {})
     trail.note("sites", st.site_id, "update",
                after={"tariffs": tariffs, "time_zone": st.time_zone,
                       "climate": str(info.get("climate", "")),
                       "climate_months": 0 if climate is None else len(climate),
+                      "climate_hours": 0 if weather is None else len(weather.hourly),
                       "neighbourhood_features": features})  # fmt: skip

@@ -71,6 +71,10 @@ class Site(Base):
     true_north_deg: Mapped[float | None] = mapped_column(Float)
     time_zone: Mapped[str | None] = mapped_column(String(64))
     climate_source: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Seasonal efficiency of the boiler (None: ``assumptions.DEFAULT_BOILER_EFFICIENCY``). [–]
+    boiler_efficiency: Mapped[float | None] = mapped_column(Float)
+    #: How the shared parts' energy is split (None: ``assumptions.DEFAULT_COST_KEY``).
+    cost_key: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -46,6 +46,8 @@ def set_site_settings(
     city: str | None = None,
     country: str | None = None,
     crs: str | None = None,
+    boiler_efficiency: float | str | None = None,
+    cost_key: str | None = None,
 ) -> dict[str, Any]:
     """Change the site's settings; only those given (not ``None``) change.
 
@@ -68,6 +70,12 @@ def set_site_settings(
     crs : str, optional
         Map coordinate reference system pyproj knows, stored as ``EPSG:NNNN``; a stored
         neighbourhood is reprojected from the old one.
+    boiler_efficiency : float, optional
+        Seasonal efficiency of the boiler, 0.3–1.5 (above 1: a heat pump's seasonal
+        performance on the same carrier is not meant; condensing boilers reach about 1.05
+        on the net calorific value). [–]
+    cost_key : str, optional
+        How shared parts are split: one of :data:`site_manager.assumptions.COST_KEYS`.
 
     Returns
     -------
@@ -77,11 +85,12 @@ def set_site_settings(
     values = model_store.check_site_settings({
         "latitude_deg": latitude_deg, "longitude_deg": longitude_deg, "time_zone": time_zone,
         "currency": currency, "name": name, "city": city, "country": country, "crs": crs,
+        "boiler_efficiency": boiler_efficiency, "cost_key": cost_key,
     })  # fmt: skip
     if not values:
         raise ValidationError(
             "no setting given; give a latitude, longitude, time zone, currency, name, city, "
-            "country or crs"
+            "country, crs, boiler efficiency or cost key"
         )
     who = get_actor(actor)
     with transaction(bind) as s:

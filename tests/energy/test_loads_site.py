@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -149,11 +150,13 @@ def test_a_sample_site_gets_per_space_heating_cooling_and_peaks_and_zones_json_a
     assert rows["heating_setpoint_c"].tolist() == [USE_HEATING_C[uses[g]]
                                                    for g in rows["space_global_id"]]  # fmt: skip
     # The same zones written to ZONES.json and run through `energy simulate` with the
-    # site's monthly climate give the same figures.
+    # site's hourly weather file (named in its site.toml) give the same figures.
     zones = tmp_path / "zones.json"
     assert main(["energy", "zones", "--site", site, "--db", url, "-o", str(zones)]) == 0
     lat = json.loads(zones.read_text())["latitude_deg"]
-    climate = SAMPLE_SITES / site / "climate_monthly.csv"
+    toml = tomllib.loads((SAMPLE_SITES / site / "site.toml").read_text(encoding="utf-8"))
+    climate = SAMPLE_SITES / site / toml["site"]["weather"]
+    assert climate.suffix == ".epw"
     assert main(["energy", "simulate", str(zones), "--climate", str(climate),
                  "--latitude", str(lat)]) == 0  # fmt: skip
     again = pd.DataFrame(json.loads(capsys.readouterr().out)["zones"]).set_index("zone_id")
