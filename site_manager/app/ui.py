@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import io
 import re
 from collections.abc import Callable
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from site_manager import figures
+from site_manager import figures, tabular
 from site_manager.errors import SiteManagerError
 
 
@@ -55,16 +54,13 @@ def plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as UTF-8 CSV."""
-    return plain(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """The frame as UTF-8 CSV, safe for a spreadsheet (:func:`site_manager.tabular.csv_text`)."""
+    return tabular.csv_text(plain(frame)).encode("utf-8")
 
 
 def excel_bytes(frame: pd.DataFrame, *, sheet: str = "data") -> bytes:
-    """The frame as an .xlsx workbook of one sheet."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        plain(frame).to_excel(writer, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
+    """The frame as an .xlsx workbook of one sheet, text cells as text (never formulas)."""
+    return tabular.xlsx_bytes(plain(frame), sheet=sheet)
 
 
 def metric_row() -> Any:
