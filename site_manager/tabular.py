@@ -36,9 +36,10 @@ _ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]"
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# what XML 1.0 cannot hold, written as OOXML's _xHHHH_ escape in an .xlsx
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_XML_ESCAPED = re.compile(r"_x(000[0-8]|000[bBcC]|000[eEfF]|001[0-9a-fA-F])_")
+# what XML 1.0 cannot hold (and CR, which XML reads as LF), written as OOXML's _xHHHH_
+# escape in an .xlsx
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_XML_ESCAPED = re.compile(r"_x(000[0-8]|000[b-fB-F]|001[0-9a-fA-F])_")
 
 
 def escape_formula(value: Any) -> Any:
@@ -95,9 +96,9 @@ def xlsx_bytes(frame: Any, *, sheet: str = "data") -> bytes:
     """``frame`` as an .xlsx workbook of one sheet; every text cell a text cell.
 
     openpyxl takes a text starting with ``=`` for a formula: each such cell is set back to
-    text. Control characters XML cannot hold are written as OOXML's ``_xHHHH_`` escape
-    (:func:`read_xlsx_text` undoes it). The file's time stamps are fixed, so the same
-    table gives the same bytes.
+    text. Control characters XML cannot hold (and carriage returns) are written as OOXML's
+    ``_xHHHH_`` escape (:func:`read_xlsx_text` undoes it). The file's time stamps are
+    fixed, so the same table gives the same bytes.
     """
     import pandas as pd
 
