@@ -25,9 +25,30 @@ def page(render: Callable[[], None]) -> Callable[[], None]:
         try:
             render()
         except SiteManagerError as error:
-            st.error(str(error), icon="⚠️")
+            st.error(text(error), icon="⚠️")
 
     return run
+
+
+#: ASCII punctuation: each may carry meaning in markdown (links, images, emphasis, code,
+#: HTML, entities, Streamlit's ``:colour[...]`` and ``$math$``); CommonMark lets a
+#: backslash make any of them plain.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029]")
+
+
+def text(value: Any) -> str:
+    """``value`` (a name, an id, a message with them) as markdown that shows it as written.
+
+    Every ASCII punctuation character is backslash-escaped, so no name becomes a link,
+    an image, HTML, emphasis or code; line breaks become spaces and other control
+    characters are dropped (:func:`site_manager.tabular.terminal_text`). Use it for every
+    user-supplied text given to ``st.markdown``, ``st.write``, ``st.info``/``success``/
+    ``warning``/``error``, ``st.toast``, headers, and widget labels or options that render
+    markdown (radio, segmented control, pills).
+    """
+    plain_text = tabular.terminal_text(_LINE_BREAKS.sub(" ", str(value)))
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", plain_text)
 
 
 def _slug(name: str) -> str:
@@ -159,7 +180,9 @@ def storey_picker(storeys: list[str], *, key: str) -> str | None:
     if st.session_state.get(key) not in storeys:
         st.session_state[key] = storeys[0]
     if len(storeys) <= 8:
-        chosen = st.segmented_control("Storey", storeys, key=key, selection_mode="single")
+        chosen = st.segmented_control(
+            "Storey", storeys, key=key, selection_mode="single", format_func=text
+        )
     else:
         chosen = st.selectbox("Storey", storeys, key=key)
     # a segmented control can be cleared by clicking the chosen storey again: show the
