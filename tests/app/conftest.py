@@ -35,9 +35,10 @@ MODELS = ROOT / "models"
 
 def shown(markdown: str) -> str:
     """The text a markdown source shows where it is plain text: each backslash escape of an
-    ASCII punctuation character (CommonMark) undone. Page messages escape every name.
+    ASCII punctuation character (CommonMark) undone, and the invisible word joiners
+    (U+2060) that keep addresses from becoming links dropped. Page messages escape names.
     """
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 @dataclass(frozen=True)

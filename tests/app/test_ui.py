@@ -62,7 +62,8 @@ def test_text_escapes_every_markdown_and_html_sign_of_a_hostile_name() -> None:
                      and ch not in " \\" and (i == 0 or out[i - 1] != "\\")]  # fmt: skip
         assert unescaped == [], (name, out)
         assert "\n" not in out and "\x1b" not in out
-    assert ui.text("![p](http://h/p.png)") == r"\!\[p\]\(http\:\/\/h\/p\.png\)"
+    assert ui.text("![p](http://h/p.png)") == "\\!\\[p\\]\\(http\\:\\/\\/\u2060h\\/p\\.png\\)"
+    assert ui.text("www.x.org a@b.c") == "www\u2060\\.x\\.org a\\@\u2060b\\.c"
     assert ui.text("two\nlines") == "two lines"
 
 
