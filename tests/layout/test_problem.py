@@ -110,7 +110,7 @@ def test_a_semicolon_csv_as_european_excel_saves_it_reads_the_same(tmp_path: Pat
     path = tmp_path / "a.csv"
     path.write_text(
         HEADER.replace(",", ";")
-        + "'-A1;artisan;40;60;3;5;10;yes;no;true;88;no;1;9.5;kiln;\"cnc_router, laser\"\n",
+        + '\'-A1;artisan;40;60;3;5;10;yes;no;true;88;no;1;9.5;kiln;"cnc_router, laser"\n',
         encoding="utf-8",
     )
     (a1,) = read_applicants_table(path)
