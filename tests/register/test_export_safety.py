@@ -40,9 +40,9 @@ def _tenant_fields(name: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def engine(sqlite_url: str, small_model) -> Engine:
+def engine(db_url: str, small_model, tmp_path: Path) -> Engine:
     """A register whose every free text is a hostile name (tenants, equipment, applicants)."""
-    engine = register.open_register(sqlite_url)
+    engine = register.open_register(db_url)
     register.create_site(engine, small_model, site_id="small", name="Small Works")
     register.define_unit(engine, "U1", ["SP-G01"], name=HOSTILE_NAMES[0])
     register.define_unit(engine, "U2", ["SP-G02"], name=HOSTILE_NAMES[7])
@@ -55,7 +55,7 @@ def engine(sqlite_url: str, small_model) -> Engine:
                         end="2026-12-31", rent_eur_per_month=1000, lease_id="L1")  # fmt: skip
     register.sign_lease(engine, unit_id="U2", tenant_id=_tenant_id(1), start="2026-01-01",
                         end="2026-06-30", rent_eur_per_month=550.5, lease_id="L2")  # fmt: skip
-    applicants = Path(sqlite_url.removeprefix("sqlite:///")).with_name("applicants.csv")
+    applicants = tmp_path / "applicants-in.csv"
     with applicants.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["applicant_id", "name", "contact_name", "area_min_m2", "area_max_m2",
@@ -151,22 +151,31 @@ def test_a_european_semicolon_csv_with_quoted_commas_imports(
     assert t.loc["S2", "sector"] == "multi\nline"
 
 
+@pytest.fixture
+def cli_on(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The register's URL, for commands run in this process on the test's own engine (an
+    engine of their own would be left with an open PostgreSQL connection)."""
+    from site_manager.cli import register_cmds
+
+    monkeypatch.setattr(register_cmds, "_engine", lambda args: engine)
+    return engine.url.render_as_string(hide_password=False)
+
+
 def test_the_delimiter_option_overrides_the_guess(
-    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    engine: Engine, cli_on: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # one column of names holding commas: the guess would split at the commas
     f = tmp_path / "t.csv"
     f.write_text("Tenant ID;Tenant\nC1;a,b,c\n", encoding="utf-8")
-    url = str(engine.url)
-    assert main(["tenant", "import", str(f), "--delimiter", ";", "--db", url]) == 0
+    assert main(["tenant", "import", str(f), "--delimiter", ";", "--db", cli_on]) == 0
     assert register.list_tenants(engine).set_index("tenant_id").loc["C1", "name"] == "a,b,c"
     capsys.readouterr()
 
 
 def test_tenant_list_strips_terminal_escapes(
-    engine: Engine, capsys: pytest.CaptureFixture[str]
+    engine: Engine, cli_on: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["tenant", "list", "--db", str(engine.url)]) == 0
+    assert main(["tenant", "list", "--db", cli_on]) == 0
     out = capsys.readouterr().out
     assert "red" in out  # the name is there ...
     assert "\x1b" not in out  # ... without its escapes
