@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from site_manager.errors import ValidationError
+from site_manager.tabular import html_text
 
 logger = logging.getLogger(__name__)
 
@@ -71,14 +72,14 @@ def bar_figure(
     for column in columns:
         fig.add_trace(
             go.Bar(
-                x=frame[x].astype(str),
+                x=frame[x].astype(str).map(html_text),
                 y=frame[column],
-                name=(names or {}).get(column, column),
+                name=html_text((names or {}).get(column, column)),
                 marker_color=(colours or {}).get(column),
             )
         )
     fig.update_layout(
-        title={"text": title},
+        title={"text": html_text(title)},
         barmode=barmode,
         height=380,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
@@ -118,7 +119,7 @@ def expiry_timeline_figure(
             .astype(str)
         )
         unit = _column(leases, "unit_id", "").astype(str)
-        labels = (unit + " · " + who).tolist()
+        labels = (unit + " · " + who).map(html_text).tolist()
         months_left = ((end - today).dt.days / 30.44).round(1)
         band = np.select(
             [months_left <= 0, months_left <= 6, months_left <= 12],
@@ -145,7 +146,7 @@ def expiry_timeline_figure(
                     marker_color=colour,
                     customdata=np.column_stack(
                         [
-                            leases["lease_id"].astype(str)[mask],
+                            leases["lease_id"].astype(str).map(html_text)[mask],
                             start[mask].dt.strftime("%Y-%m-%d"),
                             (end[mask] - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d"),
                         ]
@@ -156,7 +157,7 @@ def expiry_timeline_figure(
             )
     fig.add_vline(x=today.strftime("%Y-%m-%d"), line_dash="dash", line_color="#333")
     fig.update_layout(
-        title={"text": title},
+        title={"text": html_text(title)},
         height=max(300, 28 * len(leases) + 120),
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         barmode="overlay",
@@ -188,7 +189,7 @@ def pie_figure(
     labels = [str(v) for v in values.index]
     fig = go.Figure(
         go.Pie(
-            labels=labels,
+            labels=[html_text(label) for label in labels],
             values=values.astype(float).tolist(),
             hole=0.45,
             marker={"colors": [(colours or {}).get(label) for label in labels]}
@@ -198,7 +199,7 @@ def pie_figure(
         )
     )
     fig.update_layout(
-        title={"text": title}, height=360, margin={"l": 10, "r": 10, "t": 50, "b": 10}
+        title={"text": html_text(title)}, height=360, margin={"l": 10, "r": 10, "t": 50, "b": 10}
     )
     return fig
 

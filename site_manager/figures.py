@@ -33,6 +33,7 @@ from site_manager.charts import figure_to_pdf as figure_to_pdf
 from site_manager.charts import figure_to_png as figure_to_png
 from site_manager.charts import pie_figure as pie_figure
 from site_manager.errors import ValidationError
+from site_manager.tabular import html_text
 
 logger = logging.getLogger(__name__)
 
@@ -358,7 +359,7 @@ def floor_plan_figure(
         )
     )
     fig.update_layout(
-        title={"text": title} if title else None,
+        title={"text": html_text(title)} if title else None,
         height=height_px,
         margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
         plot_bgcolor="white",
@@ -392,8 +393,8 @@ def hover_texts(frame: pd.DataFrame, color_by: str, labels: Sequence[str]) -> np
     areas = _column(frame, "area_m2", np.nan).astype(float).to_numpy()
     heights = _column(frame, "height_m", np.nan).astype(float).to_numpy()
     texts = [
-        f"<b>{name}</b> {long_name}<br>area {_or_dash(area, '.1f')} m²"
-        f"<br>height {_or_dash(height, '.2f')} m<br>{color_by}: {label}"
+        f"<b>{html_text(name)}</b> {html_text(long_name)}<br>area {_or_dash(area, '.1f')} m²"
+        f"<br>height {_or_dash(height, '.2f')} m<br>{color_by}: {html_text(label)}"
         for name, long_name, area, height, label in zip(
             names, long_names, areas, heights, labels, strict=True
         )
@@ -457,7 +458,7 @@ def _add_fill(
             fill="toself",
             fillcolor=colour,
             line={"color": "#444", "width": 0.8},
-            name=name,
+            name=html_text(name),
             legendgroup=group,
             showlegend=None if showlegend else False,  # None: plotly's own rule
             hoveron="fills",
@@ -532,14 +533,14 @@ def _add_room_labels(
     for name, long_name, tenant, area, w, h in zip(
         names, long_names, tenants, areas, box_w, box_h, strict=True
     ):
-        lines = [f"<b>{name}</b>"]
+        lines = [f"<b>{html_text(name)}</b>"]
         extra = [t for t in (long_name, tenant) if t] + (
             [f"{area:.0f} m²"] if np.isfinite(area) else []
         )
         full = [name, *extra]
         # the lines hang below the room's dot, about its middle: half the box is theirs
         if max(map(len, full)) * LABEL_CHAR_PX <= w and len(full) * LABEL_LINE_PX <= h / 2 - 6:
-            lines += extra
+            lines += map(html_text, extra)
         texts.append("<br>".join(lines))
     fig.add_trace(
         go.Scatter(

@@ -241,3 +241,20 @@ def test_a_plan_prints_on_a_landscape_page_of_the_paper_asked_for(paper, mm) -> 
 def test_a_pdf_on_another_paper_is_a_clear_error() -> None:
     with pytest.raises(ValidationError, match="paper"):
         figures.figure_to_pdf(figures.floor_plan_figure(_spaces(), color_by="use"), paper="B5")
+
+
+def test_a_plan_escapes_names_in_legend_hover_labels_and_title() -> None:
+    spaces = _spaces()
+    spaces["name"] = ['<a href="http://h/x">Pay</a>', "002", "003", "004"]
+    spaces["tenant"] = ["<img src=x>", "B & C", "", ""]
+    fig = figures.floor_plan_figure(spaces, color_by="tenant", title="<b>G</b>",
+                                    width_px=4000, height_px=4000)  # fmt: skip
+    fills = {t.name for t in fig.data if t.fill == "toself"}
+    assert {"&lt;img src=x&gt;", "B &amp; C"} <= fills
+    markers = next(t for t in fig.data if t.name == "spaces")
+    assert markers.hovertext[0].startswith('<b>&lt;a href="http://h/x"&gt;Pay&lt;/a&gt;</b>')
+    assert "tenant: &lt;img src=x&gt;" in markers.hovertext[0]
+    labels = next(t for t in fig.data if t.name == "labels")
+    assert labels.text[0].startswith('<b>&lt;a href="http://h/x"&gt;Pay&lt;/a&gt;</b>')
+    assert "&lt;img src=x&gt;" in labels.text[0]  # the room is big enough for its tenant
+    assert fig.layout.title.text == "&lt;b&gt;G&lt;/b&gt;"

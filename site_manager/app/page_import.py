@@ -71,8 +71,10 @@ def report(model: Any, name: str) -> None:
     cols[3].metric("Floor area", f"{model.total_area_m2:,.0f} m²")
     cols[4].metric("Warnings", f"{len(model.warnings)}")
     st.caption(
-        f"{info.application or 'unknown application'} · length unit {info.length_unit_m:g} m"
-        f" · project {info.project_name or '–'}"
+        ui.text(
+            f"{info.application or 'unknown application'} · length unit {info.length_unit_m:g} m"
+            f" · project {info.project_name or '–'}"
+        )
     )
     if model.warnings:
         with st.expander(f"{len(model.warnings)} warning(s)", expanded=len(model.warnings) <= 10):
@@ -155,8 +157,10 @@ def create_form(url: str, model: Any, name: str) -> None:
     wanted = site_id.strip() or stem
     if wanted in set(data.list_sites(url)["site_id"]):
         error.error(
-            f"A site {wanted!r} is already in the register: to bring this model into it, use "
-            "“Revise a site” beside this form; to add a new site, give another id.",
+            ui.text(
+                f"A site {wanted!r} is already in the register: to bring this model into it, "
+                "use “Revise a site” beside this form; to add a new site, give another id."
+            ),
             icon="⚠️",
         )
         return
@@ -171,7 +175,7 @@ def create_form(url: str, model: Any, name: str) -> None:
             allow_empty=allow_empty,
         )
     except SiteManagerError as exc:
-        error.error(str(exc), icon="⚠️")
+        error.error(ui.text(exc), icon="⚠️")
         return
     st.session_state[state.SITE] = created
     state.flash("success", f"Site {created} created from {name} with {len(model.spaces)} spaces.")
@@ -277,7 +281,7 @@ def render() -> None:
         )
         return
     model, name = imported["model"], imported["name"]
-    st.subheader(f"Import report: {name}")
+    st.subheader(f"Import report: {ui.text(name)}")
     report(model, name)
     left, right = st.columns(2)
     with left:

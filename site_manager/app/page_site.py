@@ -81,7 +81,7 @@ def assumed_values(frames: Any) -> None:
 def space_details(spaces: pd.DataFrame, frames: Any, gid: str) -> None:
     """What the register knows about one space."""
     row = spaces[spaces["global_id"] == gid].iloc[0]
-    st.subheader(f"{row['name']} {row.get('long_name') or ''}".strip())
+    st.subheader(ui.text(f"{row['name']} {row.get('long_name') or ''}".strip()))
     facts = {
         "GlobalId": gid,
         "storey": row["storey"],
@@ -91,11 +91,11 @@ def space_details(spaces: pd.DataFrame, frames: Any, gid: str) -> None:
         "unit": row.get("unit_id") if pd.notna(row.get("unit_id")) else "–",
         "vacancy": row["vacancy"],
     }
-    st.markdown("\n".join(f"- **{label}** {value}" for label, value in facts.items()))
+    st.markdown("\n".join(f"- **{label}** {ui.text(value)}" for label, value in facts.items()))
     if pd.notna(row.get("lease_id")):
         st.markdown(
-            f"**Tenant** {row['tenant']} (`{row['tenant_id']}`)  \n"
-            f"**Lease** `{row['lease_id']}`: {row['lease_start']} → {row['lease_end']}, "
+            f"**Tenant** {ui.text(row['tenant'])} ({ui.text(row['tenant_id'])})  \n"
+            f"**Lease** {ui.text(row['lease_id'])}: {row['lease_start']} → {row['lease_end']}, "
             f"€{float(row['rent_eur_per_month']):,.0f}/month for the unit"
         )
     else:
@@ -190,7 +190,7 @@ def render() -> None:
         if st.session_state[state.SPACE]:
             space_details(spaces, frames, st.session_state[state.SPACE])
 
-    st.subheader(f"Spaces on {storey}")
+    st.subheader(f"Spaces on {ui.text(storey)}")
     cols = [
         c
         for c in (

@@ -26,7 +26,7 @@ def show_refusal(error: SiteManagerError, slots: dict[str, Any], *, default: str
 
     problems = rules.problems_of(error) or [rules.Problem(default, str(error))]
     for problem in problems:
-        slots.get(problem.field, slots[default]).error(problem.message, icon="⚠️")
+        slots.get(problem.field, slots[default]).error(ui.text(problem.message), icon="⚠️")
 
 
 def directory(frames: Any) -> pd.DataFrame:

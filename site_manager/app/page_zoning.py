@@ -86,8 +86,10 @@ def render() -> None:
             names = on_storey.set_index("global_id")["name"].astype(str)
             with st.form("zoning_plan_form", border=True):
                 st.write(
-                    f"{len(picked)} space(s) picked: "
-                    + (", ".join(names[g] for g in picked) or "none")
+                    ui.text(
+                        f"{len(picked)} space(s) picked: "
+                        + (", ".join(names[g] for g in picked) or "none")
+                    )
                 )
                 use = st.selectbox("Use", USES, key="zoning_plan_use")
                 if st.form_submit_button("Set the use of the picked spaces", disabled=not picked):

@@ -98,11 +98,13 @@ def flash(kind: str, text: str) -> None:
 
 
 def show_flash() -> None:
-    """Show and forget the message kept by :func:`flash`."""
+    """Show and forget the message kept by :func:`flash` (as text: names in it are escaped)."""
+    from site_manager.app import ui
+
     message = st.session_state.get(FLASH)
     if message:
         kind, text = message
-        getattr(st, kind, st.info)(text)
+        getattr(st, kind, st.info)(ui.text(text))
         # a toast too: the message on top is out of sight when the form was far down the page
-        st.toast(text, icon="✅" if kind == "success" else "ℹ️")
+        st.toast(ui.text(text), icon="✅" if kind == "success" else "ℹ️")
         st.session_state[FLASH] = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import io
 import re
 from collections.abc import Callable
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from site_manager import figures
+from site_manager import figures, tabular
 from site_manager.errors import SiteManagerError
 
 
@@ -26,9 +25,37 @@ def page(render: Callable[[], None]) -> Callable[[], None]:
         try:
             render()
         except SiteManagerError as error:
-            st.error(str(error), icon="⚠️")
+            st.error(text(error), icon="⚠️")
 
     return run
+
+
+#: ASCII punctuation: each may carry meaning in markdown (links, images, emphasis, code,
+#: HTML, entities, Streamlit's ``:colour[...]`` and ``$math$``); CommonMark lets a
+#: backslash make any of them plain.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029]")
+#: Where GitHub-flavoured markdown finds a bare address ("http://", "www.", "a@b.c") in the
+#: text after the escapes are undone; an invisible word joiner after each spoils the match.
+_AUTOLINK = re.compile(r"://|www(?=\.)|@", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
+def text(value: Any) -> str:
+    """``value`` (a name, an id, a message with them) as markdown that shows it as written.
+
+    Every ASCII punctuation character is backslash-escaped, so no name becomes a link,
+    an image, HTML, emphasis or code; a bare address gets an invisible word joiner
+    (U+2060) after its ``://``, ``www`` or ``@``, so it is not made a link either; line
+    breaks become spaces and other control characters are dropped
+    (:func:`site_manager.tabular.terminal_text`). Use it for every
+    user-supplied text given to ``st.markdown``, ``st.write``, ``st.info``/``success``/
+    ``warning``/``error``, ``st.toast``, headers, and widget labels or options that render
+    markdown (radio, segmented control, pills).
+    """
+    plain_text = tabular.terminal_text(_LINE_BREAKS.sub(" ", str(value)))
+    plain_text = _AUTOLINK.sub(lambda m: m.group() + WORD_JOINER, plain_text)
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", plain_text)
 
 
 def _slug(name: str) -> str:
@@ -55,16 +82,13 @@ def plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as UTF-8 CSV."""
-    return plain(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """The frame as UTF-8 CSV, safe for a spreadsheet (:func:`site_manager.tabular.csv_text`)."""
+    return tabular.csv_text(plain(frame)).encode("utf-8")
 
 
 def excel_bytes(frame: pd.DataFrame, *, sheet: str = "data") -> bytes:
-    """The frame as an .xlsx workbook of one sheet."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        plain(frame).to_excel(writer, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
+    """The frame as an .xlsx workbook of one sheet, text cells as text (never formulas)."""
+    return tabular.xlsx_bytes(plain(frame), sheet=sheet)
 
 
 def metric_row() -> Any:
@@ -163,7 +187,9 @@ def storey_picker(storeys: list[str], *, key: str) -> str | None:
     if st.session_state.get(key) not in storeys:
         st.session_state[key] = storeys[0]
     if len(storeys) <= 8:
-        chosen = st.segmented_control("Storey", storeys, key=key, selection_mode="single")
+        chosen = st.segmented_control(
+            "Storey", storeys, key=key, selection_mode="single", format_func=text
+        )
     else:
         chosen = st.selectbox("Storey", storeys, key=key)
     # a segmented control can be cleared by clicking the chosen storey again: show the

@@ -78,11 +78,27 @@ def add_format_argument(
     parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
 
 
+def add_delimiter_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--delimiter`` to a command that reads a CSV file."""
+    parser.add_argument(
+        "--delimiter", choices=(",", ";", "tab"), default=None,
+        help="the CSV's delimiter (default: taken from the whole file; comma, semicolon "
+        "as European Excel writes it, or tab)",
+    )  # fmt: skip
+
+
 def print_frame(frame: Any, fmt: str, *, out: Any = None) -> None:
-    """Print a pandas DataFrame as an aligned table, CSV or JSON records (dates ISO)."""
+    """Print a pandas DataFrame as an aligned table, CSV or JSON records (dates ISO).
+
+    The table is stripped of control characters and ANSI escapes (a name cannot colour or
+    move the terminal); CSV is written safe for a spreadsheet
+    (:func:`site_manager.tabular.csv_text`); JSON escapes control characters itself.
+    """
+    from site_manager import tabular
+
     out = out or sys.stdout
     if fmt == "csv":
-        frame.to_csv(out, index=False, lineterminator="\n")
+        out.write(tabular.csv_text(frame, lineterminator="\n"))
     elif fmt == "json":
         out.write(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=1))
         out.write("\n")
@@ -90,5 +106,7 @@ def print_frame(frame: Any, fmt: str, *, out: Any = None) -> None:
         if len(frame) == 0:
             out.write("(none)\n")
         else:
-            out.write(frame.to_string(index=False))
+            shown = frame.map(lambda v: tabular.terminal_text(v) if isinstance(v, str) else v)
+            shown.columns = [tabular.terminal_text(c) for c in frame.columns]
+            out.write(shown.to_string(index=False))
             out.write("\n")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from site_manager import tabular
 from site_manager.assumptions import DEFAULT_LATITUDE_DEG
 from site_manager.cli._common import (
     add_format_argument,
@@ -130,7 +131,7 @@ def _results_text(frame: Any, fmt: str) -> str:
     for key in ("monthly_heating_kwh", "monthly_cooling_kwh"):
         months = pd.DataFrame(frame[key].tolist(), columns=[f"{key}_{m:02d}" for m in range(1, 13)])
         flat = pd.concat([flat, months], axis=1)
-    return flat.to_csv(index=False, lineterminator="\n", float_format="%.6g")
+    return tabular.csv_text(flat, lineterminator="\n", float_format="%.6g")
 
 
 def _simulate(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ import time
 import warnings
 from typing import Any, TextIO
 
+from site_manager import tabular
 from site_manager.errors import ValidationError
 
 #: Warnings ``spaces`` prints on stderr before it sums up the rest.
@@ -172,8 +173,8 @@ def _spaces(args: argparse.Namespace) -> int:
         # ten significant digits: 32.4, not the 32.39999999999999 the geometry sums give
         _write_text(
             args.output,
-            lambda out: _csv_frame(frame).to_csv(
-                out, index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT
+            lambda out: tabular.write_csv(
+                _csv_frame(frame), out, lineterminator="\n", float_format=CSV_FLOAT_FORMAT
             ),
         )
     elif args.format == "geojson":

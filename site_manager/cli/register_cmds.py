@@ -15,6 +15,7 @@ import argparse
 from typing import Any
 
 from site_manager.cli._common import (
+    add_delimiter_argument,
     add_site_arguments,
     open_engine,
     print_frame,
@@ -129,6 +130,7 @@ def add_commands(sub: Any) -> None:
                            "or landlord headings; rows are matched by id. A file with any bad "
                            "row is refused whole, listing every bad row.")  # fmt: skip
         p.add_argument("file", metavar="FILE")
+        add_delimiter_argument(p)
         _common(p)
         p.set_defaults(handler=_import, kind=kind)
         p = fam.add_parser("export", help=f"export {kind} to .csv or .xlsx")
@@ -166,6 +168,7 @@ def add_commands(sub: Any) -> None:
     )
     p.add_argument("pairs", nargs="*", metavar="GLOBALID=USE")
     p.add_argument("--file", default=None, help="a zoning.csv (space_global_id, use)")
+    add_delimiter_argument(p)
     _common(p)
     p.set_defaults(handler=_zoning_set)
     p = zoning.add_parser("list", help="spaces with their use and area")
@@ -418,7 +421,8 @@ def _skill_add(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from site_manager import register
 
-    result = register.import_table(_engine(args), args.kind, args.file, site=args.site)
+    result = register.import_table(_engine(args), args.kind, args.file, site=args.site,
+                                   delimiter=args.delimiter)  # fmt: skip
     print(str(result))
     return 0
 
@@ -480,7 +484,7 @@ def _zoning_set(args: argparse.Namespace) -> int:
     if args.file:
         from site_manager.register import checks
 
-        parsed = checks.parse_file("zoning", args.file)
+        parsed = checks.parse_file("zoning", args.file, delimiter=args.delimiter)
         checks.raise_if_problems([parsed])
         uses.update({r["space_global_id"]: r["use"] for r in parsed.records})
     for pair in args.pairs:

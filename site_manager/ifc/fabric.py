@@ -77,6 +77,7 @@ from typing import Any
 
 import numpy as np
 
+from site_manager import tabular
 from site_manager.ifc.fabric_orientation import (
     HOST_AGREEMENT_DEG,
     PROBE_M,
@@ -560,4 +561,4 @@ def fabric_to_text(frame: Any, fmt: str) -> str:
     out["geometry"] = [g.wkt if g is not None else "" for g in frame.geometry]
     out["space_global_ids"] = out["space_global_ids"].map(";".join)
     out["space_areas_m2"] = out["space_areas_m2"].map(lambda v: ";".join(f"{x:.4f}" for x in v))
-    return str(out.to_csv(index=False, lineterminator="\n", float_format="%.6g"))
+    return tabular.csv_text(out, lineterminator="\n", float_format="%.6g")

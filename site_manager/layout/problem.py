@@ -42,6 +42,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from site_manager import tabular
 from site_manager.errors import NotFoundError, ValidationError
 from site_manager.layout.records import Applicant, ExistingTenant, Parameters, Problem, Unit
 from site_manager.layout.validation import (
@@ -187,7 +188,11 @@ def read_applicants_table(path: str | Path) -> tuple[Applicant, ...]:
         if p.suffix.lower() in {".xlsx", ".xlsm", ".xls"}:
             frame = pd.read_excel(p, dtype=object)
         else:
-            frame = pd.read_csv(p, dtype=str, keep_default_na=False)
+            # RFC 4180, delimiter from the whole file, the export's formula ' removed
+            rows = tabular.read_csv_rows(p.read_bytes().decode("utf-8-sig"))
+            head, body = (rows[0], rows[1:]) if rows else ([], [])
+            body = [r + [""] * (len(head) - len(r)) for r in body if any(c.strip() for c in r)]
+            frame = pd.DataFrame([r[: len(head)] for r in body], columns=head, dtype=object)
     except Exception as exc:  # pandas raises many kinds for unreadable files
         raise ValidationError(f"{p}: cannot read the applicants table ({exc})") from exc
     col = _Collector(str(p))

@@ -75,7 +75,9 @@ class ParsedFile:
             record["_ok"] = False
 
 
-def parse_file(kind: str, path: Path | str, *, label: str | None = None) -> ParsedFile:
+def parse_file(
+    kind: str, path: Path | str, *, label: str | None = None, delimiter: str | None = None
+) -> ParsedFile:
     """Read a file of table ``kind`` and convert its cells; collect every problem.
 
     Parameters
@@ -88,11 +90,13 @@ def parse_file(kind: str, path: Path | str, *, label: str | None = None) -> Pars
         A ``.csv`` or ``.xlsx`` file.
     label : str, optional
         How the file is named in messages (default: the path as given).
+    delimiter : str, optional
+        A CSV's delimiter, ``","``, ``";"`` or ``"tab"`` (default: taken from the file).
     """
     path = Path(path)
     label = label or str(path)
     table = contracts.TABLES[kind]
-    headings, body = read_rows(path)
+    headings, body = read_rows(path, delimiter=delimiter)
     names, head_problems = rename_headings(table, headings)
     parsed = ParsedFile(kind, label, [])
     parsed.problems += [Problem(label, None, None, p) for p in head_problems]

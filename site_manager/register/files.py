@@ -12,13 +12,20 @@ import math
 from pathlib import Path
 from typing import Any
 
+from site_manager import tabular
 from site_manager.errors import NotFoundError, ValidationError
 
 
-def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def read_rows(
+    path: Path, *, delimiter: str | None = None
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Headings and ``(row number, cells as text)`` of a ``.csv`` or ``.xlsx`` file.
 
-    Row numbers are those a spreadsheet shows: the heading is row 1. Blank rows are skipped.
+    Row numbers are those a spreadsheet shows: the heading is row 1 (in a CSV, a record
+    whose quoted cell holds a line break counts as one row). Blank rows are skipped. A CSV
+    is read as RFC 4180 with the delimiter given (``","``, ``";"``, ``"tab"``) or taken
+    from the whole file, and the one ``'`` an export puts before a formula-like text
+    removed (:mod:`site_manager.tabular`).
     """
     if not path.is_file():
         raise NotFoundError(f"{path}: no such file")
@@ -26,21 +33,19 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     if suffix in (".csv", ".txt", ""):
-        return _read_csv(path)
+        return _read_csv(path, delimiter)
     raise ValidationError(f"{path}: unknown file type {suffix!r}; give a .csv or .xlsx file")
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_csv(path: Path, delimiter: str | None) -> tuple[list[str], list[tuple[int, list[str]]]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
     try:
-        dialect: Any = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", ",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(text.splitlines(), dialect)
-    rows = list(reader)
+        rows = tabular.read_csv_rows(text, delimiter)
+    except csv.Error as exc:
+        raise ValidationError(f"{path}: not a readable CSV file ({exc})") from None
     if not rows:
         raise ValidationError(f"{path}: empty file; the first row must hold the headings")
     headings = [h.strip() for h in rows[0]]
@@ -59,6 +64,8 @@ def _cell_text(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str):
+        return tabular.read_xlsx_text(value)
     return str(value)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from site_manager import tabular
 from site_manager.errors import ValidationError
 from site_manager.register import contracts, core, rules
 from site_manager.register.checks import (
@@ -47,6 +48,7 @@ def import_table(
     *,
     site: str | None = None,
     actor: str | None = None,
+    delimiter: str | None = None,
 ) -> ImportResult:
     """Import a ``tenants``, ``leases`` or ``equipment`` file (``.csv`` or ``.xlsx``).
 
@@ -54,7 +56,8 @@ def import_table(
     Rows are matched by id: new ids are added, known ids updated (audited). The file is
     refused whole, with every bad row listed, when any row is bad (a bad date or number,
     an unknown unit, tenant or space, a duplicated id, a lease overlapping another lease of
-    its unit); the register is then unchanged.
+    its unit); the register is then unchanged. A CSV is read as RFC 4180 with the
+    ``delimiter`` given (``","``, ``";"``, ``"tab"``) or taken from the whole file.
 
     Returns
     -------
@@ -67,7 +70,7 @@ def import_table(
         Every bad row, as ``problems`` and in one message.
     """
     _importable(kind, "import")
-    parsed = parse_file(kind, path)
+    parsed = parse_file(kind, path, delimiter=delimiter)
     if any(p.row is None for p in parsed.problems):  # missing columns: rows cannot be read
         raise_if_problems([parsed])
     who = get_actor(actor)
@@ -111,6 +114,9 @@ def export_table(
 ) -> int:
     """Write ``tenants``, ``leases`` or ``equipment`` to a ``.csv`` or ``.xlsx`` file.
 
+    Written safe for a spreadsheet (:mod:`site_manager.tabular`): RFC 4180 CSV with a ``'``
+    before each formula-like text; .xlsx text cells as text, never formulas.
+
     Parameters
     ----------
     bind : Engine or Session
@@ -136,9 +142,9 @@ def export_table(
         frame = frame.rename(columns={c.name: c.heading for c in contracts.TABLES[kind].columns})
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        frame.to_excel(path, index=False, sheet_name=kind, engine="openpyxl")
+        tabular.write_xlsx(frame, path, sheet=kind)
     elif suffix in (".csv", ".txt"):
-        frame.to_csv(path, index=False, lineterminator="\n")
+        tabular.write_csv(frame, path)
     else:
         raise ValidationError(f"{path}: unknown file type {suffix!r}; give a .csv or .xlsx path")
     return len(frame)

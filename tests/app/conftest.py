@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import importlib.util
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -30,6 +31,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "models"
+
+
+def shown(markdown: str) -> str:
+    """The text a markdown source shows where it is plain text: each backslash escape of an
+    ASCII punctuation character (CommonMark) undone, and the invisible word joiners
+    (U+2060) that keep addresses from becoming links dropped. Page messages escape names.
+    """
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 @dataclass(frozen=True)

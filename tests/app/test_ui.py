@@ -50,3 +50,36 @@ def test_the_zoning_table_saves_only_the_rows_given_a_new_use() -> None:
     )
     after = before.assign(use=["storage", "shared_service", None, "circulation"])
     assert zoning_changes(before, after) == {"b": "shared_service", "d": "circulation"}
+
+
+def test_text_escapes_every_markdown_and_html_sign_of_a_hostile_name() -> None:
+    from tests.hostile import HOSTILE_NAMES
+
+    for name in HOSTILE_NAMES:
+        out = ui.text(name)
+        # every ASCII punctuation sign is preceded by a backslash (CommonMark: then literal)
+        unescaped = [i for i, ch in enumerate(out) if not ch.isalnum() and ch.isascii()
+                     and ch not in " \\" and (i == 0 or out[i - 1] != "\\")]  # fmt: skip
+        assert unescaped == [], (name, out)
+        assert "\n" not in out and "\x1b" not in out
+    assert ui.text("![p](http://h/p.png)") == "\\!\\[p\\]\\(http\\:\\/\\/\u2060h\\/p\\.png\\)"
+    assert ui.text("www.x.org a@b.c") == "www\u2060\\.x\\.org a\\@\u2060b\\.c"
+    assert ui.text("two\nlines") == "two lines"
+
+
+def test_plot_labels_and_hovers_escape_names() -> None:
+    from site_manager import charts, figures
+
+    leases = pd.DataFrame({"lease_id": ["<b>L</b>"], "unit_id": ["U1"],
+                           "tenant_name": ['<a href="http://h/x">Pay</a>'],
+                           "start": ["2026-01-01"], "end": ["2026-12-31"]})  # fmt: skip
+    fig = charts.expiry_timeline_figure(leases, today="2026-06-01")
+    (bar,) = fig.data
+    assert list(bar.y) == ['U1 · &lt;a href="http://h/x"&gt;Pay&lt;/a&gt;']
+    assert bar.customdata[0][0] == "&lt;b&gt;L&lt;/b&gt;"
+    pie = figures.pie_figure(pd.Series([1.0], index=["<script>x</script>"]), title="a & b")
+    assert list(pie.data[0].labels) == ["&lt;script&gt;x&lt;/script&gt;"]
+    assert pie.layout.title.text == "a &amp; b"
+    bar_fig = figures.bar_figure(pd.DataFrame({"storey": ["<br>G"], "m2": [1.0]}), x="storey",
+                                 y="m2", title="t", y_title="m2")  # fmt: skip
+    assert list(bar_fig.data[0].x) == ["&lt;br&gt;G"]

@@ -106,6 +106,19 @@ def test_applicants_are_read_from_csv_with_yes_no_and_lists(tmp_path: Path) -> N
     assert a2.rent_per_m2 == 12.0
 
 
+def test_a_semicolon_csv_as_european_excel_saves_it_reads_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(
+        HEADER.replace(",", ";")
+        + '\'-A1;artisan;40;60;3;5;10;yes;no;true;88;no;1;9.5;kiln;"cnc_router, laser"\n',
+        encoding="utf-8",
+    )
+    (a1,) = read_applicants_table(path)
+    # the ' an export puts before a formula-like text is removed; a quoted comma stays
+    assert a1.id == "-A1" and a1.provides == ("kiln",) and a1.rent_per_m2 == 9.5
+    assert a1.needs == ("cnc_router, laser",)
+
+
 def test_a_bad_csv_row_is_named_by_its_line(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_text(

@@ -1,0 +1,156 @@
+"""Hostile names in a real browser: every page shows them as text, none becomes an element.
+
+A register whose units and tenants carry the names of :mod:`tests.hostile` (a markdown
+image, an HTML link and a script pointing at 127.0.0.1:9, where nothing listens) is served
+by ``streamlit run``; headless Chromium visits every page. No ``img``, ``a`` or ``script``
+element may point at that host or hold a name's script, and no request may leave for a
+host other than the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from site_manager.register import contracts
+from tests.hostile import AWKWARD, FOREIGN_HOST, FORMULAS, MARKUP
+
+from .conftest import seed_register, streamlit_servers
+from .test_browser import CHROMIUM, CHROMIUM_ARGS, FIRST_LOAD_MS, STEP_MS, healthy, wait_idle
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is absent"),
+]
+
+IMAGE = "![pixel](http://127.0.0.1:9/pixel.png)"
+LINK = '<a href="http://127.0.0.1:9/phish">Pay rent here</a>'
+
+#: Elements made from a name: each a link, image, script or frame pointing at the foreign
+#: host, or a script holding a name's code (HTML and SVG alike).
+FOREIGN_ELEMENTS_JS = """host => Array.from(document.querySelectorAll('*')).filter(el => {
+    const tag = el.tagName.toLowerCase();
+    const refs = ['href', 'src', 'xlink:href', 'action', 'srcset']
+        .map(a => el.getAttribute(a) || '').join(' ');
+    if (['a', 'img', 'script', 'iframe', 'image', 'form', 'link'].includes(tag)
+        && refs.includes(host)) return true;
+    return tag === 'script' && (el.textContent || '').includes('alert(1)');
+}).map(el => el.outerHTML.slice(0, 200))"""
+
+
+def _name(column: str, text: str) -> str:
+    """``text`` cut to the contract's limit for ``column`` of the tenants (as stored)."""
+    limit = next(c.max_length for c in contracts.TENANTS.columns if c.name == column)
+    return (text[:limit] if limit else text).strip()
+
+
+def _hostile_register(url: str) -> dict[str, str]:
+    """The test site with every tenant and unit named after a hostile name; each new unit
+    (one per free ground-floor space) let to a new tenant. Returns the let space's label.
+    """
+    from site_manager import register
+
+    seeded = seed_register(url)
+    engine = register.open_register(url)
+    register.edit_tenant(engine, "T1", name=IMAGE, site=seeded.site)
+    register.edit_tenant(engine, "T2", name=LINK, site=seeded.site)
+    register.rename_unit(engine, "U1", name=LINK, site=seeded.site)
+    register.rename_unit(engine, "U2", name=IMAGE, site=seeded.site)
+    spaces = register.frames(engine, site=seeded.site).spaces
+    taken = {seeded.let_space, seeded.vacant_space, seeded.shared_space}
+    free = spaces[(spaces["storey"] == seeded.storey) & spaces["footprint_wkt"].notna()
+                  & ~spaces["global_id"].isin(taken)]["global_id"].tolist()  # fmt: skip
+    for i, (gid, name) in enumerate(zip(free, MARKUP + AWKWARD + FORMULAS, strict=False)):
+        unit, tenant = f"H{i}", f"TH{i}"
+        register.define_unit(engine, unit, [gid], name=_name("name", name), site=seeded.site)
+        register.add_tenant(engine, tenant, name=_name("name", name), site=seeded.site)
+        register.sign_lease(engine, unit_id=unit, tenant_id=tenant, start=seeded.lease_start,
+                            end=seeded.lease_end, rent_eur_per_month=100 + i,
+                            site=seeded.site)  # fmt: skip
+    row = spaces.set_index("global_id").loc[seeded.let_space]
+    engine.dispose()
+    return {"space_label": f"{row['name']} {row['long_name'] or ''}"}
+
+
+def test_hostile_names_stay_text_on_every_page(tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    url = f"sqlite:///{tmp_path / 'register.sqlite'}"
+    seeded = _hostile_register(url)
+    shots = Path(tempfile.mkdtemp(prefix="dashboard-hostile-"))
+    started = time.monotonic()
+    foreign: list[str] = []
+    made: dict[str, list[str]] = {}
+
+    def check(page: Any, name: str) -> None:
+        wait_idle(page)
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+        print(f"{time.monotonic() - started:6.1f} s  {name}", file=sys.stderr)
+        healthy(page)
+        made[name] = page.evaluate(FOREIGN_ELEMENTS_JS, FOREIGN_HOST)
+
+    with streamlit_servers([url], tmp_path) as (base,), sync_playwright() as playwright:
+        server = urllib.parse.urlsplit(base).netloc
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page.on(
+            "request",
+            lambda r: (
+                foreign.append(r.url)
+                if urllib.parse.urlsplit(r.url).netloc not in (server, "")
+                and not r.url.startswith("data:")
+                else None
+            ),
+        )
+        try:
+            # the Site page, the let space picked: its tenant is the markdown image
+            page.goto(base)
+            expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=FIRST_LOAD_MS)
+            wait_idle(page)
+            page.get_by_label("Space", exact=True).click()
+            page.get_by_role("option", name=seeded["space_label"].strip(), exact=True).click()
+            expect(page.get_by_text("GlobalId")).to_be_visible(timeout=STEP_MS)
+            details = page.get_by_test_id("stMarkdown").filter(has_text="Tenant").first
+            expect(details).to_be_visible(timeout=STEP_MS)
+            # as written (but for the invisible word joiners that keep addresses unlinked)
+            assert IMAGE in details.inner_text().replace("\u2060", "")
+            check(page, "site_space")
+            # coloured by tenant: the names are the plan's legend and hover texts
+            page.get_by_label("Colour by", exact=True).click()
+            page.get_by_role("option", name="Tenant", exact=True).click()
+            legend = page.locator(".js-plotly-plot").first.locator("g.legend")
+            expect(legend).to_contain_text("Pay rent here", timeout=STEP_MS)
+            check(page, "site_by_tenant")
+
+            for path, title in (("zoning", "Zoning"), ("units", "Units and members"),
+                                ("tenants", "Tenants and leases"), ("import", "Import a model"),
+                                ("landlord", "Landlord")):  # fmt: skip
+                page.goto(f"{base}/{path}")
+                expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(
+                    timeout=STEP_MS
+                )
+                check(page, path)
+            # the Landlord's time line: the link's text, tags and all, is an axis label
+            page.get_by_role("tab", name="Expiries").click()
+            timeline = page.locator(".js-plotly-plot").filter(has_text="Running and future leases")
+            expect(timeline).to_be_visible(timeout=STEP_MS)
+            ticks = timeline.locator("g.ytick text").all_text_contents()
+            assert f"U1 · {IMAGE}" in ticks and any(LINK in t for t in ticks), ticks
+            check(page, "landlord_expiries")
+        except BaseException:
+            print(f"\nhostile-names screenshots: {shots}", file=sys.stderr)
+            with contextlib.suppress(Exception):
+                page.screenshot(path=str(shots / "failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+    assert {page_: found for page_, found in made.items() if found} == {}
+    assert foreign == []
+    print(f"hostile-names screenshots: {shots}")

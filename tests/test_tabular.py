@@ -1,0 +1,79 @@
+"""The spreadsheet formula rule, CSV delimiters and text for terminals and plot labels."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from site_manager import tabular
+from tests.hostile import HOSTILE_NAMES
+
+TRICKY = HOSTILE_NAMES + ["'", "''", "'x", "''=1", "'''-x", "\tTab", "\rCR", "", "=", "-"]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_unescape_undoes_escape_for_every_text(text: str) -> None:
+    assert tabular.unescape_formula(tabular.escape_formula(text)) == text
+
+
+def test_escape_prefixes_exactly_the_owasp_starts() -> None:
+    starts = {"=": True, "+": True, "-": True, "@": True, "\t": True, "\r": True,
+              "a": False, " ": False, "'": False, "1": False, "\n": False}  # fmt: skip
+    for first, prefixed in starts.items():
+        assert tabular.escape_formula(first + "x") == ("'" if prefixed else "") + first + "x"
+    assert tabular.escape_formula("'=x") == "''=x"  # reversible for a text already quoted
+    assert tabular.escape_formula(-5) == -5 and tabular.escape_formula(2.5) == 2.5
+
+
+def test_an_import_keeps_an_apostrophe_not_before_a_formula_start() -> None:
+    assert tabular.unescape_formula("'x") == "'x"
+    assert tabular.unescape_formula("O'Neil") == "O'Neil"
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter"),
+    [
+        ('a,b\n"x;y",2\n', ","),
+        ('a;b\n"x,y,z";2\n"p,q";3\n', ";"),
+        ("a\tb\nx,y\t2\n", "\t"),
+        ("a\n1\n", ","),  # one column: comma
+        ('a;b;c\n"1,2";3;"4\n,5"\n', ";"),
+    ],
+)
+def test_the_delimiter_is_judged_on_the_whole_file(text: str, delimiter: str) -> None:
+    assert tabular.detect_delimiter(text) == delimiter
+
+
+def test_csv_rows_read_back_every_hostile_name() -> None:
+    frame = pd.DataFrame({"name": TRICKY, "n": range(len(TRICKY))})
+    text = tabular.csv_text(frame)
+    rows = tabular.read_csv_rows(text)
+    assert rows[0] == ["name", "n"]
+    assert [r[0] for r in rows[1:]] == TRICKY
+    assert [int(r[1]) for r in rows[1:]] == list(range(len(TRICKY)))
+
+
+def test_xlsx_cells_are_text_and_the_same_table_gives_the_same_bytes() -> None:
+    frame = pd.DataFrame({"name": TRICKY, "n": [float(-i) for i in range(len(TRICKY))]})
+    data = tabular.xlsx_bytes(frame, sheet="t")
+    assert tabular.xlsx_bytes(frame, sheet="t") == data
+    ws = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    names = [c.value for c in ws["A"][1:]]
+    assert {c.data_type for c in ws["A"][1:] if c.value is not None} == {"s"}
+    assert {c.data_type for c in ws["B"][1:]} == {"n"}  # numbers stay numbers
+    # control characters come back through the OOXML escape; empty text reads as no value
+    assert [tabular.read_xlsx_text(v) if v else "" for v in names] == TRICKY
+
+
+def test_terminal_text_drops_escapes_and_controls_but_keeps_lines() -> None:
+    assert tabular.terminal_text("\x1b[31mred\x1b[0m") == "red"
+    assert tabular.terminal_text("a\tb\nc\x07\x00\x85d\x7f") == "a\tb\ncd"
+    assert tabular.terminal_text("\x1b]0;title\x07x") == "x"
+    assert tabular.terminal_text("\x9b2Jx") == "x"  # the one-byte C1 CSI
+
+
+def test_html_text_escapes_tags_and_ampersands() -> None:
+    assert tabular.html_text('<a href="x">A & B</a>') == '&lt;a href="x"&gt;A &amp; B&lt;/a&gt;'
