@@ -92,23 +92,26 @@ def write_csv(frame: Any, out: Any, **to_csv: Any) -> None:
             fh.write(text)
 
 
-def xlsx_bytes(frame: Any, *, sheet: str = "data") -> bytes:
-    """``frame`` as an .xlsx workbook of one sheet; every text cell a text cell.
+def xlsx_bytes(frame: Any, *, sheet: str = "data", more: Any = None) -> bytes:
+    """``frame`` as an .xlsx workbook (sheet ``sheet``); every text cell a text cell.
 
-    openpyxl takes a text starting with ``=`` for a formula: each such cell is set back to
-    text. Control characters XML cannot hold (and carriage returns) are written as OOXML's
-    ``_xHHHH_`` escape (:func:`read_xlsx_text` undoes it). The file's time stamps are
-    fixed, so the same table gives the same bytes.
+    ``more`` maps further sheet names to frames, written after the first. openpyxl takes a
+    text starting with ``=`` for a formula: each such cell is set back to text. Control
+    characters XML cannot hold (and carriage returns) are written as OOXML's ``_xHHHH_``
+    escape (:func:`read_xlsx_text` undoes it). The file's time stamps are fixed, so the
+    same table gives the same bytes.
     """
     import pandas as pd
 
-    out = pd.DataFrame(frame).copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(_xlsx_escape).astype(object)
+    sheets = {sheet: frame} | dict(more or {})
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        out.to_excel(writer, index=False, sheet_name=sheet[:31] or "data")
+        for name, table in sheets.items():
+            out = pd.DataFrame(table).copy()
+            for column in out.columns:
+                if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+                    out[column] = out[column].map(_xlsx_escape).astype(object)
+            out.to_excel(writer, index=False, sheet_name=name[:31] or "data")
         for ws in writer.book.worksheets:
             for row in ws.iter_rows():
                 for cell in row:
@@ -117,10 +120,10 @@ def xlsx_bytes(frame: Any, *, sheet: str = "data") -> bytes:
     return _fixed_zip(buffer.getvalue())
 
 
-def write_xlsx(frame: Any, path: Any, *, sheet: str = "data") -> None:
+def write_xlsx(frame: Any, path: Any, *, sheet: str = "data", more: Any = None) -> None:
     """Write :func:`xlsx_bytes` to ``path``."""
     with open(path, "wb") as fh:
-        fh.write(xlsx_bytes(frame, sheet=sheet))
+        fh.write(xlsx_bytes(frame, sheet=sheet, more=more))
 
 
 def _xlsx_escape(value: Any) -> Any:

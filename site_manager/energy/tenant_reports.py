@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from site_manager import tabular
 from site_manager.energy.emissions import emission_factor
 from site_manager.energy.tenants import (
     METERED,
@@ -162,7 +163,8 @@ def write_statement(
     statement: pd.DataFrame, path: str | Path, *, header: dict[str, Any] | None = None
 ) -> Path:
     """Write a statement to ``.csv`` or ``.xlsx`` (sheet ``statement``, and ``about`` with
-    ``header``: site, tenant, month, settings and sources).
+    ``header``: site, tenant, month, settings and sources), safe for a spreadsheet
+    (:mod:`site_manager.tabular`: no text is ever a formula).
 
     Raises
     ------
@@ -172,12 +174,10 @@ def write_statement(
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        statement.to_csv(p, index=False)
+        tabular.write_csv(statement, p)
     elif suffix == ".xlsx":
         about = pd.DataFrame(list((header or {}).items()), columns=["field", "value"])
-        with pd.ExcelWriter(p, engine="openpyxl") as xl:
-            statement.to_excel(xl, sheet_name="statement", index=False)
-            about.to_excel(xl, sheet_name="about", index=False)
+        tabular.write_xlsx(statement, p, sheet="statement", more={"about": about})
     else:
         raise ValidationError(f"{p.name}: give a .csv or .xlsx file name for the statement")
     return p
