@@ -82,7 +82,7 @@ GRID_TOLERANCE_M = 0.3
 LETTABLE_USES = frozenset({"private_production", "storage"})
 #: Register applicant columns -> problem applicant fields: the short names of
 #: ``docs/layout.md``, which the applicants' contract keeps as its sample-file headings.
-APPLICANT_COLUMNS = dict(APPLICANTS.sample_headings or {})
+APPLICANT_COLUMNS = {**dict(APPLICANTS.sample_headings or {}), "name": "name"}
 
 
 def _types(text: Any) -> tuple[str, ...]:
@@ -234,7 +234,7 @@ def _register_applicants(frames: Any) -> list[dict[str, Any]]:
                 row[name] = bool(value)
             elif name == "hazard":
                 row[name] = int(value)
-            elif name in ("id", "kind"):
+            elif name in ("id", "kind", "name"):
                 row[name] = str(value)
             else:
                 row[name] = float(value)
