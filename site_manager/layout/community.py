@@ -222,9 +222,8 @@ def load_rules(engine: Any, site: str | None, path_or_text: str | Path,
     from site_manager.register.community_rules import store_rules
 
     text, source = str(path_or_text), "rules text"
-    looks_like_path = isinstance(path_or_text, Path) or (
-        "\n" not in text and "=" not in text and text.strip().endswith(".toml"))  # fmt: skip
-    if looks_like_path:
+    if isinstance(path_or_text, Path) or ("\n" not in text and (
+            text.endswith(".toml") or Path(text).is_file())):  # fmt: skip
         p = Path(path_or_text)
         if not p.is_file():
             raise NotFoundError(f"{p}: no such rules file")
@@ -332,7 +331,7 @@ def check_rules(
     area = {u.id: _d(u.area) for u in problem.units}
     out: list[Violation] = []
     for rule in rules.rules:
-        base = {"rule_id": rule.id, "kind": rule.kind, "hard": rule.hard}
+        base: dict[str, Any] = {"rule_id": rule.id, "kind": rule.kind, "hard": rule.hard}
         name = f"{'hard' if rule.hard else 'soft'} rule '{label(rule)}'"
         if rule.kind == "max_tenant_area":
             for a, us in lets.items():
