@@ -78,27 +78,30 @@ def explain(inst: Instance, assignment: Mapping[str, Sequence[str]]) -> dict[str
         obstacles: list[dict[str, Any]] = []
         open_lets = []
         ruled: list[tuple[float, str]] = []  # (value of the let, the rule's words)
-        free = False
+        free = ruled_free = False
         for let in inst.fitting[ai]:
             units = [inst.unit_ids[u] for u in let]
             if let in fixed_block:
                 obstacles.append({"units": units, "by_existing": True, "why": fixed_block[let]})
                 continue
-            why = rule_block.get(let) or _placed_obstacle(inst, occ, ai, let, values)
-            if why is None and inst.hard is not None:
-                why = inst.hard.blocking(inst, ai, let, occ.holder, occ.used)
-            if why is not None and why.startswith("the rule "):
-                ruled.append((_let_value(inst, ai, let), why))
-                obstacles.append({"units": units, "by_existing": False, "why": why})
-                continue
-            if why is None:
+            why = _placed_obstacle(inst, occ, ai, let, values)
+            # a hard rule that would keep it off this let even were the let free
+            rule = rule_block.get(let)
+            if rule is None and inst.hard is not None:
+                rule = inst.hard.blocking(inst, ai, let, occ.holder, occ.used)
+            if rule is not None:
+                ruled.append((_let_value(inst, ai, let), rule))
+                ruled_free = ruled_free or why is None
+                why = rule if why is None else f"{why}; {rule}"
+            elif why is None:
                 why, free = (
                     "free, but adds nothing to the objective (or the time limit ran out)",
                     True,
                 )
             obstacles.append({"units": units, "by_existing": False, "why": why})
-            open_lets.append(let)
-        if ruled and not free:
+            if rule is None:
+                open_lets.append(let)
+        if ruled and (not open_lets or (ruled_free and not free)):
             out[app.id] = {
                 "code": "community_rule",
                 "message": "left out: " + max(ruled)[1],
