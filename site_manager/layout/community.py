@@ -166,8 +166,9 @@ def parse_rules(text: str, *, source: str = "rules file") -> CommunityRules:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ValidationError(f"{source}: not valid TOML ({exc}); fix the rules file and load "
-                              "it again") from None  # fmt: skip
+        raise ValidationError(
+            f"{source}: not valid TOML: {exc} (fix the rules file and load it again)"
+        ) from None  # fmt: skip
     return rules_from_data(data, source=source)
 
 
