@@ -61,9 +61,11 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("solution", metavar="SOLUTION.json")
     p.set_defaults(handler=_check)
 
+    from site_manager.cli.rules_cmds import add_rules_commands
     from site_manager.cli.scenario_cmds import add_scenario_commands
 
     add_scenario_commands(sub)
+    add_rules_commands(sub)
 
 
 def _solve(args: argparse.Namespace) -> int:
@@ -91,6 +93,8 @@ def _solve(args: argparse.Namespace) -> int:
             f"objective {sol.objective:,.2f} EUR/month (bound {bound}, greedy "
             f"{sol.greedy_objective:,.2f}) in {sol.seconds:.1f} s -> {args.output}\n"
         )
+        for v in sol.rule_violations:
+            sys.stdout.write(f"soft rule {v['rule_id']}: {v['message']}\n")
     else:
         sys.stdout.write(text + "\n")
     return 0
@@ -124,16 +128,22 @@ def _problem(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from site_manager.cli.scenario_cmds import read_assignment
+    from site_manager.layout.community import check_rules
     from site_manager.layout.objective import evaluate
     from site_manager.layout.problem import read_problem
 
     problem = read_problem(args.problem)
     assignment = read_assignment(args.solution)
     ev = evaluate(problem, assignment)
+    community = check_rules(problem, assignment)
     for v in ev.violations:
         sys.stdout.write(f"violation: {v}\n")
+    for c in community:
+        what = "violation: hard" if c.hard else "warning: soft"
+        sys.stdout.write(f"{what} rule {c.rule_id}: {c.message}\n")
+    feasible = ev.feasible and not any(c.hard for c in community)
     sys.stdout.write(
-        f"{'feasible' if ev.feasible else 'INFEASIBLE'}: objective {float(ev.objective):,.2f} "
+        f"{'feasible' if feasible else 'INFEASIBLE'}: objective {float(ev.objective):,.2f} "
         f"EUR/month (lets {float(ev.lets):,.2f}, synergy {float(ev.synergy):,.2f})\n"
     )
-    return 0 if ev.feasible else 1
+    return 0 if feasible else 1

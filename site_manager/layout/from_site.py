@@ -44,9 +44,12 @@ lists the ones a site needs).
   included) fix their tenants in their units; a tenant is noisy at the loudest machine it
   owns (``noise_db``), hazardous if it owns a machine with a ``fire`` or ``chemical``
   hazard, and provides the types of its shared machines and its skills. The register
-  records no needs or noise sensitivity of tenants, so those are empty.
+  records no needs or noise sensitivity of tenants, so those are empty; kind and name are
+  the register's.
 - **Applicants** are the register's (``frames.applicants``), or those of a CSV or Excel
   table the user gives (:func:`~site_manager.layout.problem.read_applicants_table`).
+- **Community rules**: the site's stored rules (``frames.layout_rules``), with the area of
+  its live spaces zoned for shared uses (:func:`site_manager.zoning.shared_private_balance`).
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ from site_manager.layout.problem import (
 )
 from site_manager.parsing import parse_date
 from site_manager.register.contracts import APPLICANTS
+from site_manager.zoning import shared_private_balance
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +86,7 @@ GRID_TOLERANCE_M = 0.3
 LETTABLE_USES = frozenset({"private_production", "storage"})
 #: Register applicant columns -> problem applicant fields: the short names of
 #: ``docs/layout.md``, which the applicants' contract keeps as its sample-file headings.
-APPLICANT_COLUMNS = dict(APPLICANTS.sample_headings or {})
+APPLICANT_COLUMNS = {**dict(APPLICANTS.sample_headings or {}), "name": "name"}
 
 
 def _types(text: Any) -> tuple[str, ...]:
@@ -234,7 +238,7 @@ def _register_applicants(frames: Any) -> list[dict[str, Any]]:
                 row[name] = bool(value)
             elif name == "hazard":
                 row[name] = int(value)
-            elif name in ("id", "kind"):
+            elif name in ("id", "kind", "name"):
                 row[name] = str(value)
             else:
                 row[name] = float(value)
@@ -384,6 +388,9 @@ def problem_from_register(
             "synergy": dict(params.synergy),
         },
     }
+    if frames.layout_rules is not None:  # the site's community rules, with its shared area
+        shared = shared_private_balance(spaces)["shared_m2"] if len(spaces) else 0.0
+        data["rules"] = {"shared_area": round(shared, 2), "rules": frames.layout_rules}
     log.info("%d units, %d adjacent pairs from site %s", len(units), len(adjacency), site)
     return problem_from_dict(data, source=f"site {site} in the register")
 
@@ -549,9 +556,8 @@ def _existing(frames: Any, base_of: dict[str, str], day: dt.date) -> list[Existi
         if not (_as_date(rec["start"]) <= day <= _as_date(rec["end"])):
             continue
         held.setdefault(str(rec["tenant_id"]), []).extend(members.get(str(rec["unit_id"]), []))
-    eq = frames.equipment
-    skills = frames.skills
-    out = []
+    eq, skills, out = frames.equipment, frames.skills, []
+    about = {str(t["tenant_id"]): t for t in frames.tenants.to_dict(orient="records")}
     taken: set[str] = set()
     for tid, uids in sorted(held.items()):
         uids = [u for u in dict.fromkeys(uids) if u not in taken]
@@ -574,6 +580,8 @@ def _existing(frames: Any, base_of: dict[str, str], day: dt.date) -> list[Existi
             ExistingTenant(
                 id=tid,
                 units=tuple(uids),
+                kind=str(about.get(tid, {}).get("kind") or ""),
+                name=str(about.get(tid, {}).get("name") or ""),
                 noise_db=noise,
                 hazard=1 if hazards & {"fire", "chemical"} else 0,
                 provides=tuple(sorted(provides)),

@@ -22,6 +22,8 @@ class Occupancy:
         self.inst = inst
         self.holder: dict[int, Profile] = dict(inst.fixed)
         self.placed: dict[int, tuple[int, ...]] = {}  # applicant index -> unit indices
+        #: what the placed lets use of each cap of the hard community rules (cap index)
+        self.used: dict[int, int] = {}
         app_index = {a.id: i for i, a in enumerate(inst.problem.applicants)}
         for aid, uids in (assignment or {}).items():
             if uids:
@@ -30,11 +32,18 @@ class Occupancy:
     def place(self, app: int, units: tuple[int, ...]) -> None:
         """Put an applicant on units (no checks)."""
         self.placed[app] = units
+        prof = self.inst.profiles[app]
         for u in units:
-            self.holder[u] = self.inst.profiles[app]
+            self.holder[u] = prof
+        hard = self.inst.hard
+        for i, cap in enumerate(hard.caps if hard is not None else ()):
+            if cap.counts(prof):
+                self.used[i] = self.used.get(i, 0) + cap.weight(self.inst, units)
 
     def allowed(self, app: int, units: Iterable[int]) -> bool:
-        """True if the units are free and no neighbour rule would break."""
+        """True if the units are free and no neighbour rule nor hard community rule would
+        break.
+        """
         prof = self.inst.profiles[app]
         units = tuple(units)
         for u in units:
@@ -47,7 +56,8 @@ class Occupancy:
                 h = self.holder.get(v)
                 if h is not None and prof.clashes(h):
                     return False
-        return True
+        hard = self.inst.hard
+        return hard is None or hard.blocking(self.inst, app, units, self.holder, self.used) is None
 
     def synergy_gain_cents(self, app: int, units: tuple[int, ...]) -> int:
         """Synergy added by placing the applicant here, both ways. [EUR cents/month]"""

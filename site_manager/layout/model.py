@@ -36,6 +36,8 @@ class _Model:
     #: synergy indicators: (y, unit, lets on the unit that need the type); unit -1 for a
     #: tenant held fixed next to the free units
     needs: list[tuple[int, int, list[int]]] = field(default_factory=list)
+    #: caps of the hard community rules: (x positions, weights, limit), sum <= limit
+    caps: list[tuple[list[int], list[int], int]] = field(default_factory=list)
 
     @property
     def n_x(self) -> int:
@@ -52,6 +54,7 @@ def _build(
 ) -> _Model:
     """The model over free applicants and units; everything else is fixed as in ``occ``."""
     outside = {u: p for u, p in occ.holder.items() if u not in free_units}
+    hard = inst.hard
     syn = inst.synergy_cents
     profs = inst.profiles
     cands: list[int] = []
@@ -82,6 +85,8 @@ def _build(
                         for v in inst.nb[x]
                     ):
                         bonus += syn[t]
+            if ok and hard is not None and hard.near_clash(prof, c.units, outside):
+                ok = False
             if ok:
                 cands.append(ci)
                 obj.append(c.cents + bonus)
@@ -112,6 +117,8 @@ def _build(
                 haz_v = [k for k in on_v if profs[cand_app[k]].hazardous]
                 if haz_u and haz_v:
                     m.rows.append(haz_u + haz_v)
+    if hard is not None:
+        _hard_rows(inst, m, free_apps, free_units, occ, by_unit, cand_units, cand_app)
     if not with_synergy or not syn:
         return m
     for u in sorted(free_units):
@@ -163,6 +170,47 @@ def _build(
     return m
 
 
+def _hard_rows(
+    inst: Instance,
+    m: _Model,
+    free_apps: set[int],
+    free_units: set[int],
+    occ: Occupancy,
+    by_unit: dict[int, list[int]],
+    cand_units: list[tuple[int, ...]],
+    cand_app: list[int],
+) -> None:
+    """The hard community rules' rows (:mod:`site_manager.layout.hard_rules`): for units
+    fewer than a distance rule's steps apart, clashing lets on the two <= 1; the caps.
+    """
+    hard, profs = inst.hard, inst.profiles
+    for rule, near in hard.near:
+        for u in sorted(free_units):
+            for v in sorted(near[u]):
+                if v not in free_units or (rule.kind == "hazard_distance" and v < u):
+                    continue
+                on_u = [k for k in by_unit[u] if v not in cand_units[k]]
+                on_v = [k for k in by_unit[v] if u not in cand_units[k]]
+                if rule.kind == "hazard_distance":
+                    a = [k for k in on_u if profs[cand_app[k]].hazardous]
+                    b = [k for k in on_v if profs[cand_app[k]].hazardous]
+                else:  # the noisy on u, the sensitive on v (the other way round from v)
+                    db = rule.noisy_db if rule.noisy_db is not None else hard.noisy_db
+                    a = [k for k in on_u if profs[cand_app[k]].noise_db >= db]
+                    b = [k for k in on_v if profs[cand_app[k]].sensitive]
+                if a and b:
+                    m.rows.append(a + b)
+    fixed_lets = {a: us for a, us in occ.placed.items() if a not in free_apps}
+    for cap in hard.caps:
+        ks = [k for k in range(m.n_x) if cap.counts(profs[cand_app[k]])]
+        if not ks:
+            continue
+        outside = sum(cap.weight(inst, us) for a, us in fixed_lets.items()
+                      if cap.counts(profs[a]))  # fmt: skip
+        weights = [cap.weight(inst, cand_units[k]) for k in ks]
+        m.caps.append((ks, weights, max(0, cap.limit - outside)))
+
+
 def _synergy_bound(m: _Model) -> int:
     """An upper bound on the synergy indicators' total, in cents: per unit, the most any one
     let on it could earn (a unit has one tenant), plus every fixed tenant's possible gains.
@@ -206,6 +254,8 @@ def _cpsat(
         model.add_at_most_one([xs[k] for k in row])
     for y, ks in m.links:
         model.add(cp_model.LinearExpr.sum([xs[k] for k in ks]) >= xs[y])
+    for ks, weights, limit in m.caps:
+        model.add(cp_model.LinearExpr.weighted_sum([xs[k] for k in ks], weights) <= limit)
     model.maximize(cp_model.LinearExpr.weighted_sum(xs, m.obj))
     hinted = set(hint)
     for k in range(m.n_x):
@@ -290,6 +340,11 @@ def _lp_bound(m: _Model, time_limit: float) -> float | None:
         value += [1.0] + [-1.0] * len(ks)
         starts.append(len(index))
         upper.append(0.0)
+    for ks, weights, limit in m.caps:
+        index += ks
+        value += [float(w) for w in weights]
+        starts.append(len(index))
+        upper.append(float(limit))
     # the plain core class: highspy.Highs prints a banner to stdout when constructed
     h = getattr(highspy._core, "_Highs", highspy.Highs)()
     h.setOptionValue("output_flag", False)

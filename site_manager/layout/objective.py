@@ -140,6 +140,8 @@ class Profile:
     hazardous: bool
     provides: frozenset[str]
     needs: frozenset[str]
+    kind: str = ""
+    noise_db: float = 0.0
 
     def clashes(self, other: Profile) -> str | None:
         """The rule broken when these two tenants are neighbours, or None."""
@@ -160,6 +162,8 @@ def _profile(t: object, noisy_db: float) -> Profile:
         hazardous=t.hazard > 0,  # type: ignore[attr-defined]
         provides=frozenset(t.provides),  # type: ignore[attr-defined]
         needs=frozenset(t.needs),  # type: ignore[attr-defined]
+        kind=t.kind,  # type: ignore[attr-defined]
+        noise_db=float(t.noise_db),  # type: ignore[attr-defined]
     )
 
 
@@ -196,6 +200,10 @@ class Instance:
     failures: list[Counter[str]] = field(default_factory=list)
     fitting: list[list[tuple[int, ...]]] = field(default_factory=list)
     blocked_fixed: list[list[tuple[tuple[int, ...], str]]] = field(default_factory=list)
+    #: the hard community rules (:class:`~site_manager.layout.hard_rules.HardRules`, None
+    #: without any), and per applicant the fitting lets a hard rule rules out (words)
+    hard: Any = None
+    blocked_rule: list[list[tuple[tuple[int, ...], str]]] = field(default_factory=list)
 
     def let_key(self, units: Sequence[str]) -> tuple[int, ...]:
         """Sorted unit indices of a let given by unit ids."""
@@ -237,6 +245,9 @@ def build_instance(problem: Problem) -> Instance:
         by_app=[[] for _ in problem.applicants],
         by_unit=[[] for _ in unit_ids],
     )
+    from site_manager.layout.hard_rules import HardRules
+
+    inst.hard = HardRules(inst) or None
     # vectorised tests over every let; the exact test decides the near-ties of sums
     arr = _let_arrays(units, lets)
     n_single = len(unit_ids)
@@ -245,6 +256,7 @@ def build_instance(problem: Problem) -> Instance:
         fails: Counter[str] = Counter()
         fitting: list[tuple[int, ...]] = []
         blocked: list[tuple[tuple[int, ...], str]] = []
+        by_rule: list[tuple[tuple[int, ...], str]] = []
         ok, unsure, single_fails = _vector_fit(arr, app, n_single)
         fails.update(single_fails)
         for k in np.flatnonzero(ok | unsure):
@@ -259,6 +271,10 @@ def build_instance(problem: Problem) -> Instance:
             why = _fixed_obstacle(inst, prof, let)
             if why:
                 blocked.append((let, why))
+                continue
+            why = _rule_obstacle(inst, ai, let)
+            if why:
+                by_rule.append((let, why))
                 continue
             lu = [units[i] for i in let]
             value = let_value(app, lu, params.w_fit, params.pair_fit_penalty)
@@ -285,7 +301,21 @@ def build_instance(problem: Problem) -> Instance:
         inst.failures.append(fails)
         inst.fitting.append(fitting)
         inst.blocked_fixed.append(blocked)
+        inst.blocked_rule.append(by_rule)
     return inst
+
+
+def _rule_obstacle(inst: Instance, app: int, let: tuple[int, ...]) -> str | None:
+    """Why a hard community rule rules this let out whatever the layout, or None."""
+    hard = inst.hard
+    if hard is None:
+        return None
+    rule = hard.too_large(inst, let)
+    if rule is not None:
+        from site_manager.layout.community import label
+
+        return f"the rule '{label(rule)}' allows it no let this large"
+    return hard.blocking(inst, app, let, inst.fixed, {})
 
 
 def _let_arrays(units: Sequence[Unit], lets: Sequence[tuple[int, ...]]) -> dict[str, Any]:

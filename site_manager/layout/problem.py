@@ -37,6 +37,7 @@ This module holds the readers and the writer. The records (:class:`Unit`, :class
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -44,6 +45,7 @@ from typing import Any
 
 from site_manager import tabular
 from site_manager.errors import NotFoundError, ValidationError
+from site_manager.layout.community import rules_from_data, rules_to_data
 from site_manager.layout.records import Applicant, ExistingTenant, Parameters, Problem, Unit
 from site_manager.layout.validation import (
     ALIASES,
@@ -63,7 +65,9 @@ def problem_from_dict(data: Any, *, source: str = "problem") -> Problem:
     Parameters
     ----------
     data : dict
-        ``units``, ``adjacency``, ``applicants``, optional ``existing`` and ``parameters``.
+        ``units``, ``adjacency``, ``applicants``, optional ``existing``, ``parameters`` and
+        ``rules`` (the site's community rules, :func:`~site_manager.layout.community.
+        rules_from_data`; absent or null: none).
     source : str
         Name used in error messages (the file name).
 
@@ -78,7 +82,7 @@ def problem_from_dict(data: Any, *, source: str = "problem") -> Problem:
             f"{source}: top level: expected a JSON object with 'units' and 'applicants', "
             f"found {type(data).__name__}"
         )
-    known = {"units", "adjacency", "applicants", "existing", "parameters"}
+    known = {"units", "adjacency", "applicants", "existing", "parameters", "rules"}
     for key in sorted(set(data) - known):
         col.add(repr(key), f"unknown top-level field (known: {', '.join(sorted(known))})")
     lists: dict[str, list[Any]] = {}
@@ -110,6 +114,9 @@ def problem_from_dict(data: Any, *, source: str = "problem") -> Problem:
     pairs = lists["adjacency"] if isinstance(data.get("units"), list) else []
     problem = _assemble(units, pairs, apps, exist, params, col, declared)
     col.raise_if_any()
+    if data.get("rules") is not None:
+        rules = rules_from_data(data["rules"], source=f"{source}: rules")
+        problem = dataclasses.replace(problem, rules=rules)
     return problem
 
 
@@ -148,6 +155,7 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
 
     p = problem.parameters
+    rules = {} if problem.rules is None else {"rules": rules_to_data(problem.rules)}
     return {
         "units": [rec(u) for u in problem.units],
         "adjacency": [list(pair) for pair in problem.adjacency],
@@ -160,6 +168,7 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
             "pair_fit_penalty": p.pair_fit_penalty,
             "synergy": dict(p.synergy),
         },
+        **rules,
     }
 
 

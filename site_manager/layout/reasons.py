@@ -1,6 +1,6 @@
 """Why each applicant is left out of a layout, in terms a planner can act on.
 
-Three codes:
+Four codes:
 
 - ``no_fit``: no unit (nor adjacent pair, when allowed) fits the applicant's needs at all;
   ``failing_needs`` counts, over the single units, how often each need fails, and the message
@@ -10,6 +10,10 @@ Three codes:
 - ``worth_less``: some fitting let was open before the layout was chosen, but it went to other
   applicants (named, with the values) or sits beside one against a neighbour rule: the layout
   is worth more with them than with this applicant.
+- ``community_rule``: no fitting let is free for it, and a free one (or one beside a free
+  neighbour) is ruled out by a hard community rule: the message names the rule
+  (:mod:`site_manager.layout.hard_rules`), e.g. "left out: the rule 'at most 30 % of units
+  to artisans' is full".
 """
 
 from __future__ import annotations
@@ -70,18 +74,40 @@ def explain(inst: Instance, assignment: Mapping[str, Sequence[str]]) -> dict[str
             }
             continue
         fixed_block = dict(inst.blocked_fixed[ai])
+        rule_block = dict(inst.blocked_rule[ai]) if inst.blocked_rule else {}
         obstacles: list[dict[str, Any]] = []
         open_lets = []
+        ruled: list[tuple[float, str]] = []  # (value of the let, the rule's words)
+        free = ruled_free = False
         for let in inst.fitting[ai]:
             units = [inst.unit_ids[u] for u in let]
             if let in fixed_block:
                 obstacles.append({"units": units, "by_existing": True, "why": fixed_block[let]})
                 continue
             why = _placed_obstacle(inst, occ, ai, let, values)
-            if why is None:
-                why = "free, but adds nothing to the objective (or the time limit ran out)"
+            # a hard rule that would keep it off this let even were the let free
+            rule = rule_block.get(let)
+            if rule is None and inst.hard is not None:
+                rule = inst.hard.blocking(inst, ai, let, occ.holder, occ.used)
+            if rule is not None:
+                ruled.append((_let_value(inst, ai, let), rule))
+                ruled_free = ruled_free or why is None
+                why = rule if why is None else f"{why}; {rule}"
+            elif why is None:
+                why, free = (
+                    "free, but adds nothing to the objective (or the time limit ran out)",
+                    True,
+                )
             obstacles.append({"units": units, "by_existing": False, "why": why})
-            open_lets.append(let)
+            if rule is None:
+                open_lets.append(let)
+        if ruled and (not open_lets or (ruled_free and not free)):
+            out[app.id] = {
+                "code": "community_rule",
+                "message": "left out: " + max(ruled)[1],
+                "obstacles": [o for o in obstacles if not o["by_existing"]][:_MAX_LISTED],
+            }
+            continue
         if not open_lets:
             out[app.id] = {
                 "code": "taken_or_blocked",
@@ -110,6 +136,14 @@ def explain(inst: Instance, assignment: Mapping[str, Sequence[str]]) -> dict[str
             "obstacles": [o for o in obstacles if not o["by_existing"]][:_MAX_LISTED],
         }
     return out
+
+
+def _let_value(inst: Instance, app: int, let: tuple[int, ...]) -> float:
+    p = inst.problem
+    units = [p.units[u] for u in let]
+    return float(
+        let_value(p.applicants[app], units, p.parameters.w_fit, p.parameters.pair_fit_penalty)
+    )
 
 
 def _order(need: str) -> int:

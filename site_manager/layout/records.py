@@ -80,6 +80,7 @@ class Applicant:
     hazard: int = 0
     provides: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class ExistingTenant:
     hazard: int = 0
     provides: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,66 @@ class Parameters:
     synergy: Mapping[str, float] = field(default_factory=dict)
 
 
+#: Community rule kinds (``docs/layout.md``, *Community rules*) and the key of each one's value.
+RULE_KINDS: dict[str, str] = {
+    "min_shared_share": "min_pct",
+    "max_tenant_area": "max_m2",
+    "noise_distance": "steps",
+    "hazard_distance": "steps",
+    "max_kind_share": "max_pct",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One community rule of a site (read by :mod:`site_manager.layout.community`).
+
+    Attributes
+    ----------
+    id : str
+        Unique among the site's rules.
+    kind : str
+        One of :data:`RULE_KINDS`.
+    hard : bool
+        The engine never breaks it (else it is reported with the layout).
+    value : float
+        ``min_pct`` [%] of ``min_shared_share``, ``max_m2`` [m²] of ``max_tenant_area``,
+        ``steps`` [-] of the distance rules, ``max_pct`` [%] of ``max_kind_share``.
+    tenant_kind : str
+        ``max_kind_share``: the kind of tenant it limits (empty: every kind).
+    noisy_db : float or None
+        ``noise_distance``: noisy from this level [dB(A)] (``None``: the problem's
+        ``noisy_db``).
+    text : str
+        The rule in the community's words (empty: a wording made from the rule).
+    """
+
+    id: str
+    kind: str
+    hard: bool
+    value: float
+    tenant_kind: str = ""
+    noisy_db: float | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class CommunityRules:
+    """A site's community rules, with the one site fact they need.
+
+    Attributes
+    ----------
+    rules : tuple of Rule
+        In the order of the rules file.
+    shared_area : float
+        The site's area zoned for shared uses (``site_manager.zoning.SHARED_USES``) when the
+        problem was built. [m²]
+    """
+
+    rules: tuple[Rule, ...] = ()
+    shared_area: float = 0.0
+
+
 @dataclass(frozen=True)
 class Problem:
     """A validated layout problem. Build it with :func:`problem_from_dict` or a reader."""
@@ -130,6 +192,8 @@ class Problem:
     applicants: tuple[Applicant, ...]
     existing: tuple[ExistingTenant, ...] = ()
     parameters: Parameters = field(default_factory=Parameters)
+    #: The site's community rules (``None``: none).
+    rules: CommunityRules | None = None
 
     def unit(self, unit_id: str) -> Unit:
         """The unit with this id (``NotFoundError`` if none)."""

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from site_manager.layout.community import check_rules
 from site_manager.layout.greedy import Occupancy, fill
 from site_manager.layout.model import _build, _cpsat, _lp_bound, _Model, _synergy_bound
 from site_manager.layout.objective import Instance, evaluate
@@ -42,8 +43,9 @@ MAX_BLOCK_UNITS = 60
 
 def _value(problem: Problem, assignment: dict[str, list[str]]) -> Decimal:
     ev = evaluate(problem, assignment)
-    if ev.violations:  # a bug, never bad input: the model encodes every rule
-        raise AssertionError(f"layout engine produced an infeasible layout: {ev.violations[:3]}")
+    broken = ev.violations + [v.message for v in check_rules(problem, assignment) if v.hard]
+    if broken:  # a bug, never bad input: the model encodes every rule, hard community ones too
+        raise AssertionError(f"layout engine produced an infeasible layout: {broken[:3]}")
     return ev.objective
 
 

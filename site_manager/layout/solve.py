@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from site_manager.errors import ValidationError
+from site_manager.layout.community import check_rules
 from site_manager.layout.greedy import Occupancy, greedy
 from site_manager.layout.model import TREE_RACE, _build, _cpsat
 from site_manager.layout.objective import build_instance, evaluate
@@ -98,6 +99,9 @@ class Solution:
     reasons: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: counts for benchmarks: ``candidates``, ``lns_iterations``
     stats: dict[str, int] = field(default_factory=dict)
+    #: the community rules the layout breaks (soft ones: the engine keeps the hard ones),
+    #: :meth:`site_manager.layout.community.Violation.to_dict` each
+    rule_violations: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The solution JSON (see ``docs/layout.md``)."""
@@ -114,6 +118,7 @@ class Solution:
             "greedy_objective": round(self.greedy_objective, 2),
             "method": self.method,
             "reasons": self.reasons,
+            "rule_violations": self.rule_violations,
         }
 
 
@@ -203,6 +208,7 @@ def solve(
         history=run.history,
         stats=stats,
     )
+    sol.rule_violations = [v.to_dict() for v in check_rules(problem, run.best)]
     if with_reasons:
         from site_manager.layout.reasons import explain
 

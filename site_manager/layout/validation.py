@@ -52,6 +52,7 @@ APPLICANT_FIELDS: dict[str, tuple[str, bool, str]] = {
     "rent_per_m2": ("nonneg", True, "rent offered [EUR/m²·month]"),
     "provides": ("types", False, "machine or skill types brought"),
     "needs": ("types", False, "machine or skill types needed"),
+    "name": ("str", False, "display name"),
 }
 
 #: Existing (fixed) tenant fields.
@@ -64,6 +65,7 @@ EXISTING_FIELDS: dict[str, tuple[str, bool, str]] = {
     "hazard": ("hazard", False, "hazard class, 0 = none"),
     "provides": ("types", False, "machine or skill types brought"),
     "needs": ("types", False, "machine or skill types needed"),
+    "name": ("str", False, "display name"),
 }
 
 #: Aliases accepted by the readers (canonical names with units, spreadsheet habits).

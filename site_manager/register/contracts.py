@@ -482,6 +482,16 @@ LAYOUT_SCENARIOS = Table("layout_scenarios", "a layout saved by a planner (the L
            description="figures computed when saved (JSON object)"),
 ), id_column="name")  # fmt: skip
 
+LAYOUT_RULES = Table("layout_rules", "a site's community rules (its rules file, TOML)", (
+    Column("rules", "text", stored="layout_rules.rules_json",
+           description="the rules as read (JSON list of rule tables)"),
+    Column("source_text", "text", stored="layout_rules.source_text",
+           description="the rules file as loaded"),
+    Column("loaded_at", "text", stored="layout_rules.loaded_at",
+           description="when it was loaded (ISO time, UTC)"),
+    _name("loaded_by", stored="layout_rules.loaded_by", description="who loaded it"),
+))  # fmt: skip
+
 #: Every table, in the order a site's files are written (later ones refer to earlier ones).
 TABLES: dict[str, Table] = {t.name: t for t in (
     ZONING, UNITS, BOARDS, TENANTS, LEASES, EQUIPMENT, SKILLS, METERS, APPLICANTS,

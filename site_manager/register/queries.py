@@ -18,6 +18,7 @@ from site_manager.register.schema import (
     AuditEntry,
     Board,
     Equipment,
+    LayoutRules,
     Lease,
     MeterReading,
     RegisterRevision,
@@ -94,6 +95,9 @@ class RegisterFrames:
         ``layer``, ``properties`` (dict), ``geometry_wkt`` in the site's CRS.
     revision : int
         The register revision this snapshot was read at.
+    layout_rules : list of dict or None
+        The site's community rules as stored (rule tables,
+        :mod:`site_manager.register.community_rules`); ``None`` when none were loaded.
     """
 
     site: dict[str, Any]
@@ -117,6 +121,7 @@ class RegisterFrames:
     sources: dict[str, str] = field(default_factory=dict)
     neighbourhood: pd.DataFrame = field(default_factory=pd.DataFrame)
     revision: int = 0
+    layout_rules: list[dict[str, Any]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def neighbourhood_gdf(self, layer: str) -> Any:
@@ -341,6 +346,7 @@ def frames(bind: Bind, site: str | None = None) -> RegisterFrames:
             ["meter_id", "tenant_id", "carrier", "month", "reading_kwh", "reading_m3"],
         )  # fmt: skip
         settings = model_store.read_settings(s, st)
+        stored_rules = s.get(LayoutRules, st.id)
         return RegisterFrames(
             site=site_info, storeys=storeys, spaces=spaces, units=units,
             unit_spaces=unit_spaces, tenants=_tenants(s, st), leases=_leases(s, st),
@@ -348,6 +354,7 @@ def frames(bind: Bind, site: str | None = None) -> RegisterFrames:
             applicants=_applicants(s, st), fabric=model_store.read_fabric(s, st),
             columns=model_store.read_columns(s, st), outlines=model_store.read_outlines(s, st),
             revision=int(revision or 0), **settings,
+            layout_rules=None if stored_rules is None else json.loads(stored_rules.rules_json),
         )  # fmt: skip
 
 

@@ -55,8 +55,9 @@ def load_sample(
 
     Every file is read and checked first; one :class:`~site_manager.register.checks.
     ImportValidationError` lists the bad rows of all files. Then the site, its spaces,
-    zoning, units, boards, tenants, leases, equipment, skills and meter readings are written
-    in one transaction: an interrupted load leaves the register as it was.
+    zoning, units, boards, tenants, leases, equipment, skills, meter readings and community
+    rules (``community_rules.toml``, :mod:`site_manager.layout.community`) are written in one
+    transaction: an interrupted load leaves the register as it was.
 
     Parameters
     ----------
@@ -99,6 +100,7 @@ def load_sample(
     for p in parsed.values():
         check_file(p, ctx)
     raise_if_problems(parsed.values())
+    community = _sample_rules(folder)
     who = get_actor(actor)
     with transaction(bind) as s:
         st = _site_from_model(s, model, site_id=str(info["id"]),
@@ -145,9 +147,29 @@ def load_sample(
                            after={"rows": len(parsed[kind].records),
                                   "file": parsed[kind].file})  # fmt: skip
         s.flush()
+        if community is not None:
+            from site_manager.register.community_rules import store_rules
+
+            store_rules(s, st.site_id, community[0], community[1], actor=who)
         site_id = st.site_id
     log.info("loaded sample site %s from %s", site_id, folder)
     return site_id
+
+
+#: The sample site's community rules file (optional).
+RULES_FILE = "community_rules.toml"
+
+
+def _sample_rules(folder: Path) -> tuple[list[dict[str, Any]], str] | None:
+    """The sample's community rules, checked (rule tables and the file's text), or None."""
+    path = folder / RULES_FILE
+    if not path.is_file():
+        return None
+    from site_manager.layout.community import parse_rules, rules_to_data
+
+    text = path.read_text(encoding="utf-8")
+    rules = parse_rules(text, source=f"{folder.name}/{RULES_FILE}")
+    return rules_to_data(rules)["rules"], text
 
 
 def _sample_climate(folder: Path, info: dict[str, Any]) -> pd.DataFrame | None:

@@ -538,7 +538,11 @@ class LayoutScenario(Base):
 
 
 class LayoutRules(Base):
-    """A site's community rules for layouts, as loaded from its rules file (TOML)."""
+    """A site's community rules for layouts, as loaded from its rules file (TOML).
+
+    ``rules_json`` is the list of rule tables as read and checked by
+    ``site_manager.layout.community.parse_rules``; ``source_text`` the file's text.
+    """
 
     __tablename__ = "layout_rules"
     site_pk: Mapped[int] = mapped_column(

@@ -70,7 +70,7 @@ CASES = [
         "unknown top-level field",
         _edit(lambda d: d.update(tenants=[])),
         "p.json: 'tenants': unknown top-level field "
-        f"(known: adjacency, applicants, existing, parameters, units) {FIX}",
+        f"(known: adjacency, applicants, existing, parameters, rules, units) {FIX}",
     ),
     (
         "a list at the top level",

@@ -458,3 +458,35 @@ def test_no_layout_module_reads_sample_sites_or_imports_the_sites_module() -> No
     pattern = re.compile(r"^\s*(from|import)\s+site_manager\.sites\b|sample_sites", re.M)
     offenders = [p.name for p in package.glob("*.py") if pattern.search(p.read_text("utf-8"))]
     assert offenders == []
+
+
+@pytest.mark.parametrize("name", ["engineering_works", "brewery_complex", "textile_mill"])
+def test_each_sample_site_leaves_an_applicant_out_for_a_community_rule(
+    sample_register, name: str
+) -> None:
+    """The sample's community_rules.toml is loaded by ``sample load`` and carried into the
+    problem; its hard kind cap is full, so some applicant's reason names it."""
+    import tomllib
+
+    from site_manager.layout.community import check_rules, label
+
+    loaded = sample_register(name)
+    problem = problem_from_register(_frames(loaded), on_date=dt.date.fromisoformat(DAY))
+    written = tomllib.loads((loaded.folder / "community_rules.toml").read_text("utf-8"))["rule"]
+    assert problem.rules is not None
+    assert [r.id for r in problem.rules.rules] == [r["id"] for r in written]
+    cap = next(r for r in problem.rules.rules if r.kind == "max_kind_share" and r.hard)
+    # the cap by hand: units of the problem held by tenants of the kind, over all units
+    held = sum(len(e.units) for e in problem.existing if e.kind == cap.tenant_kind)
+    allowed = int(cap.value * len(problem.units) // 100)
+    sol = solve(problem, time_limit=10.0)
+    placed = sum(len(u) for a, u in sol.assignment.items()
+                 if problem.applicants[[x.id for x in problem.applicants].index(a)].kind
+                 == cap.tenant_kind)  # fmt: skip
+    assert held + placed <= max(allowed, held)
+    assert not [v for v in check_rules(problem, sol.assignment) if v.hard]
+    ruled = {a: r["message"] for a, r in sol.reasons.items() if r["code"] == "community_rule"}
+    assert ruled
+    assert all(m == f"left out: the rule '{label(cap)}' is full" for m in ruled.values())
+    kinds = {a.id: a.kind for a in problem.applicants}
+    assert {kinds[a] for a in ruled} == {cap.tenant_kind}
