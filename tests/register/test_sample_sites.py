@@ -184,7 +184,10 @@ def test_a_sample_with_bad_rows_in_several_files_is_refused_listing_every_one(
     folder = tmp_path / SITE
     shutil.copytree(ROOT / "sample_sites" / SITE, folder)
     (folder / "site.toml").write_text(
-        (folder / "site.toml").read_text().replace("../../models", str(ROOT / "models"))
+        (folder / "site.toml")
+        .read_text()
+        .replace("../../models", str(ROOT / "models"))
+        .replace("../weather", str(ROOT / "sample_sites" / "weather"))
     )
     leases = (folder / "leases.csv").read_text().splitlines()
     leases[1] = leases[1].replace("2024-09-01", "2024-13-01")  # row 2: bad date
