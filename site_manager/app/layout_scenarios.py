@@ -149,7 +149,7 @@ def commit_section(url: str, site: str, name: str, on: dt.date, frames: Any) -> 
     leases = scenarios.scenario_leases(sc.problem, sc.assignment)
     end = scenarios.term_end(start, years)
     with st.container(border=True, key="lab_commit_confirm"):
-        st.markdown(f"**Sign {len(leases)} leases of scenario {name}**, {start} → {end}:")
+        st.markdown(f"**Leases of scenario {name}**, {start} → {end}:")
         preview = lease_preview(leases)
         st.dataframe(preview, hide_index=True, key="lab_commit_leases")
         st.caption(f"Total rent {preview[LEASE_LABELS['rent_eur_per_month']].sum():,.0f} "
@@ -162,7 +162,8 @@ def commit_section(url: str, site: str, name: str, on: dt.date, frames: Any) -> 
                        "until it is defined as a unit.")  # fmt: skip
         slot = st.container(key="lab_commit_error")
         b = st.columns([1, 1, 4])
-        sign = b[0].button(f"Sign {len(leases)} leases", type="primary", key="lab_commit_yes")
+        sign = b[0].button(f"Sign {len(leases)} lease{'s' if len(leases) > 1 else ''}",
+                           type="primary", key="lab_commit_yes")  # fmt: skip
         if b[1].button("Cancel", key="lab_commit_no"):
             st.session_state[state.LAB_COMMIT] = None
             st.rerun()
@@ -184,7 +185,8 @@ def committed_notice() -> None:
     if not done:
         return
     signed: pd.DataFrame = done["leases"]
-    st.success(f"Scenario {done['name']} committed: {len(signed)} leases signed, "
+    n = len(signed)
+    st.success(f"Scenario {done['name']} committed: {n} lease{'s' if n > 1 else ''} signed, "
                f"{signed['start'].min()} → {signed['end'].max()}, "
                f"{signed['rent_eur_per_month'].sum():,.0f} €/month.", icon="✅")  # fmt: skip
     st.dataframe(signed, hide_index=True, key="lab_committed_leases")

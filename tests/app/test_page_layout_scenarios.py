@@ -122,16 +122,16 @@ def test_two_scenarios_compare_side_by_side_then_one_is_shown_and_one_deleted(
 
 
 def _quiet_day(url: str) -> dt.date:
-    """A first of a month on or after next month's when no lease of the register starts
-    later, so every unit vacant that day is free over any term.
+    """The first of the month after the last lease start of the register (and after
+    today): no lease starts later, so every unit vacant that day is free over any term.
     """
     from site_manager import register
 
     engine = _engine(url)
-    last = max(dt.date.fromisoformat(str(s)[:10]) for s in register.frames(engine).leases["start"])
+    starts = register.frames(engine).leases["start"]
     engine.dispose()
-    day = max(next_month_first(), last)
-    return day if day.day == 1 else dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    last = max([dt.date.today(), *(dt.date.fromisoformat(str(s)[:10]) for s in starts)])
+    return dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
 
 
 def _hand_rent(rent_per_m2: float, area_m2: float) -> int:
@@ -171,7 +171,8 @@ def test_commit_shows_the_leases_then_signs_them_and_says_how_many(works: str) -
 
     app.button(key="lab_commit_yes").click().run()
     no_exception(app)
-    assert any(f"{len(expected)} leases signed" in s.value for s in app.success)
+    signed_text = f"{len(expected)} lease{'s' if len(expected) > 1 else ''} signed"
+    assert any(signed_text in s.value for s in app.success)
     leases = register.frames(engine).leases
     new = leases[~leases["lease_id"].isin(before)]
     got = {(u, t): r for u, t, r in zip(new["unit_id"], new["tenant_id"],
