@@ -229,3 +229,21 @@ def test_a_commit_on_bays_or_on_a_unit_let_meanwhile_is_refused_in_one_line(work
     assert any(unit in e and "whole units" in e for e in errors), errors
     assert len(register.frames(engine).leases) == n + 1
     engine.dispose()
+
+
+def test_units_let_from_a_later_day_within_the_term_are_found_bays_by_their_unit() -> None:
+    import pandas as pd
+
+    from site_manager.app.layout_scenarios import let_later
+
+    leases = pd.DataFrame({
+        "lease_id": ["L1", "L2", "L3", "L4"],
+        "unit_id": ["A", "B", "C", "K"],
+        "start": ["2027-01-01", "2027-02-01", "2031-01-01", "2027-06-01"],
+    })  # fmt: skip
+    on, end = dt.date(2027, 1, 1), dt.date(2029, 12, 31)
+    # A starts on the day itself (not later), C after the term, D has no lease
+    found = let_later(leases, ["A", "B", "C", "D", "K/b2"], on, end)
+    assert found["unit_id"].tolist() == ["B", "K"]
+    assert found["lease_id"].tolist() == ["L2", "L4"]
+    assert let_later(leases, [], on, end).empty
