@@ -19,8 +19,15 @@ import streamlit as st
 from site_manager import figures
 from site_manager.app import data, state, ui
 from site_manager.app.layout_applicants import applicants_section
+from site_manager.app.layout_scenarios import (
+    later_note,
+    save_form,
+    scenario_parameters,
+    scenarios_panel,
+)
 from site_manager.layout import lab
 from site_manager.layout.lab_plan import OCCUPANT_COLOURS, plan_frame
+from site_manager.layout.scenarios import first_of_next_month
 
 #: How often the progress fragment redraws while the engine runs. [s]
 POLL_S = 0.5
@@ -163,7 +170,8 @@ def plan(
 ) -> None:
     """The layout on the floor plan of one storey in play."""
     problem = result["problem"]
-    footprints = data.layout_footprints(url, site, version, on, params["bay_area_m2"])
+    bay = result["bay_area_m2"] if "bay_area_m2" in result else params["bay_area_m2"]
+    footprints = data.layout_footprints(url, site, version, on, bay)
     storeys = storeys_in(problem, data.get_frames(url, site, version))
     storey = ui.storey_picker(storeys, key="lab_storey")
     frame = plan_frame(footprints, problem, result["assignment"], storey=storey)
@@ -222,24 +230,12 @@ def manual_edit(result: dict[str, Any]) -> None:
         )
 
 
-def scenario_actions() -> None:
-    """Where "Save scenario", "Compare" and "Commit" go once scenarios exist (issue 15)."""
-    # LEAD: wire to the scenario verbs of the h15core branch (layout scenario save/compare/
-    # commit) after merging; the layout is st.session_state[state.LAB_RESULT]["assignment"]
-    # with its problem's parameters.
-    c = st.columns(3)
-    for col, label in zip(c, ("Save scenario", "Compare", "Commit"), strict=True):
-        col.button(
-            label,
-            disabled=True,
-            key=f"lab_{label.split()[0].lower()}",
-            width="stretch",
-            help="Scenarios arrive with the scenario store (not wired yet)",
-        )
-
-
-def show_result(url: str, site: str, version: int, on: dt.date, params: dict[str, Any]) -> None:
-    """Key figures, plan, lets, applicants left out, edits, and the greedy layout beside it."""
+def show_result(
+    url: str, site: str, version: int, on: dt.date, params: dict[str, Any], saved: dict[str, Any]
+) -> None:
+    """Key figures, plan, lets, applicants left out, edits, the greedy layout beside it, and
+    the form that saves the layout as a scenario (``saved``: the parameters it records).
+    """
     result = st.session_state.get(state.LAB_RESULT)
     if not result:
         return
@@ -248,7 +244,11 @@ def show_result(url: str, site: str, version: int, on: dt.date, params: dict[str
     status = (
         "proven optimal"
         if p and p.proven and not result["edited"]
-        else ("edited by hand" if result["edited"] else "best found in the time limit")
+        else "edited by hand"
+        if result["edited"]
+        else result["source"]
+        if result["source"].startswith("scenario")
+        else "best found in the time limit"
     )
     st.subheader(f"Layout: {status}")
     if p is not None:
@@ -281,7 +281,7 @@ def show_result(url: str, site: str, version: int, on: dt.date, params: dict[str
         result.update(assignment=dict(greedy), source="greedy", edited=True, progress=None)
         st.session_state[state.LAB_EDITED] = None
         st.rerun()
-    scenario_actions()
+    save_form(url, site, result, saved, data.get_frames(url, site, version).revision)
 
 
 def storeys_in(problem: Any, frames: Any) -> list[str]:
@@ -315,7 +315,26 @@ def render() -> None:
     with st.expander(f"Applicants ({len(frames.applicants)})", expanded=False):
         applicants_section(url, site, frames.applicants)
     params = parameters(frames.applicants)
-    on = dt.date.today()
+    on = plan_for()
+    lab_body(url, site, version, on, params)
+    scenarios_panel(url, site, version, on, frames, _greedy)
+
+
+def plan_for() -> dt.date:
+    """The day the layout is planned for (default the first of next month): units free on
+    that day are vacant, and the leases of a commit start on it by default.
+    """
+    st.session_state.setdefault("lab_on", first_of_next_month())
+    return st.columns([1, 4])[0].date_input(
+        "Plan for",
+        key="lab_on",
+        help="Units free on this day are vacant; a commit's leases start on it by default",
+    )
+
+
+def lab_body(url: str, site: str, version: int, on: dt.date, params: dict[str, Any]) -> None:
+    """The problem in play, the engine's buttons and the layout shown."""
+    frames = data.get_frames(url, site, version)
     problem = data.layout_problem(
         url,
         site,
@@ -340,6 +359,7 @@ def render() -> None:
         f"{len(problem.applicants)} applicants, {len(problem.existing)} existing "
         "tenants as neighbours"
     )
+    later_note(frames.leases, vacant, on)
     adopt_finished_run()
     if not problem.applicants:
         st.info("No applicant in play: add applicants above (or choose some), then optimise.")
@@ -376,4 +396,6 @@ def render() -> None:
         st.session_state[state.LAB_EDITED] = None
     if running:
         progress_panel()
-    show_result(url, site, version, on, params)
+    saved = scenario_parameters(params, on, storeys=in_play, halls=chosen_halls,
+                                applicants=chosen)  # fmt: skip
+    show_result(url, site, version, on, params, saved)

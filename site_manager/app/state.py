@@ -43,6 +43,10 @@ LAB_RUN = "lab_run"
 LAB_RESULT = "lab_result"
 #: The last manual edit's applicant (its breaches are shown under the edit form).
 LAB_EDITED = "lab_edited"
+#: A scenario commit awaiting the planner's confirmation: ``{"name", "start", "years"}``.
+LAB_COMMIT = "lab_commit_pending"
+#: The last scenario committed on the page: ``{"name", "leases"}`` (the leases signed).
+LAB_COMMITTED = "lab_commit_done"
 
 #: Upload limit of the Import page. [MB]
 MAX_UPLOAD_MB = 200
@@ -68,6 +72,8 @@ DEFAULTS: dict[str, Any] = {
     LAB_RUN: None,
     LAB_RESULT: None,
     LAB_EDITED: None,
+    LAB_COMMIT: None,
+    LAB_COMMITTED: None,
 }
 
 

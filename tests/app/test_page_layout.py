@@ -40,17 +40,26 @@ def works(works_template: Path, tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'r.sqlite'}"
 
 
-def _problem(url: str) -> Any:
-    """The site's problem as the page builds it by default (bays of 150 m², pairs, 85 dB)."""
+def _problem(url: str, bay_area_m2: float | None = 150.0, on: dt.date | None = None) -> Any:
+    """The site's problem as the page builds it by default (bays of 150 m², pairs, 85 dB,
+    planned for the first of next month).
+    """
     from site_manager import register
     from site_manager.layout import problem_from_register
 
     engine = register.open_register(url)
     try:
-        return problem_from_register(register.frames(engine), bay_area_m2=150.0,
-                                     on_date=dt.date.today())  # fmt: skip
+        return problem_from_register(register.frames(engine), bay_area_m2=bay_area_m2,
+                                     on_date=on or next_month_first())  # fmt: skip
     finally:
         engine.dispose()
+
+
+def next_month_first() -> dt.date:
+    """The first day of next month, by hand (the page's default "plan for" day)."""
+    today = dt.date.today()
+    return dt.date(today.year + 1, 1, 1) if today.month == 12 else today.replace(
+        month=today.month + 1, day=1)  # fmt: skip
 
 
 def _optimise(app: AppTest) -> AppTest:
@@ -87,9 +96,7 @@ def test_optimise_shows_the_engines_layout_its_lets_and_every_applicant_left_out
     assert not set(lets_df["applicant_id"]) & set(left_df["applicant_id"])
     assert len(app.get("plotly_chart")) == 1
     assert "proven optimal" in " ".join(h.value for h in app.subheader)
-    # the scenario actions are there, and not wired yet
-    for key in ("lab_save", "lab_compare", "lab_commit"):
-        assert app.button(key=key).disabled
+    assert app.date_input(key="lab_on").value == next_month_first()
 
 
 def _breaking_move(problem: Any) -> tuple[str, str, str]:
