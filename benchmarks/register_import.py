@@ -4,7 +4,8 @@ Imports N leases (default 10k, 40k and 200k rows) from a CSV with
 ``site_manager.register.import_table`` into a fresh SQLite register holding 20 units and
 20 tenants (``--units``): parse, check every row by the contract and the rules
 (references, dates, no lease overlapping another of its unit, in the file or stored),
-upsert, audit, all or nothing. Each size runs in its own process, so its peak memory (``ru_maxrss``) is its own.
+upsert, audit, all or nothing. Each size runs in its own process, so its peak memory
+(``ru_maxrss``) is its own.
 Prints, per size: wall time, time per row, its ratio to the smallest size's time per row
 (the baseline, measured in the same run), how long the write transaction held the lock,
 and the process's peak resident memory. The goal is a time per row within 1.5x of the
@@ -114,7 +115,8 @@ def main() -> None:
     print(f"{'rows':>8} {'wall s':>8} {'µs/row':>8} {'ratio':>6} {'lock held s':>11} "
           f"{'peak RSS MB':>11} {'(at start)':>10}")  # fmt: skip
     for n in sorted(args.sizes):
-        cmd = [sys.executable, __file__, "--one", str(n), "--units", str(args.units)] + (["--shuffle"] if args.shuffle else [])
+        cmd = [sys.executable, __file__, "--one", str(n), "--units", str(args.units)]
+        cmd += ["--shuffle"] if args.shuffle else []
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         r = json.loads(out.strip().splitlines()[-1])
         per_row = r["wall_s"] / n * 1e6

@@ -198,7 +198,7 @@ class BulkUpsert:
         for batch in _batches(list(self.new_rows.values()), self.BATCH):
             s.execute(insert(self.table), batch)
         for batch in _batches(self.entries, self.BATCH):
-            s.execute(insert(AuditEntry.__table__), batch)
+            s.execute(insert(AuditEntry.__table__), batch)  # type: ignore[arg-type]
         if self.updates:
             s.expire_all()  # objects the session holds were changed behind its back
 
