@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 import streamlit as st
@@ -19,8 +21,32 @@ from site_manager.errors import IfcImportError, SiteManagerError
 QUANTITY_TOLERANCE = 0.05
 
 
-def read_upload(name: str, content: bytes, progress: Any) -> Any:
-    """Read uploaded IFC bytes into a BuildingModel, reporting progress between 0 and 1."""
+#: Bytes copied at a time from an upload to its file on disk. [B]
+CHUNK_BYTES = 1 << 20
+
+
+def upload_limit_mb() -> float:
+    """The largest upload the server takes: Streamlit's ``server.maxUploadSize``. [MB]"""
+    return float(st.get_option("server.maxUploadSize"))
+
+
+def upload_digest(upload: BinaryIO) -> str:
+    """SHA-256 of an upload, read in chunks (no copy of the whole file)."""
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: upload.read(CHUNK_BYTES), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def read_upload(name: str, upload: BinaryIO | bytes, progress: Any) -> Any:
+    """Read an uploaded IFC file into a BuildingModel, reporting progress between 0 and 1.
+
+    The upload is copied to a temporary file in chunks of :data:`CHUNK_BYTES` and read from
+    there; the file is deleted as soon as the model is read (or not). Messages name the
+    file as uploaded (``name``), never the server's temporary copy.
+    """
     from site_manager.register import read_site_model
 
     suffix = Path(name).suffix.lower()
@@ -28,9 +54,12 @@ def read_upload(name: str, content: bytes, progress: Any) -> Any:
         raise IfcImportError(
             f"{name}: not an IFC file (.ifc or .ifczip); export the model as IFC and upload that"
         )
+    source = io.BytesIO(upload) if isinstance(upload, bytes) else upload
     with tempfile.TemporaryDirectory(prefix="site-manager-upload-") as folder:
         path = Path(folder) / (re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem) + suffix)
-        path.write_bytes(content)
+        source.seek(0)
+        with path.open("wb") as out:
+            shutil.copyfileobj(source, out, CHUNK_BYTES)
         progress(0.1, "Reading the model…")
         try:
             model = read_site_model(  # with its fabric and columns, which the register keeps
@@ -41,7 +70,7 @@ def read_upload(name: str, content: bytes, progress: Any) -> Any:
             )
         except SiteManagerError as exc:
             # name the file the user uploaded, not the server's temporary copy of it
-            text = str(exc).replace(str(path), name).replace(path.name, name)
+            text = str(exc).replace(str(path), name).replace(folder, "").replace(path.name, name)
             kind = IfcImportError if isinstance(exc, IfcImportError) else SiteManagerError
             raise kind(text) from None
     progress(1.0, "Done")
@@ -238,28 +267,34 @@ def render() -> None:
     st.title("Import a model")
     state.show_flash()
     url = st.session_state[state.DB_URL]
+    limit = upload_limit_mb()
     upload = st.file_uploader(
-        f"IFC model (.ifc or .ifczip, up to {state.MAX_UPLOAD_MB:g} MB)",
+        f"IFC model (.ifc or .ifczip, up to {limit:g} MB)",
         type=["ifc", "ifczip"],
         key="import_upload",
     )
+    st.caption(
+        f"Files up to {limit:g} MB are taken (the server's limit, `server.maxUploadSize`); "
+        "a larger model can be split by building, or imported with `site-manager site create`."
+    )
     imported = st.session_state.get(state.IMPORTED)
     if upload is not None:
-        if upload.size > state.MAX_UPLOAD_MB * 1_000_000:
+        if upload.size > limit * 1_000_000:
             st.error(
-                f"{upload.name}: {upload.size / 1e6:.3g} MB is over the {state.MAX_UPLOAD_MB:g} MB"
+                f"{upload.name}: {upload.size / 1e6:.3g} MB is over the {limit:g} MB"
                 " limit; upload a smaller model or split it by building",
                 icon="⚠️",
             )
             return
-        content = upload.getvalue()
-        digest = hashlib.sha256(content).hexdigest()
+        digest = upload_digest(upload)
         if imported is None or imported["digest"] != digest:
+            st.session_state.pop(state.IMPORTED, None)  # the last model goes before the next
+            imported = None
             bar = st.progress(0.0, text="Uploading…")
             try:
                 model = read_upload(
                     upload.name,
-                    content,
+                    upload,
                     lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text),
                 )
             finally:
@@ -270,6 +305,7 @@ def render() -> None:
             # a new model: the create form starts from its own id and name, not the last one's
             for key in ("import_site_id", "import_site_name"):
                 st.session_state.pop(key, None)
+        del upload  # the page keeps the model read from it, not the file
     if imported is None:
         st.info(
             "Upload an IFC model to see its storeys, spaces and warnings"

@@ -36,8 +36,6 @@ FLASH = "flash"
 #: Date the landlord figures are computed on (``None``: today).
 AS_OF = "as_of"
 
-#: Upload limit of the Import page. [MB]
-MAX_UPLOAD_MB = 200
 #: The database used when ``SITE_MANAGER_DB`` is not set (same file as the CLI's).
 DEFAULT_DB_FILE = "site_manager.sqlite"
 
