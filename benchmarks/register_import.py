@@ -124,8 +124,10 @@ def main() -> None:
         print(f"{n:>8} {r['wall_s']:>8.2f} {per_row:>8.1f} {per_row / base[0]:>6.2f} "
               f"{cpu_row:>10.1f} {cpu_row / base[1]:>6.2f} {r['held_s']:>11.2f} "
               f"{r['peak_rss_mb']:>11.0f} {r['rss_before_mb']:>10.0f}", flush=True)  # fmt: skip
-    print("ratio: time per row over the smallest size's (goal: <= 1.5 at 200k rows); CPU time"
-          " is the steadier of the two on a shared machine")
+    print(
+        "ratio: time per row over the smallest size's (goal: <= 1.5 at 200k rows); CPU time"
+        " is the steadier of the two on a shared machine"
+    )
 
 
 if __name__ == "__main__":

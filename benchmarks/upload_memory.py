@@ -22,7 +22,6 @@ import io
 import tempfile
 import tracemalloc
 from pathlib import Path
-from typing import Any
 
 
 def _rss_mb() -> float:
