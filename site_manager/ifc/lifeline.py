@@ -23,14 +23,18 @@ WATCHDOG_PERIOD_S = 0.2
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent(parent_pid: int | None = None) -> str:
+def die_with_parent(parent_pid: int | None = None, *, prctl: bool = True) -> str:
     """End this process as soon as its parent process ends, however the parent ends.
 
     On Linux the kernel sends SIGKILL to the child when the parent dies (``prctl
-    (PR_SET_PDEATHSIG, SIGKILL)`` through ctypes); elsewhere a daemon thread looks every
-    :data:`WATCHDOG_PERIOD_S` whether the process has been re-parented and then exits.
-    A parent that died before either was in place (the child's parent is then no longer
-    ``parent_pid``, or init) ends the child at once.
+    (PR_SET_PDEATHSIG, SIGKILL)`` through ctypes); elsewhere, or with ``prctl=False``, a
+    daemon thread looks every :data:`WATCHDOG_PERIOD_S` whether the process has been
+    re-parented and then exits. A parent that died before either was in place (the
+    child's parent is then no longer ``parent_pid``, or init) ends the child at once.
+
+    The kernel's signal follows the *thread* that started the child: a process started by
+    a thread that ends before the parent does (the fork server, started by a dashboard
+    page's script thread) must use ``prctl=False``, or it dies with that thread.
 
     Returns
     -------
@@ -39,7 +43,7 @@ def die_with_parent(parent_pid: int | None = None) -> str:
     """
     expected = parent_pid if parent_pid is not None else os.getppid()
     how = "watchdog"
-    if sys.platform.startswith("linux"):
+    if prctl and sys.platform.startswith("linux"):
         with contextlib.suppress(Exception):
             import ctypes
 
