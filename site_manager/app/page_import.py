@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import re
+import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 import streamlit as st
@@ -19,8 +22,56 @@ from site_manager.errors import IfcImportError, SiteManagerError
 QUANTITY_TOLERANCE = 0.05
 
 
-def read_upload(name: str, content: bytes, progress: Any) -> Any:
-    """Read uploaded IFC bytes into a BuildingModel, reporting progress between 0 and 1."""
+#: Bytes copied at a time from an upload to its file on disk. [B]
+CHUNK_BYTES = 1 << 20
+
+
+def upload_limit_mb() -> float:
+    """The largest upload the server takes: Streamlit's ``server.maxUploadSize``. [MB]"""
+    return float(st.get_option("server.maxUploadSize"))
+
+
+def upload_digest(upload: BinaryIO) -> str:
+    """SHA-256 of an upload, read in chunks (no copy of the whole file)."""
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: upload.read(CHUNK_BYTES), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def release_upload(upload: Any) -> None:
+    """Drop Streamlit's in-memory copy of an upload once it has been read (or refused).
+
+    Streamlit keeps every upload in the server's memory, per session, until the session is
+    shut down; a closed browser tab's session is kept for reconnection and then forgotten
+    without being shut down (Streamlit 1.5x), so its uploads stayed in memory for good
+    (``benchmarks/upload_server_memory.py``: four sessions of 150 MB left the server at
+    +538 MB; with this, +394 MB: the rest is not held by the page). The page keeps the
+    model it read instead; the uploader's value is ``None`` from the next run on, and
+    uploading the file again reads nothing new (same digest).
+    """
+    with contextlib.suppress(Exception):  # outside a server (tests, bare mode): nothing held
+        from streamlit import runtime
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        if ctx is not None and runtime.exists():
+            manager = runtime.get_instance().uploaded_file_mgr  # the in-memory one by default
+            remove = getattr(manager, "remove_file", None)
+            if remove is not None:
+                remove(ctx.session_id, upload.file_id)
+    upload.close()
+
+
+def read_upload(name: str, upload: BinaryIO | bytes, progress: Any) -> Any:
+    """Read an uploaded IFC file into a BuildingModel, reporting progress between 0 and 1.
+
+    The upload is copied to a temporary file in chunks of :data:`CHUNK_BYTES` and read from
+    there; the file is deleted as soon as the model is read (or not). Messages name the
+    file as uploaded (``name``), never the server's temporary copy.
+    """
     from site_manager.register import read_site_model
 
     suffix = Path(name).suffix.lower()
@@ -28,9 +79,12 @@ def read_upload(name: str, content: bytes, progress: Any) -> Any:
         raise IfcImportError(
             f"{name}: not an IFC file (.ifc or .ifczip); export the model as IFC and upload that"
         )
+    source = io.BytesIO(upload) if isinstance(upload, bytes) else upload
     with tempfile.TemporaryDirectory(prefix="site-manager-upload-") as folder:
         path = Path(folder) / (re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem) + suffix)
-        path.write_bytes(content)
+        source.seek(0)
+        with path.open("wb") as out:
+            shutil.copyfileobj(source, out, CHUNK_BYTES)
         progress(0.1, "Reading the model…")
         try:
             model = read_site_model(  # with its fabric and columns, which the register keeps
@@ -41,7 +95,7 @@ def read_upload(name: str, content: bytes, progress: Any) -> Any:
             )
         except SiteManagerError as exc:
             # name the file the user uploaded, not the server's temporary copy of it
-            text = str(exc).replace(str(path), name).replace(path.name, name)
+            text = str(exc).replace(str(path), name).replace(folder, "").replace(path.name, name)
             kind = IfcImportError if isinstance(exc, IfcImportError) else SiteManagerError
             raise kind(text) from None
     progress(1.0, "Done")
@@ -242,38 +296,48 @@ def render() -> None:
     st.title("Import a model")
     state.show_flash()
     url = st.session_state[state.DB_URL]
+    limit = upload_limit_mb()
     upload = st.file_uploader(
-        f"IFC model (.ifc or .ifczip, up to {state.MAX_UPLOAD_MB:g} MB)",
+        f"IFC model (.ifc or .ifczip, up to {limit:g} MB)",
         type=["ifc", "ifczip"],
         key="import_upload",
     )
+    st.caption(
+        f"Files up to {limit:g} MB are taken (the server's limit, `server.maxUploadSize`); "
+        "a larger model can be split by building, or imported with `site-manager site create`."
+    )
     imported = st.session_state.get(state.IMPORTED)
     if upload is not None:
-        if upload.size > state.MAX_UPLOAD_MB * 1_000_000:
+        if upload.size > limit * 1_000_000:
+            release_upload(upload)
             st.error(
-                f"{upload.name}: {upload.size / 1e6:.3g} MB is over the {state.MAX_UPLOAD_MB:g} MB"
+                f"{upload.name}: {upload.size / 1e6:.3g} MB is over the {limit:g} MB"
                 " limit; upload a smaller model or split it by building",
                 icon="⚠️",
             )
             return
-        content = upload.getvalue()
-        digest = hashlib.sha256(content).hexdigest()
+        digest = upload_digest(upload)
         if imported is None or imported["digest"] != digest:
+            st.session_state.pop(state.IMPORTED, None)  # the last model goes before the next
+            imported = None
             bar = st.progress(0.0, text="Uploading…")
             try:
                 model = read_upload(
                     upload.name,
-                    content,
+                    upload,
                     lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text),
                 )
             finally:
                 bar.empty()
+                release_upload(upload)
             imported = {"name": upload.name, "digest": digest, "model": model}
             st.session_state[state.IMPORTED] = imported
             st.session_state.pop("import_diff_report", None)
             # a new model: the create form starts from its own id and name, not the last one's
             for key in ("import_site_id", "import_site_name"):
                 st.session_state.pop(key, None)
+        else:
+            release_upload(upload)  # the same file again: the model is read already
     if imported is None:
         st.info(
             "Upload an IFC model to see its storeys, spaces and warnings"

@@ -47,9 +47,6 @@ LAB_EDITED = "lab_edited"
 LAB_COMMIT = "lab_commit_pending"
 #: The last scenario committed on the page: ``{"name", "leases"}`` (the leases signed).
 LAB_COMMITTED = "lab_commit_done"
-
-#: Upload limit of the Import page. [MB]
-MAX_UPLOAD_MB = 200
 #: The database used when ``SITE_MANAGER_DB`` is not set (same file as the CLI's).
 DEFAULT_DB_FILE = "site_manager.sqlite"
 

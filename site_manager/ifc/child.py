@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from site_manager.errors import IfcImportError
+from site_manager.ifc.lifeline import die_with_parent
 from site_manager.ifc.parser import open_ifc
 
 __all__ = ["ChildJob", "child_main"]
@@ -55,6 +56,9 @@ class ChildJob:
         A test-only fault (``SITE_MANAGER_IFC_CHILD_FAULT``).
     forwards_progress : bool
         Whether to send the builder's progress calls back.
+    parent_pid : int or None
+        The process that forked the child (``fork``), checked once the child has asked to
+        die with its parent; ``None``: the parent is a fork server, whatever it is.
     """
 
     path: str
@@ -67,6 +71,7 @@ class ChildJob:
     log_level: int
     fault: str | None = None
     forwards_progress: bool = False
+    parent_pid: int | None = None
 
 
 def _resolve(spec: str) -> Callable[..., Any]:
@@ -123,6 +128,7 @@ class _PipeLogHandler(logging.Handler):
 def child_main(conn: Any, job: ChildJob) -> None:
     """Entry point of the child process: parse, build, send the model back, exit."""
     try:
+        die_with_parent(job.parent_pid)  # an orphaned reader would parse on for minutes
         faulthandler.disable()  # a crash must not print a traceback on the user's terminal
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)  # nothing the parser prints may mix into the CLI's stdout

@@ -64,6 +64,7 @@ from site_manager.ifc.checks import (
     check_file,
 )
 from site_manager.ifc.child import ChildJob, child_main
+from site_manager.ifc.lifeline import PARENT_ENV
 from site_manager.ifc.parser import open_ifc, parse_text_log
 
 __all__ = [
@@ -138,10 +139,13 @@ def _context(method: str, builder: str) -> Any:
     if method == "forkserver":
         with _forkserver_lock:
             if not _forkserver_ready:
-                # Imported once by the server, then inherited by every child it forks.
+                # Imported once by the server, then inherited by every child it forks; the
+                # first makes the server die with this process (site_manager.ifc.lifeline).
+                os.environ[PARENT_ENV] = str(os.getpid())
                 ctx.set_forkserver_preload(
-                    [__name__, "ifcopenshell", builder.partition(":")[0], "geopandas"]
-                )
+                    ["site_manager.ifc.forkserver_lifeline", __name__, "ifcopenshell",
+                     builder.partition(":")[0], "geopandas"]
+                )  # fmt: skip
                 _forkserver_ready = True
     return ctx
 
@@ -225,6 +229,7 @@ def read_isolated(
         log_level=logging.getLogger().getEffectiveLevel(),
         fault=os.environ.get("SITE_MANAGER_IFC_CHILD_FAULT") or None,
         forwards_progress=progress is not None,
+        parent_pid=os.getpid() if method == "fork" else None,
     )
     receiver, sender = ctx.Pipe(duplex=False)
     child = _start_child(ctx, method, sender, job)

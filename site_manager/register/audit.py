@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from site_manager.register.schema import AuditEntry, Base, Site
@@ -135,49 +135,79 @@ class Counts(Protocol):
 class BulkUpsert:
     """Insert or update many records of one table by natural key, auditing each change.
 
-    Existing records are read once; new records and every entry are inserted in bulk by
-    :meth:`finish` (Core ``insert`` with many rows), so a file of thousands of rows is
-    written in a few statements. Each call counts in ``counts``.
+    Built in two steps so that a bulk import holds the write lock only to write: calls
+    (``upsert(key, values)``) compare each record with the stored one, read once as plain
+    rows, and plan the new rows, the changed columns and every audit entry without writing
+    anything (this may run in a read transaction); :meth:`finish` then writes the plan in a
+    few statements of at most :data:`BATCH` rows (Core ``insert``/``update``, executemany).
+    The plan is valid for the register as it was read; a caller that writes it in another
+    transaction makes sure nothing was written in between (``register.get_revision``).
+    Each call counts in ``counts``.
     """
+
+    #: Rows per INSERT/UPDATE executemany. [-]
+    BATCH = 5000
 
     def __init__(self, audit: Audit, model: Any, key_col: str, counts: Counts) -> None:
         s, site = audit.session, audit.site
         assert site is not None
         self.audit, self.model, self.key_col, self.counts = audit, model, key_col, counts
-        self.existing = {getattr(o, key_col): o for o in s.scalars(
-            select(model).where(model.site_pk == site.id))}  # fmt: skip
+        self.table = model.__table__
+        self.existing = {row[key_col]: dict(row) for row in s.execute(
+            select(self.table).where(self.table.c.site_pk == site.id)).mappings()}  # fmt: skip
         self.new_rows: dict[str, dict[str, Any]] = {}
+        self.updates: list[dict[str, Any]] = []
         self.entries: list[dict[str, Any]] = []
 
     def __call__(
         self, key: str, values: dict[str, Any], *, new_defaults: dict | None = None
     ) -> None:
-        """Add record ``key`` with ``values``, or update it to them."""
-        obj = self.existing.get(key)
-        table = self.model.__tablename__
-        if obj is None:
+        """Plan record ``key`` with ``values``: added, or updated to them."""
+        stored = self.existing.get(key)
+        table = self.table.name
+        if stored is None:
             assert self.audit.site is not None
             row = {"site_pk": self.audit.site.id, self.key_col: key} | (new_defaults or {}) | values
             self.new_rows[key] = row
-            after = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
-            self.entries.append(self.audit.row(table, key, "insert", None, after))
+            self.entries.append(self.audit.row(table, key, "insert", None, _json_ready(row)))
             self.counts.added += 1
             return
-        before = record_dict(obj)
-        for k, v in values.items():
-            setattr(obj, k, v)
-        after = record_dict(obj)
-        if after == before:
+        changed = {k: v for k, v in values.items() if stored[k] != v}
+        if not changed:
             self.counts.unchanged += 1
             return
-        self.entries.append(self.audit.row(table, key, "update", before, after))
+        self.updates.append({"_pk": stored["id"]} | changed)
+        self.entries.append(self.audit.row(table, key, "update", _json_ready(stored),
+                                           _json_ready(stored | changed)))  # fmt: skip
         self.counts.updated += 1
 
-    def finish(self) -> None:
-        """Flush the updates, then insert the new rows and the entries in bulk."""
-        s = self.audit.session
+    def finish(self, session: Session | None = None) -> None:
+        """Write the plan in ``session`` (default: the audit's): updates, new rows, entries."""
+        s = session or self.audit.session
         s.flush()
-        if self.new_rows:
-            s.execute(insert(self.model), list(self.new_rows.values()))
-        if self.entries:
-            s.execute(insert(AuditEntry), self.entries)
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for u in self.updates:  # one UPDATE statement per set of changed columns
+            by_columns.setdefault(tuple(sorted(u)), []).append(u)
+        for cols, rows in by_columns.items():
+            # bind names differ from the columns' (SQLAlchemy reserves those for SET)
+            stmt = (update(self.table).where(self.table.c.id == bindparam("_pk"))
+                    .values({c: bindparam(f"_v_{c}") for c in cols if c != "_pk"}))  # fmt: skip
+            params = [{f"_v_{k}" if k != "_pk" else k: v for k, v in u.items()} for u in rows]
+            for batch in _batches(params, self.BATCH):
+                s.execute(stmt, batch)
+        for batch in _batches(list(self.new_rows.values()), self.BATCH):
+            s.execute(insert(self.table), batch)
+        for batch in _batches(self.entries, self.BATCH):
+            s.execute(insert(AuditEntry.__table__), batch)  # type: ignore[arg-type]
+        if self.updates:
+            s.expire_all()  # objects the session holds were changed behind its back
+
+
+def _json_ready(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date | dt.datetime) else v
+            for k, v in values.items()}  # fmt: skip
+
+
+def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]

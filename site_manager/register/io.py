@@ -10,6 +10,8 @@ headings (:mod:`site_manager.register.contracts`).
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +27,11 @@ from site_manager.register.checks import (
     parse_file,
     raise_if_problems,
 )
-from site_manager.register.engine import get_actor, transaction
-from site_manager.register.writing import ImportResult, write_records
+from site_manager.register.engine import get_actor, get_revision, transaction
+from site_manager.register.writing import ImportResult, plan_records, write_records
 
 Bind = Engine | Session
+log = logging.getLogger(__name__)
 
 __all__ = ["ImportResult", "ImportValidationError", "export_frame", "export_table",
            "import_table"]  # fmt: skip
@@ -74,11 +77,35 @@ def import_table(
     if any(p.row is None for p in parsed.problems):  # missing columns: rows cannot be read
         raise_if_problems([parsed])
     who = get_actor(actor)
-    with transaction(bind) as s:
+    if isinstance(bind, Session):  # a step of the caller's transaction: check and write in it
+        with transaction(bind) as s:
+            st = core.get_site(s, site)
+            check_file(parsed, rules.context_from_db(s, st))
+            raise_if_problems([parsed])
+            return write_records(s, st, parsed, actor=who)
+    # Check the file and plan its writing against the register as it is, in a read
+    # transaction (readers and writers go on meanwhile); then write the plan in one write
+    # transaction, which holds the lock for the inserts alone, unless another write landed
+    # in between: the file is then checked and planned again, in the write transaction.
+    with transaction(bind, readonly=True) as s:
+        checked_at = get_revision(s)
         st = core.get_site(s, site)
         check_file(parsed, rules.context_from_db(s, st))
         raise_if_problems([parsed])
-        return write_records(s, st, parsed, actor=who)
+        plan = plan_records(s, st, parsed, actor=who)
+    started = time.perf_counter()
+    with transaction(bind) as s:
+        if get_revision(s) != checked_at:
+            log.info("%s: the register changed while it was checked; checking it again", path)
+            st = core.get_site(s, site)
+            check_file(parsed, rules.context_from_db(s, st))
+            raise_if_problems([parsed])
+            plan = plan_records(s, st, parsed, actor=who)
+        result = plan.apply(s)
+    held = time.perf_counter() - started
+    log.debug("%s: %d rows written; the write transaction took %.2f s", path,
+              len(parsed.records), held, extra={"write_held_s": held})  # fmt: skip
+    return result
 
 
 # ---------------------------------------------------------------- export

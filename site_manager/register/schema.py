@@ -20,6 +20,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -248,6 +249,8 @@ class Lease(Base):
         CheckConstraint(
             "common_cost_share >= 0 AND common_cost_share <= 1", name="common_cost_share"
         ),
+        # the overlap triggers (SQLite) find a unit's latest lease before a day through it
+        Index("ix_leases_unit_start", "unit_pk", "start_date"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)

@@ -41,8 +41,30 @@ def _stored_as_is(kind: str, *, but: tuple[str, ...] = ()) -> list[str]:
             and c.name != table.id_column and c.name not in but]  # fmt: skip
 
 
+@dataclass
+class WritePlan:
+    """What writing a checked file will do (rows to add and update, audit entries), planned
+    without writing; :meth:`apply` writes it.
+    """
+
+    upsert: BulkUpsert
+    result: ImportResult
+
+    def apply(self, s: Session) -> ImportResult:
+        """Write the plan in ``s`` (in batches); the register must be as it was planned on."""
+        self.upsert.finish(s)
+        return self.result
+
+
 def write_records(s: Session, st: Site, parsed: ParsedFile, *, actor: str) -> ImportResult:
     """Write checked records of a tenants, leases, equipment or applicants file (upsert by id)."""
+    return plan_records(s, st, parsed, actor=actor).apply(s)
+
+
+def plan_records(s: Session, st: Site, parsed: ParsedFile, *, actor: str) -> WritePlan:
+    """Plan writing checked records of a file (reads ``s``, writes nothing): see
+    :class:`~site_manager.register.audit.BulkUpsert`.
+    """
     trail = Audit(s, st, actor, f"import_{parsed.kind}")
     result = ImportResult(parsed.kind, parsed.file)
     tenants = {t.tenant_id: t.id for t in s.scalars(select(Tenant).where(Tenant.site_pk == st.id))}
@@ -73,5 +95,4 @@ def write_records(s: Session, st: Site, parsed: ParsedFile, *, actor: str) -> Im
             upsert(r["applicant_id"], {k: r[k] for k in _stored_as_is("applicants")})
     else:  # pragma: no cover - guarded by import_table
         raise ValueError(parsed.kind)
-    upsert.finish()
-    return result
+    return WritePlan(upsert, result)

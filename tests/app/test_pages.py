@@ -257,7 +257,9 @@ def test_a_revision_is_previewed_without_changing_the_register_then_applied(
 def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(
     seeded: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(state, "MAX_UPLOAD_MB", 0.001)  # 1,000 bytes
+    from site_manager.app import page_import
+
+    monkeypatch.setattr(page_import, "upload_limit_mb", lambda: 0.001)  # 1,000 bytes
     app = page_app("page_import", seeded.url)
     app.run()
     app.file_uploader[0].set_value(("big.ifc", b"x" * 2000, "application/octet-stream"))
@@ -265,6 +267,7 @@ def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(
     assert app.exception == []
     (error,) = app.error
     assert error.value.startswith("big.ifc: ") and "over the 0.001 MB limit" in error.value
+    assert any("Files up to 0.001 MB" in c.value for c in app.caption)  # said before upload
     assert app.session_state[state.IMPORTED] is None
 
 
