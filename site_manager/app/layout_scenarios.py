@@ -52,7 +52,7 @@ def later_note(leases: pd.DataFrame, units: list[str], on: dt.date, years: int =
         return
     said = ", ".join(f"{u} from {s}" for u, s in zip(later["unit_id"], later["start"],
                                                       strict=True))  # fmt: skip
-    st.warning(f"Vacant on {on} but let within {years} years: {said}. A commit of a let "
+    st.warning(f"Vacant on {on} but let within {years} years: {ui.text(said)}. A commit of a let "
                f"there for {years} years is refused; plan for a later day or a shorter "
                "term.", icon=":material/event_busy:")  # fmt: skip
 
@@ -149,7 +149,7 @@ def commit_section(url: str, site: str, name: str, on: dt.date, frames: Any) -> 
     leases = scenarios.scenario_leases(sc.problem, sc.assignment)
     end = scenarios.term_end(start, years)
     with st.container(border=True, key="lab_commit_confirm"):
-        st.markdown(f"**Leases of scenario {name}**, {start} → {end}:")
+        st.markdown(f"**Leases of scenario {ui.text(name)}**, {start} → {end}:")
         preview = lease_preview(leases)
         st.dataframe(preview, hide_index=True, key="lab_commit_leases")
         st.caption(f"Total rent {preview[LEASE_LABELS['rent_eur_per_month']].sum():,.0f} "
@@ -157,7 +157,8 @@ def commit_section(url: str, site: str, name: str, on: dt.date, frames: Any) -> 
         later_note(frames.leases, [le.unit_id for le in leases], start, years)
         bays = sorted({le.unit_id for le in leases} - set(frames.units["unit_id"]))
         if bays:
-            st.warning(f"{', '.join(bays)} {'is' if len(bays) == 1 else 'are'} not a unit of "
+            verb = "is" if len(bays) == 1 else "are"
+            st.warning(f"{ui.text(', '.join(bays))} {verb} not a unit of "
                        "the register (a bay of a hall): the register will refuse the commit "
                        "until it is defined as a unit.")  # fmt: skip
         slot = st.container(key="lab_commit_error")
@@ -172,7 +173,7 @@ def commit_section(url: str, site: str, name: str, on: dt.date, frames: Any) -> 
     try:
         signed = scenarios.commit_scenario(engine, site, name, start=start, years=years)
     except SiteManagerError as error:
-        slot.error(str(error), icon="⚠️")
+        slot.error(ui.text(error), icon="⚠️")
         return
     st.session_state[state.LAB_COMMIT] = None
     st.session_state[state.LAB_COMMITTED] = {"name": name, "leases": signed}
@@ -186,7 +187,8 @@ def committed_notice() -> None:
         return
     signed: pd.DataFrame = done["leases"]
     n = len(signed)
-    st.success(f"Scenario {done['name']} committed: {n} lease{'s' if n > 1 else ''} signed, "
+    plural = "s" if n > 1 else ""
+    st.success(f"Scenario {ui.text(done['name'])} committed: {n} lease{plural} signed, "
                f"{signed['start'].min()} → {signed['end'].max()}, "
                f"{signed['rent_eur_per_month'].sum():,.0f} €/month.", icon="✅")  # fmt: skip
     st.dataframe(signed, hide_index=True, key="lab_committed_leases")
@@ -228,4 +230,4 @@ def scenarios_panel(url: str, site: str, version: int, on: dt.date, frames: Any,
     if name in open_:
         commit_section(url, site, name, on, frames)
     else:
-        st.caption(f"Scenario {name} is committed already.")
+        st.caption(f"Scenario {ui.text(name)} is committed already.")

@@ -144,7 +144,7 @@ def adopt_finished_run() -> None:
     p = run.progress()
     st.session_state[state.LAB_RUN] = None
     if p.error or p.best is None:
-        st.error(f"The engine stopped: {p.error or 'no layout'}", icon="⚠️")
+        st.error(f"The engine stopped: {ui.text(p.error or 'no layout')}", icon="⚠️")
         return
     result = st.session_state.get(state.LAB_RESULT) or {}
     greedy = result.get("greedy") if result.get("problem") is run.problem else None
@@ -176,7 +176,7 @@ def plan(
     storey = ui.storey_picker(storeys, key="lab_storey")
     frame = plan_frame(footprints, problem, result["assignment"], storey=storey)
     if frame.empty:
-        st.info(f"No unit on {storey} has a footprint in the register to draw.")
+        st.info(f"No unit on {ui.text(storey)} has a footprint in the register to draw.")
         return
     fig = figures.floor_plan_figure(
         frame,
@@ -220,14 +220,16 @@ def manual_edit(result: dict[str, Any]) -> None:
         found = lab.breaches(problem, result["assignment"], edited)
         if found:
             for b in found:
-                st.error(f"**{b.rule}** rule broken: {b.message}", icon=":material/block:")
+                st.error(
+                    f"**{ui.text(b.rule)}** rule broken: {ui.text(b.message)}",
+                    icon=":material/block:",
+                )
         else:
-            st.success(f"{edited}'s let breaks no rule.", icon="✅")
+            st.success(f"{ui.text(edited)}'s let breaks no rule.", icon="✅")
     others = [b for b in lab.breaches(problem, result["assignment"]) if b.applicant != edited]
     if others:
-        st.warning(
-            "Other rules the layout breaks:\n\n" + "\n".join(f"- {b.message}" for b in others)
-        )
+        listed = "\n".join(f"- {ui.text(b.message)}" for b in others)
+        st.warning("Other rules the layout breaks:\n\n" + listed)
 
 
 def show_result(
