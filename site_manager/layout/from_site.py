@@ -129,6 +129,7 @@ def _unit_rows(frames: Any, spaces: Any, day: dt.date) -> list[tuple[dict[str, A
     """
     rows: list[tuple[dict[str, Any], list[Any]]] = []
     if len(frames.units):
+        parts = _parts_of(frames)
         for rec in frames.units_on(day).to_dict(orient="records"):
             gids = [g for g in rec["space_global_ids"] if g in spaces.index]
             uses = {spaces.at[g, "use"] for g in gids}
@@ -144,6 +145,7 @@ def _unit_rows(frames: Any, spaces: Any, day: dt.date) -> list[tuple[dict[str, A
                 "name": "" if _missing(rec["name"]) else str(rec["name"]),
                 "storey": "" if _missing(storey) else str(storey),
                 "area_m2": area,
+                "parts": parts.get(str(rec["unit_id"]), {}),
             }
             rows.append((unit, [spaces.loc[g] for g in gids]))
         return rows
@@ -170,6 +172,39 @@ def _unit_rows(frames: Any, spaces: Any, day: dt.date) -> list[tuple[dict[str, A
     return rows
 
 
+def _parts_of(frames: Any) -> dict[str, dict[str, tuple[Any, float]]]:
+    """Unit id → space GlobalId → (the part's polygon, its share of the space's area) for
+    the units made of part of a space.
+    """
+    import shapely
+
+    pairs = frames.unit_spaces
+    out: dict[str, dict[str, tuple[Any, float]]] = {}
+    if "footprint_wkt" not in pairs:
+        return out
+    cols = (pairs[c] for c in ("unit_id", "space_global_id", "footprint_wkt", "share"))
+    for uid, gid, wkt, share in zip(*cols, strict=True):
+        if not _missing(wkt):
+            out.setdefault(str(uid), {})[str(gid)] = (
+                shapely.from_wkt(wkt), _number(share, 1.0))  # fmt: skip
+    return out
+
+
+def _share(rec: dict[str, Any], sp: Any) -> float:
+    """The share of space ``sp``'s area unit ``rec`` takes (1: the whole space). [-]"""
+    part = rec.get("parts", {}).get(str(sp.name))
+    return 1.0 if part is None else part[1]
+
+
+def _footprint(rec: dict[str, Any], sps: list[Any]) -> Any:
+    """A unit's footprint: its parts of spaces and its whole spaces, joined."""
+    from shapely.ops import unary_union
+
+    parts = rec.get("parts", {})
+    shapes = [parts[str(sp.name)][0] if str(sp.name) in parts else sp["geometry"] for sp in sps]
+    return unary_union([g for g in shapes if g is not None])
+
+
 def _board_of(sp: Any) -> str:
     """A space's board key: its board id, else the space itself (a board of its own)."""
     return f"board:{sp['board_id']}" if not _missing(sp["board_id"]) else f"space:{sp.name}"
@@ -179,10 +214,13 @@ def _board_power(rows: list[tuple[dict[str, Any], list[Any]]]) -> dict[str, floa
     """Each lettable space's share of its board's capacity, by area. [kW]"""
     area: dict[str, float] = {}
     caps: dict[str, set[float]] = {}
+    seen: set[str] = set()  # a space two part-units share counts once
     for _rec, sps in rows:
         for sp in sps:
             board = _board_of(sp)
-            area[board] = area.get(board, 0.0) + _number(sp["area_m2"], 0.0)
+            if str(sp.name) not in seen:
+                seen.add(str(sp.name))
+                area[board] = area.get(board, 0.0) + _number(sp["area_m2"], 0.0)
             if not _missing(sp["board_capacity_kw"]):
                 caps.setdefault(board, set()).add(float(sp["board_capacity_kw"]))
     for board, values in caps.items():
@@ -213,7 +251,7 @@ def _base_unit(rec: dict[str, Any], sps: list[Any], power: dict[str, float]) -> 
         area=float(rec["area_m2"]),
         height=min(heights),
         load=min(loads),
-        power=round(sum(power.get(str(sp.name), 0.0) for sp in sps), 1),
+        power=round(sum(power.get(str(sp.name), 0.0) * _share(rec, sp) for sp in sps), 1),
         extraction=any(_flag(sp["extraction"]) for sp in sps),
         access=access or any(_flag(sp["ground_access"]) for sp in sps),
         daylight=any(_flag(sp["daylight"]) for sp in sps),
@@ -281,7 +319,6 @@ def problem_from_register(
         Validated; units in the order of the register's unit ids (or of its spaces).
     """
     from shapely.geometry import Polygon
-    from shapely.ops import unary_union
 
     if bay_area_m2 is not None and not bay_area_m2 > 0:
         raise ValidationError(f"bay area must be positive m², got {bay_area_m2!r}")
@@ -302,7 +339,7 @@ def problem_from_register(
     adjacency: list[tuple[str, str]] = []
     for rec, sps in rows:
         base = _base_unit(rec, sps, power)
-        footprint = unary_union([sp["geometry"] for sp in sps if sp["geometry"] is not None])
+        footprint = _footprint(rec, sps)
         rect = footprint.minimum_rotated_rectangle
         if (
             bay_area_m2 is None
@@ -334,6 +371,7 @@ def problem_from_register(
                     "name": f"{base.name} bay {k + 1}",
                     "area": round(base.area * part.area / footprint.area, 2),
                     "power": round(base.power * part.area / footprint.area, 1),
+                    "footprint_wkt": part.wkt,
                 }
             )
             units.append(bay)

@@ -57,17 +57,30 @@ def unit_outline(s: Session, st: Site, unit_id: str) -> dict[str, Any]:
             if part or whole}  # fmt: skip
 
 
-def remainder_parts(outline: Mapping[str, Any], cut: Any) -> dict[str, str]:
-    """What is left of a unit's ``outline`` (GlobalId → shapely) once ``cut`` is taken out:
-    GlobalId → WKT of the rest of each space, pieces under :data:`MIN_PART_M2` dropped.
+def polygonal(geom: Any) -> Any:
+    """The polygons of ``geom`` of at least :data:`MIN_PART_M2` (lines and slivers a cut
+    leaves dropped): a Polygon, a MultiPolygon, or ``None`` when nothing is left.
     """
     from shapely.geometry import MultiPolygon, Polygon
 
-    out = {}
-    for gid, shape in outline.items():
-        rest = shape.difference(cut)
-        pieces = [g for g in getattr(rest, "geoms", [rest])
-                  if isinstance(g, Polygon) and g.area >= MIN_PART_M2]  # fmt: skip
-        if pieces:
-            out[gid] = (pieces[0] if len(pieces) == 1 else MultiPolygon(pieces)).wkt
-    return out
+    pieces = [g for g in getattr(geom, "geoms", [geom])
+              if isinstance(g, Polygon) and g.area >= MIN_PART_M2]  # fmt: skip
+    if not pieces:
+        return None
+    return pieces[0] if len(pieces) == 1 else MultiPolygon(pieces)
+
+
+def remainder_parts(outline: Mapping[str, Any], cut: Any) -> dict[str, str]:
+    """What is left of a unit's ``outline`` (GlobalId → shapely) once ``cut`` is taken out:
+    GlobalId → WKT of the rest of each space (spaces with nothing left are left out).
+    """
+    rests = {gid: polygonal(shape.difference(cut)) for gid, shape in outline.items()}
+    return {gid: rest.wkt for gid, rest in rests.items() if rest is not None}
+
+
+def cut_parts(outline: Mapping[str, Any], cut: Any) -> dict[str, str]:
+    """The parts of a unit's ``outline`` (GlobalId → shapely) that ``cut`` covers:
+    GlobalId → WKT of each space's piece (spaces it misses are left out).
+    """
+    pieces = {gid: polygonal(shape.intersection(cut)) for gid, shape in outline.items()}
+    return {gid: piece.wkt for gid, piece in pieces.items() if piece is not None}
