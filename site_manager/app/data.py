@@ -135,7 +135,8 @@ def _with_status(out: pd.DataFrame, frames: Any, on: dt.date) -> pd.DataFrame:
 def unit_parts(spaces: Any, frames: Any, on: dt.date) -> Any:
     """The plan's rooms: ``spaces`` (with :func:`space_status`) where each space that units
     take part of (a bay of a hall) is replaced by one row per part, its polygon and area,
-    with its unit's status, and a row for the rest of the space (no unit) if any is left.
+    labelled with its unit's id (``name``) and with its unit's status, and a row for the
+    rest of the space (no unit) if any is left.
     """
     from shapely import from_wkt
 
@@ -158,7 +159,7 @@ def unit_parts(spaces: Any, frames: Any, on: dt.date) -> Any:
                                   strict=True):  # fmt: skip
             part = from_wkt(wkt)
             rows.append(space.to_dict() | {"geometry": part, "area_m2": float(area),
-                                           "unit_id": uid})  # fmt: skip
+                                           "unit_id": uid, "name": str(uid)})  # fmt: skip
             rest = rest.difference(part) if rest is not None else None
         if rest is not None and rest.area >= 0.5:  # the rest of the hall shows as the hall
             rows.append(space.to_dict() | {"geometry": rest, "area_m2": float(rest.area),

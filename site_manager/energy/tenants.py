@@ -297,7 +297,7 @@ def _month_split(frames: Any, month: str, heat: pd.DataFrame, cfg: Settings) -> 
         held = space_units.get(str(gid), {})
         for unit, share in held.items():
             unit_heat[unit] = unit_heat.get(unit, 0.0) + float(kwh) * share
-        common_heat += float(kwh) * (1.0 - sum(held.values()))
+        common_heat += float(kwh) * max(0.0, 1.0 - sum(held.values()))
     tenants = frames.tenants.set_index("tenant_id") if len(frames.tenants) else pd.DataFrame()
     presence: dict[str, float] = (
         {str(k): float(v) for k, v in occ.groupby("tenant_id")["share"].max().items()}
@@ -349,7 +349,7 @@ def _month_split(frames: Any, month: str, heat: pd.DataFrame, cfg: Settings) -> 
                      "electricity_source": MODELLED if metered is None else METERED,
                      "own_heat_kwh": own_heat.get(t, 0.0)})  # fmt: skip
     common_area = sum(
-        float(a or 0.0) * (1.0 - sum(space_units.get(str(g), {}).values()))
+        float(a or 0.0) * max(0.0, 1.0 - sum(space_units.get(str(g), {}).values()))
         for g, a in zip(frames.spaces["global_id"], frames.spaces["area_m2"], strict=True)
         if str(g) in month_heat.index
     )  # fmt: skip
