@@ -200,6 +200,14 @@ def _spaces(s: Session, st: Site) -> pd.DataFrame:
     return _frame(rows, SPACE_COLUMNS)
 
 
+def _known(value: Any) -> float | None:
+    """A number, or ``None`` for None and NaN."""
+    if value is None:
+        return None
+    number = float(value)
+    return None if number != number else number
+
+
 def _units(s: Session, st: Site, spaces: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     by_gid = spaces.set_index("global_id") if len(spaces) else None
     us_rows = []
@@ -210,10 +218,9 @@ def _units(s: Session, st: Site, spaces: pd.DataFrame) -> tuple[pd.DataFrame, pd
         .where(Unit.site_pk == st.id)
         .order_by(Unit.unit_id, Space.global_id)
     ):
-        whole = by_gid.at[gid, "area_m2"] if by_gid is not None else None
+        whole = _known(by_gid.at[gid, "area_m2"]) if by_gid is not None else None
         share = 1.0 if part_m2 is None else (
-            float(part_m2) / float(whole) if whole is not None and whole == whole and whole > 0
-            else None)  # fmt: skip
+            float(part_m2) / whole if whole is not None and whole > 0 else None)  # fmt: skip
         us_rows.append({"unit_id": uid, "space_global_id": gid, "footprint_wkt": wkt,
                         "area_m2": part_m2, "share": share})  # fmt: skip
     unit_spaces = _frame(us_rows, UNIT_SPACE_COLUMNS)
@@ -227,9 +234,8 @@ def _units(s: Session, st: Site, spaces: pd.DataFrame) -> tuple[pd.DataFrame, pd
             for gid, part_m2 in zip(gids, mine["area_m2"], strict=True):
                 if by_gid.at[gid, "removed"]:
                     continue
-                value = part_m2 if part_m2 is not None and part_m2 == part_m2 else by_gid.at[
-                    gid, "area_m2"]  # fmt: skip
-                area += float(value) if value is not None and value == value else 0.0
+                value = _known(part_m2)
+                area += value if value is not None else _known(by_gid.at[gid, "area_m2"]) or 0.0
         use = None
         if by_gid is not None and gids:
             sub = by_gid.loc[gids]
