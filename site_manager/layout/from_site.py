@@ -24,7 +24,8 @@ lists the ones a site needs).
   nobody gave counts as :data:`~site_manager.assumptions.DEFAULT_POWER_KW`, a space without
   a board id is a board of its own, and where the spaces of one board disagree the lowest
   capacity is taken. Area [m²] is the unit's register area (declared, else the sum of its
-  live spaces).
+  live spaces or parts of spaces). A unit made of part of a space (a let bay, the rest of a
+  hall) has its part's polygon as footprint and that part's share of the space's power.
 - **Adjacency**: two units on the same storey share a wall when their footprints' boundaries
   run together, within the wall thickness (``wall_m``, 0.7 m), for at least ``min_wall_m``
   (1 m) — a corner contact is not a shared wall.

@@ -28,7 +28,9 @@ does not change it.
 (:func:`site_manager.register.scenarios.sign_scenario_leases`): from ``start`` (default the
 first of next month) for ``years`` years, one lease per unit of each let; a let's rent is
 split over its units, each unit's rent rounded half up and the last unit taking what makes
-the let's rent.
+the let's rent. The bays of one hall in a let become one unit of that part of the hall,
+made in the same transaction (:func:`bay_units`; the hall keeps the rest,
+:func:`site_manager.register.scenarios.sign_scenario_leases`).
 """
 
 from __future__ import annotations

@@ -13,7 +13,9 @@ and leaves the applicants, and every lease is signed by
 unit). Before anything is written, everything the scenario relied on is checked: each unit
 is a live unit of the site with the area the scenario let, vacant over the term; each
 applicant is still an applicant, offering the rent the scenario priced, and no tenant has its
-id. Any problem refuses the whole commit, naming the unit and the lease. Two commits of one
+id; for a let of bays (a unit made at commit, see :class:`ScenarioLease`), its hall is a
+live unit of the area the scenario cut, vacant over the term, and the new unit's id is free.
+Any problem refuses the whole commit, naming the unit and the lease. Two commits of one
 site are serialised (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: the site's row is locked), and
 the database's overlap constraint is the last line against a plain ``lease sign`` racing it.
 """
