@@ -53,7 +53,8 @@ Queries (return new pandas DataFrames; dates are ``datetime.date``)
   ``units`` (``unit_id``, ``name``, ``storey``, ``area_m2``, ``use``, ``space_global_ids``
   list, ``notes``), ``unit_spaces`` (``unit_id``, ``space_global_id``, and for a part of a
   space its ``footprint_wkt``, ``area_m2`` and ``share`` of the space's area), ``tenants``
-  (``tenant_id``, ``name``, ``kind``, ``stage``, ``sector``, ``headcount``, ``contact_*``, ``joined``), ``leases``
+  (``tenant_id``, ``name``, ``kind``, ``stage``, ``sector``, ``headcount``, ``contact_*``,
+  ``joined``), ``leases``
   (``lease_id``, ``unit_id``, ``tenant_id``, ``start``, ``end`` (last day, inclusive),
   ``rent_eur_per_month``, ``common_cost_share``, ``space_removed``), ``equipment``,
   ``skills``, ``boards``, ``meters``. ``frames(...).spaces_gdf()`` gives a GeoDataFrame.
