@@ -37,7 +37,7 @@ from site_manager.errors import RegisterError
 from site_manager.register import contracts, core, rules
 from site_manager.register.audit import Audit, now, record_dict
 from site_manager.register.engine import get_actor, transaction
-from site_manager.register.schema import Applicant, LayoutScenario, Site
+from site_manager.register.schema import Applicant, LayoutScenario, Lease, Site
 from site_manager.register.writing import new_lease_id
 
 log = logging.getLogger(__name__)
@@ -297,8 +297,9 @@ def _hall_relied_on(
 def _make_bay_units(
     s: Session, st: Site, leases: Sequence[ScenarioLease], start: dt.date, name: str, who: str
 ) -> None:
-    """Cut each let of bays out of its hall: the hall keeps the rest (or is retired from
-    ``start`` when nothing is left) and each let becomes a unit of its part of the hall.
+    """Cut each let of bays out of its hall: the hall keeps the rest (or, when nothing is
+    left, is retired from today or the day after its last lease, at the latest ``start``)
+    and each let becomes a unit of its part of the hall.
     """
     import shapely
     from shapely.ops import unary_union
@@ -325,8 +326,10 @@ def _make_bay_units(
                 site=st.site_id,
                 actor=who,
             )
-        else:
-            retire_unit(s, hall, on=start, site=st.site_id, actor=who)
+        else:  # nothing left: retired from today, or the day after its last lease ends
+            ends = s.scalars(select(Lease.end_date).where(Lease.unit_pk == unit.id)).all()
+            day = max([dt.date.today(), *(e + dt.timedelta(days=1) for e in ends)])
+            retire_unit(s, hall, on=min(day, start), site=st.site_id, actor=who)
         for le in mine:
             define_unit(s, le.unit_id, [], name=le.name, storey=unit.storey,
                         notes=f"bays {', '.join(le.bays)} of unit {hall}, scenario {name}",

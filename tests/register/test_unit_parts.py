@@ -250,3 +250,23 @@ def test_the_landlord_plan_draws_the_part_polygon_labelled_with_its_unit(committ
     assert {(0.0, 0.0), (20.0, 0.0), (20.0, 10.0), (0.0, 10.0)} <= drawn
     labels = " ".join(str(t) for tr in fig.data if tr.name == "labels" for t in tr.text)
     assert "H-B1+2" in labels
+
+
+def test_a_hall_all_of_whose_bays_are_let_is_retired(engine: Any) -> None:
+    from site_manager.layout.from_site import problem_from_register
+    from site_manager.layout.scenarios import commit_scenario, save_scenario
+
+    register.define_unit(engine, "H", ["SP-H"], name="Saw-tooth hall")
+    for aid, low, high in (("A", 150, 250), ("B", 50, 150)):
+        register.add_applicant(engine, aid, name=aid, area_min_m2=low, area_max_m2=high,
+                               rent_eur_per_m2_month=8.0)  # fmt: skip
+    problem = problem_from_register(register.frames(engine), bay_area_m2=100, on_date=START)
+    save_scenario(engine, None, "all", problem, {"A": ["H/b1", "H/b2"], "B": ["H/b3"]})
+    commit_scenario(engine, None, "all", start=START, years=1)
+    frames = register.frames(engine)
+    units = frames.units.set_index("unit_id")
+    assert units.at["H", "retired"] == dt.date.today()  # no lease of H: retired today
+    assert units.at["H-B3", "area_m2"] == pytest.approx(100.0)
+    occ = tenancy.occupancy(frames, on=START)
+    assert float(occ["area_m2"].sum()) == pytest.approx(300.0)  # the hall is not counted twice
+    assert float(occ["occupancy_by_area"].iloc[0]) == pytest.approx(1.0)
