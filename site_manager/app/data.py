@@ -98,7 +98,13 @@ def space_status(frames: Any, on: dt.date) -> pd.DataFrame:
         ``vacancy`` (``let``, ``vacant`` or ``no unit``).
     """
     spaces = frames.spaces
-    unit_of = _unit_of_space(frames)
+    out = pd.DataFrame(index=spaces.index)
+    out["unit_id"] = spaces["global_id"].map(_unit_of_space(frames))
+    return _with_status(out, frames, on)
+
+
+def _with_status(out: pd.DataFrame, frames: Any, on: dt.date) -> pd.DataFrame:
+    """``out`` (with ``unit_id``) with the lease, tenant, rent and vacancy of its unit on ``on``."""
     leases = active_leases(frames.leases, on)
     by_unit = leases.drop_duplicates("unit_id").set_index("unit_id") if len(leases) else None
     names = (
@@ -106,8 +112,6 @@ def space_status(frames: Any, on: dt.date) -> pd.DataFrame:
         if len(frames.tenants)
         else pd.Series(dtype=str)
     )
-    out = pd.DataFrame(index=spaces.index)
-    out["unit_id"] = spaces["global_id"].map(unit_of)
     if by_unit is not None:
         for column, source in (
             ("lease_id", "lease_id"),
@@ -126,6 +130,53 @@ def space_status(frames: Any, on: dt.date) -> pd.DataFrame:
         for unit, lease in zip(out["unit_id"], out["lease_id"], strict=True)
     ]
     return out
+
+
+def unit_parts(spaces: Any, frames: Any, on: dt.date) -> Any:
+    """The plan's rooms: ``spaces`` (with :func:`space_status`) where each space that units
+    take part of (a bay of a hall) is replaced by one row per part, its polygon and area,
+    labelled with its unit's id (``name``) and with its unit's status, and a row for the
+    rest of the space (no unit) if any is left.
+    """
+    from shapely import from_wkt
+
+    pairs = getattr(frames, "unit_spaces", None)
+    if pairs is None or "footprint_wkt" not in pairs or not len(spaces):
+        return spaces
+    live = set(frames.units_on(on)["unit_id"]) if len(frames.units) else set()
+    parts = pairs[pairs["footprint_wkt"].notna() & pairs["unit_id"].isin(live)]
+    if not len(parts):
+        return spaces
+    rows, kept = [], []
+    by_gid = spaces.reset_index().set_index("global_id", drop=False)
+    for gid, mine in parts.groupby("space_global_id"):
+        if gid not in by_gid.index:
+            continue
+        kept.append(gid)
+        space = by_gid.loc[gid]
+        rest = space["geometry"]
+        for uid, wkt, area in zip(mine["unit_id"], mine["footprint_wkt"], mine["area_m2"],
+                                  strict=True):  # fmt: skip
+            part = from_wkt(wkt)
+            rows.append(space.to_dict() | {"geometry": part, "area_m2": float(area),
+                                           "unit_id": uid, "name": str(uid)})  # fmt: skip
+            rest = rest.difference(part) if rest is not None else None
+        if rest is not None and rest.area >= 0.5:  # the rest of the hall shows as the hall
+            rows.append(space.to_dict() | {"geometry": rest, "area_m2": float(rest.area),
+                                           "unit_id": None})  # fmt: skip
+    pieces = pd.DataFrame(rows).drop(columns=[c for c in STATUS_COLUMNS if c != "unit_id"],
+                                     errors="ignore")  # fmt: skip
+    pieces = pieces.join(_with_status(pieces[["unit_id"]].copy(), frames, on).drop(
+        columns="unit_id"))  # fmt: skip
+    whole = spaces[~spaces["global_id"].isin(kept)]
+    out = pd.concat([whole, pieces[[c for c in spaces.columns if c in pieces]]],
+                    ignore_index=True)  # fmt: skip
+    return type(spaces)(out, geometry="geometry", crs=getattr(spaces, "crs", None))
+
+
+#: The columns :func:`space_status` adds.
+STATUS_COLUMNS = ["unit_id", "lease_id", "tenant_id", "lease_start", "lease_end",
+                  "rent_eur_per_month", "tenant", "vacancy"]  # fmt: skip
 
 
 def _unit_of_space(frames: Any) -> pd.Series:
@@ -147,7 +198,7 @@ def site_spaces(url: str, site: str | None, version: int, on: dt.date) -> Any:
     if "removed" in spaces.columns:
         spaces = spaces[~spaces["removed"].fillna(False).astype(bool)]
     status = space_status(frames, on).reindex(spaces.index)
-    spaces = spaces.join(status)
+    spaces = unit_parts(spaces.join(status), frames, on)
     if len(spaces) and "rent_eur_per_month" in spaces and "area_m2" in spaces:
         unit_area = spaces.groupby("unit_id")["area_m2"].transform("sum")
         spaces["rent_eur_per_m2_month"] = spaces["rent_eur_per_month"].astype(float) / unit_area

@@ -21,7 +21,7 @@ from site_manager.cli._common import (
     print_frame,
 )
 from site_manager.cli.site_cmds import _printable, _table
-from site_manager.errors import SiteManagerError
+from site_manager.errors import SiteManagerError, ValidationError
 
 _common = add_site_arguments
 
@@ -95,9 +95,21 @@ def add_commands(sub: Any) -> None:
     p = unit.add_parser("list", help="the units (unit_id, name, storey, area_m2, use, ...)")
     _table(p)
     p.set_defaults(handler=_list, what="units")
-    p = unit.add_parser("define", help="define or redefine a unit from spaces")
+    p = unit.add_parser("define", help="define or redefine a unit from spaces or parts of them",
+                        description="A unit takes whole spaces (--spaces), or parts of spaces: "
+                        "--space GID --part WKT, once per space (the part's footprint polygon "
+                        "in the site's CRS, metres; its area is the polygon's).")  # fmt: skip
     p.add_argument("unit_id", metavar="UNIT")
-    p.add_argument("--spaces", required=True, help="';'-separated space GlobalIds")
+    p.add_argument("--spaces", default="", help="';'-separated space GlobalIds (whole)")
+    p.add_argument("--space", action="append", default=[], metavar="GID",
+                   help="a space the unit takes part of (with --part)")  # fmt: skip
+    p.add_argument(
+        "--part",
+        action="append",
+        default=[],
+        metavar="WKT",
+        help="footprint of the part of the --space before it (WKT polygon)",
+    )
     p.add_argument("--name", default="")
     p.add_argument("--area", type=float, default=None, help="lettable area [m²] if not the sum")
     p.add_argument("--notes", default="")
@@ -297,7 +309,6 @@ def _sample_load(args: argparse.Namespace) -> int:
 
 def _space_set(args: argparse.Namespace) -> int:
     from site_manager import register
-    from site_manager.errors import ValidationError
 
     attributes = {
         name: value
@@ -339,13 +350,26 @@ def _unit_define(args: argparse.Namespace) -> int:
     from site_manager import register
 
     gids = [g.strip() for g in args.spaces.split(";") if g.strip()]
+    if len(args.space) != len(args.part):
+        raise ValidationError(f"give one --part per --space (got {len(args.space)} --space and "
+                              f"{len(args.part)} --part)")  # fmt: skip
+    parts = dict(zip(args.space, args.part, strict=True))
     try:
         register.define_unit(_engine(args), args.unit_id, gids, name=args.name,
-                             area_m2=args.area, notes=args.notes, site=args.site)  # fmt: skip
+                             area_m2=args.area, notes=args.notes, parts=parts,
+                             site=args.site)  # fmt: skip
     except SiteManagerError as error:
-        raise _naming_options(error, {"space_global_ids": "--spaces", "area_m2": "--area",
-                                      "unit_id": "UNIT"}) from None  # fmt: skip
-    print(f"unit {args.unit_id}: {len(gids)} space(s)")
+        raise _naming_options(
+            error,
+            {
+                "space_global_ids": "--spaces",
+                "area_m2": "--area",
+                "unit_id": "UNIT",
+                "parts": "--part",
+            },
+        ) from None
+    whole = [g for g in gids if g not in parts]
+    print(f"unit {args.unit_id}: {len(whole)} space(s), {len(parts)} part(s)")
     return 0
 
 

@@ -15,7 +15,9 @@ meter reading of that month exists and modelled otherwise:
 - **Heat**: the 5R1C model's heating need of each space in that calendar month of the
   typical year (:func:`monthly_heat_by_space`); a unit's heat goes to its tenants by the
   days of the month each held a lease, the rest of the month to :data:`VACANT` (the
-  landlord); spaces in no unit are common. Fuel = heat / boiler efficiency (a site
+  landlord); a unit made of part of a space (a bay of a hall) takes the space's heat × its
+  part's share of the space's area (:func:`unit_shares`); spaces, and the rest of spaces,
+  in no unit are common. Fuel = heat / boiler efficiency (a site
   setting, default :data:`~site_manager.assumptions.DEFAULT_BOILER_EFFICIENCY`); bought
   heat (carrier ``heat``) has no boiler: fuel = heat. Where a site-level meter of the
   heating carrier has a reading for the month, the metered fuel is shared out in
@@ -287,18 +289,15 @@ def _month_split(frames: Any, month: str, heat: pd.DataFrame, cfg: Settings) -> 
                                                          strict=True)}  # fmt: skip
     occ = _occupancy(frames, first, last)
     occ = occ[occ["unit_id"].isin(unit_area)]
-    pairs = frames.unit_spaces
-    space_unit = {str(g): str(u) for u, g in zip(pairs["unit_id"], pairs["space_global_id"],
-                                                  strict=True) if str(u) in unit_area}  # fmt: skip
+    space_units = unit_shares(frames.unit_spaces, unit_area)
     month_heat = heat[m] if len(heat) else pd.Series(dtype=float)
     unit_heat: dict[str, float] = {}
     common_heat = 0.0
     for gid, kwh in month_heat.items():
-        unit = space_unit.get(str(gid))
-        if unit is None:
-            common_heat += float(kwh)
-        else:
-            unit_heat[unit] = unit_heat.get(unit, 0.0) + float(kwh)
+        held = space_units.get(str(gid), {})
+        for unit, share in held.items():
+            unit_heat[unit] = unit_heat.get(unit, 0.0) + float(kwh) * share
+        common_heat += float(kwh) * max(0.0, 1.0 - sum(held.values()))
     tenants = frames.tenants.set_index("tenant_id") if len(frames.tenants) else pd.DataFrame()
     presence: dict[str, float] = (
         {str(k): float(v) for k, v in occ.groupby("tenant_id")["share"].max().items()}
@@ -350,9 +349,9 @@ def _month_split(frames: Any, month: str, heat: pd.DataFrame, cfg: Settings) -> 
                      "electricity_source": MODELLED if metered is None else METERED,
                      "own_heat_kwh": own_heat.get(t, 0.0)})  # fmt: skip
     common_area = sum(
-        float(a or 0.0) for g, a in zip(frames.spaces["global_id"], frames.spaces["area_m2"],
-                                        strict=True)
-        if str(g) in month_heat.index and str(g) not in space_unit
+        float(a or 0.0) * max(0.0, 1.0 - sum(space_units.get(str(g), {}).values()))
+        for g, a in zip(frames.spaces["global_id"], frames.spaces["area_m2"], strict=True)
+        if str(g) in month_heat.index
     )  # fmt: skip
     shared_prof = DEFAULT_USE_PROFILE
     common_modelled = ((shared_kw * shared_prof.machine_load
@@ -367,6 +366,27 @@ def _month_split(frames: Any, month: str, heat: pd.DataFrame, cfg: Settings) -> 
             "common_electricity_modelled_kwh": common_modelled,
             "common_electricity_metered": bool(len(common_meter)),
             "common_heat_kwh": common_heat, "readings": readings}  # fmt: skip
+
+
+def unit_shares(pairs: pd.DataFrame, units: Any) -> dict[str, dict[str, float]]:
+    """Space GlobalId → {unit → the share of the space it takes} for the units in ``units``.
+
+    A unit made of part of a space takes that part's share of the space's area
+    (``unit_spaces.share``), a whole space 1; where the shares of one space add up to more
+    than 1 (an unknown space area counts 1) they are scaled down to 1. The rest of a space
+    held in part is in no unit (common). [-]
+    """
+    shares = pairs["share"] if "share" in pairs else pd.Series(1.0, index=pairs.index)
+    out: dict[str, dict[str, float]] = {}
+    for u, g, sh in zip(pairs["unit_id"], pairs["space_global_id"], shares, strict=True):
+        if str(u) in units:
+            out.setdefault(str(g), {})[str(u)] = 1.0 if sh is None or sh != sh else float(sh)
+    for held in out.values():
+        total = sum(held.values())
+        if total > 1.0:
+            for u in held:
+                held[u] /= total
+    return out
 
 
 def _headcount(tenants: pd.DataFrame, t: str) -> float:

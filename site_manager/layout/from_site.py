@@ -24,7 +24,8 @@ lists the ones a site needs).
   nobody gave counts as :data:`~site_manager.assumptions.DEFAULT_POWER_KW`, a space without
   a board id is a board of its own, and where the spaces of one board disagree the lowest
   capacity is taken. Area [m²] is the unit's register area (declared, else the sum of its
-  live spaces).
+  live spaces or parts of spaces). A unit made of part of a space (a let bay, the rest of a
+  hall) has its part's polygon as footprint and that part's share of the space's power.
 - **Adjacency**: two units on the same storey share a wall when their footprints' boundaries
   run together, within the wall thickness (``wall_m``, 0.7 m), for at least ``min_wall_m``
   (1 m) — a corner contact is not a shared wall.
@@ -56,7 +57,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -64,6 +64,14 @@ from typing import Any
 
 from site_manager.assumptions import DEFAULT_FLOOR_LOAD_KN_M2, DEFAULT_POWER_KW
 from site_manager.errors import ValidationError
+from site_manager.layout.bays import (  # noqa: F401 - the bays' home; names kept here too
+    COLUMN_REACH_M,
+    GRID_TOLERANCE_M,
+    _columns_near,
+    _shared_edge,
+    equal_bays,
+    grid_bays,
+)
 from site_manager.layout.problem import (
     ExistingTenant,
     Parameters,
@@ -77,11 +85,6 @@ from site_manager.register.contracts import APPLICANTS
 from site_manager.zoning import shared_private_balance
 
 log = logging.getLogger(__name__)
-
-#: Column axes this close to a unit's footprint (inside it or in its walls) set its grid. [m]
-COLUMN_REACH_M = 0.7
-#: Column coordinates this close together (across the grid line) are one grid line. [m]
-GRID_TOLERANCE_M = 0.3
 
 LETTABLE_USES = frozenset({"private_production", "storage"})
 #: Register applicant columns -> problem applicant fields: the short names of
@@ -131,6 +134,7 @@ def _unit_rows(frames: Any, spaces: Any, day: dt.date) -> list[tuple[dict[str, A
     """
     rows: list[tuple[dict[str, Any], list[Any]]] = []
     if len(frames.units):
+        parts = _parts_of(frames)
         for rec in frames.units_on(day).to_dict(orient="records"):
             gids = [g for g in rec["space_global_ids"] if g in spaces.index]
             uses = {spaces.at[g, "use"] for g in gids}
@@ -146,6 +150,7 @@ def _unit_rows(frames: Any, spaces: Any, day: dt.date) -> list[tuple[dict[str, A
                 "name": "" if _missing(rec["name"]) else str(rec["name"]),
                 "storey": "" if _missing(storey) else str(storey),
                 "area_m2": area,
+                "parts": parts.get(str(rec["unit_id"]), {}),
             }
             rows.append((unit, [spaces.loc[g] for g in gids]))
         return rows
@@ -172,6 +177,39 @@ def _unit_rows(frames: Any, spaces: Any, day: dt.date) -> list[tuple[dict[str, A
     return rows
 
 
+def _parts_of(frames: Any) -> dict[str, dict[str, tuple[Any, float]]]:
+    """Unit id → space GlobalId → (the part's polygon, its share of the space's area) for
+    the units made of part of a space.
+    """
+    import shapely
+
+    pairs = frames.unit_spaces
+    out: dict[str, dict[str, tuple[Any, float]]] = {}
+    if "footprint_wkt" not in pairs:
+        return out
+    cols = (pairs[c] for c in ("unit_id", "space_global_id", "footprint_wkt", "share"))
+    for uid, gid, wkt, share in zip(*cols, strict=True):
+        if not _missing(wkt):
+            out.setdefault(str(uid), {})[str(gid)] = (
+                shapely.from_wkt(wkt), _number(share, 1.0))  # fmt: skip
+    return out
+
+
+def _share(rec: dict[str, Any], sp: Any) -> float:
+    """The share of space ``sp``'s area unit ``rec`` takes (1: the whole space). [-]"""
+    part = rec.get("parts", {}).get(str(sp.name))
+    return 1.0 if part is None else part[1]
+
+
+def _footprint(rec: dict[str, Any], sps: list[Any]) -> Any:
+    """A unit's footprint: its parts of spaces and its whole spaces, joined."""
+    from shapely.ops import unary_union
+
+    parts = rec.get("parts", {})
+    shapes = [parts[str(sp.name)][0] if str(sp.name) in parts else sp["geometry"] for sp in sps]
+    return unary_union([g for g in shapes if g is not None])
+
+
 def _board_of(sp: Any) -> str:
     """A space's board key: its board id, else the space itself (a board of its own)."""
     return f"board:{sp['board_id']}" if not _missing(sp["board_id"]) else f"space:{sp.name}"
@@ -181,10 +219,13 @@ def _board_power(rows: list[tuple[dict[str, Any], list[Any]]]) -> dict[str, floa
     """Each lettable space's share of its board's capacity, by area. [kW]"""
     area: dict[str, float] = {}
     caps: dict[str, set[float]] = {}
+    seen: set[str] = set()  # a space two part-units share counts once
     for _rec, sps in rows:
         for sp in sps:
             board = _board_of(sp)
-            area[board] = area.get(board, 0.0) + _number(sp["area_m2"], 0.0)
+            if str(sp.name) not in seen:
+                seen.add(str(sp.name))
+                area[board] = area.get(board, 0.0) + _number(sp["area_m2"], 0.0)
             if not _missing(sp["board_capacity_kw"]):
                 caps.setdefault(board, set()).add(float(sp["board_capacity_kw"]))
     for board, values in caps.items():
@@ -215,7 +256,7 @@ def _base_unit(rec: dict[str, Any], sps: list[Any], power: dict[str, float]) -> 
         area=float(rec["area_m2"]),
         height=min(heights),
         load=min(loads),
-        power=round(sum(power.get(str(sp.name), 0.0) for sp in sps), 1),
+        power=round(sum(power.get(str(sp.name), 0.0) * _share(rec, sp) for sp in sps), 1),
         extraction=any(_flag(sp["extraction"]) for sp in sps),
         access=access or any(_flag(sp["ground_access"]) for sp in sps),
         daylight=any(_flag(sp["daylight"]) for sp in sps),
@@ -283,7 +324,6 @@ def problem_from_register(
         Validated; units in the order of the register's unit ids (or of its spaces).
     """
     from shapely.geometry import Polygon
-    from shapely.ops import unary_union
 
     if bay_area_m2 is not None and not bay_area_m2 > 0:
         raise ValidationError(f"bay area must be positive m², got {bay_area_m2!r}")
@@ -304,7 +344,7 @@ def problem_from_register(
     adjacency: list[tuple[str, str]] = []
     for rec, sps in rows:
         base = _base_unit(rec, sps, power)
-        footprint = unary_union([sp["geometry"] for sp in sps if sp["geometry"] is not None])
+        footprint = _footprint(rec, sps)
         rect = footprint.minimum_rotated_rectangle
         if (
             bay_area_m2 is None
@@ -336,6 +376,7 @@ def problem_from_register(
                     "name": f"{base.name} bay {k + 1}",
                     "area": round(base.area * part.area / footprint.area, 2),
                     "power": round(base.power * part.area / footprint.area, 1),
+                    "footprint_wkt": part.wkt,
                 }
             )
             units.append(bay)
@@ -393,153 +434,6 @@ def problem_from_register(
         data["rules"] = {"shared_area": round(shared, 2), "rules": frames.layout_rules}
     log.info("%d units, %d adjacent pairs from site %s", len(units), len(adjacency), site)
     return problem_from_dict(data, source=f"site {site} in the register")
-
-
-def _principal_frame(footprint: Any) -> tuple[float, Any]:
-    """Angle [°] of the long side of the footprint's minimum rotated rectangle, and its centre."""
-    rect = footprint.minimum_rotated_rectangle
-    coords = list(rect.exterior.coords)
-    (x0, y0), (x1, y1), (x2, y2) = coords[0], coords[1], coords[2]
-    e1, e2 = math.hypot(x1 - x0, y1 - y0), math.hypot(x2 - x1, y2 - y1)
-    dx, dy = (x1 - x0, y1 - y0) if e1 >= e2 else (x2 - x1, y2 - y1)
-    return math.degrees(math.atan2(dy, dx)), rect.centroid
-
-
-def _cluster(values: list[float], tolerance: float) -> list[float]:
-    """Sorted values grouped where each is within ``tolerance`` of the previous; group means."""
-    groups: list[list[float]] = []
-    for v in sorted(values):
-        if groups and v - groups[-1][-1] <= tolerance:
-            groups[-1].append(v)
-        else:
-            groups.append([v])
-    return [sum(g) / len(g) for g in groups]
-
-
-def _shared_edge(a: Any, b: Any) -> float:
-    """Length of boundary two touching pieces share. [m]"""
-    return float(a.boundary.intersection(b.buffer(1e-6)).length)
-
-
-def _columns_near(columns: Any, footprint: Any, storey: str, spaces: list[Any]) -> list[Any]:
-    """World XY of the columns that stand in a unit: inside it or in its walls, on its storey
-    or standing in its height (from its floor up).
-    """
-    import shapely
-
-    if columns is None or len(columns) == 0 or footprint.is_empty:
-        return []
-    floors = [float(sp["z_min_m"]) for sp in spaces if sp["z_min_m"] == sp["z_min_m"]]
-    floor = min(floors) if floors else math.nan
-    same = columns["storey"] == storey
-    if floor == floor:  # a column from the unit's floor to above head height stands in it
-        same = same | ((columns["z_min_m"] <= floor + 0.5) & (columns["z_max_m"] >= floor + 1.0))
-    cand = columns[same]
-    if len(cand) == 0:
-        return []
-    x, y = cand["x_m"].to_numpy(float), cand["y_m"].to_numpy(float)
-    inside = shapely.contains_xy(footprint.buffer(COLUMN_REACH_M), x, y)
-    return [(float(a), float(b)) for a, b, keep in zip(x, y, inside, strict=True) if keep]
-
-
-def grid_bays(
-    footprint: Any,
-    points: list[tuple[float, float]],
-    *,
-    min_bay_m2: float,
-    tolerance_m: float = GRID_TOLERANCE_M,
-) -> list[Any] | None:
-    """Cut a footprint into the bays of the column grid through ``points``.
-
-    The column axes are turned into the footprint's principal frame (the long side of its
-    minimum rotated rectangle), their x and y coordinates clustered within ``tolerance_m``
-    into grid lines, and the footprint cut at every grid line that crosses it (more than
-    ``tolerance_m`` inside its extent). Pieces smaller than ``min_bay_m2`` are merged, the
-    smallest first, into the neighbour they share the longest edge with.
-
-    Parameters
-    ----------
-    footprint : shapely Polygon or MultiPolygon
-        The unit's footprint in world XY. [m]
-    points : list of (float, float)
-        World XY of the column axes that stand in or around the unit. [m]
-    min_bay_m2 : float
-        Smallest bay; smaller pieces join a neighbour. [m²]
-    tolerance_m : float
-        Column coordinates this close form one grid line. [m]
-
-    Returns
-    -------
-    list of shapely Polygon or None
-        The bays in world XY, ordered along the long axis then across it; they cover the
-        footprint without overlap. ``None`` where no grid line crosses the footprint or the
-        merging leaves a single piece.
-
-    Examples
-    --------
-    >>> from shapely.geometry import box
-    >>> hall = box(0, 0, 30, 10)
-    >>> bays = grid_bays(hall, [(10, 0), (20, 0), (10, 10), (20, 10)], min_bay_m2=50)
-    >>> [round(b.area, 1) for b in bays]
-    [100.0, 100.0, 100.0]
-    """
-    from shapely import affinity
-    from shapely.geometry import Point, Polygon, box
-    from shapely.ops import unary_union
-
-    if footprint.is_empty or not points:
-        return None
-    angle, c = _principal_frame(footprint)
-    flat = affinity.rotate(footprint, -angle, origin=c)
-    turned = [affinity.rotate(Point(p), -angle, origin=c) for p in points]
-    minx, miny, maxx, maxy = flat.bounds
-    xs = [x for x in _cluster([p.x for p in turned], tolerance_m) if minx + tolerance_m < x]
-    xs = [x for x in xs if x < maxx - tolerance_m]
-    ys = [y for y in _cluster([p.y for p in turned], tolerance_m) if miny + tolerance_m < y]
-    ys = [y for y in ys if y < maxy - tolerance_m]
-    if not xs and not ys:
-        return None
-    gx, gy = [minx, *xs, maxx], [miny, *ys, maxy]
-    pieces: list[Any] = []
-    for i in range(len(gx) - 1):
-        for j in range(len(gy) - 1):
-            cut = flat.intersection(box(gx[i], gy[j], gx[i + 1], gy[j + 1]))
-            parts = getattr(cut, "geoms", [cut])
-            pieces.extend(g for g in parts if isinstance(g, Polygon) and g.area > 1e-6)
-    while len(pieces) > 1:
-        k = min(range(len(pieces)), key=lambda i: pieces[i].area)
-        if pieces[k].area >= min_bay_m2:
-            break
-        edges = [(_shared_edge(pieces[k], q), -q.area, i) for i, q in enumerate(pieces) if i != k]
-        best = max(edges)
-        if best[0] <= 1e-6:  # touches nothing: the nearest piece takes it
-            best = min((pieces[k].distance(q), 0.0, i) for i, q in enumerate(pieces) if i != k)
-        j = best[2]
-        merged = unary_union([pieces[k], pieces[j]])
-        pieces = [q for i, q in enumerate(pieces) if i not in (k, j)] + [merged]
-    if len(pieces) < 2:
-        return None
-    pieces.sort(key=lambda g: (round(g.centroid.x, 3), round(g.centroid.y, 3)))
-    return [affinity.rotate(g, angle, origin=c) for g in pieces]
-
-
-def equal_bays(footprint: Any, n: int) -> list[Any]:
-    """Cut a footprint into ``n`` bays of equal width across its long axis (world XY). [m]"""
-    from shapely import affinity
-    from shapely.geometry import box
-
-    angle, c = _principal_frame(footprint)
-    flat = affinity.rotate(footprint, -angle, origin=c)
-    minx, miny, maxx, maxy = flat.bounds
-    step = (maxx - minx) / n
-    return [
-        affinity.rotate(
-            flat.intersection(box(minx + k * step, miny, minx + (k + 1) * step, maxy)),
-            angle,
-            origin=c,
-        )
-        for k in range(n)
-    ]
 
 
 def _existing(frames: Any, base_of: dict[str, str], day: dt.date) -> list[ExistingTenant]:

@@ -20,6 +20,7 @@ from site_manager.layout.from_site import (
     _columns_near,
     _live_spaces,
     _missing,
+    _parts_of,
     equal_bays,
     grid_bays,
 )
@@ -59,15 +60,22 @@ def unit_footprints(
             by_unit[name if name and counts[name] == 1 and not _missing(name) else str(gid)] = [
                 str(gid)
             ]
+    import shapely
+
     wanted = {u.id for u in problem.units}
-    out: dict[str, Any] = {}
+    # bays that carry their footprint (problems built since units of parts of halls)
+    out: dict[str, Any] = {u.id: shapely.from_wkt(u.footprint_wkt) for u in problem.units
+                           if getattr(u, "footprint_wkt", "")}  # fmt: skip
+    parts = _parts_of(frames)
     bays: dict[str, list[str]] = {}
     for uid in wanted:
         base, _, k = uid.rpartition("/b")
-        if base and k.isdigit() and uid not in by_unit:
+        if base and k.isdigit() and uid not in by_unit and uid not in out:
             bays.setdefault(base, []).append(uid)
     for base_id, gids in by_unit.items():
-        geoms = [spaces.at[g, "geometry"] for g in gids if spaces.at[g, "geometry"] is not None]
+        own = parts.get(base_id, {})
+        geoms = [own[g][0] if g in own else spaces.at[g, "geometry"] for g in gids]
+        geoms = [g for g in geoms if g is not None]
         if not geoms:
             continue
         footprint = unary_union(geoms)

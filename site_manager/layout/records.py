@@ -45,6 +45,9 @@ class Unit:
         means "derive from the adjacency" (connected components).
     name : str
         Display name.
+    footprint_wkt : str
+        A bay's footprint (WKT in the site's CRS) [m]: committing a let of bays makes a
+        unit of that part of the hall. Empty for a unit of the register.
     """
 
     id: str
@@ -58,6 +61,7 @@ class Unit:
     storey: str = ""
     hall: str = ""
     name: str = ""
+    footprint_wkt: str = ""
 
 
 @dataclass(frozen=True)

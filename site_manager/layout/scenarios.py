@@ -28,7 +28,9 @@ does not change it.
 (:func:`site_manager.register.scenarios.sign_scenario_leases`): from ``start`` (default the
 first of next month) for ``years`` years, one lease per unit of each let; a let's rent is
 split over its units, each unit's rent rounded half up and the last unit taking what makes
-the let's rent.
+the let's rent. The bays of one hall in a let become one unit of that part of the hall,
+made in the same transaction (:func:`bay_units`; the hall keeps the rest,
+:func:`site_manager.register.scenarios.sign_scenario_leases`).
 """
 
 from __future__ import annotations
@@ -263,25 +265,72 @@ def term_end(start: dt.date, years: int) -> dt.date:
 
 
 def scenario_leases(
-    problem: Problem, assignment: Mapping[str, Sequence[str]]
+    problem: Problem, assignment: Mapping[str, Sequence[str]], *, taken: Sequence[str] = ()
 ) -> list[store.ScenarioLease]:
     """The leases a layout signs: one per unit of each let, in the order of the assignment.
 
-    A let's rent is :func:`~site_manager.layout.objective.let_rent`; each unit but the last
+    The bays of one hall in a let (see :func:`bay_units`) are one unit made at commit. A
+    let's rent is :func:`~site_manager.layout.objective.let_rent`; each unit but the last
     gets its own area's rent rounded half up, the last the rest, so the leases add up to the
-    let's rent. [EUR/month]
+    let's rent. [EUR/month] ``taken``: unit ids in use (a made unit gets another).
     """
     units = {u.id: u for u in problem.units}
     apps = {a.id: a for a in problem.applicants}
+    used = set(taken)
     out = []
     for aid, uids in assignment.items():
         app = apps[aid]
         lu = [units[u] for u in uids]
         total = let_rent(app, lu)
-        parts = [round_half_up(exact(app.rent_per_m2) * exact(u.area)) for u in lu[:-1]]
+        groups = bay_units(problem, lu, used)
+        parts = [round_half_up(exact(app.rent_per_m2) * sum(exact(u.area) for u in g["units"]))
+                 for g in groups[:-1]]  # fmt: skip
         parts.append(total - sum(parts))
-        out += [store.ScenarioLease(aid, u.id, u.area, app.rent_per_m2, float(rent))
-                for u, rent in zip(lu, parts, strict=True)]  # fmt: skip
+        out += [store.ScenarioLease(aid, g["unit_id"], float(sum(exact(u.area) for u in
+                                                                 g["units"])),
+                                    app.rent_per_m2, float(rent), **g["made"])
+                for g, rent in zip(groups, parts, strict=True)]  # fmt: skip
+    return out
+
+
+def bay_units(problem: Problem, let: Sequence[Any], used: set[str]) -> list[dict[str, Any]]:
+    """The units a let's leases are on: a unit of the register as it is, and the bays of one
+    hall (units with a ``footprint_wkt`` cut from register unit ``hall``) joined into one
+    unit made at commit, with id ``<hall>-B<k>`` (``<hall>-B<k>+<j>`` for two bays; ``-2``,
+    ``-3``... appended while ``used`` has it) and name ``<hall's name> bay(s) <k>+<j>``.
+
+    Returns dicts: ``unit_id``, ``units`` (the problem's units), ``made`` (the
+    :class:`~site_manager.register.scenarios.ScenarioLease` fields of a made unit, or ``{}``).
+    """
+    from shapely import from_wkt
+    from shapely.ops import unary_union
+
+    groups: dict[str, list[Any]] = {}
+    for u in let:
+        is_bay = bool(getattr(u, "footprint_wkt", "")) and u.hall and u.hall != u.id
+        groups.setdefault(f"bay:{u.hall}" if is_bay else u.id, []).append(u)
+    out = []
+    for key, members in groups.items():
+        if not key.startswith("bay:"):
+            out.append({"unit_id": members[0].id, "units": members, "made": {}})
+            continue
+        hall = key[4:]
+        nums = [u.id.rpartition("/b")[2] for u in members]
+        uid = stem = f"{hall}-B{'+'.join(nums)}"
+        n = 1
+        while uid in used:
+            n += 1
+            uid = f"{stem}-{n}"
+        used.add(uid)
+        hall_name = members[0].name.rpartition(" bay ")[0] or hall
+        made = {
+            "hall": hall,
+            "hall_area_m2": float(sum(exact(u.area) for u in problem.units if u.hall == hall)),
+            "footprint_wkt": unary_union([from_wkt(u.footprint_wkt) for u in members]).wkt,
+            "bays": tuple(u.id for u in members),
+            "name": f"{hall_name} bay{'s' if len(nums) > 1 else ''} {'+'.join(nums)}",
+        }
+        out.append({"unit_id": uid, "units": members, "made": made})
     return out
 
 
@@ -326,8 +375,11 @@ def commit_scenario(
     """
     day0 = start or first_of_next_month()
     end = term_end(day0, years)
+    from site_manager import register
+
     sc = get_scenario(engine, site, name)
-    leases = scenario_leases(sc.problem, sc.assignment)
+    taken = register.list_units(engine, site)["unit_id"].astype(str).tolist()
+    leases = scenario_leases(sc.problem, sc.assignment, taken=taken)
     if not leases:
         raise ValidationError(f"scenario {name} places no applicant; nothing to commit")
     ids = store.sign_scenario_leases(engine, name, leases, start=day0, end=end, site=site,

@@ -32,6 +32,12 @@ UNIT_FIELDS: dict[str, tuple[str, bool, str]] = {
     "daylight": ("bool", False, "daylight offered"),
     "hall": ("str", False, "hall (group of adjacent units) used by the neighbourhood search"),
     "name": ("str", False, "display name"),
+    "footprint_wkt": (
+        "str",
+        False,
+        "a bay's footprint, WKT in the site's CRS [m] (a bay of a "
+        "hall becomes a unit of that part of the hall when its let is committed)",
+    ),
 }
 
 #: Applicant fields: name -> (kind, required, meaning).

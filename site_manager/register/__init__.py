@@ -51,8 +51,10 @@ Queries (return new pandas DataFrames; dates are ``datetime.date``)
   attributes ``clear_height_m``, ``floor_load_kn_m2``, ``board_id``, ``board_capacity_kw``,
   ``extraction``, ``daylight``, ``ground_access``, ``crane``, ``loading_access``),
   ``units`` (``unit_id``, ``name``, ``storey``, ``area_m2``, ``use``, ``space_global_ids``
-  list, ``notes``), ``unit_spaces``, ``tenants`` (``tenant_id``, ``name``, ``kind``,
-  ``stage``, ``sector``, ``headcount``, ``contact_*``, ``joined``), ``leases``
+  list, ``notes``), ``unit_spaces`` (``unit_id``, ``space_global_id``, and for a part of a
+  space its ``footprint_wkt``, ``area_m2`` and ``share`` of the space's area), ``tenants``
+  (``tenant_id``, ``name``, ``kind``, ``stage``, ``sector``, ``headcount``, ``contact_*``,
+  ``joined``), ``leases``
   (``lease_id``, ``unit_id``, ``tenant_id``, ``start``, ``end`` (last day, inclusive),
   ``rent_eur_per_month``, ``common_cost_share``, ``space_removed``), ``equipment``,
   ``skills``, ``boards``, ``meters``. ``frames(...).spaces_gdf()`` gives a GeoDataFrame.
@@ -73,8 +75,10 @@ the login name)
 - ``set_zoning(bind, uses, *, site=None) -> int``: ``uses`` maps space GlobalId to a
   :class:`site_manager.zoning.Use` value (or a frame with ``space_global_id``, ``use``).
 - ``define_unit(bind, unit_id, space_global_ids, *, name="", storey=None, area_m2=None,
-  notes="", site=None) -> str``: the spaces exist, are not removed and are in no other
-  live unit (unless ``area_m2`` is given: part of a hall); a retired unit is not redefined.
+  notes="", parts=None, site=None) -> str``: the spaces exist, are not removed and are in
+  no other live unit (unless ``area_m2`` is given: part of a hall); a retired unit is not
+  redefined. ``parts`` maps a space GlobalId to the WKT polygon of the part of it the unit
+  takes (a bay of a hall): within the space, overlapping no other unit's part of it.
 - ``rename_unit(bind, unit_id, *, name, site=None)``.
 - ``retire_unit(bind, unit_id, *, on=None, site=None) -> date``: the unit is kept (with its
   past leases) and let no more from ``on`` (default today); refused while a lease of it runs

@@ -62,6 +62,8 @@ TEXT_TYPES = frozenset({"text", "choice", "list", "month"})
 MAX_FREE_TEXT = 2000
 #: Longest ``;``-separated list of names (machine or skill types) or GlobalIds. [characters]
 MAX_LIST = 4000
+#: Longest WKT polygon of part of a space (a bay of a hall is a few vertices). [characters]
+MAX_WKT = 20000
 
 
 def stored_length(stored: str | None) -> int | None:
@@ -394,6 +396,19 @@ UNITS = Table("units", "a rentable unit made of spaces", (
 ), id_column="unit_id", record="unit",
    sample_headings={n: n for n in (  # a sample site's units are live
     "unit_id", "name", "space_global_ids", "storey", "area_m2", "notes")})  # fmt: skip
+
+#: Part of a space a unit is made of (``unit define UNIT --space S --part WKT``): not a file
+#: of its own; the rules (:func:`~site_manager.register.rules.check_unit_parts`) check the
+#: polygon against its space and the other units of that space.
+UNIT_PARTS = Table("unit_parts", "part of a space a unit is made of (a bay of a hall)", (
+    _id("space_global_id", required=True, stored="spaces.global_id",
+        description="GlobalId of the space the part lies in"),
+    Column("footprint_wkt", "text", required=True, max_length=MAX_WKT,
+           stored="unit_spaces.footprint_wkt",
+           description="the part's footprint: a WKT polygon in the site's CRS [m]"),
+    Column("area_m2", "number", "m²", minimum=0.0, exclusive_minimum=True,
+           stored="unit_spaces.area_m2", description="the part's area (its polygon's)"),
+), id_column="space_global_id", record="part")  # fmt: skip
 
 SKILLS = Table("skills", "what a tenant can do for others", record="skill",
                columns=(

@@ -47,6 +47,9 @@ SPACE_COLUMNS = [
 ATTRIBUTE_COLUMNS = SPACE_COLUMNS[12:23]
 UNIT_COLUMNS = ["unit_id", "name", "storey", "area_m2", "use", "space_count",
                 "space_global_ids", "notes", "retired"]  # fmt: skip
+#: ``footprint_wkt`` and ``area_m2`` [m²]: the part of the space the unit takes (``None``:
+#: all of it); ``share``: that part's area over the space's (1 for a whole space) [-].
+UNIT_SPACE_COLUMNS = ["unit_id", "space_global_id", "footprint_wkt", "area_m2", "share"]
 TENANT_COLUMNS = ["tenant_id", "name", "kind", "stage", "sector", "headcount", "contact_name",
                   "contact_email", "contact_phone", "joined"]  # fmt: skip
 LEASE_COLUMNS = ["lease_id", "unit_id", "tenant_id", "start", "end", "rent_eur_per_month",
@@ -202,26 +205,42 @@ def _spaces(s: Session, st: Site) -> pd.DataFrame:
     return _frame(rows, SPACE_COLUMNS)
 
 
+def _known(value: Any) -> float | None:
+    """A number, or ``None`` for None and NaN."""
+    if value is None:
+        return None
+    number = float(value)
+    return None if number != number else number
+
+
 def _units(s: Session, st: Site, spaces: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    us_rows = [
-        {"unit_id": uid, "space_global_id": gid}
-        for uid, gid in s.execute(
-            select(Unit.unit_id, Space.global_id)
-            .join(UnitSpace, UnitSpace.unit_pk == Unit.id)
-            .join(Space, Space.id == UnitSpace.space_pk)
-            .where(Unit.site_pk == st.id)
-            .order_by(Unit.unit_id, Space.global_id)
-        )
-    ]
-    unit_spaces = _frame(us_rows, ["unit_id", "space_global_id"])
     by_gid = spaces.set_index("global_id") if len(spaces) else None
+    us_rows = []
+    for uid, gid, wkt, part_m2 in s.execute(
+        select(Unit.unit_id, Space.global_id, UnitSpace.footprint_wkt, UnitSpace.area_m2)
+        .join(UnitSpace, UnitSpace.unit_pk == Unit.id)
+        .join(Space, Space.id == UnitSpace.space_pk)
+        .where(Unit.site_pk == st.id)
+        .order_by(Unit.unit_id, Space.global_id)
+    ):
+        whole = _known(by_gid.at[gid, "area_m2"]) if by_gid is not None else None
+        share = 1.0 if part_m2 is None else (
+            float(part_m2) / whole if whole is not None and whole > 0 else None)  # fmt: skip
+        us_rows.append({"unit_id": uid, "space_global_id": gid, "footprint_wkt": wkt,
+                        "area_m2": part_m2, "share": share})  # fmt: skip
+    unit_spaces = _frame(us_rows, UNIT_SPACE_COLUMNS)
     rows = []
     for unit in s.scalars(select(Unit).where(Unit.site_pk == st.id).order_by(Unit.unit_id)):
-        gids = unit_spaces.loc[unit_spaces["unit_id"] == unit.unit_id, "space_global_id"].tolist()
-        live = [g for g in gids if by_gid is not None and not by_gid.at[g, "removed"]]
+        mine = unit_spaces[unit_spaces["unit_id"] == unit.unit_id]
+        gids = mine["space_global_id"].tolist()
         area = unit.area_m2
         if area is None and by_gid is not None:
-            area = float(pd.to_numeric(by_gid.loc[live, "area_m2"]).fillna(0.0).sum())
+            area = 0.0
+            for gid, part_m2 in zip(gids, mine["area_m2"], strict=True):
+                if by_gid.at[gid, "removed"]:
+                    continue
+                value = _known(part_m2)
+                area += value if value is not None else _known(by_gid.at[gid, "area_m2"]) or 0.0
         use = None
         if by_gid is not None and gids:
             sub = by_gid.loc[gids]

@@ -16,6 +16,8 @@ The values themselves (types, ranges, lengths, allowed values) are the contract'
 - a retired unit is not let on or after the day it was retired, nor redefined;
 - a unit's spaces exist, are not removed from the model and are not in another live unit
   (unless the unit gives its own lettable area: part of a hall split into several units);
+- a unit made of parts of spaces: each part a polygon within its space, overlapping no
+  other live unit's part of it, in no space another live unit takes whole;
 - a unit with a lease running on, or starting after, the day it would be retired is not
   retired;
 - an applicant's largest area is at least its smallest;
@@ -337,7 +339,12 @@ def check_lease_end(lease_id: str, start: dt.date, end: dt.date, on: Any) -> lis
 
 
 def check_unit(
-    unit_id: str, gids: Iterable[str], ctx: SiteContext, *, own_area: bool = False
+    unit_id: str,
+    gids: Iterable[str],
+    ctx: SiteContext,
+    *,
+    own_area: bool = False,
+    parts: Iterable[str] = (),
 ) -> list[Problem]:
     """The rules of defining (or redefining) unit ``unit_id`` from spaces ``gids``.
 
@@ -352,6 +359,9 @@ def check_unit(
     own_area : bool
         Whether the unit gives its own lettable area (part of a hall): its spaces may then
         be in other live units too.
+    parts : iterable of str
+        GlobalIds of the spaces the unit takes only part of: checked by
+        :func:`check_unit_parts` instead of "in another live unit".
 
     Returns
     -------
@@ -379,14 +389,106 @@ def check_unit(
         problems.append(Problem("space_global_ids", f"spaces {', '.join(removed)} were removed "
                                 "from the model; choose spaces that exist"))  # fmt: skip
     if not own_area:
+        partial = set(parts)
         taken = {g: other for other, held in sorted(ctx.unit_spaces.items())
                  if other != unit_id and other not in ctx.retired
-                 for g in wanted if g in held}  # fmt: skip
+                 for g in wanted if g in held and g not in partial}  # fmt: skip
         if taken:
             problems.append(Problem("space_global_ids", "spaces already in another live unit: "
                                     + ", ".join(f"{g} (unit {u})" for g, u in taken.items())
                                     + "; choose other spaces, or give the unit its own area "
                                     "(part of a hall)", "conflict"))  # fmt: skip
+    return problems
+
+
+#: A part of a space may stick out of the space's footprint, or into another part, by this
+#: much (drawing tolerance). [m]
+PART_TOLERANCE_M = 0.05
+
+
+def part_polygon(wkt: Any) -> Any:
+    """A part's footprint (shapely) from WKT; ``ValueError`` naming what is wrong."""
+    import shapely
+    from shapely.geometry import MultiPolygon, Polygon
+
+    try:
+        geom = shapely.from_wkt(str(wkt))
+    except Exception as exc:  # shapely raises its own GEOSException
+        raise ValueError(f"not a WKT polygon ({str(exc).splitlines()[0]})") from None
+    if not isinstance(geom, Polygon | MultiPolygon) or geom.is_empty:
+        raise ValueError(f"not a polygon but {geom.geom_type}")
+    if not geom.is_valid:
+        raise ValueError(f"an invalid polygon ({shapely.is_valid_reason(geom)})")
+    if not geom.area > 0:
+        raise ValueError("a polygon without area")
+    return geom
+
+
+def check_unit_parts(
+    unit_id: str,
+    parts: Mapping[str, Any],
+    footprints: Mapping[str, Any],
+    others: Mapping[str, Mapping[str, Any]],
+) -> list[Problem]:
+    """The rules of unit ``unit_id`` made of parts of spaces (on the field ``parts``).
+
+    Parameters
+    ----------
+    unit_id : str
+        The unit.
+    parts : mapping
+        Space GlobalId → the part's footprint, WKT in the site's CRS. [m]
+    footprints : mapping
+        Space GlobalId → the space's footprint WKT (``None`` or absent: the register has none).
+    others : mapping
+        Space GlobalId → {another live unit using it → its part's WKT, ``None`` for the whole
+        space}.
+
+    Returns
+    -------
+    list of Problem
+        A part that is no polygon; a space without a footprint; a part that is not within
+        its space (:data:`PART_TOLERANCE_M`); a part overlapping another unit's part of the
+        space by more than the tolerance; a space another live unit takes whole.
+    """
+    problems: list[Problem] = []
+    for gid, wkt in parts.items():
+        head = f"unit {unit_id}: the part of space {gid}"
+        try:
+            part = part_polygon(wkt)
+        except ValueError as exc:
+            problems.append(
+                Problem(
+                    "parts",
+                    f"{head} is {exc}; give a polygon in the site's "
+                    "CRS [m], e.g. POLYGON((0 0, 10 0, 10 10, 0 10, 0 0))",
+                )
+            )
+            continue  # fmt: skip
+        space = footprints.get(gid)
+        if space is None:
+            problems.append(Problem("parts", f"{head}: the space has no footprint in the "
+                                    "register, so no part of it can be placed"))  # fmt: skip
+            continue
+        outline = part_polygon(space)
+        if not outline.buffer(PART_TOLERANCE_M).contains(part):
+            out = part.difference(outline).area
+            problems.append(Problem("parts", f"{head} is not within the space: {out:.2f} m² "
+                                    "lie outside its footprint; draw it inside"))  # fmt: skip
+        for other, held in sorted(others.get(gid, {}).items()):
+            if other == unit_id:
+                continue
+            if held is None:
+                problems.append(Problem("parts", f"{head}: unit {other} takes the whole space; "
+                                        f"redefine {other} as a part of it first, or retire "
+                                        "it", "conflict"))  # fmt: skip
+                continue
+            theirs = part_polygon(held)
+            if part.intersection(theirs.buffer(-PART_TOLERANCE_M)).area > 0:
+                overlap = part.intersection(theirs).area
+                problems.append(Problem("parts", f"{head} overlaps unit {other}'s part of it by "
+                                        f"{overlap:.2f} m²; parts of a space must not overlap",
+                                        "conflict"))  # fmt: skip
     return problems
 
 

@@ -13,7 +13,9 @@ and leaves the applicants, and every lease is signed by
 unit). Before anything is written, everything the scenario relied on is checked: each unit
 is a live unit of the site with the area the scenario let, vacant over the term; each
 applicant is still an applicant, offering the rent the scenario priced, and no tenant has its
-id. Any problem refuses the whole commit, naming the unit and the lease. Two commits of one
+id; for a let of bays (a unit made at commit, see :class:`ScenarioLease`), its hall is a
+live unit of the area the scenario cut, vacant over the term, and the new unit's id is free.
+Any problem refuses the whole commit, naming the unit and the lease. Two commits of one
 site are serialised (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: the site's row is locked), and
 the database's overlap constraint is the last line against a plain ``lease sign`` racing it.
 """
@@ -35,7 +37,7 @@ from site_manager.errors import RegisterError
 from site_manager.register import contracts, core, rules
 from site_manager.register.audit import Audit, now, record_dict
 from site_manager.register.engine import get_actor, transaction
-from site_manager.register.schema import Applicant, LayoutScenario, Site
+from site_manager.register.schema import Applicant, LayoutScenario, Lease, Site
 from site_manager.register.writing import new_lease_id
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,11 @@ class ScenarioLease:
 
     ``area_m2`` [m²] and ``rent_per_m2`` [EUR/m²·month] are what the scenario relied on
     (checked against the register at commit); ``rent_eur_per_month`` [EUR/month] the rent.
+
+    A let of bays of a hall makes a new unit ``unit_id`` at commit: ``hall`` is the register
+    unit the bays are cut from, ``hall_area_m2`` its area the scenario relied on [m²],
+    ``footprint_wkt`` the bays' polygon (the part of the hall the new unit takes), ``bays``
+    their ids and ``name`` the new unit's name. ``hall`` is empty for a unit of the register.
     """
 
     applicant_id: str
@@ -62,6 +69,11 @@ class ScenarioLease:
     area_m2: float
     rent_per_m2: float
     rent_eur_per_month: float
+    hall: str = ""
+    hall_area_m2: float = 0.0
+    footprint_wkt: str = ""
+    bays: tuple[str, ...] = ()
+    name: str = ""
 
 
 def _scenario_row(s: Session, st: Site, name: str) -> LayoutScenario:
@@ -216,6 +228,9 @@ def _relied_on(
                 problems.append(rules.Problem("applicant_id", f"{head}: a tenant {aid} exists "
                                               "already; the applicant cannot become it",
                                               "conflict"))  # fmt: skip
+        if lease.hall:
+            problems += _hall_relied_on(head, lease, ctx, areas, start, end, st.site_id)
+            continue
         if uid not in ctx.units:
             problems.append(rules.Problem("unit_id", f"{head}: unit {uid} is not a unit of site "
                                           f"{st.site_id} (a bay of a hall must be defined as a "
@@ -231,6 +246,95 @@ def _relied_on(
                                           "again"))  # fmt: skip
     # the conflicts first: a refusal is a RegisterError when a unit is taken
     return sorted(problems, key=lambda p: p.kind != "conflict")
+
+
+def _hall_relied_on(
+    head: str, lease: ScenarioLease, ctx: rules.SiteContext, areas: dict[str, Any],
+    start: dt.date, end: dt.date, site_id: str,
+) -> list[rules.Problem]:  # fmt: skip
+    """What a let of bays relies on: its hall live, vacant over the term, of the same area;
+    the new unit's id free.
+    """
+    hall, uid = lease.hall, lease.unit_id
+    if hall not in ctx.units:
+        return [
+            rules.Problem(
+                "unit_id",
+                f"{head}: unit {hall}, whose bays {', '.join(lease.bays)}"
+                f" the let takes, is not a unit of site {site_id}",
+                "unknown",
+            )
+        ]
+    problems = [
+        rules.Problem(
+            p.field, f"{head}: bays {', '.join(lease.bays)} of unit {hall}: {p.message}", p.kind
+        )
+        for p in rules.check_lease({"unit_id": hall, "start": start, "end": end}, ctx)
+    ]
+    area = areas.get(hall)
+    if area is None or abs(float(area) - lease.hall_area_m2) > AREA_TOLERANCE_M2 * (
+        len(lease.bays) + 8
+    ):  # the bays' areas are rounded to 0.01 m² each
+        problems.append(
+            rules.Problem(
+                "unit_id",
+                f"{head}: unit {hall} now has {area} m², the "
+                f"scenario cut {lease.hall_area_m2} m² into bays; save "
+                "the scenario again",
+            )
+        )
+    if uid in ctx.units:
+        problems.append(
+            rules.Problem(
+                "unit_id",
+                f"{head}: a unit {uid} exists already; the bays cannot become it",
+                "conflict",
+            )
+        )
+    return problems  # fmt: skip
+
+
+def _make_bay_units(
+    s: Session, st: Site, leases: Sequence[ScenarioLease], start: dt.date, name: str, who: str
+) -> None:
+    """Cut each let of bays out of its hall: the hall keeps the rest (or, when nothing is
+    left, is retired from today or the day after its last lease, at the latest ``start``)
+    and each let becomes a unit of its part of the hall.
+    """
+    import shapely
+    from shapely.ops import unary_union
+
+    from site_manager.register.parts import cut_parts, remainder_parts, unit_outline
+    from site_manager.register.verbs import define_unit, retire_unit
+
+    made = [le for le in leases if le.hall]
+    for hall in dict.fromkeys(le.hall for le in made):
+        outline = unit_outline(s, st, hall)
+        mine = [le for le in made if le.hall == hall]
+        cut = unary_union([shapely.from_wkt(le.footprint_wkt) for le in mine])
+        rest = remainder_parts(outline, cut)
+        unit = core.get_unit(s, st, hall)
+        if rest:
+            define_unit(
+                s,
+                hall,
+                [],
+                name=unit.name,
+                storey=unit.storey,
+                notes=unit.notes,
+                parts=rest,
+                site=st.site_id,
+                actor=who,
+            )
+        else:  # nothing left: retired from today, or the day after its last lease ends
+            ends = s.scalars(select(Lease.end_date).where(Lease.unit_pk == unit.id)).all()
+            day = max([dt.date.today(), *(e + dt.timedelta(days=1) for e in ends)])
+            retire_unit(s, hall, on=min(day, start), site=st.site_id, actor=who)
+        for le in mine:
+            define_unit(s, le.unit_id, [], name=le.name, storey=unit.storey,
+                        notes=f"bays {', '.join(le.bays)} of unit {hall}, scenario {name}",
+                        parts=cut_parts(outline, shapely.from_wkt(le.footprint_wkt)),
+                        site=st.site_id, actor=who)  # fmt: skip
 
 
 def sign_scenario_leases(
@@ -298,6 +402,7 @@ def sign_scenario_leases(
                            joined=start, site=st.site_id, actor=who)  # fmt: skip
                 trail.note("applicants", aid, "delete", before=record_dict(app))
                 s.delete(app)
+            _make_bay_units(s, st, leases, start, name, who)
             for lid, lease in zip(ids, leases, strict=True):
                 try:
                     sign_lease(s, unit_id=lease.unit_id, tenant_id=lease.applicant_id,

@@ -207,13 +207,19 @@ class Unit(Base):
 
 
 class UnitSpace(Base):
-    """Which spaces a unit is made of."""
+    """Which spaces a unit is made of: a whole space, or part of it (part of a hall).
+
+    A part has its footprint (``footprint_wkt``: a polygon in the site's CRS, metres) and
+    its area (``area_m2``, the polygon's) [m²]; both ``None`` for a whole space.
+    """
 
     __tablename__ = "unit_spaces"
     unit_pk: Mapped[int] = mapped_column(
         ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
     )
     space_pk: Mapped[int] = mapped_column(ForeignKey("spaces.id"), primary_key=True)
+    footprint_wkt: Mapped[str | None] = mapped_column(Text)
+    area_m2: Mapped[float | None] = mapped_column(Float)
 
 
 class Tenant(Base):

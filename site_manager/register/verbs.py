@@ -21,6 +21,7 @@ from site_manager.errors import NotFoundError, RegisterError, ValidationError
 from site_manager.register import contracts, core, rules
 from site_manager.register.audit import Audit
 from site_manager.register.engine import get_actor, transaction
+from site_manager.register.parts import check_parts
 from site_manager.register.schema import Lease, Tenant, Unit, UnitSpace, Zoning
 from site_manager.register.values import parse_value
 from site_manager.register.writing import new_lease_id
@@ -105,10 +106,11 @@ def define_unit(
     storey: str | None = None,
     area_m2: float | None = None,
     notes: str = "",
+    parts: Mapping[str, str] | None = None,
     site: str | None = None,
     actor: str | None = None,
 ) -> str:
-    """Define (or redefine) a rentable unit made of spaces.
+    """Define (or redefine) a rentable unit made of spaces, or of parts of spaces.
 
     Parameters
     ----------
@@ -127,6 +129,13 @@ def define_unit(
         Storey name (default: the spaces' storey when they share one).
     area_m2 : float, optional
         Lettable area when it is not the sum of the spaces' areas (part of a hall). [m²]
+    parts : mapping, optional
+        Space GlobalId → the footprint of the part of that space the unit takes (a WKT
+        polygon in the site's CRS [m], e.g. a bay of a hall); the space need not be in
+        ``space_global_ids``. Each part is stored with its area (the polygon's) [m²] and
+        checked by :func:`~site_manager.register.rules.check_unit_parts` (within its space,
+        overlapping no other unit's part of it, in no space another unit takes whole); the
+        unit's area is then the sum of its parts' and whole spaces' areas.
     site : str, optional
         Site id (default: the only site).
     actor : str, optional
@@ -147,6 +156,8 @@ def define_unit(
     if not unit_id:
         raise ValidationError("a unit needs an id; give unit_id")
     gids = [str(g).strip() for g in space_global_ids if str(g).strip()]
+    part_wkt = {str(g).strip(): str(w).strip() for g, w in (parts or {}).items()}
+    gids += [g for g in part_wkt if g not in gids]
     values, problems = rules.values_from_contract(contracts.UNITS, {
         "unit_id": unit_id, "name": name, "storey": storey, "area_m2": area_m2,
         "notes": notes, "space_global_ids": ";".join(gids)})  # fmt: skip
@@ -158,10 +169,15 @@ def define_unit(
     with transaction(bind) as s:
         st = core.get_site(s, site)
         ctx = rules.context_from_db(s, st)
-        rules.refuse(problems + rules.check_unit(unit_id, gids, ctx, own_area=area_m2 is not None))
+        problems += rules.check_unit(unit_id, gids, ctx, own_area=area_m2 is not None,
+                                     parts=part_wkt)  # fmt: skip
+        if part_wkt and not any(p.field == "space_global_ids" for p in problems):
+            problems += check_parts(s, st, unit_id, part_wkt)
+        rules.refuse(problems)
         _define_unit(
-            s, st, unit_id, gids, name=name, storey=storey, area_m2=area_m2, notes=notes, actor=who
-        )
+            s, st, unit_id, gids, name=name, storey=storey, area_m2=area_m2, notes=notes,
+            actor=who, parts=part_wkt,
+        )  # fmt: skip
     return unit_id
 
 
@@ -176,7 +192,9 @@ def _define_unit(
     area_m2: float | None,
     notes: str,
     actor: str,
+    parts: Mapping[str, str] | None = None,
 ) -> Unit:
+    parts = parts or {}
     spaces = core.get_spaces(s, st)
     unknown = [g for g in gids if g not in spaces]
     if unknown:
@@ -196,7 +214,10 @@ def _define_unit(
         select(Unit).where(Unit.site_pk == st.id, Unit.unit_id == unit_id)
     ).one_or_none() or Unit(site_pk=st.id, unit_id=unit_id)
     trail = Audit(s, st, actor, "define_unit")
-    with trail.changing(unit, record=unit_id, extra={"space_global_ids": sorted(gids)}):
+    extra: dict[str, Any] = {"space_global_ids": sorted(gids)}
+    if parts:
+        extra["parts"] = dict(sorted(parts.items()))
+    with trail.changing(unit, record=unit_id, extra=extra):
         unit.name = name or unit.name or ""
         unit.storey = storey
         unit.area_m2 = area_m2
@@ -209,6 +230,13 @@ def _define_unit(
             s.delete(s.get(UnitSpace, (unit.id, pk)))
         for pk in wanted - existing:
             s.add(UnitSpace(unit_pk=unit.id, space_pk=pk))
+        s.flush()
+        for gid in gids:
+            link = s.get(UnitSpace, (unit.id, spaces[gid].id))
+            assert link is not None
+            wkt = parts.get(gid)
+            link.footprint_wkt = rules.part_polygon(wkt).wkt if wkt else None
+            link.area_m2 = float(rules.part_polygon(wkt).area) if wkt else None
     return unit
 
 

@@ -14,7 +14,7 @@ from site_manager.register.schema import Base
 from site_manager.register.values import parse_value, rename_headings
 
 ROOT = Path(__file__).resolve().parents[2]
-ALL_TABLES = [*contracts.TABLES.values(), contracts.SPACE_ATTRIBUTES]
+ALL_TABLES = [*contracts.TABLES.values(), contracts.SPACE_ATTRIBUTES, contracts.UNIT_PARTS]
 #: Column types of the contract and the SQL types that may store them.
 STORED_AS = {"text": (String, Text), "choice": (String,), "list": (String, Text),
              "month": (String,), "number": (Float,), "integer": (Integer,), "date": (Date,),
@@ -56,7 +56,8 @@ def test_a_limit_that_differs_from_the_schema_is_refused_when_the_contract_is_ma
 
 @pytest.mark.parametrize("table", ["tenants", "leases", "equipment", "applicants", "units",
                                    "boards", "skills", "meter_readings", "zoning",
-                                   "space_attributes", "climate_months"])  # fmt: skip
+                                   "space_attributes", "climate_months",
+                                   "unit_spaces"])  # fmt: skip
 def test_every_input_column_of_the_schema_has_a_contract(table: str) -> None:
     declared = {c.stored for _, c in _stored()}
     inputs = {f"{table}.{c.name}" for c in Base.metadata.tables[table].c if c.name not in KEYS}
