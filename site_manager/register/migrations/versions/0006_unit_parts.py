@@ -3,8 +3,8 @@
 Two nullable columns on ``unit_spaces`` (ALTER TABLE ADD COLUMN; no batch copy): NULL means
 the unit takes the whole space, as every unit did before.
 
-Revision ID: 0005_unit_parts
-Revises: 0004_energy_settings
+Revision ID: 0006_unit_parts
+Revises: 0005_lease_overlap
 Create Date: 2026-12-05 01:45:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0005_unit_parts'
-down_revision: Union[str, Sequence[str], None] = '0004_energy_settings'
+revision: str = '0006_unit_parts'
+down_revision: Union[str, Sequence[str], None] = '0005_lease_overlap'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
