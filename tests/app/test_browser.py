@@ -125,10 +125,11 @@ def test_a_user_opens_every_page_downloads_picks_a_space_and_signs_a_lease(serve
             wait_idle(page)
             shot(page, "site_space_selected")
             healthy(page)
-            # the outline trace ("selected") is drawn: one more trace than before
-            assert (
-                page.locator(".js-plotly-plot").first.locator("g.scatterlayer g.trace").count() >= 3
+            # the outline trace ("selected") now has the space's ring
+            ring = page.locator(".js-plotly-plot").first.evaluate(
+                "gd => gd.data.find(t => t.name === 'selected').x.length"
             )
+            assert ring >= 4
 
             # the plan exports as PNG on the server; the spaces table as CSV and Excel
             for label, magic in (("PNG", b"\x89PNG"), ("CSV", b"global_id,"), ("Excel", b"PK")):
