@@ -218,14 +218,16 @@ def layout_assumptions(frames: Any) -> list[Assumption]:
                 "load is placed there",
                 f"set it with `site-manager space set GID --floor-load-kn-m2 X --site {site}` "
                 f"(or {pset_property('floor_load_kn_m2')})"))  # fmt: skip
-        no_power = int(spaces["board_capacity_kw"].isna().sum())
+        own = spaces["power_kw"] if "power_kw" in spaces else pd.Series(float("nan"), spaces.index)
+        no_power = int((spaces["board_capacity_kw"].isna() & own.isna()).sum())
         if no_power:
             out.append(Assumption(
                 "power", f"{no_power} of {len(spaces)} spaces have no distribution board "
-                f"capacity: {DEFAULT_POWER_KW:g} kW is used, so no applicant that needs power "
-                "is placed there",
+                f"capacity nor power of their own: {DEFAULT_POWER_KW:g} kW is used, so no "
+                "applicant that needs power is placed there",
                 f"set it with `site-manager space set GID --board-id B --board-capacity-kw KW "
-                f"--site {site}` (or {pset_property('board_capacity_kw')})"))  # fmt: skip
+                f"--site {site}` or `--power-kw KW` (or {pset_property('board_capacity_kw')})"
+                ))  # fmt: skip
     if not len(frames.applicants):
         out.append(Assumption(
             "applicants", "no applicants are stored: the problem has none to place",

@@ -239,7 +239,8 @@ def floor_plan_figure(
     -------
     plotly.graph_objects.Figure
         Fill traces named after their category (or class), then ``"walls"``, ``"doors"``,
-        ``"columns"`` where given, an outline trace for the selection, the text trace
+        ``"columns"`` where given, the outline trace ``"selected"`` (empty without a
+        selection, so that the next traces keep their index), the text trace
         ``"labels"`` (one text per space), then the marker trace ``"spaces"`` whose
         ``customdata[:, 0]`` are GlobalIds. The scale bar is the layout shape named
         ``"scale bar"`` with its annotation, the north arrow the annotations named
@@ -323,21 +324,20 @@ def floor_plan_figure(
             )
 
     _add_building(fig, outlines, columns)
-    selected = set(selected)
-    if selected:
-        chosen = frame.geometry[frame["global_id"].isin(selected)]
-        xs, ys = rings_xy(chosen)
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                name="selected",
-                line={"color": "#D00000", "width": 3},
-                hoverinfo="skip",
-                showlegend=False,
-            )
+    # always drawn (empty without a selection): the "spaces" trace keeps its index, so a
+    # selection the chart restores after a redraw stays on the spaces' dots
+    xs, ys = rings_xy(frame.geometry[frame["global_id"].isin(set(selected))])
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            name="selected",
+            line={"color": "#D00000", "width": 3},
+            hoverinfo="skip",
+            showlegend=False,
         )
+    )
 
     points = frame.geometry.representative_point()
     _add_room_labels(fig, frame, points, width_px=width_px, height_px=height_px)
@@ -549,6 +549,8 @@ def _add_room_labels(
             mode="text", name="labels", text=np.array(texts, dtype=str),
             textposition="bottom center", textfont={"size": LABEL_FONT_PX, "color": "#111"},
             hoverinfo="skip", showlegend=False,
+            # a selection on the plan must not grey out the room numbers
+            selected={"textfont": {"color": "#111"}}, unselected={"textfont": {"color": "#111"}},
         )
     )  # fmt: skip
 

@@ -93,6 +93,18 @@ def test_a_selected_space_is_outlined() -> None:
     assert set(outline.x[:5]) == {30.0, 40.0} and set(outline.y[:5]) == {0.0, 10.0}
 
 
+def test_the_spaces_trace_keeps_its_index_whether_or_not_a_space_is_selected() -> None:
+    """A chart restores its selection by trace index after a redraw: when the outline trace
+    appeared only with a selection, the restored selection landed on the labels' trace and a
+    shift-click on the plan lost the spaces picked before."""
+    names = [[t.name for t in figures.floor_plan_figure(_spaces(), color_by="use",
+                                                        selected=chosen).data]
+             for chosen in ((), ["B"], ["A", "B"])]  # fmt: skip
+    assert names[0] == names[1] == names[2]
+    plain = figures.floor_plan_figure(_spaces(), color_by="use")
+    assert len(next(t for t in plain.data if t.name == "selected").x) == 0
+
+
 def test_spaces_without_geometry_are_left_out_of_the_plan() -> None:
     spaces = _spaces()
     spaces.loc[3, "geometry"] = Polygon()
@@ -258,3 +270,14 @@ def test_a_plan_escapes_names_in_legend_hover_labels_and_title() -> None:
     assert labels.text[0].startswith('<b>&lt;a href="http://h/x"&gt;Pay&lt;/a&gt;</b>')
     assert "&lt;img src=x&gt;" in labels.text[0]  # the room is big enough for its tenant
     assert fig.layout.title.text == "&lt;b&gt;G&lt;/b&gt;"
+
+
+def test_a_selection_on_the_plan_greys_out_neither_the_dots_nor_the_room_labels() -> None:
+    """plotly dims the unselected points of every trace: the room numbers went pale grey
+    as soon as a space was picked on the plan."""
+    fig = figures.floor_plan_figure(_spaces(), color_by="use", selected=["B"])
+    labels = next(t for t in fig.data if t.name == "labels")
+    dots = next(t for t in fig.data if t.name == "spaces")
+    assert labels.unselected.textfont.color == labels.textfont.color
+    assert labels.selected.textfont.color == labels.textfont.color
+    assert dots.unselected.marker.opacity == 1 and dots.selected.marker.opacity == 1

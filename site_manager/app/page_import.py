@@ -185,16 +185,24 @@ def report(model: Any, name: str) -> None:
     ui.table(pd.DataFrame(spaces[shown]), f"{name}_spaces", key="import_spaces")
 
 
+def site_defaults(model: Any, name: str) -> dict[str, str]:
+    """The create form's first values for a model: its id from the file name, its name."""
+    stem = re.sub(r"[^a-z0-9_]+", "_", Path(name).stem.lower()).strip("_") or "site"
+    return {"import_site_id": stem,
+            "import_site_name": model.info.project_name or Path(name).stem}  # fmt: skip
+
+
 def create_form(url: str, model: Any, name: str) -> None:
     from site_manager import register
 
-    stem = re.sub(r"[^a-z0-9_]+", "_", Path(name).stem.lower()).strip("_") or "site"
+    defaults = site_defaults(model, name)
+    stem = defaults["import_site_id"]
+    for key, value in defaults.items():  # the state, not value=: see render()
+        st.session_state.setdefault(key, value)
     with st.form("import_create"):
         st.subheader("Create a site")
-        site_id = st.text_input("Site id", value=stem, key="import_site_id")
-        site_name = st.text_input(
-            "Name", value=model.info.project_name or Path(name).stem, key="import_site_name"
-        )
+        site_id = st.text_input("Site id", key="import_site_id")
+        site_name = st.text_input("Name", key="import_site_name")
         city = st.text_input("City", key="import_city")
         country = st.text_input("Country", key="import_country")
         allow_empty = False
@@ -333,9 +341,10 @@ def render() -> None:
             imported = {"name": upload.name, "digest": digest, "model": model}
             st.session_state[state.IMPORTED] = imported
             st.session_state.pop("import_diff_report", None)
-            # a new model: the create form starts from its own id and name, not the last one's
-            for key in ("import_site_id", "import_site_name"):
-                st.session_state.pop(key, None)
+            # a new model: the create form starts from its own id and name, not the last
+            # one's. Written into the state (not dropped from it): a keyed widget shows the
+            # browser's last value unless the state sets a new one
+            st.session_state.update(site_defaults(model, upload.name))
         else:
             release_upload(upload)  # the same file again: the model is read already
     if imported is None:

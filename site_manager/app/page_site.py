@@ -21,6 +21,7 @@ NUMERIC = [
     "clear_height_m",
     "floor_load_kn_m2",
     "board_capacity_kw",
+    "power_kw",
 ]
 
 

@@ -60,31 +60,168 @@ def _slot(slots: dict[str, Any], form: str, field: str, where: Any = None) -> No
     slots[field] = (where or st).container(key=f"{form}_error_{field}")
 
 
-def define_form(url: str, site: str, free: pd.DataFrame) -> None:
-    """Define a unit from spaces that are in no live unit."""
+#: Session keys of the Define form: the spaces picked (the multiselect's state), the storey of
+#: its plan, the last selection on the plan that was applied, and the refusal of a pick on
+#: the plan to show.
+PICKED, PLAN_STOREY, PLAN_LAST, PLAN_REFUSAL = (
+    "unit_define_spaces", "unit_define_storey", "unit_define_plan_last",
+    "unit_define_plan_refusal",
+)  # fmt: skip
+#: Key of the Define form's plan (its selection state).
+PLAN_CHART = "unit_define_plan"
+#: What a space in no live unit is called on the plan, and its fill.
+FREE, FREE_COLOUR = "free", "#F4F4F4"
+
+
+def held_by(ctx: Any) -> dict[str, str]:
+    """GlobalId → the live unit holding it (a retired unit holds its spaces no more)."""
+    return {g: uid for uid, gids in sorted(ctx.unit_spaces.items()) if uid not in ctx.retired
+            for g in gids}  # fmt: skip
+
+
+def unit_plan_figure(
+    on_storey: Any, held: dict[str, str], picked: list[str], frames: Any, storey: str
+) -> Any:
+    """The storey's plan coloured by unit (free spaces pale), the picked spaces outlined.
+
+    The dot of a space in a unit is a grey cross, not a white disc: it can be seen, but the
+    page does not pick it into a second unit.
+    """
+    from site_manager import figures
+
+    spaces = on_storey.copy()
+    spaces["unit"] = [held.get(g, FREE) for g in spaces["global_id"].astype(str)]
+    outlines, cols = frames.outlines, frames.columns
+    fig = figures.floor_plan_figure(
+        spaces,
+        color_by="unit",
+        palette={FREE: FREE_COLOUR},
+        selected=picked,
+        title=storey,
+        outlines=None if outlines is None else outlines[outlines["storey"] == storey],
+        columns=cols[cols["storey"] == storey] if "storey" in cols.columns else None,
+        true_north_xy=figures.north_of(frames.site.get("true_north_deg")),
+    )
+    taken = spaces["unit"].ne(FREE).to_numpy()
+    fig.update_traces(
+        selector={"name": "spaces"},
+        marker={
+            "symbol": ["x" if t else "circle" for t in taken],
+            "color": ["#777777" if t else "white" for t in taken],
+        },
+    )
+    return fig
+
+
+def apply_plan_pick(
+    chosen: list[str], picked: list[str], free: set[str], ctx: Any
+) -> tuple[list[str], str | None]:
+    """The picked spaces after a selection on the plan, and a refusal to show.
+
+    A selection adds its spaces to the picks (the list takes them out again). A space in a
+    live unit is not picked, and the register's own rule
+    (:func:`site_manager.register.rules.check_unit`) says why.
+
+    Parameters
+    ----------
+    chosen : list of str
+        GlobalIds selected on the plan (a click, shift-click, box or lasso).
+    picked : list of str
+        GlobalIds picked before (from any storey, on the plan or in the list).
+    free : set of str
+        GlobalIds that may be picked (in no live unit, not removed).
+    ctx : SiteContext
+        The site as the rules see it.
+
+    Returns
+    -------
+    picked : list of str
+        The new picks, in the order they were picked.
+    refusal : str or None
+        The rule's message for the selected spaces that are in a unit (else ``None``).
+    """
+    from site_manager.register import rules
+
+    chosen = list(dict.fromkeys(chosen))
+    new = picked + [g for g in chosen if g in free and g not in picked]
+    taken = [g for g in chosen if g not in free]
+    problems = [p for p in rules.check_unit("", taken, ctx) if p.field == "space_global_ids"]
+    return new, (problems[0].message if taken and problems else None)
+
+
+def take_plan_selection(free: set[str], ctx: Any) -> None:
+    """Apply the plan's newest selection to the picks, before the list is drawn.
+
+    The chart's selection is read from its state at the top of the run, not from its return
+    value at the bottom, so the picks, the list and the outlines are drawn once and agree.
+    The chart reports a selection again after it is redrawn; one already applied is not
+    applied twice.
+    """
+    state_of_chart = st.session_state.get(PLAN_CHART)
+    chosen = data.space_ids(state_of_chart) if state_of_chart else []
+    if not chosen or tuple(chosen) == st.session_state.get(PLAN_LAST):
+        return
+    st.session_state[PLAN_LAST] = tuple(chosen)
+    picked = [g for g in st.session_state.get(PICKED) or [] if g in free]
+    st.session_state[PICKED], st.session_state[PLAN_REFUSAL] = apply_plan_pick(
+        chosen, picked, free, ctx
+    )
+
+
+def plan_picker(url: str, site: str, frames: Any, ctx: Any) -> None:
+    """The storey plan on which spaces are picked (a click, shift-click, box or lasso)."""
+    version = data.data_version(url)
+    spaces = data.site_spaces(url, site, version, dt.date.today())
+    storey = ui.storey_picker(data.storeys_of(spaces, frames), key=PLAN_STOREY)
+    if storey is None:
+        return
+    on_storey = spaces[spaces["storey"] == storey]
+    ids = set(on_storey["global_id"].astype(str))
+    picked = [g for g in st.session_state.get(PICKED) or [] if g in ids]
+    fig = unit_plan_figure(on_storey, held_by(ctx), picked, frames, storey)
+    ui.figure(fig, f"{site}_{storey}_units", key=PLAN_CHART, on_select="rerun",
+              selection_mode=("points", "box", "lasso"))  # fmt: skip
+    st.caption("Click a room's dot to pick it; shift-click, or draw a box or lasso, for "
+               "several; take one out in the list below. A grey cross is a space already "
+               "in a unit.")  # fmt: skip
+
+
+def define_form(url: str, site: str, frames: Any, ctx: Any) -> None:
+    """Define a unit from spaces that are in no live unit, picked on the plan or in a list."""
+    free = free_spaces(frames, ctx)
     labels: dict[str, str] = {
         str(r.global_id): f"{r.name} · {r.storey} · {r.area_m2:.0f} m²" for r in free.itertuples()
     }
-    with st.form("define_unit", border=True):
+    # before the list is drawn: spaces defined into a unit since are picked no more
+    st.session_state[PICKED] = [g for g in st.session_state.get(PICKED) or [] if g in labels]
+    take_plan_selection(set(labels), ctx)
+    with st.container(border=True, key="define_unit"):
         st.subheader("Define a unit")
+        plan_picker(url, site, frames, ctx)
         slots: dict[str, Any] = {}
-        left, right = st.columns(2)
-        unit_id = left.text_input("Unit id", key="unit_define_id")
-        _slot(slots, "unit_define", "unit_id", left)
-        name = right.text_input("Name", key="unit_define_name")
-        _slot(slots, "unit_define", "name", right)
         gids: list[str] = st.multiselect(
-            "Spaces (not in a unit)", list(labels), key="unit_define_spaces",
+            "Spaces (not in a unit)", list(labels), key=PICKED,
             format_func=lambda g: labels.get(g, g))  # fmt: skip
         _slot(slots, "unit_define", "space_global_ids")
-        area = st.number_input("Lettable area [m²] (empty: the sum of the spaces')", value=None,
-                               min_value=0.0, step=10.0, key="unit_define_area")  # fmt: skip
-        _slot(slots, "unit_define", "area_m2")
-        _slot(slots, "unit_define", "form")
-        if not st.form_submit_button("Define", type="primary"):
-            return
+        refusal = st.session_state.get(PLAN_REFUSAL)
+        if refusal:
+            slots["space_global_ids"].error(refusal, icon="⚠️")
+        with st.form("define_unit_form", border=False):
+            left, right = st.columns(2)
+            unit_id = left.text_input("Unit id", key="unit_define_id")
+            _slot(slots, "unit_define", "unit_id", left)
+            name = right.text_input("Name", key="unit_define_name")
+            _slot(slots, "unit_define", "name", right)
+            area = st.number_input("Lettable area [m²] (empty: the sum of the spaces')",
+                                   value=None, min_value=0.0, step=10.0,
+                                   key="unit_define_area")  # fmt: skip
+            _slot(slots, "unit_define", "area_m2")
+            _slot(slots, "unit_define", "form")
+            if not st.form_submit_button("Define", type="primary"):
+                return
     from site_manager import register
 
+    st.session_state[PLAN_REFUSAL] = None
     _submit(lambda: register.define_unit(data.get_engine(url), unit_id, gids, name=name,
                                          area_m2=area, site=site),
             slots, "form", f"Unit {plain(unit_id)} defined: {len(gids)} space(s).")  # fmt: skip
@@ -219,7 +356,7 @@ def render() -> None:
         st.info("No units yet: define one from the site's spaces below.")
     else:
         ui.table(units, f"{site}_units", key="units_table")
-    define_form(url, site, free_spaces(frames, ctx))
+    define_form(url, site, frames, ctx)
     live = [u for u in frames.units["unit_id"] if u not in ctx.retired]
     names = dict(zip(frames.units["unit_id"], frames.units["name"].fillna(""), strict=True))
     rename_retire_forms(url, site, live, names)

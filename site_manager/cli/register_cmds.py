@@ -34,6 +34,12 @@ SPACE_FLAGS = (
     ("--floor-load-kn-m2", "X", "floor load capacity [kN/m²]"),
     ("--board-id", "B", "distribution board id"),
     ("--board-capacity-kw", "KW", "distribution board capacity [kW]"),
+    (
+        "--power-kw",
+        "KW",
+        "electrical power available at the space itself [kW]; the layout "
+        "uses it instead of an area share of the board's capacity",
+    ),
     ("--extraction", "yes|no", "fume or dust extraction available"),
     ("--daylight", "yes|no", "daylight"),
     ("--ground-access", "yes|no", "access at ground level"),

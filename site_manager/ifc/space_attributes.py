@@ -41,6 +41,7 @@ PSET_PROPERTIES: dict[str, tuple[str, str]] = {
     "FloorLoadCapacity": ("floor_load_kn_m2", "float"),
     "DistributionBoard": ("board_id", "str"),
     "ElectricalCapacity": ("board_capacity_kw", "float"),
+    "PowerAvailable": ("power_kw", "float"),
     "Extraction": ("extraction", "bool"),
     "Daylight": ("daylight", "bool"),
     "GroundAccess": ("ground_access", "bool"),

@@ -18,14 +18,14 @@ lists the ones a site needs).
   ``floor_load_kn_m2`` (an unknown load counts as
   :data:`~site_manager.assumptions.DEFAULT_FLOOR_LOAD_KN_M2`) [kN/m²], extraction and
   daylight if any space has them, access if any space has ``loading_access`` ``ground`` or
-  ``goods_lift`` or ``ground_access``. Power [kW]: each distribution board's
-  ``board_capacity_kw`` shared among the lettable units it serves in proportion to their
-  area (the attribute gives the board's capacity, not the unit's); a board whose capacity
-  nobody gave counts as :data:`~site_manager.assumptions.DEFAULT_POWER_KW`, a space without
-  a board id is a board of its own, and where the spaces of one board disagree the lowest
-  capacity is taken. Area [m²] is the unit's register area (declared, else the sum of its
-  live spaces or parts of spaces). A unit made of part of a space (a let bay, the rest of a
-  hall) has its part's polygon as footprint and that part's share of the space's power.
+  ``goods_lift`` or ``ground_access``. Power [kW]: a space's own ``power_kw`` where given,
+  else its area share, among the board's lettable spaces without one, of its board's
+  ``board_capacity_kw`` less what those with one take; a board whose capacity nobody gave
+  counts as :data:`~site_manager.assumptions.DEFAULT_POWER_KW`, a space without a board id
+  is a board of its own, and where the spaces of one board disagree the lowest capacity is
+  taken. Area [m²] is the unit's register area (declared, else the sum of its live spaces
+  or parts of spaces). A unit made of part of a space (a let bay, the rest of a hall) has
+  its part's polygon as footprint and that part's share of the space's power.
 - **Adjacency**: two units on the same storey share a wall when their footprints' boundaries
   run together, within the wall thickness (``wall_m``, 0.7 m), for at least ``min_wall_m``
   (1 m) — a corner contact is not a shared wall.
@@ -216,31 +216,36 @@ def _board_of(sp: Any) -> str:
 
 
 def _board_power(rows: list[tuple[dict[str, Any], list[Any]]]) -> dict[str, float]:
-    """Each lettable space's share of its board's capacity, by area. [kW]"""
+    """Each lettable space's own ``power_kw``, else its area share of what its board's
+    capacity leaves once the board's spaces' own power is taken out (never below 0). [kW]
+    """
+    # a space two part-units share counts once
+    spaces = list({str(sp.name): sp for _rec, sps in rows for sp in sps}.values())
+    own = {str(sp.name): float(sp["power_kw"]) for sp in spaces if not _missing(sp["power_kw"])}
     area: dict[str, float] = {}
     caps: dict[str, set[float]] = {}
-    seen: set[str] = set()  # a space two part-units share counts once
-    for _rec, sps in rows:
-        for sp in sps:
-            board = _board_of(sp)
-            if str(sp.name) not in seen:
-                seen.add(str(sp.name))
-                area[board] = area.get(board, 0.0) + _number(sp["area_m2"], 0.0)
-            if not _missing(sp["board_capacity_kw"]):
-                caps.setdefault(board, set()).add(float(sp["board_capacity_kw"]))
+    taken: dict[str, float] = {}
+    for sp in spaces:
+        board = _board_of(sp)
+        if not _missing(sp["board_capacity_kw"]):
+            caps.setdefault(board, set()).add(float(sp["board_capacity_kw"]))
+        if str(sp.name) in own:  # a board of its own when it has no board id
+            taken[board] = taken.get(board, 0.0) + own[str(sp.name)]
+        else:
+            area[board] = area.get(board, 0.0) + _number(sp["area_m2"], 0.0)
     for board, values in caps.items():
         if len(values) > 1:
             log.warning(
                 "%s: its spaces give capacities %s kW; the lowest is used",
                 board, ", ".join(f"{v:g}" for v in sorted(values)),
             )  # fmt: skip
-    share: dict[str, float] = {}
-    for _rec, sps in rows:
-        for sp in sps:
-            board = _board_of(sp)
-            cap = min(caps[board]) if board in caps else DEFAULT_POWER_KW
-            if area[board]:
-                share[str(sp.name)] = cap * _number(sp["area_m2"], 0.0) / area[board]
+    share = dict(own)
+    for sp in spaces:
+        board = _board_of(sp)
+        if str(sp.name) not in own and area[board]:
+            left = max((min(caps[board]) if board in caps else DEFAULT_POWER_KW)
+                       - taken.get(board, 0.0), 0.0)  # fmt: skip
+            share[str(sp.name)] = left * _number(sp["area_m2"], 0.0) / area[board]
     return share
 
 

@@ -468,6 +468,8 @@ SPACE_ATTRIBUTES = Table("space_attributes", "what the constraints use about a s
     Column("board_capacity_kw", "number", "kW", minimum=0.0,
            stored="space_attributes.board_capacity_kw",
            description="distribution board capacity"),
+    Column("power_kw", "number", "kW", minimum=0.0, stored="space_attributes.power_kw",
+           description="electrical power available at the space"),
     Column("extraction", "bool", stored="space_attributes.extraction",
            description="fume or dust extraction available"),
     Column("daylight", "bool", stored="space_attributes.daylight", description="daylight"),

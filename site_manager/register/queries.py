@@ -38,13 +38,13 @@ Bind = Engine | Session
 SPACE_COLUMNS = [
     "global_id", "name", "long_name", "storey", "storey_elevation_m", "area_m2", "height_m",
     "volume_m3", "area_source", "use", "removed", "footprint_wkt", "clear_height_m",
-    "floor_load_kn_m2", "board_id", "board_capacity_kw", "extraction", "daylight",
+    "floor_load_kn_m2", "board_id", "board_capacity_kw", "power_kw", "extraction", "daylight",
     "ground_access", "crane", "crane_capacity_t", "loading_access", "clear_height_source",
     "z_min_m", "zones",
 ]  # fmt: skip
 #: The space attributes the constraints use (``space_attributes``; set with
 #: ``set_space_attributes``).
-ATTRIBUTE_COLUMNS = SPACE_COLUMNS[12:23]
+ATTRIBUTE_COLUMNS = SPACE_COLUMNS[12 : SPACE_COLUMNS.index("clear_height_source") + 1]
 UNIT_COLUMNS = ["unit_id", "name", "storey", "area_m2", "use", "space_count",
                 "space_global_ids", "notes", "retired"]  # fmt: skip
 #: ``footprint_wkt`` and ``area_m2`` [m²]: the part of the space the unit takes (``None``:

@@ -138,6 +138,7 @@ class SpaceAttributes(Base):
         CheckConstraint(
             "board_capacity_kw IS NULL OR board_capacity_kw >= 0", name="board_capacity"
         ),
+        CheckConstraint("power_kw IS NULL OR power_kw >= 0", name="power"),
     )
     space_pk: Mapped[int] = mapped_column(
         ForeignKey("spaces.id", ondelete="CASCADE"), primary_key=True
@@ -149,6 +150,9 @@ class SpaceAttributes(Base):
     floor_load_kn_m2: Mapped[float | None] = mapped_column(Float)
     board_id: Mapped[str | None] = mapped_column(String(64))
     board_capacity_kw: Mapped[float | None] = mapped_column(Float)
+    #: Power available at the space itself [kW] (a supply of its own, or its agreed share of
+    #: its board); where given, the layout uses it instead of an area share of the board.
+    power_kw: Mapped[float | None] = mapped_column(Float)
     extraction: Mapped[bool | None] = mapped_column(Boolean)
     daylight: Mapped[bool | None] = mapped_column(Boolean)
     ground_access: Mapped[bool | None] = mapped_column(Boolean)

@@ -501,7 +501,8 @@ def set_space_attributes(
         Who is making the change, for the audit trail.
     **attributes
         Any of :data:`SPACE_ATTRIBUTES`: ``clear_height_m`` [m], ``floor_load_kn_m2``
-        [kN/m²], ``board_id``, ``board_capacity_kw`` [kW], ``extraction``, ``daylight``,
+        [kN/m²], ``board_id``, ``board_capacity_kw`` [kW], ``power_kw`` (the power available
+        at the space itself) [kW], ``extraction``, ``daylight``,
         ``ground_access``, ``crane`` (bool), ``crane_capacity_t`` [t], ``loading_access``
         (``ground``, ``goods_lift``, ``none``); ``None`` clears a value.
     """

@@ -125,10 +125,11 @@ def test_a_user_opens_every_page_downloads_picks_a_space_and_signs_a_lease(serve
             wait_idle(page)
             shot(page, "site_space_selected")
             healthy(page)
-            # the outline trace ("selected") is drawn: one more trace than before
-            assert (
-                page.locator(".js-plotly-plot").first.locator("g.scatterlayer g.trace").count() >= 3
-            )
+            # the outline trace ("selected") now draws the space's ring
+            plan = page.locator(".js-plotly-plot").first
+            names = plan.evaluate("gd => gd._fullData.map(t => t.name)")
+            outline = plan.locator("g.scatterlayer g.trace").nth(names.index("selected"))
+            assert "M" in (outline.locator("path.js-line").first.get_attribute("d") or "")
 
             # the plan exports as PNG on the server; the spaces table as CSV and Excel
             for label, magic in (("PNG", b"\x89PNG"), ("CSV", b"global_id,"), ("Excel", b"PK")):
@@ -392,5 +393,123 @@ def test_key_figures_are_shown_whole_at_1280_px(server: str) -> None:
                         "n => n.scrollWidth > n.clientWidth + 1)"
                     )
                     assert not cut, (path, text)
+        finally:
+            browser.close()
+
+
+def test_a_second_upload_fills_the_create_form_with_its_own_id_and_name(server: str) -> None:
+    """Issue defect 3, in the browser. The create form's "Site id" and "Name" are keyed
+    widgets: Streamlit keeps a keyed widget's value across runs and ignores a new
+    ``value=``, so before the fix the second model's form still said ``engineering_works``
+    and "Widzew …", and "Create the site" then said the site exists and pointed to the CLI.
+    Here the second upload's own id (its file's stem) and project name (read from the file
+    with ifcopenshell, not by the page's reader) must be in the form, and the refusal of an
+    id the register holds must point to the Revise form beside it.
+
+    This test also failed against the first fix, which dropped the two keys from the
+    session state (its AppTest passed): the browser kept showing its own last value of the
+    fields; the page now writes the new model's values into the state."""
+    import ifcopenshell
+    from playwright.sync_api import expect, sync_playwright
+
+    from .conftest import MODELS
+
+    works, mill = MODELS / "engineering_works.ifc", MODELS / "textile_mill.ifc"
+    names = {p: ifcopenshell.open(str(p)).by_type("IfcProject")[0].Name for p in (works, mill)}
+    assert names[works] != names[mill]
+    shots = Path(tempfile.mkdtemp(prefix="dashboard-defect3-"))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            page.goto(server.rstrip("/") + "/import")
+            expect(page.get_by_role("heading", name="Import a model", exact=True)).to_be_visible(
+                timeout=FIRST_LOAD_MS
+            )
+            wait_idle(page)
+            form = page.get_by_test_id("stForm").filter(has_text="Create a site")
+            for n, model in enumerate((works, mill), start=1):
+                page.locator("input[type=file]").set_input_files(str(model))
+                expect(page.get_by_text(f"Import report: {model.name}")).to_be_visible(
+                    timeout=STEP_MS
+                )
+                wait_idle(page)
+                healthy(page)
+                expect(form.get_by_label("Site id")).to_have_value(model.stem, timeout=STEP_MS)
+                expect(form.get_by_label("Name", exact=True)).to_have_value(names[model])
+                form.scroll_into_view_if_needed()
+                page.screenshot(path=str(shots / f"{n:02d}_{model.stem}.png"))
+            # the mill is a sample site of this register: its id is refused, pointing to
+            # the Revise form, not to the command line
+            form.get_by_role("button", name="Create the site").click()
+            refusal = form.get_by_test_id("stAlert").filter(has_text="already in the register")
+            expect(refusal).to_be_visible(timeout=STEP_MS)
+            assert "Revise a site" in refusal.inner_text()
+            assert "site-manager" not in refusal.inner_text()
+            page.screenshot(path=str(shots / "03_refused.png"))
+            healthy(page)
+        except Exception as exc:
+            page.screenshot(path=str(shots / "failure.png"), full_page=True)
+            raise AssertionError(f"{exc}\nscreenshots in {shots}") from None
+        finally:
+            browser.close()
+
+
+def _boxes_overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("column", "title"),
+    [("board_capacity_kw", "Board capacity [kW]"), ("area_m2", "Area [m²]")],
+)
+def test_a_numeric_colouring_has_one_colour_bar_titled_in_words_and_no_legend_over_it(
+    server: str, column: str, title: str
+) -> None:
+    """Issue defect 4, in the browser. Before the fix a numeric colouring drew a legend
+    entry per class *and* a colour bar, both at the right edge: the legend lay on top of
+    the bar, and its title and the bar's both said the raw column name, so the page showed
+    "board_capacity_kw" twice. Here the drawn plan must have exactly one colour bar, its
+    title the words with the unit (written out above, not taken from the code), the title
+    nowhere else on the plan, no raw column name, and no legend box over the bar."""
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = Path(tempfile.mkdtemp(prefix="dashboard-defect4-"))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        try:
+            page.goto(server.rstrip("/") + "/site?site=engineering_works")
+            plan = page.locator(".js-plotly-plot").first
+            expect(plan).to_be_visible(timeout=FIRST_LOAD_MS)
+            wait_idle(page)
+            chooser = page.get_by_test_id("stSelectbox").filter(has_text="Colour by")
+            chooser.click()
+            page.get_by_role("option", name=title, exact=True).click()
+            wait_idle(page)
+            expect(chooser.locator("input")).to_have_value(title, timeout=STEP_MS)
+            plan = page.locator(".js-plotly-plot").first
+            expect(plan.locator("g.colorbar")).to_have_count(1, timeout=STEP_MS)
+            plan.scroll_into_view_if_needed()
+            page.screenshot(path=str(shots / f"{column}.png"))
+            healthy(page)
+            bar = plan.locator("g.colorbar")
+            assert (bar.locator(".cbtitle").text_content() or "").strip() == title
+            texts = plan.locator("svg text").all_text_contents()
+            assert [t for t in texts if t.strip() == title] == [title]
+            assert not [t for t in texts if column in t]
+            bar_box = bar.bounding_box()
+            assert bar_box is not None
+            for legend in plan.locator("g.legend").all():
+                box = legend.bounding_box()
+                assert box is None or not _boxes_overlap(box, bar_box), (box, bar_box)
+        except Exception as exc:
+            page.screenshot(path=str(shots / "failure.png"), full_page=True)
+            raise AssertionError(f"{exc}\nscreenshots in {shots}") from None
         finally:
             browser.close()

@@ -89,7 +89,7 @@ def test_first_hour_import_units_tenant_lease_then_walk_sites_and_storeys(
 
     # what the register should hold is worked out from the IFC file, not from the pages
     model = read_model(FZK)
-    spaces = model.spaces[model.spaces["area_m2"] > 0]
+    by_gid = model.spaces.set_index("global_id")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -121,34 +121,50 @@ def test_first_hour_import_units_tenant_lease_then_walk_sites_and_storeys(
             expect(sidebar_site(page)).to_have_value(re.compile(r"\(fzk_haus\)$"))
             healthy(page)
             shot(page, "03_units_empty", for_guide=True)
+            # each unit's spaces are picked ON THE PLAN: a click on a room's dot, then a
+            # shift-click for a second room; the list below shows the same picks
+            section = page.locator(".st-key-define_unit")
+            plan = section.locator(".js-plotly-plot").first
+            expect(plan).to_be_visible(timeout=STEP_MS)
             picked: dict[str, list[str]] = {}
             for unit, name, count in (("A1", "Workshop one", 1), ("A2", "Workshop two", 2)):
-                form = page.get_by_test_id("stForm").filter(has_text="Define a unit")
+                plan.scroll_into_view_if_needed()
+                gids = []
+                for n in range(count):
+                    index, gid = free_dot(plan, skip=gids)
+                    pick_on_plan(page, plan, index, shift=n > 0, picked=picks(section))
+                    gids.append(gid)
+                # the list shows the rooms picked on the plan, by their names in the model
+                shown = sorted(t.split(" · ")[0] for t in picks(section).all_inner_texts())
+                assert shown == sorted(str(by_gid.loc[g, "name"]) for g in gids)
+                picked[unit] = gids
+                form = section.get_by_test_id("stForm")
                 form.get_by_label("Unit id").fill(unit)
                 form.get_by_label("Name", exact=True).fill(name)
-                chooser = form.get_by_test_id("stMultiSelect")
-                labels = []
-                for _ in range(count):
-                    chooser.locator("input").click()
-                    # the spaces' options (the list may begin with a "select all" entry)
-                    option = page.get_by_role("option").filter(has_text=" m²").first
-                    labels.append(option.inner_text().strip())
-                    option.click()
-                page.keyboard.press("Escape")
-                picked[unit] = labels
-                form.scroll_into_view_if_needed()
+                section.scroll_into_view_if_needed()
                 shot(page, f"04_define_{unit}", for_guide=unit == "A2")
                 form.get_by_role("button", name="Define").click()
                 flash(page, f"Unit {unit} defined: {count} space(s).")
-            # the units hold the chosen spaces, and their area is the spaces' area in the IFC
+            # a room already in a unit cannot be picked again: the register's rule says why,
+            # under the spaces field, and nothing is picked
+            plan = section.locator(".js-plotly-plot").first
+            plan.scroll_into_view_if_needed()
+            click_dot(page, plan, dot_index(plan, picked["A1"][0]))
+            refusal = section.locator(".st-key-unit_define_error_space_global_ids")
+            expect(refusal.get_by_text("spaces already in another live unit")).to_be_visible(
+                timeout=STEP_MS
+            )
+            assert "(unit A1)" in refusal.inner_text()
+            expect(picks(section)).to_have_count(0)
+            healthy(page)
+            refusal.scroll_into_view_if_needed()
+            shot(page, "04_define_refused")
+            # the units hold the spaces clicked, and their area is the spaces' area in the IFC
             units = register.frames(engine, site="fzk_haus").units.set_index("unit_id")
             held = units["space_global_ids"].to_dict()
-            for unit, labels in picked.items():
-                gids = list(held[unit])
-                assert len(gids) == len(labels)
-                names = sorted(str(spaces.set_index("global_id").loc[g, "name"]) for g in gids)
-                assert names == sorted(label.split(" · ")[0] for label in labels)
-                expected = float(spaces.set_index("global_id").loc[gids, "area_m2"].sum())
+            for unit, gids in picked.items():
+                assert sorted(held[unit]) == sorted(gids)
+                expected = float(by_gid.loc[gids, "area_m2"].sum())
                 assert units.loc[unit, "area_m2"] == pytest.approx(expected, rel=1e-6)
             form = page.get_by_test_id("stForm").filter(has_text="Add a tenant")
             form.get_by_label("Tenant id").fill("T1")
@@ -254,6 +270,79 @@ def test_first_hour_import_units_tenant_lease_then_walk_sites_and_storeys(
         finally:
             browser.close()
     print(f"first-hour screenshots: {shots}")
+
+
+def picks(section: Any) -> Any:
+    """The chips of the spaces list: one per space picked."""
+    return section.get_by_test_id("stMultiSelect").locator("[data-tag]")
+
+
+def _spaces_trace(plan: Any) -> Any:
+    """The plan's marker trace of the spaces' dots (drawn last)."""
+    return plan.locator("g.scatterlayer g.trace").last.locator("path.point")
+
+
+def free_dot(plan: Any, *, skip: list[str]) -> tuple[int, str]:
+    """Index and GlobalId of the first dot of a space in no unit (a white disc) not in skip.
+
+    The GlobalId is read from the figure the browser holds (its ``spaces`` trace's
+    ``customdata``), not from the page's Python.
+    """
+    info = plan.evaluate(
+        "gd => { const t = gd.data.find(d => d.name === 'spaces');"
+        " const sym = t.marker.symbol; return [...t.customdata].map((g, i) =>"
+        " [i, g, Array.isArray(sym) ? sym[i] : sym]); }"
+    )
+    for index, gid, symbol in info:
+        if symbol == "circle" and gid not in skip:
+            return int(index), str(gid)
+    raise AssertionError(f"no free space on the plan: {info}")
+
+
+def dot_index(plan: Any, gid: str) -> int:
+    """Index of a space's dot in the ``spaces`` trace."""
+    ids = plan.evaluate("gd => [...gd.data.find(d => d.name === 'spaces').customdata]")
+    return list(ids).index(gid)
+
+
+def click_dot(page: Any, plan: Any, index: int, *, shift: bool = False) -> None:
+    """Click (or shift-click, to add to the selection) the dot of a space."""
+    box = _spaces_trace(plan).nth(index).bounding_box()
+    assert box is not None
+    if shift:
+        page.keyboard.down("Shift")
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    if shift:
+        page.keyboard.up("Shift")
+
+
+def pick_on_plan(page: Any, plan: Any, index: int, *, shift: bool, picked: Any) -> None:
+    """Click a dot and wait for the list to show one more pick.
+
+    The chart redraws after each pick and then reports its selection once more (a second
+    run): a click that lands while it is redrawn is lost, as it would be for a user, who
+    clicks again. Picks only add, so a second click cannot pick twice.
+    """
+    from playwright.sync_api import expect
+
+    before = picked.count()
+    for attempt in range(3):
+        settle(page)
+        click_dot(page, plan, index, shift=shift)
+        try:
+            expect(picked).to_have_count(before + 1, timeout=15_000 if attempt < 2 else STEP_MS)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    settle(page)
+
+
+def settle(page: Any) -> None:
+    """Idle, and still idle a moment later (the chart's second report has run too)."""
+    wait_idle(page)
+    page.wait_for_timeout(800)
+    wait_idle(page)
 
 
 def pd_date(value: object) -> dt.date:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shapely
 from streamlit.testing.v1 import AppTest
 
 from site_manager import register
@@ -190,3 +191,54 @@ def test_free_spaces_are_listed_from_the_lowest_storey_up() -> None:
 
     # alphabetically Dachgeschoss (the attic) came first
     assert free_spaces(Frames(), Ctx())["global_id"].tolist() == ["b", "d", "a"]
+
+
+def test_a_pick_on_the_plan_adds_free_spaces_and_refuses_one_in_a_unit_by_the_rule(
+    url: str,
+) -> None:
+    """The plan adds what it selects; a space in a live unit is left out, and the message is
+    the register's own (the same words the Define button gets from ``define_unit``)."""
+    from site_manager.errors import SiteManagerError
+    from site_manager.register import rules
+
+    engine = register.open_register(url)
+    gids = _spaces(url).index.tolist()
+    register.define_unit(engine, "U1", [gids[0]], site="ew")
+    ctx = register.unit_context(engine, "ew")
+    free = set(gids) - {gids[0]}
+    # a box round a space already picked, a new one and one in U1
+    picked, refusal = page_units.apply_plan_pick([gids[1], gids[2], gids[0]], [gids[1]],
+                                                 free, ctx)  # fmt: skip
+    assert picked == [gids[1], gids[2]]
+    with pytest.raises(SiteManagerError) as refused:
+        register.define_unit(engine, "U2", [gids[0]], site="ew")
+    (problem,) = [p for p in rules.problems_of(refused.value) if p.field == "space_global_ids"]
+    assert refusal == problem.message and "(unit U1)" in refusal
+    # free spaces only: nothing to refuse
+    assert page_units.apply_plan_pick([gids[3]], [], free, ctx) == ([gids[3]], None)
+    engine.dispose()
+
+
+def test_the_plan_marks_spaces_in_a_unit_and_outlines_the_picks(url: str) -> None:
+    engine = register.open_register(url)
+    gids = _spaces(url).index.tolist()
+    register.define_unit(engine, "U1", [gids[0]], site="ew")
+    frames = register.frames(engine, "ew")
+    spaces = frames.spaces_gdf()
+    storey = spaces.set_index("global_id").loc[gids[0], "storey"]
+    on_storey = spaces[spaces["storey"] == storey]
+    other = next(g for g in on_storey["global_id"] if g != gids[0])
+    held = page_units.held_by(register.unit_context(engine, "ew"))
+    assert held == {gids[0]: "U1"}
+    fig = page_units.unit_plan_figure(on_storey, held, [other], frames, storey)
+    dots = next(t for t in fig.data if t.name == "spaces")
+    symbols = dict(zip(dots.customdata, dots.marker.symbol, strict=True))
+    assert symbols[gids[0]] == "x"
+    assert {s for g, s in symbols.items() if g != gids[0]} == {"circle"}
+    fills = {t.name for t in fig.data if t.fill == "toself"}
+    assert {"U1", page_units.FREE} <= fills
+    outline = next(t for t in fig.data if t.name == "selected")
+    ring = shapely.Polygon([(x, y) for x, y in zip(outline.x, outline.y, strict=True) if x == x])
+    footprint = on_storey.set_index("global_id").geometry[other]
+    assert ring.symmetric_difference(footprint).area == pytest.approx(0.0, abs=1e-6)
+    engine.dispose()

@@ -25,6 +25,7 @@ PROPERTIES = {
     "FloorLoadCapacity": "floor_load_kn_m2",
     "DistributionBoard": "board_id",
     "ElectricalCapacity": "board_capacity_kw",
+    "PowerAvailable": "power_kw",
     "Extraction": "extraction",
     "Daylight": "daylight",
     "GroundAccess": "ground_access",

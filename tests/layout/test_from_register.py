@@ -316,6 +316,41 @@ def test_a_boards_capacity_is_shared_by_area_among_its_lettable_units(mill: Load
     }
 
 
+def test_a_spaces_own_power_is_used_and_taken_out_of_its_boards_capacity(mill: Loaded) -> None:
+    """``power_kw`` (``space set --power-kw``) is what a space has; the board's other spaces
+    share what is left of its capacity by area, and a space of its own board keeps it."""
+    frames = _frames(mill)
+    units = frames.units.set_index("unit_id")
+    spaces = frames.spaces.set_index("global_id")
+    (gid,) = units.at["TM-1.02", "space_global_ids"]
+    board = spaces.at[gid, "board_id"]
+    served = {
+        uid: float(sum(spaces.at[g, "area_m2"] for g in row["space_global_ids"]))
+        for uid, row in units.iterrows()
+        if all(spaces.at[g, "board_id"] == board for g in row["space_global_ids"])
+    }
+    on_board = list(spaces.index[spaces["board_id"] == board])
+    rest = sum(served.values()) - served["TM-1.02"]
+
+    def powers(own: float, capacity: float, board_id: object = board) -> dict[str, float]:
+        sp = frames.spaces.copy()
+        sp.loc[sp["global_id"].isin(on_board), "board_capacity_kw"] = capacity
+        sp.loc[sp["global_id"] == gid, ["power_kw", "board_id"]] = [own, board_id]
+        problem = problem_from_register(dataclasses.replace(frames, spaces=sp))
+        return {u.id: u.power for u in problem.units if u.id in served}
+
+    # 130 kW on the board, 30 kW of them TM-1.02's own: the others share 100 kW by area
+    assert powers(30.0, 130.0) == {"TM-1.02": 30.0} | {
+        u: round(100.0 * a / rest, 1) for u, a in served.items() if u != "TM-1.02"
+    }
+    # more of its own than the board has: the others get nothing (never below zero)
+    assert powers(150.0, 130.0) == {"TM-1.02": 150.0} | {u: 0.0 for u in served if u != "TM-1.02"}
+    # a supply of its own (no board id): the board's 130 kW stay with the others
+    assert powers(30.0, 130.0, board_id=None) == {"TM-1.02": 30.0} | {
+        u: round(130.0 * a / rest, 1) for u, a in served.items() if u != "TM-1.02"
+    }
+
+
 # ------------------------------------------------------------------- bays on the column grid
 
 

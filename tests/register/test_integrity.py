@@ -257,3 +257,35 @@ def test_space_attributes_default_from_the_pset_and_can_be_overridden(engine: En
         register.set_space_attributes(engine, "SP-G02", colour="red")
     with pytest.raises(ValidationError, match="below 0"):
         register.set_space_attributes(engine, "SP-G02", floor_load_kn_m2=-1)
+
+
+def test_the_power_of_a_space_is_set_audited_cleared_and_refused_below_zero(
+    engine: Engine,
+) -> None:
+    """``space set --power-kw``: the register's contract reads it, the audit trail keeps the
+    value before and after, ``None`` clears it, and a negative power is refused at its field
+    with nothing written."""
+    import json
+
+    import pandas as pd
+
+    from site_manager.register import rules
+
+    def power() -> object:
+        return register.frames(engine).spaces.set_index("global_id").loc["SP-G02", "power_kw"]
+
+    assert pd.isna(power())  # the model gives none
+    register.set_space_attributes(engine, "SP-G02", power_kw="25")
+    assert power() == 25.0
+    audit = register.get_audit(engine)
+    (entry,) = [r for _, r in audit.iterrows() if r["verb"] == "set_space_attributes"]
+    assert entry["record"] == "SP-G02"
+    before, after = json.loads(entry["before"]), json.loads(entry["after"])
+    assert (before["power_kw"], after["power_kw"]) == (None, 25.0)
+    revision = register.get_revision(engine)
+    with pytest.raises(ValidationError) as refused:
+        register.set_space_attributes(engine, "SP-G02", power_kw=-1)
+    assert [p.field for p in rules.problems_of(refused.value)] == ["power_kw"]
+    assert register.get_revision(engine) == revision
+    register.set_space_attributes(engine, "SP-G02", power_kw=None)
+    assert pd.isna(power())

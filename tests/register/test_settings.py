@@ -542,7 +542,8 @@ def test_space_set_changes_one_space_and_space_list_shows_it(sqlite_site, capsys
     assert code == 0 and len(before) == 6 and "footprint_wkt" not in before["SP-G01"]
     code, out, err = _run(capsys, "space", "set", "SP-G02", "--clear-height-m", "5.5",
                           "--floor-load-kn-m2", "7.5", "--board-id", "DB-X",
-                          "--board-capacity-kw", "40", "--extraction", "no", "--daylight", "YES",
+                          "--board-capacity-kw", "40", "--power-kw", "25", "--extraction", "no",
+                          "--daylight", "YES",
                           "--ground-access", "yes", "--crane", "yes", "--crane-capacity-t", "5",
                           "--loading-access", "goods_lift", "--db", url)  # fmt: skip
     assert (code, err) == (0, "")
@@ -550,7 +551,7 @@ def test_space_set_changes_one_space_and_space_list_shows_it(sqlite_site, capsys
     after = {r["global_id"]: r for r in json.loads(out)}
     assert after["SP-G02"] == before["SP-G02"] | {
         "clear_height_m": 5.5, "floor_load_kn_m2": 7.5, "board_id": "DB-X",
-        "board_capacity_kw": 40.0, "extraction": False, "daylight": True,
+        "board_capacity_kw": 40.0, "power_kw": 25.0, "extraction": False, "daylight": True,
         "ground_access": True, "crane": True, "crane_capacity_t": 5.0,
         "loading_access": "goods_lift", "clear_height_source": "user",
     }  # fmt: skip
@@ -583,6 +584,8 @@ BAD_COMMANDS = {
     "extraction maybe": ["space", "set", "SP-G01", "--extraction", "maybe"],
     "loading dock": ["space", "set", "SP-G01", "--loading-access", "dock"],
     "negative load": ["space", "set", "SP-G01", "--floor-load-kn-m2", "-3"],
+    "negative power": ["space", "set", "SP-G01", "--power-kw", "-1"],
+    "power in words": ["space", "set", "SP-G01", "--power-kw", "lots"],
     "tall": ["space", "set", "SP-G01", "--clear-height-m", "tall"],
     "no attribute": ["space", "set", "SP-G01"],
 }
