@@ -280,7 +280,9 @@ def pv_tab(site: str, pv: Any) -> None:
     ui.figure(fig, f"{site}_pv_monthly", key="energy_pv_fig")
     ui.table(monthly, f"{site}_pv_monthly", key="energy_pv_monthly")
     st.markdown("**Roof faces**")
-    ui.table(pv.faces, f"{site}_pv_faces", key="energy_pv_faces")
+    faces = pv.faces.assign(monthly_kwh=[[round(float(x), 1) for x in m] for m in
+                                         pv.faces["monthly_kwh"]])  # fmt: skip
+    ui.table(faces, f"{site}_pv_faces", key="energy_pv_faces")
     st.caption("PVGIS default system: crystalline silicon, 1 kWp per 5.5 m² of panel, 14 % "
                "system losses; exports valued at 0 €.")  # fmt: skip
 

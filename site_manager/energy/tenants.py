@@ -466,7 +466,8 @@ def split_energy(
         keep = ~((rows["tenant_id"] == VACANT) & (rows["electricity_kwh_exact"].abs() < 1e-12)
                  & (rows["heat_kwh_exact"].abs() < 1e-12))  # fmt: skip
         rows = rows[keep].reset_index(drop=True)
-        totals = {c: float(rows[f"{c}_exact"].sum()) for c in
+        # skipna=False: without a tariff (or a factor) the cost (CO₂) is unknown, not 0
+        totals = {c: float(rows[f"{c}_exact"].sum(skipna=False)) for c in
                   ("electricity_kwh", "heat_kwh", "fuel_kwh", "cost", "co2")}  # fmt: skip
         table = pd.DataFrame({"tenant_id": rows["tenant_id"], "month": mo})
         for col, exact, unit in (("electricity_kwh", "electricity_kwh", 1000),
@@ -480,7 +481,7 @@ def split_energy(
             ms["common_electricity_metered"]
             and (rows.loc[rows["tenant_id"] != VACANT, "electricity_source"] == METERED).all()
         )
-        site_rows.append({"month": mo, **{c: float(table[c].sum()) for c in
+        site_rows.append({"month": mo, **{c: float(table[c].sum(skipna=False)) for c in
                           ("electricity_kwh", "heat_kwh", "fuel_kwh", "cost_eur", "co2_kg")},
                           "electricity_source": METERED if el_metered else MODELLED,
                           "fuel_source": fuel_source,
