@@ -31,6 +31,8 @@ MEASURES_KEY, RETROFIT = "energy_measures", "energy_retrofit"
 #: Plan colourings: column of :func:`~site_manager.energy.overview.space_intensity` → label.
 PLAN_COLUMNS = {"heating_kwh_m2a": "Heating", "cooling_kwh_m2a": "Cooling"}
 DEFAULT_TILT_DEG = 15.0
+COMPARE_COLOURS = {"measured_kwh": "#000000", "modelled_kwh": "#56B4E9"}
+COMPARE_NAMES = {"measured_kwh": "measured", "modelled_kwh": "modelled"}
 
 
 def _number(value: Any, spec: str = ",.0f") -> str:
@@ -106,7 +108,7 @@ def heating_tab(url: str, site: str, version: int, frames: Any, loads: Any, why:
         names={"heating_kwh": "heating", "cooling_kwh": "cooling"},
     )  # fmt: skip
     ui.figure(fig, f"{site}_monthly_demand", key="energy_monthly")
-    ui.table(monthly, f"{site}_monthly_demand", key="energy_monthly_table")
+    ui.table(monthly.round(1), f"{site}_monthly_demand", key="energy_monthly_table")
     table = loads[["space_global_id", "space_name", "storey", "use", "unit_id", "tenant_id",
                    "floor_area_m2", "heating_kwh", "cooling_kwh", "peak_heating_kw",
                    "peak_cooling_kw"]].copy()  # fmt: skip
@@ -182,7 +184,7 @@ def statement_box(site: str, frames: Any, split: Any) -> None:
     ):  # fmt: skip
         row.download_button(
             label, data=functools.partial(statement_file, frames, split, tenant, month, suffix),
-            file_name=f"{stem}{suffix}", mime=mime, key=f"energy_statement{suffix[1:]}",
+            file_name=f"{stem}{suffix}", mime=mime, key=f"energy_statement_{suffix[1:]}",
             on_click="ignore", icon=":material/download:",
         )  # fmt: skip
 
@@ -203,7 +205,7 @@ def tenants_tab(site: str, frames: Any, split: Any, label: str) -> None:
     )
     shown = period.rename(columns={"electricity_source": "electricity from",
                                    "heat_source": "heat from"})  # fmt: skip
-    ui.table(shown, f"{site}_energy_per_tenant_{label}", key="energy_tenants")
+    ui.table(shown, f"{site}_energy_per_tenant_{label}", key="energy_tenants", height="content")
     chart = period[period["tenant_id"] != overview.SITE_TOTAL].copy()
     chart["who"] = [f"{n} ({t})" if n else str(t) for n, t in
                     zip(chart["tenant"], chart["tenant_id"], strict=True)]  # fmt: skip
@@ -230,22 +232,30 @@ def compare_tab(site: str, split: Any, label: str) -> None:
         return
     sums = compare.groupby(["scope", "id", "carrier"], sort=False)[
         ["measured_kwh", "modelled_kwh"]].sum().reset_index()  # fmt: skip
-    sums["what"] = [f"{i} {c}" if s == "tenant" else f"site {c}" for s, i, c in
-                    zip(sums["scope"], sums["id"], sums["carrier"], strict=True)]  # fmt: skip
     sums["difference_kwh"] = sums["measured_kwh"] - sums["modelled_kwh"]
     sums["difference_pct"] = sums["difference_kwh"] / sums["modelled_kwh"].where(
         sums["modelled_kwh"] != 0) * 100  # fmt: skip
-    fig = figures.bar_figure(
-        sums, x="what", y=["measured_kwh", "modelled_kwh"], barmode="group",
-        title=f"Measured against modelled, {label} [kWh]", y_title="energy [kWh]",
-        colours={"measured_kwh": "#000000", "modelled_kwh": "#56B4E9"},
-        names={"measured_kwh": "measured", "modelled_kwh": "modelled"},
-    )  # fmt: skip
-    ui.figure(fig, f"{site}_measured_vs_modelled", key="energy_compare_fig")
+    tenants = sums[sums["scope"] == "tenant"]
+    if len(tenants):
+        fig = figures.bar_figure(
+            tenants, x="id", y=["measured_kwh", "modelled_kwh"], barmode="group",
+            title=f"Tenants' electricity, measured against modelled, {label} [kWh]",
+            y_title="electricity [kWh]", colours=COMPARE_COLOURS, names=COMPARE_NAMES,
+        )  # fmt: skip
+        ui.figure(fig, f"{site}_measured_vs_modelled_tenants", key="energy_compare_fig")
+    whole = compare[compare["scope"] == "site"].copy()
+    if len(whole):
+        whole["what"] = whole["month"] + " " + whole["carrier"]
+        fig = figures.bar_figure(
+            whole, x="what", y=["measured_kwh", "modelled_kwh"], barmode="group",
+            title="The site's meters against the model, per month and carrier [kWh]",
+            y_title="energy [kWh]", colours=COMPARE_COLOURS, names=COMPARE_NAMES,
+        )  # fmt: skip
+        ui.figure(fig, f"{site}_measured_vs_modelled_site", key="energy_compare_site_fig")
     st.markdown("**Over the period**")
     ui.table(sums[["scope", "id", "carrier", "measured_kwh", "modelled_kwh", "difference_kwh",
-                   "difference_pct"]], f"{site}_measured_vs_modelled_{label}",
-             key="energy_compare_sums")  # fmt: skip
+                   "difference_pct"]].round(1), f"{site}_measured_vs_modelled_{label}",
+             key="energy_compare_sums", height="content")  # fmt: skip
     with st.expander("Per month"):
         ui.table(compare, f"{site}_measured_vs_modelled_monthly_{label}", key="energy_compare")
 
@@ -278,7 +288,7 @@ def pv_tab(site: str, pv: Any) -> None:
         names={"self_consumed_kwh": "used on site", "exported_kwh": "exported"},
     )  # fmt: skip
     ui.figure(fig, f"{site}_pv_monthly", key="energy_pv_fig")
-    ui.table(monthly, f"{site}_pv_monthly", key="energy_pv_monthly")
+    ui.table(monthly.round(1), f"{site}_pv_monthly", key="energy_pv_monthly")
     st.markdown("**Roof faces**")
     faces = pv.faces.assign(monthly_kwh=[[round(float(x), 1) for x in m] for m in
                                          pv.faces["monthly_kwh"]])  # fmt: skip
