@@ -299,7 +299,7 @@ def _month_split(frames: Any, month: str, heat: pd.DataFrame, cfg: Settings) -> 
             common_heat += float(kwh)
         else:
             unit_heat[unit] = unit_heat.get(unit, 0.0) + float(kwh)
-    tenants = frames.tenants.set_index("tenant_id") if len(frames.tenants) else pd.DataFrame()
+    kinds, heads = _tenant_facts(frames.tenants)
     presence: dict[str, float] = (
         {str(k): float(v) for k, v in occ.groupby("tenant_id")["share"].max().items()}
         if len(occ) else {}
@@ -335,15 +335,14 @@ def _month_split(frames: Any, month: str, heat: pd.DataFrame, cfg: Settings) -> 
     ids = sorted(set(presence) | set(metered_own))
     rows = []
     for t in ids:
-        kind = tenants["kind"].get(t) if len(tenants) and "kind" in tenants else None
-        prof = _profile(kind)
+        prof = _profile(kinds.get(t))
         modelled = ((own_kw.get(t, 0.0) * prof.machine_load * presence.get(t, 0.0)
                      + let_area.get(t, 0.0) * BASE_ELECTRICITY_W_M2 / 1000.0)
                     * prof.hours_per_week * weeks)  # fmt: skip
         metered = metered_own.get(t)
         rows.append({"tenant_id": t, "presence": presence.get(t, 0.0),
                      "let_area_m2": let_area.get(t, 0.0),
-                     "headcount": _headcount(tenants, t),
+                     "headcount": heads.get(t, 1.0),
                      "modelled_electricity_kwh": modelled,
                      "metered_electricity_kwh": float("nan") if metered is None else float(metered),
                      "own_electricity_kwh": modelled if metered is None else float(metered),
@@ -369,11 +368,21 @@ def _month_split(frames: Any, month: str, heat: pd.DataFrame, cfg: Settings) -> 
             "common_heat_kwh": common_heat, "readings": readings}  # fmt: skip
 
 
-def _headcount(tenants: pd.DataFrame, t: str) -> float:
-    if not len(tenants) or "headcount" not in tenants or t not in tenants.index:
-        return 1.0
-    value = pd.to_numeric(pd.Series([tenants["headcount"].get(t)]), errors="coerce").iloc[0]
-    return 1.0 if pd.isna(value) or value <= 0 else float(value)
+def _tenant_facts(tenants: pd.DataFrame) -> tuple[dict[str, Any], dict[str, float]]:
+    """Tenant id → kind, and tenant id → headcount (1 where unknown or not positive).
+
+    Looked up once per month, not once per tenant (a site of a thousand tenants).
+    """
+    if not len(tenants):
+        return {}, {}
+    ids = tenants["tenant_id"].astype(str)
+    kinds = dict(zip(ids, tenants["kind"], strict=True)) if "kind" in tenants else {}
+    heads: dict[str, float] = {}
+    if "headcount" in tenants:
+        values = pd.to_numeric(tenants["headcount"], errors="coerce")
+        heads = {t: float(v) if pd.notna(v) and v > 0 else 1.0
+                 for t, v in zip(ids, values, strict=True)}  # fmt: skip
+    return kinds, heads
 
 
 def key_weights(rows: pd.DataFrame, key: str, carrier_own: pd.Series) -> np.ndarray:
