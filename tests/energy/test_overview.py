@@ -120,3 +120,24 @@ def test_the_periods_are_the_twelve_months_then_years_and_months_latest_first() 
     assert got[3] == "2026-12" and got[-1] == "2025-01" and len(got) == 3 + 24
     assert overview.months_of("2025", frames)[0] == "2025-01"
     assert overview.months_of("2026-02", frames) == ["2026-02"]
+
+
+def test_internal_gains_are_level_times_schedule_for_mixed_schedules() -> None:
+    """The grouped product of ``gains_from_zones`` against the plain per-zone rule."""
+    from site_manager.energy.zones import Zone, gains_from_zones
+
+    day = tuple(1.0 if 8 <= h < 18 else 0.1 for h in range(24))
+    week = tuple(0.3 + (h % 7) / 10 for h in range(168))
+    schedules = [day, None, week, day, None]
+    zones = [Zone(id=f"Z{k}", floor_area_m2=10.0 * (k + 1), volume_m3=30.0, mass_class="heavy",
+                  elements=(), n_inf_ach=0.5, heating_setpoint_c=20.0,
+                  internal_gains_w_m2=1.5 + k, gains_schedule=s)
+             for k, s in enumerate(schedules)]  # fmt: skip
+    internal, solar = gains_from_zones(zones, np.zeros(8760))
+    assert internal.shape == (8760, 5) and internal.flags["C_CONTIGUOUS"]
+    for k, (z, s) in enumerate(zip(zones, schedules, strict=True)):
+        level = z.internal_gains_w_m2 * z.floor_area_m2
+        for hour in (0, 9, 17, 18, 100, 8759):
+            expected = level if s is None else level * s[hour % len(s)]
+            assert internal[hour, k] == expected  # exactly: one non-zero term per product
+    assert gains_from_zones([], np.zeros(24))[0].shape == (24, 0)
