@@ -121,10 +121,12 @@ def heating_tab(url: str, site: str, version: int, frames: Any, loads: Any, why:
 
 def boards_tab(site: str, boards: pd.DataFrame) -> None:
     if not len(boards):
+        from site_manager.ifc.space_attributes import pset_property
+
         st.info("The site has no distribution boards: neither a board list nor spaces that "
-                "name a board with a capacity (Pset_MultifactorySpace DistributionBoard and "
-                "ElectricalCapacity, or `site-manager space set GID --board-id B "
-                "--board-capacity-kw KW`).")  # fmt: skip
+                f"name a board with a capacity ({pset_property('board_id')} and "
+                f"{pset_property('board_capacity_kw')} in the model, or `site-manager space "
+                "set GID --board-id B --board-capacity-kw KW`).")  # fmt: skip
         return
     over = boards[boards["status"] == "over capacity"]
     if len(over):
