@@ -86,7 +86,7 @@ def key_figures(loads: Any, boards: pd.DataFrame, split: Any, pv: Any) -> None:
 
 def heating_tab(url: str, site: str, version: int, frames: Any, loads: Any, why: str) -> None:
     if loads is None:
-        st.info(f"No heating or cooling to show: {why}.")
+        st.info(f"No heating or cooling to show: {plain(why)}.")
         return
     spaces = data.site_spaces(url, site, version, dt.date.today())
     storeys = data.storeys_of(spaces[spaces["global_id"].isin(loads["space_global_id"])], frames)

@@ -224,3 +224,17 @@ def test_a_site_created_from_a_real_ifc_file_shows_messages_not_empty_charts(
     app.button(key="energy_retrofit_compute").click().run()
     no_exception(app)
     assert any("tariff" in w.value for w in app.warning)
+
+
+def test_a_site_with_no_space_to_simulate_says_so_and_still_splits(seeded: Seeded) -> None:
+    from site_manager import register
+
+    engine = register.open_register(seeded.url)
+    gids = register.frames(engine, seeded.site).spaces["global_id"]
+    register.set_zoning(engine, dict.fromkeys(gids, "outdoor"), site=seeded.site)
+    engine.dispose()
+    app = energy_app(seeded.url, seeded.site)
+    infos = " ".join(i.value for i in app.info)
+    assert "No heating or cooling to show" in infos and "no indoor space" in infos
+    assert not [m for m in app.metric if m.label == "Heating [MWh/a]"]
+    assert "T1" in set(frame_of(app, "energy_tenants")["tenant_id"])  # electricity still splits
