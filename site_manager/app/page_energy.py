@@ -46,6 +46,8 @@ def _number(value: Any, spec: str = ",.0f") -> str:
 def period_label(period: str, frames: Any) -> str:
     if period == "last12":
         months = overview.months_of(period, frames)
+        if not len(frames.meters):
+            return f"this year ({months[0]} – {months[-1]}; the site has no meter readings)"
         return f"last 12 months with readings ({months[0]} – {months[-1]})"
     return period
 
@@ -209,8 +211,8 @@ def tenants_tab(site: str, frames: Any, split: Any, label: str) -> None:
                                    "heat_source": "heat from"})  # fmt: skip
     ui.table(shown, f"{site}_energy_per_tenant_{label}", key="energy_tenants", height="content")
     chart = period[period["tenant_id"] != overview.SITE_TOTAL].copy()
-    chart["who"] = [f"{n} ({t})" if n else str(t) for n, t in
-                    zip(chart["tenant"], chart["tenant_id"], strict=True)]  # fmt: skip
+    chart["who"] = [f"{n} ({t})" if n and not t.startswith("(") else n or str(t) for n, t in
+                    zip(chart["tenant"], chart["tenant_id"].astype(str), strict=True)]  # fmt: skip
     fig = figures.bar_figure(
         chart, x="who", y=["electricity_kwh", "fuel_kwh"], y_title="energy [kWh]",
         title=f"Electricity and heating fuel per tenant, {label} [kWh]",

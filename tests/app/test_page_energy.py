@@ -216,6 +216,7 @@ def test_a_site_created_from_a_real_ifc_file_shows_messages_not_empty_charts(
     assert "no leases" in infos and "No tenant has a lease" in infos
     assert "No meter readings" in infos
     assert metric(app, "Boards over capacity") == "0 of 0"
+    assert "no meter readings" in app.selectbox(key="energy_period").options[0]
     from site_manager.energy.pv import pv_site
 
     pv = pv_site(_frames(url, "haus"))
