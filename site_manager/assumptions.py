@@ -262,6 +262,15 @@ def tenant_energy_assumptions(frames: Any) -> list[Assumption]:
             f"{DEFAULT_COST_KEY}",
             f"choose one with `site-manager site set --cost-key "
             f"{'|'.join(COST_KEYS)} --site {site}`"))  # fmt: skip
+    from site_manager.energy.tenants import site_settings  # the split's carrier rule
+
+    cfg = site_settings(frames)
+    no_price = [c for c in ("electricity", cfg.heating_carrier) if c not in cfg.tariffs]
+    if no_price:
+        out.append(Assumption(
+            "tariffs", f"no {' or '.join(no_price)} tariff is stored: costs are left empty",
+            f"set it with `site-manager site set --tariff {no_price[0]}=EUR_PER_KWH --site "
+            f"{site}`"))  # fmt: skip
     meters = frames.meters
     metered = (
         set()
