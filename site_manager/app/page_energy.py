@@ -21,7 +21,6 @@ import streamlit as st
 
 from site_manager import figures
 from site_manager.app import data, state, ui
-from site_manager.app.page_units import plain
 from site_manager.energy import overview
 from site_manager.errors import SiteManagerError
 
@@ -88,7 +87,7 @@ def key_figures(loads: Any, boards: pd.DataFrame, split: Any, pv: Any) -> None:
 
 def heating_tab(url: str, site: str, version: int, frames: Any, loads: Any, why: str) -> None:
     if loads is None:
-        st.info(f"No heating or cooling to show: {plain(why)}.")
+        st.info(f"No heating or cooling to show: {ui.text(why)}.")
         return
     spaces = data.site_spaces(url, site, version, dt.date.today())
     storeys = data.storeys_of(spaces[spaces["global_id"].isin(loads["space_global_id"])], frames)
@@ -133,7 +132,7 @@ def boards_tab(site: str, boards: pd.DataFrame) -> None:
     over = boards[boards["status"] == "over capacity"]
     if len(over):
         st.error("Over capacity: " + ", ".join(
-            f"{plain(b)} ({c:,.1f} of {k:,.1f} kW)" for b, c, k in
+            f"{ui.text(b)} ({c:,.1f} of {k:,.1f} kW)" for b, c, k in
             zip(over["board_id"], over["coincident_kw"], over["capacity_kw"], strict=True)),
             icon="⚡")  # fmt: skip
     else:
@@ -320,7 +319,7 @@ def retrofit_tab(url: str, site: str, version: int) -> None:
                    "the heating model of every space for a year).")  # fmt: skip
         return
     if done["error"]:
-        st.warning(plain(done["error"]))
+        st.warning(ui.text(done["error"]))
         return
     table = data.energy_retrofits(*request)
     fig = figures.bar_figure(

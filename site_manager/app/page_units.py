@@ -8,7 +8,6 @@ about (:func:`site_manager.app.page_tenants.show_refusal`).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import pandas as pd
@@ -17,13 +16,6 @@ import streamlit as st
 from site_manager.app import data, state, ui
 from site_manager.app.page_tenants import DATE_RANGE, show_refusal
 from site_manager.errors import SiteManagerError
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: object) -> str:
-    """``text`` with Markdown's characters escaped, for messages that Streamlit renders."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def unit_table(frames: Any, retired: dict[str, dt.date]) -> pd.DataFrame:
@@ -224,7 +216,7 @@ def define_form(url: str, site: str, frames: Any, ctx: Any) -> None:
     st.session_state[PLAN_REFUSAL] = None
     _submit(lambda: register.define_unit(data.get_engine(url), unit_id, gids, name=name,
                                          area_m2=area, site=site),
-            slots, "form", f"Unit {plain(unit_id)} defined: {len(gids)} space(s).")  # fmt: skip
+            slots, "form", f"Unit {ui.text(unit_id)} defined: {len(gids)} space(s).")  # fmt: skip
 
 
 def rename_retire_forms(url: str, site: str, live: list[str], names: dict[str, str]) -> None:
@@ -243,7 +235,7 @@ def rename_retire_forms(url: str, site: str, live: list[str], names: dict[str, s
         if st.form_submit_button("Rename"):
             _submit(lambda: register.rename_unit(data.get_engine(url), unit or "", name=name,
                                                  site=site),
-                    slots, "unit_id", f"Unit {plain(unit)} renamed.")  # fmt: skip
+                    slots, "unit_id", f"Unit {ui.text(unit)} renamed.")  # fmt: skip
     with right, st.form("retire_unit", border=True):
         st.subheader("Retire a unit")
         slots = {}
@@ -255,7 +247,7 @@ def rename_retire_forms(url: str, site: str, live: list[str], names: dict[str, s
         if st.form_submit_button("Retire"):
             _submit(lambda: register.retire_unit(data.get_engine(url), unit or "", on=on,
                                                  site=site),
-                    slots, "unit_id", f"Unit {plain(unit)} retired from {on}.")  # fmt: skip
+                    slots, "unit_id", f"Unit {ui.text(unit)} retired from {on}.")  # fmt: skip
 
 
 def tenant_forms(url: str, site: str, frames: Any) -> None:
@@ -283,7 +275,7 @@ def tenant_forms(url: str, site: str, frames: Any) -> None:
             _submit(lambda: register.add_tenant(data.get_engine(url), tenant_id, name=name,
                                                 kind=kind, sector=sector, contact_email=email,
                                                 site=site),
-                    slots, "form", f"Tenant {plain(tenant_id)} added.")  # fmt: skip
+                    slots, "form", f"Tenant {ui.text(tenant_id)} added.")  # fmt: skip
     tenants = frames.tenants["tenant_id"].tolist()
     names = dict(zip(frames.tenants["tenant_id"], frames.tenants["name"], strict=True))
     with right, st.form("edit_tenant", border=True):
@@ -310,7 +302,7 @@ def tenant_forms(url: str, site: str, frames: Any) -> None:
             else:
                 _submit(lambda: register.edit_tenant(data.get_engine(url), tenant or "",
                                                      site=site, **given),
-                        slots, "tenant_id", f"Tenant {plain(tenant)} changed.")  # fmt: skip
+                        slots, "tenant_id", f"Tenant {ui.text(tenant)} changed.")  # fmt: skip
 
 
 def skill_form(url: str, site: str, frames: Any) -> None:
@@ -335,7 +327,7 @@ def skill_form(url: str, site: str, frames: Any) -> None:
         if st.form_submit_button("Add the skill"):
             _submit(lambda: register.add_skill(data.get_engine(url), tenant or "", skill, level,
                                                site=site),
-                    slots, "tenant_id", f"Skill added to {plain(tenant)}.")  # fmt: skip
+                    slots, "tenant_id", f"Skill added to {ui.text(tenant)}.")  # fmt: skip
 
 
 @ui.page
