@@ -347,13 +347,17 @@ def grant_training(
 
 
 def list_trainings(bind: Bind, site: str | None = None) -> pd.DataFrame:
-    """The site's trainings (:data:`TRAINING_COLUMNS`), by tenant and type."""
+    """The site's trainings (:data:`TRAINING_COLUMNS`), by tenant and type; ``granted_at``
+    in the site's time zone.
+    """
     with transaction(bind, readonly=True) as s:
         st = core.get_site(s, site)
+        zone = site_zone(st)
         rows = s.execute(select(Tenant.tenant_id, Training.equipment_type, Training.granted_by,
                                 Training.granted_at, Training.valid_until)
                          .join(Tenant, Tenant.id == Training.tenant_pk)
                          .where(Training.site_pk == st.id)
                          .order_by(Tenant.tenant_id, Training.equipment_type,
                                    Training.granted_at)).all()  # fmt: skip
-    return pd.DataFrame([tuple(r) for r in rows], columns=TRAINING_COLUMNS)
+    return pd.DataFrame([(t, k, by, _local(at, zone), until) for t, k, by, at, until in rows],
+                        columns=TRAINING_COLUMNS).astype({"granted_at": object})  # fmt: skip
