@@ -57,6 +57,24 @@ def add_commands(sub: Any) -> None:
     add_format_argument(p)
     add_site_arguments(p)
     p.set_defaults(handler=_list)
+    p = fam.add_parser("usage", help="utilisation per shared machine and ISO week")
+    p.add_argument(
+        "--saturated-above",
+        type=float,
+        default=None,
+        metavar="U",
+        help="utilisation above which a machine is saturated (default 0.8)",
+    )
+    p.add_argument(
+        "--idle-below",
+        type=float,
+        default=None,
+        metavar="U",
+        help="utilisation below which a machine is idle (default 0.1)",
+    )
+    add_format_argument(p)
+    add_site_arguments(p)
+    p.set_defaults(handler=_usage)
 
     fam = sub.add_parser("training", help="trainings (inductions) on machine types")
     acts = fam.add_subparsers(dest="training_command", metavar="ACTION", required=True)
@@ -137,4 +155,16 @@ def _training_list(args: argparse.Namespace) -> int:
 
     frame = register.list_trainings(open_engine(args), args.site)
     print_frame(_iso(frame, ("granted_at",)), args.format)
+    return 0
+
+
+def _usage(args: argparse.Namespace) -> int:
+    from site_manager import register, sharing
+
+    engine = open_engine(args)
+    limits = {k: v for k, v in (("saturated_above", args.saturated_above),
+                                ("idle_below", args.idle_below)) if v is not None}  # fmt: skip
+    frame = sharing.utilisation(register.list_bookings(engine, args.site),
+                                register.list_equipment(engine, args.site), **limits)  # fmt: skip
+    print_frame(frame, args.format)
     return 0

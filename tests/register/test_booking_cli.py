@@ -93,3 +93,14 @@ def test_training_list_and_an_unknown_site(db: str, capsys) -> None:
     assert listed[0]["valid_until"].startswith("2030-01-31")
     code, _, err = _run(capsys, "booking", "list", "--site", "nowhere", "--db", db)
     assert code == 2 and "nowhere" in err
+
+
+def test_booking_usage_counts_the_booked_hours_of_the_week(db: str, capsys) -> None:
+    _run(capsys, "training", "grant", "--tenant", "T002", "--type", "cnc_router", "--db", db)
+    assert _make(capsys, db, "T002", "09:00", "12:00")[0] == 0
+    code, out, _ = _run(capsys, "booking", "usage", "--format", "json", "--db", db)
+    rows = {r["equipment_id"]: r for r in json.loads(out)}
+    # 3 h in week 2026-W50 of 7 x 12 h (08:00-20:00)
+    assert rows["E001"]["week"] == "2026-W50"
+    assert (rows["E001"]["booked_h"], rows["E001"]["capacity_h"]) == (3.0, 84.0)
+    assert rows["E001"]["status"] == "idle"
