@@ -37,6 +37,8 @@ DEFAULT_FLOOR_LOAD_KN_M2 = 0.0
 DEFAULT_POWER_KW = 0.0
 #: The use a space without zoning is simulated with.
 DEFAULT_USE = "private_production"
+#: The time zone bookings of a site without one (``sites.time_zone``) are read in.
+DEFAULT_TIME_ZONE = "UTC"
 
 # ----------------------------------------------------------- energy per tenant (issue 16)
 #: Seasonal efficiency of the site's boiler where the site gives none (``site set
