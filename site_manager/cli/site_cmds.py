@@ -82,12 +82,21 @@ def add_commands(sub: Any) -> None:
         help="how shared workshops, services and circulation are split among "
         "tenants (default area)",
     )
-    p.add_argument("--trips-threshold", metavar="TRIPS",
-                   help="trips a day above which a transport assessment is asked for")
-    p.add_argument("--noise-limit-day", metavar="DBA",
-                   help="day noise limit at the neighbours' façades [dB(A)]")
-    p.add_argument("--noise-limit-night", metavar="DBA",
-                   help="night noise limit at the neighbours' façades [dB(A)]")
+    p.add_argument(
+        "--trips-threshold",
+        metavar="TRIPS",
+        help="trips a day above which a transport assessment is asked for",
+    )
+    p.add_argument(
+        "--noise-limit-day",
+        metavar="DBA",
+        help="day noise limit at the neighbours' façades [dB(A)]",
+    )
+    p.add_argument(
+        "--noise-limit-night",
+        metavar="DBA",
+        help="night noise limit at the neighbours' façades [dB(A)]",
+    )
     p.add_argument(
         "--tariff",
         action="append",

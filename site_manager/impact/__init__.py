@@ -27,6 +27,7 @@ from site_manager.assumptions import (
 )
 from site_manager.errors import ValidationError
 from site_manager.impact.footprint import Energy, Reuse, reuse, site_energy
+from site_manager.impact.geo import site_footprint
 from site_manager.impact.jobs import Jobs, Trips, jobs_and_mix, trips
 from site_manager.impact.noise import Noise, noise_at_neighbours
 
@@ -68,6 +69,8 @@ class ImpactReport:
     methods: list[Method]
     notes: list[str] = field(default_factory=list)
     neighbourhood_layers: list[str] = field(default_factory=list)
+    #: For the map, in the map's XY: ``site`` (shapely), ``buildings``, ``streets`` (GeoDataFrames).
+    geometry: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (numbers rounded; NaN and −inf as None)."""
@@ -178,7 +181,10 @@ def impact_report(frames: Any, options: ImpactOptions | None = None) -> ImpactRe
     if e.note:
         notes.append(e.note)
     layers = sorted(set(frames.neighbourhood["layer"])) if len(frames.neighbourhood) else []
-    return ImpactReport(frames.site, opts, j, t, n, e, r, _methods(j, t, e, r, opts), notes, layers)
+    geometry = {"site": site_footprint(frames), "buildings": frames.neighbourhood_gdf("buildings"),
+                "streets": frames.neighbourhood_gdf("streets")}  # fmt: skip
+    return ImpactReport(frames.site, opts, j, t, n, e, r, _methods(j, t, e, r, opts), notes,
+                        layers, geometry)  # fmt: skip
 
 
 __all__ = ["SECTIONS", "ImpactOptions", "ImpactReport", "Method", "impact_report"]

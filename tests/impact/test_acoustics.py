@@ -68,7 +68,9 @@ def test_room_to_outside_step_against_its_formula_by_hand():
     # a smart factory runs 4 of the 8 night hours: − 3.01 dB
     assert src["power_night_db"].iloc[0] == pytest.approx(59.99 - 3.01, abs=0.01)
     # open windows let it out: R 0 → + 25 dB
-    assert facade_sources(f, machines(f), "open")["power_day_db"].iloc[0] == pytest.approx(84.99, abs=0.01)
+    assert facade_sources(f, machines(f), "open")["power_day_db"].iloc[0] == pytest.approx(
+        84.99, abs=0.01
+    )
 
 
 def test_a_receptor_in_front_hears_it_and_one_behind_does_not():
