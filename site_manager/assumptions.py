@@ -365,7 +365,8 @@ def impact_assumptions(frames: Any) -> list[Assumption]:
         out.append(Assumption(
             "map_conversion", "the model gives no map conversion: its XY is taken as the "
             "neighbourhood map's coordinates",
-            f"give the IFC an IfcMapConversion and run site-manager site revise --site {site}"))  # fmt: skip
+            "give the IFC an IfcMapConversion and run site-manager site revise "
+            f"--site {site}"))  # fmt: skip
     return out
 
 

@@ -32,8 +32,14 @@ from site_manager.impact.jobs import Jobs, Trips, jobs_and_mix, trips
 from site_manager.impact.noise import Noise, noise_at_neighbours
 
 #: The report's sections, in order (titles as printed).
-SECTIONS = ("Jobs and activities", "Traffic", "Noise at the neighbours", "Energy and CO₂",
-            "Reuse of the building", "Appendix: methods, inputs and sources")  # fmt: skip
+SECTIONS = (
+    "Jobs and activities",
+    "Traffic",
+    "Noise at the neighbours",
+    "Energy and CO₂",
+    "Reuse of the building",
+    "Appendix: methods, inputs and sources",
+)
 
 
 @dataclass(frozen=True)
@@ -84,34 +90,67 @@ class ImpactReport:
         def rows(frame: Any, nd: int = 1) -> list[dict[str, Any]]:
             out = []
             for rec in frame.to_dict(orient="records"):
-                out.append({k: (num(v, nd) if isinstance(v, float) else
-                                (v.item() if hasattr(v, "item") else v)) for k, v in rec.items()})  # fmt: skip
+                out.append(
+                    {
+                        k: (
+                            num(v, nd)
+                            if isinstance(v, float)
+                            else (v.item() if hasattr(v, "item") else v)
+                        )
+                        for k, v in rec.items()
+                    }
+                )
             return out
 
         j, t, n, e, r = self.jobs, self.trips, self.noise, self.energy, self.reuse
         return {
             "site": {k: self.site.get(k) for k in ("site_id", "name", "city", "country")},
             "on": j.on.isoformat(),
-            "jobs": {"counted": num(j.jobs), "estimated_in_vacant_units": num(j.estimated_vacant_jobs),
-                     "tenants": len(j.tenants), "missing_headcounts": j.missing_headcounts,
-                     "by_kind": rows(j.by_kind), "by_sector": rows(j.by_sector),
-                     "by_stage": rows(j.by_stage), "shannon_h": num(j.shannon_h, 3),
-                     "evenness": num(j.evenness, 3), "sectors": j.sectors},
-            "trips": {"per_day": num(t.trips_per_day), "full_occupancy_per_day": num(t.trips_full_per_day),
-                      "threshold_per_day": num(t.threshold_per_day), "exceeds": bool(t.exceeds),
-                      "by_kind": rows(t.by_kind)},
-            "noise": {"limit_day_dba": n.limit_day_dba, "limit_night_dba": n.limit_night_dba,
-                      "receptors": rows(n.receptors), "loudest": rows(n.contributors.head(5)),
-                      "notes": n.notes},
-            "energy": {"electricity_kwh": num(e.electricity_kwh, 0), "fuel_kwh": num(e.fuel_kwh, 0),
-                       "co2_kg": num(e.co2_kg, 0), "kwh_per_m2": num(e.kwh_per_m2),
-                       "co2_kg_per_m2": num(e.co2_kg_per_m2, 2), "kwh_per_job": num(e.kwh_per_job),
-                       "co2_kg_per_job": num(e.co2_kg_per_job), "source": e.source, "note": e.note},
-            "reuse": {"floor_area_m2": num(r.floor_area_m2), "footprint_m2": num(r.footprint_m2),
-                      "embodied_carbon_kept_kg": [num(r.carbon_low_kg, 0), num(r.carbon_high_kg, 0)]},
+            "jobs": {
+                "counted": num(j.jobs),
+                "estimated_in_vacant_units": num(j.estimated_vacant_jobs),
+                "tenants": len(j.tenants),
+                "missing_headcounts": j.missing_headcounts,
+                "by_kind": rows(j.by_kind),
+                "by_sector": rows(j.by_sector),
+                "by_stage": rows(j.by_stage),
+                "shannon_h": num(j.shannon_h, 3),
+                "evenness": num(j.evenness, 3),
+                "sectors": j.sectors,
+            },
+            "trips": {
+                "per_day": num(t.trips_per_day),
+                "full_occupancy_per_day": num(t.trips_full_per_day),
+                "threshold_per_day": num(t.threshold_per_day),
+                "exceeds": bool(t.exceeds),
+                "by_kind": rows(t.by_kind),
+            },
+            "noise": {
+                "limit_day_dba": n.limit_day_dba,
+                "limit_night_dba": n.limit_night_dba,
+                "receptors": rows(n.receptors),
+                "loudest": rows(n.contributors.head(5)),
+                "notes": n.notes,
+            },
+            "energy": {
+                "electricity_kwh": num(e.electricity_kwh, 0),
+                "fuel_kwh": num(e.fuel_kwh, 0),
+                "co2_kg": num(e.co2_kg, 0),
+                "kwh_per_m2": num(e.kwh_per_m2),
+                "co2_kg_per_m2": num(e.co2_kg_per_m2, 2),
+                "kwh_per_job": num(e.kwh_per_job),
+                "co2_kg_per_job": num(e.co2_kg_per_job),
+                "source": e.source,
+                "note": e.note,
+            },
+            "reuse": {
+                "floor_area_m2": num(r.floor_area_m2),
+                "footprint_m2": num(r.footprint_m2),
+                "embodied_carbon_kept_kg": [num(r.carbon_low_kg, 0), num(r.carbon_high_kg, 0)],
+            },
             "methods": [m.__dict__ | {"sources": list(m.sources)} for m in self.methods],
             "notes": self.notes,
-        }  # fmt: skip
+        }
 
 
 def _methods(
@@ -121,36 +160,60 @@ def _methods(
 
     dens = tables.job_densities()
     return [
-        Method("Jobs", "Σ headcount of the tenants with a lease on the day (1 where none is "
-               "given); vacant units: area / job density of their use (an estimate, kept apart)",
-               f"tenants, leases and units of the register on {rep_jobs.on.isoformat()}",
-               tuple(f"{u}: {s}" for u, s in zip(dens["use"], dens["source"], strict=True))),
-        Method("Mix of activities", "tenants by kind, sector and stage; Shannon index "
-               "H = −Σ pᵢ ln pᵢ over the sectors (pᵢ: share of tenants), evenness H / ln k",
-               "tenants.kind, tenants.sector, tenants.stage"),
-        Method("Trips", "Σ jobs × (trips + visitor trips per job and day) by kind of tenant; at "
-               "full occupancy the vacant units' estimated jobs are added at the '*' rate",
-               f"headcounts; threshold {rep_trips.threshold_per_day:g} trips/day "
-               f"({rep_trips.threshold_source})", tuple(rep_trips.sources)),
-        Method("Noise", "equipment noise_db = Lp 1 m from the machine in its room; Lw = Lp + "
-               "10 lg 2π; room Lp = Lw + 10 lg(4/A), A = α·S; façade element Lw = Lp − 6 − R + "
-               "10 lg S (EN ISO 12354-4) radiating into its front half space (+3 dB); ISO "
-               "9613-2: Adiv = 20 lg d + 11, Aatm = α d/1000, Agr (§7.3.2) and DΩ; day and night "
-               "LAeq from each machine's hours. Barriers and reflections not modelled",
-               f"equipment, spaces, fabric, neighbourhood; α room {ROOM_ABSORPTION:g}; windows and "
-               f"doors {opts.openings}; G {opts.ground_factor:g}; α air "
-               f"{ATMOSPHERIC_ALPHA_DB_PER_KM:g} dB/km", (
-                   "ISO 9613-2:1996 Acoustics — Attenuation of sound during propagation "
-                   "outdoors — Part 2: General method of calculation",
-                   "EN ISO 12354-4:2017 Building acoustics — Transmission of indoor sound to "
-                   "the outside", "WHO Guidelines for Community Noise (1999): default limits")),
-        Method("Energy and CO₂", f"a year of the site: {energy.source}; per m² of floor area "
-               "and per job counted", "meters, tariffs, fabric, climate, equipment",
-               ("emission factors: site_manager/energy/data/emission_factors.csv",)),
-        Method("Reuse", "embodied carbon kept = floor area × low/high kg CO₂e per m² of a new "
-               "structure; land take avoided = the building's footprint; area preserved = "
-               "floor area of the spaces", "spaces (areas and footprints)", tuple(kept.sources)),
-    ]  # fmt: skip
+        Method(
+            "Jobs",
+            "Σ headcount of the tenants with a lease on the day (1 where none is "
+            "given); vacant units: area / job density of their use (an estimate, kept apart)",
+            f"tenants, leases and units of the register on {rep_jobs.on.isoformat()}",
+            tuple(f"{u}: {s}" for u, s in zip(dens["use"], dens["source"], strict=True)),
+        ),
+        Method(
+            "Mix of activities",
+            "tenants by kind, sector and stage; Shannon index "
+            "H = −Σ pᵢ ln pᵢ over the sectors (pᵢ: share of tenants), evenness H / ln k",
+            "tenants.kind, tenants.sector, tenants.stage",
+        ),
+        Method(
+            "Trips",
+            "Σ jobs × (trips + visitor trips per job and day) by kind of tenant; at "
+            "full occupancy the vacant units' estimated jobs are added at the '*' rate",
+            f"headcounts; threshold {rep_trips.threshold_per_day:g} trips/day "
+            f"({rep_trips.threshold_source})",
+            tuple(rep_trips.sources),
+        ),
+        Method(
+            "Noise",
+            "equipment noise_db = Lp 1 m from the machine in its room; Lw = Lp + "
+            "10 lg 2π; room Lp = Lw + 10 lg(4/A), A = α·S; façade element Lw = Lp − 6 − R + "
+            "10 lg S (EN ISO 12354-4) radiating into its front half space (+3 dB); ISO "
+            "9613-2: Adiv = 20 lg d + 11, Aatm = α d/1000, Agr (§7.3.2) and DΩ; day and night "
+            "LAeq from each machine's hours. Barriers and reflections not modelled",
+            f"equipment, spaces, fabric, neighbourhood; α room {ROOM_ABSORPTION:g}; windows and "
+            f"doors {opts.openings}; G {opts.ground_factor:g}; α air "
+            f"{ATMOSPHERIC_ALPHA_DB_PER_KM:g} dB/km",
+            (
+                "ISO 9613-2:1996 Acoustics — Attenuation of sound during propagation "
+                "outdoors — Part 2: General method of calculation",
+                "EN ISO 12354-4:2017 Building acoustics — Transmission of indoor sound to "
+                "the outside",
+                "WHO Guidelines for Community Noise (1999): default limits",
+            ),
+        ),
+        Method(
+            "Energy and CO₂",
+            f"a year of the site: {energy.source}; per m² of floor area and per job counted",
+            "meters, tariffs, fabric, climate, equipment",
+            ("emission factors: site_manager/energy/data/emission_factors.csv",),
+        ),
+        Method(
+            "Reuse",
+            "embodied carbon kept = floor area × low/high kg CO₂e per m² of a new "
+            "structure; land take avoided = the building's footprint; area preserved = "
+            "floor area of the spaces",
+            "spaces (areas and footprints)",
+            tuple(kept.sources),
+        ),
+    ]
 
 
 def impact_report(frames: Any, options: ImpactOptions | None = None) -> ImpactReport:
@@ -181,10 +244,14 @@ def impact_report(frames: Any, options: ImpactOptions | None = None) -> ImpactRe
     if e.note:
         notes.append(e.note)
     layers = sorted(set(frames.neighbourhood["layer"])) if len(frames.neighbourhood) else []
-    geometry = {"site": site_footprint(frames), "buildings": frames.neighbourhood_gdf("buildings"),
-                "streets": frames.neighbourhood_gdf("streets")}  # fmt: skip
-    return ImpactReport(frames.site, opts, j, t, n, e, r, _methods(j, t, e, r, opts), notes,
-                        layers, geometry)  # fmt: skip
+    geometry = {
+        "site": site_footprint(frames),
+        "buildings": frames.neighbourhood_gdf("buildings"),
+        "streets": frames.neighbourhood_gdf("streets"),
+    }
+    return ImpactReport(
+        frames.site, opts, j, t, n, e, r, _methods(j, t, e, r, opts), notes, layers, geometry
+    )
 
 
 __all__ = ["SECTIONS", "ImpactOptions", "ImpactReport", "Method", "impact_report"]

@@ -105,8 +105,15 @@ def point_source_level(
     d = np.sqrt(dp**2 + (np.asarray(hs_m, dtype=float) - np.asarray(hr_m, dtype=float)) ** 2)
     d = np.maximum(d, 1.0)
     agr, d_omega = ground_db(dp, hs_m, hr_m, ground_factor)
-    return np.asarray(power_db + directivity_db + d_omega - divergence_db(d)
-                      - atmospheric_db(d, alpha_db_per_km) - agr, dtype=float)  # fmt: skip
+    return np.asarray(
+        power_db
+        + directivity_db
+        + d_omega
+        - divergence_db(d)
+        - atmospheric_db(d, alpha_db_per_km)
+        - agr,
+        dtype=float,
+    )
 
 
 def energy_sum_db(levels: Array, axis: int | None = None) -> Array:

@@ -53,22 +53,27 @@ class Energy:
 
     @property
     def total_kwh(self) -> float:
+        """Electricity and fuel. [kWh]"""
         return self.electricity_kwh + self.fuel_kwh
 
     @property
     def kwh_per_m2(self) -> float | None:
+        """Per m² of floor area. [kWh/m²]"""
         return self.total_kwh / self.floor_area_m2 if self.floor_area_m2 > 0 else None
 
     @property
     def co2_kg_per_m2(self) -> float | None:
+        """[kg CO₂/m²]"""
         return self.co2_kg / self.floor_area_m2 if self.floor_area_m2 > 0 else None
 
     @property
     def kwh_per_job(self) -> float | None:
+        """Per job counted. [kWh/job]"""
         return self.total_kwh / self.jobs if self.jobs > 0 else None
 
     @property
     def co2_kg_per_job(self) -> float | None:
+        """[kg CO₂/job]"""
         return self.co2_kg / self.jobs if self.jobs > 0 else None
 
 
@@ -98,15 +103,24 @@ def site_energy(frames: Any, jobs: float, split: Any = None) -> Energy:
         try:
             split = split_energy(frames)
         except (SiteManagerError, ValueError, KeyError) as exc:
-            note = (f"the per-tenant energy split could not run ({exc}); the energy engine's "
-                    "modelled site results are used")  # fmt: skip
+            note = (
+                f"the per-tenant energy split could not run ({exc}); the energy engine's "
+                "modelled site results are used"
+            )
             log.info("site %s: %s", frames.site.get("site_id"), note)
     if split is not None and len(split.site):
         s = split.site
         srcs = sorted(set(s["electricity_source"]) | set(s["fuel_source"]))
-        return Energy(float(s["electricity_kwh"].sum()), float(s["fuel_kwh"].sum()),
-                      float(s["co2_kg"].sum()), area, jobs,
-                      "energy per tenant (" + ", ".join(srcs) + ")", list(s["month"]), note)  # fmt: skip
+        return Energy(
+            float(s["electricity_kwh"].sum()),
+            float(s["fuel_kwh"].sum()),
+            float(s["co2_kg"].sum()),
+            area,
+            jobs,
+            "energy per tenant (" + ", ".join(srcs) + ")",
+            list(s["month"]),
+            note,
+        )
     el, fuel, co2 = _engine_results(frames)
     return Energy(el, fuel, co2, area, jobs, "energy engine (modelled typical year)", [], note)
 
@@ -136,5 +150,12 @@ def reuse(frames: Any) -> Reuse:
         import shapely
 
         footprint = float(shapely.union_all(list(frames.outlines.geometry)).convex_hull.area)
-    return Reuse(area, footprint, area * low, area * high, low, high,
-                 [f"{b}: {s}" for b, s in zip(table["bound"], table["source"], strict=True)])  # fmt: skip
+    return Reuse(
+        area,
+        footprint,
+        area * low,
+        area * high,
+        low,
+        high,
+        [f"{b}: {s}" for b, s in zip(table["bound"], table["source"], strict=True)],
+    )

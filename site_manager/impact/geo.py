@@ -24,8 +24,14 @@ def map_matrix(frames: Any) -> list[float]:
     n = math.hypot(a, b) or 1.0
     c, s = a / n, b / n
     k = float(conv.get("scale") or 1.0)
-    return [k * c, -k * s, k * s, k * c, float(conv.get("eastings") or 0.0),
-            float(conv.get("northings") or 0.0)]  # fmt: skip
+    return [
+        k * c,
+        -k * s,
+        k * s,
+        k * c,
+        float(conv.get("eastings") or 0.0),
+        float(conv.get("northings") or 0.0),
+    ]
 
 
 def to_map(frames: Any, geom: Any) -> Any:

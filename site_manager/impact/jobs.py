@@ -49,12 +49,15 @@ def current_tenants(frames: Any, on: dt.date) -> pd.DataFrame:
     ids = set(active_leases(frames, on)["tenant_id"]) if len(frames.leases) else set()
     t = frames.tenants
     t = t[t["tenant_id"].isin(ids)] if len(t) else t
-    out = pd.DataFrame({
-        "tenant_id": list(t.get("tenant_id", [])), "name": list(t.get("name", [])),
-        "kind": [k or "(none)" for k in t.get("kind", [])],
-        "sector": [s or "(none)" for s in t.get("sector", [])],
-        "stage": [s or "(none)" for s in t.get("stage", [])],
-    })  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "tenant_id": list(t.get("tenant_id", [])),
+            "name": list(t.get("name", [])),
+            "kind": [k or "(none)" for k in t.get("kind", [])],
+            "sector": [s or "(none)" for s in t.get("sector", [])],
+            "stage": [s or "(none)" for s in t.get("stage", [])],
+        }
+    )
     heads = pd.to_numeric(pd.Series(list(t.get("headcount", [])), dtype=object), errors="coerce")
     out["headcount_given"] = heads.notna().to_numpy()
     out["jobs"] = heads.fillna(1.0).astype(float).to_numpy()
@@ -69,16 +72,24 @@ def vacant_units(frames: Any, on: dt.date) -> pd.DataFrame:
     let = set(active_leases(frames, on)["unit_id"]) if len(frames.leases) else set()
     dens = tables.job_densities()
     rows = []
-    for uid, use, area in zip(units.get("unit_id", []), units.get("use", []),
-                              units.get("area_m2", []), strict=True):  # fmt: skip
+    for uid, use, area in zip(
+        units.get("unit_id", []), units.get("use", []), units.get("area_m2", []), strict=True
+    ):
         if uid in let:
             continue
         row = tables.row_for(dens, "use", use or "*")
         per = float(row["m2_per_job"])
         area = float(area) if area is not None and not pd.isna(area) else 0.0
-        rows.append({"unit_id": uid, "use": use, "area_m2": area, "m2_per_job": per,
-                     "estimated_jobs": area / per if per > 0 else 0.0,
-                     "source": row["source"]})  # fmt: skip
+        rows.append(
+            {
+                "unit_id": uid,
+                "use": use,
+                "area_m2": area,
+                "m2_per_job": per,
+                "estimated_jobs": area / per if per > 0 else 0.0,
+                "source": row["source"],
+            }
+        )
     cols = ["unit_id", "use", "area_m2", "m2_per_job", "estimated_jobs", "source"]
     return pd.DataFrame(rows, columns=cols)
 
@@ -120,8 +131,9 @@ def _by(tenants: pd.DataFrame, column: str) -> pd.DataFrame:
     if not len(tenants):
         return pd.DataFrame({column: [], "tenants": [], "jobs": []})
     g = tenants.groupby(column).agg(tenants=("tenant_id", "count"), jobs=("jobs", "sum"))
-    return g.reset_index().sort_values(["tenants", column], ascending=[False, True],
-                                       ignore_index=True)  # fmt: skip
+    return g.reset_index().sort_values(
+        ["tenants", column], ascending=[False, True], ignore_index=True
+    )
 
 
 def jobs_and_mix(frames: Any, on: dt.date | None = None) -> Jobs:
@@ -131,9 +143,20 @@ def jobs_and_mix(frames: Any, on: dt.date | None = None) -> Jobs:
     vacant = vacant_units(frames, day)
     by_sector = _by(tenants, "sector")
     h, j, k = shannon(by_sector["tenants"]) if len(by_sector) else (0.0, None, 0)
-    return Jobs(day, tenants, vacant, float(tenants["jobs"].sum()),
-                float(vacant["estimated_jobs"].sum()), int((~tenants["headcount_given"]).sum()),
-                _by(tenants, "kind"), by_sector, _by(tenants, "stage"), h, j, k)  # fmt: skip
+    return Jobs(
+        day,
+        tenants,
+        vacant,
+        float(tenants["jobs"].sum()),
+        float(vacant["estimated_jobs"].sum()),
+        int((~tenants["headcount_given"]).sum()),
+        _by(tenants, "kind"),
+        by_sector,
+        _by(tenants, "stage"),
+        h,
+        j,
+        k,
+    )
 
 
 @dataclass
@@ -162,13 +185,15 @@ def trips(frames: Any, jobs: Jobs) -> Trips:
     frame = pd.DataFrame(rows, columns=["kind", "jobs", "trips_per_job_day", "trips_per_day"])
     now = float(frame["trips_per_day"].sum())
     star = tables.row_for(rates, "kind", "*")
-    extra = jobs.estimated_vacant_jobs * (float(star["trips_per_job_day"])
-                                          + float(star["visitor_trips_per_job_day"]))  # fmt: skip
+    extra = jobs.estimated_vacant_jobs * (
+        float(star["trips_per_job_day"]) + float(star["visitor_trips_per_job_day"])
+    )
     if jobs.estimated_vacant_jobs:
         used.add("*")
     given = frames.site.get("trips_threshold_per_day")
     threshold = float(given) if given is not None else DEFAULT_TRIPS_THRESHOLD_PER_DAY
     src = "site setting" if given is not None else "default (site_manager.assumptions)"
-    sources = [f"{k}: {s}" for k, s in zip(rates["kind"], rates["source"], strict=True)
-               if k in used]  # fmt: skip
+    sources = [
+        f"{k}: {s}" for k, s in zip(rates["kind"], rates["source"], strict=True) if k in used
+    ]
     return Trips(frame, now, now + extra, threshold, src, now + extra > threshold, sources)

@@ -53,10 +53,29 @@ PERIODS = (("day", DAY_HOURS), ("night", NIGHT_HOURS))
 #: Spacing of the probe points along a neighbour's outline. [m]
 PROBE_SPACING_M = 2.0
 
-RECEPTOR_COLUMNS = ["receptor", "use", "x", "y", "level_day_dba", "level_night_dba",
-                    "limit_day_dba", "limit_night_dba", "exceeds_day", "exceeds_night"]  # fmt: skip
-CONTRIBUTOR_COLUMNS = ["equipment_id", "name", "tenant_id", "space_global_id", "noise_db",
-                       "hours_day", "hours_night", "level_day_dba", "level_night_dba"]  # fmt: skip
+RECEPTOR_COLUMNS = [
+    "receptor",
+    "use",
+    "x",
+    "y",
+    "level_day_dba",
+    "level_night_dba",
+    "limit_day_dba",
+    "limit_night_dba",
+    "exceeds_day",
+    "exceeds_night",
+]
+CONTRIBUTOR_COLUMNS = [
+    "equipment_id",
+    "name",
+    "tenant_id",
+    "space_global_id",
+    "noise_db",
+    "hours_day",
+    "hours_night",
+    "level_day_dba",
+    "level_night_dba",
+]
 
 
 @dataclass
@@ -86,30 +105,47 @@ class Noise:
 
 def _limits(frames: Any) -> tuple[float, float]:
     day, night = frames.site.get("noise_limit_day_dba"), frames.site.get("noise_limit_night_dba")
-    return (float(day) if day is not None else DEFAULT_NOISE_LIMIT_DAY_DBA,
-            float(night) if night is not None else DEFAULT_NOISE_LIMIT_NIGHT_DBA)  # fmt: skip
+    return (
+        float(day) if day is not None else DEFAULT_NOISE_LIMIT_DAY_DBA,
+        float(night) if night is not None else DEFAULT_NOISE_LIMIT_NIGHT_DBA,
+    )
 
 
 def machines(frames: Any) -> pd.DataFrame:
     """Machines with a noise level in a live space, with their hours and sound power."""
     eq = frames.equipment
     spaces = frames.spaces
-    live = set(spaces.loc[~spaces["removed"].fillna(False).astype(bool), "global_id"]) if len(
-        spaces) else set()  # fmt: skip
-    kinds = dict(zip(frames.tenants.get("tenant_id", []), frames.tenants.get("kind", []),
-                     strict=True))  # fmt: skip
+    live = (
+        set(spaces.loc[~spaces["removed"].fillna(False).astype(bool), "global_id"])
+        if len(spaces)
+        else set()
+    )
+    kinds = dict(
+        zip(frames.tenants.get("tenant_id", []), frames.tenants.get("kind", []), strict=True)
+    )
     rows = []
     for r in eq.itertuples(index=False) if len(eq) else []:
         if r.noise_db is None or pd.isna(r.noise_db) or r.space_global_id not in live:
             continue
         owner = r.owner_tenant_id if isinstance(r.owner_tenant_id, str) else None
         shared = bool(r.shared) if r.shared is not None and not pd.isna(r.shared) else False
-        hours = (DEFAULT_NOISE_HOURS if shared or owner is None
-                 else NOISE_HOURS.get(str(kinds.get(owner) or ""), DEFAULT_NOISE_HOURS))  # fmt: skip
-        rows.append({"equipment_id": r.equipment_id, "name": r.name, "tenant_id": owner,
-                     "space_global_id": r.space_global_id, "noise_db": float(r.noise_db),
-                     "hours_day": hours[0], "hours_night": hours[1],
-                     "power_db": acoustics.machine_power_db(float(r.noise_db))})  # fmt: skip
+        hours = (
+            DEFAULT_NOISE_HOURS
+            if shared or owner is None
+            else NOISE_HOURS.get(str(kinds.get(owner) or ""), DEFAULT_NOISE_HOURS)
+        )
+        rows.append(
+            {
+                "equipment_id": r.equipment_id,
+                "name": r.name,
+                "tenant_id": owner,
+                "space_global_id": r.space_global_id,
+                "noise_db": float(r.noise_db),
+                "hours_day": hours[0],
+                "hours_night": hours[1],
+                "power_db": acoustics.machine_power_db(float(r.noise_db)),
+            }
+        )
     return pd.DataFrame(rows, columns=[*CONTRIBUTOR_COLUMNS[:7], "power_db"])
 
 
@@ -126,8 +162,14 @@ def _room(space: Any) -> float:
         perimeter = float(fp.length)
     else:
         perimeter = 4.0 * math.sqrt(area)
-    h = next((float(v) for v in (space.height_m, space.clear_height_m)
-              if v is not None and not pd.isna(v) and v > 0), DEFAULT_ROOM_HEIGHT_M)  # fmt: skip
+    h = next(
+        (
+            float(v)
+            for v in (space.height_m, space.clear_height_m)
+            if v is not None and not pd.isna(v) and v > 0
+        ),
+        DEFAULT_ROOM_HEIGHT_M,
+    )
     return acoustics.room_absorption_m2(max(area, 1.0), perimeter, h, ROOM_ABSORPTION)
 
 
@@ -135,8 +177,18 @@ def facade_sources(
     frames: Any, mach: pd.DataFrame, openings: str = DEFAULT_OPENINGS
 ) -> pd.DataFrame:
     """Façade elements radiating the rooms' sound, with their day and night power."""
-    cols = ["x", "y", "height_m", "nx", "ny", "kind", "space_global_id", "area_m2",
-            "power_day_db", "power_night_db"]  # fmt: skip
+    cols = [
+        "x",
+        "y",
+        "height_m",
+        "nx",
+        "ny",
+        "kind",
+        "space_global_id",
+        "area_m2",
+        "power_day_db",
+        "power_night_db",
+    ]
     fabric = frames.fabric
     if not len(mach) or fabric is None or not len(fabric):
         return pd.DataFrame(columns=cols)
@@ -147,11 +199,19 @@ def facade_sources(
     for gid, sub in mach.groupby("space_global_id"):
         a = _room(spaces.loc[gid])
         room_levels[str(gid)] = {
-            p: float(acoustics.energy_sum_db(np.array([
-                _period_power(w, h, ph) for w, h in zip(sub["power_db"], sub[f"hours_{p}"], strict=True)
-            ]))) + 10.0 * math.log10(4.0 / a)
+            p: float(
+                acoustics.energy_sum_db(
+                    np.array(
+                        [
+                            _period_power(w, h, ph)
+                            for w, h in zip(sub["power_db"], sub[f"hours_{p}"], strict=True)
+                        ]
+                    )
+                )
+            )
+            + 10.0 * math.log10(4.0 / a)
             for p, ph in PERIODS
-        }  # fmt: skip
+        }
     rows = []
     for el in fabric.itertuples(index=False):
         if el.kind not in ("wall", "window", "door") or pd.isna(el.azimuth_deg):
@@ -171,13 +231,26 @@ def facade_sources(
             y = m[2] * c.x + m[3] * c.y + m[5]
             az = math.radians(float(el.azimuth_deg))
             z = (float(el.z_min_m) + float(el.z_max_m)) / 2.0 - ground
-            rows.append({
-                "x": x, "y": y, "height_m": max(z, 0.5), "nx": math.sin(az), "ny": math.cos(az),
-                "kind": el.kind, "space_global_id": gid, "area_m2": float(share),
-                **{f"power_{p}_db": (acoustics.facade_power_db(room_levels[gid][p], float(share), r_db)
-                                    if math.isfinite(room_levels[gid][p]) else -math.inf)
-                   for p, _ in PERIODS},
-            })  # fmt: skip
+            rows.append(
+                {
+                    "x": x,
+                    "y": y,
+                    "height_m": max(z, 0.5),
+                    "nx": math.sin(az),
+                    "ny": math.cos(az),
+                    "kind": el.kind,
+                    "space_global_id": gid,
+                    "area_m2": float(share),
+                    **{
+                        f"power_{p}_db": (
+                            acoustics.facade_power_db(room_levels[gid][p], float(share), r_db)
+                            if math.isfinite(room_levels[gid][p])
+                            else -math.inf
+                        )
+                        for p, _ in PERIODS
+                    },
+                }
+            )
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -192,9 +265,15 @@ def receptor_candidates(frames: Any) -> pd.DataFrame:
             if p is None:
                 continue
             h = getattr(r, "height_m", None)
-            rows.append({"receptor": str(getattr(r, "name", None) or f"receptor {i + 1}"),
-                         "use": str(getattr(r, "use", None) or "given"), "x": p.x, "y": p.y,
-                         "height_m": float(h) if h and not pd.isna(h) else RECEPTOR_HEIGHT_M})  # fmt: skip
+            rows.append(
+                {
+                    "receptor": str(getattr(r, "name", None) or f"receptor {i + 1}"),
+                    "use": str(getattr(r, "use", None) or "given"),
+                    "x": p.x,
+                    "y": p.y,
+                    "height_m": float(h) if h and not pd.isna(h) else RECEPTOR_HEIGHT_M,
+                }
+            )
         return pd.DataFrame(rows, columns=cols)
     blds = frames.neighbourhood_gdf("buildings")
     if not len(blds) or "use" not in blds:
@@ -205,8 +284,16 @@ def receptor_candidates(frames: Any) -> pd.DataFrame:
         ring = r.geometry.exterior if hasattr(r.geometry, "exterior") else r.geometry.boundary
         pts = shapely.get_coordinates(shapely.segmentize(ring, PROBE_SPACING_M))
         name = str(getattr(r, "name", None) or f"building {i + 1}")
-        rows += [{"receptor": name, "use": str(r.use), "x": float(x), "y": float(y),
-                  "height_m": RECEPTOR_HEIGHT_M} for x, y in pts[:-1]]  # fmt: skip
+        rows += [
+            {
+                "receptor": name,
+                "use": str(r.use),
+                "x": float(x),
+                "y": float(y),
+                "height_m": RECEPTOR_HEIGHT_M,
+            }
+            for x, y in pts[:-1]
+        ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -219,9 +306,14 @@ def _levels(
     dp = np.hypot(dx, dy)
     front = dx * src["nx"].to_numpy()[:, None] + dy * src["ny"].to_numpy()[:, None] > 0
     lv = acoustics.point_source_level(
-        0.0, dp, src["height_m"].to_numpy()[:, None], pts["height_m"].to_numpy()[None, :],
-        ground_factor=ground_factor, alpha_db_per_km=ATMOSPHERIC_ALPHA_DB_PER_KM,
-        directivity_db=10.0 * math.log10(2.0))  # fmt: skip
+        0.0,
+        dp,
+        src["height_m"].to_numpy()[:, None],
+        pts["height_m"].to_numpy()[None, :],
+        ground_factor=ground_factor,
+        alpha_db_per_km=ATMOSPHERIC_ALPHA_DB_PER_KM,
+        directivity_db=10.0 * math.log10(2.0),
+    )
     return np.where(front, lv + power[:, None], -np.inf)
 
 
@@ -230,22 +322,34 @@ def noise_at_neighbours(
 ) -> Noise:
     """Day and night levels at the noise-sensitive neighbours, and the loudest machines."""
     day_limit, night_limit = _limits(frames)
-    notes = ["barriers (screening by buildings) and reflections are not modelled: free "
-             "propagation over flat ground, an upper estimate behind other buildings"]  # fmt: skip
+    notes = [
+        "barriers (screening by buildings) and reflections are not modelled: free "
+        "propagation over flat ground, an upper estimate behind other buildings"
+    ]
     mach = machines(frames)
     src = facade_sources(frames, mach, openings)
     cand = receptor_candidates(frames)
-    empty = Noise(pd.DataFrame(columns=RECEPTOR_COLUMNS), pd.DataFrame(columns=CONTRIBUTOR_COLUMNS),
-                  src, day_limit, night_limit, notes)  # fmt: skip
+    empty = Noise(
+        pd.DataFrame(columns=RECEPTOR_COLUMNS),
+        pd.DataFrame(columns=CONTRIBUTOR_COLUMNS),
+        src,
+        day_limit,
+        night_limit,
+        notes,
+    )
     if not len(cand):
-        notes.append("no noise-sensitive neighbour: the neighbourhood has no buildings layer "
-                     "with a residential, school or care use, nor a receptors layer")  # fmt: skip
+        notes.append(
+            "no noise-sensitive neighbour: the neighbourhood has no buildings layer "
+            "with a residential, school or care use, nor a receptors layer"
+        )
         return empty
     if not len(mach):
         notes.append("no machine with a noise level (equipment noise_db) in the register")
     elif not len(src):
-        notes.append("no external wall, window or door bounds a room with machines (no stored "
-                     "fabric, or the machines are in inner rooms)")  # fmt: skip
+        notes.append(
+            "no external wall, window or door bounds a room with machines (no stored "
+            "fabric, or the machines are in inner rooms)"
+        )
     if not len(src):
         return empty
     per = {
@@ -253,29 +357,54 @@ def noise_at_neighbours(
     }
     total = {p: acoustics.energy_sum_db(v, axis=0) for p, v in per.items()}
     cand = cand.assign(level_day_dba=total["day"], level_night_dba=total["night"])
-    rows, worst_idx = [], []
+    rows = []
     for name, sub in cand.groupby("receptor", sort=False):
-        i = int(sub["level_day_dba"].idxmax())
-        worst_idx.append(i)
+        at = sub.iloc[int(np.argmax(sub["level_day_dba"].to_numpy()))]
         d, n = float(sub["level_day_dba"].max()), float(sub["level_night_dba"].max())
-        rows.append({"receptor": name, "use": sub["use"].iloc[0], "x": cand.at[i, "x"],
-                     "y": cand.at[i, "y"], "level_day_dba": d, "level_night_dba": n,
-                     "limit_day_dba": day_limit, "limit_night_dba": night_limit,
-                     "exceeds_day": d > day_limit, "exceeds_night": n > night_limit})  # fmt: skip
+        rows.append(
+            {
+                "receptor": name,
+                "use": sub["use"].iloc[0],
+                "x": float(at["x"]),
+                "y": float(at["y"]),
+                "level_day_dba": d,
+                "level_night_dba": n,
+                "limit_day_dba": day_limit,
+                "limit_night_dba": night_limit,
+                "exceeds_day": d > day_limit,
+                "exceeds_night": n > night_limit,
+            }
+        )
     rec = pd.DataFrame(rows, columns=RECEPTOR_COLUMNS).sort_values(
-        "level_day_dba", ascending=False, ignore_index=True)  # fmt: skip
-    worst = int(cand.index.get_loc(max(worst_idx, key=lambda i: cand.at[i, "level_day_dba"])))
+        "level_day_dba", ascending=False, ignore_index=True
+    )
+    worst = int(np.argmax(total["day"]))  # the most exposed probe point of all
     contrib = mach.drop(columns=["power_db"]).copy()
     for p, ph in PERIODS:
-        room_at = {g: acoustics.energy_sum_db(per[p][(src["space_global_id"] == g).to_numpy(), worst])
-                   for g in src["space_global_id"].unique()}  # fmt: skip
-        room_power = {g: float(acoustics.energy_sum_db(np.array(
-            [_period_power(w, h, ph) for w, h in zip(s["power_db"], s[f"hours_{p}"], strict=True)])))
-            for g, s in mach.groupby("space_global_id")}  # fmt: skip
+        room_at = {
+            g: acoustics.energy_sum_db(per[p][(src["space_global_id"] == g).to_numpy(), worst])
+            for g in src["space_global_id"].unique()
+        }
+        room_power = {
+            g: float(
+                acoustics.energy_sum_db(
+                    np.array(
+                        [
+                            _period_power(w, h, ph)
+                            for w, h in zip(s["power_db"], s[f"hours_{p}"], strict=True)
+                        ]
+                    )
+                )
+            )
+            for g, s in mach.groupby("space_global_id")
+        }
         contrib[f"level_{p}_dba"] = [
             float(room_at[g]) + _period_power(w, h, ph) - room_power[g]
-            if g in room_at and h > 0 and math.isfinite(room_power[g]) else -math.inf
-            for g, w, h in zip(mach["space_global_id"], mach["power_db"], mach[f"hours_{p}"], strict=True)
-        ]  # fmt: skip
+            if g in room_at and h > 0 and math.isfinite(room_power[g])
+            else -math.inf
+            for g, w, h in zip(
+                mach["space_global_id"], mach["power_db"], mach[f"hours_{p}"], strict=True
+            )
+        ]
     contrib = contrib.sort_values("level_day_dba", ascending=False, ignore_index=True)
     return Noise(rec, contrib[CONTRIBUTOR_COLUMNS], src, day_limit, night_limit, notes)

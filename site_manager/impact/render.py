@@ -58,9 +58,11 @@ def site_map_svg(report: ImpactReport) -> str:
     def tx(x: float, y: float) -> tuple[float, float]:
         return (x - x0) * k, (y1 - y) * k
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH:.0f}" height="{height:.0f}" '
-           f'viewBox="0 0 {_WIDTH:.0f} {height:.0f}" role="img" aria-label="map of the site">',
-           f'<rect width="{_WIDTH:.0f}" height="{height:.0f}" fill="#f7f7f2"/>']  # fmt: skip
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH:.0f}" height="{height:.0f}" '
+        f'viewBox="0 0 {_WIDTH:.0f} {height:.0f}" role="img" aria-label="map of the site">',
+        f'<rect width="{_WIDTH:.0f}" height="{height:.0f}" fill="#f7f7f2"/>',
+    ]
     streets = report.geometry.get("streets")
     for g in streets.geometry if streets is not None and len(streets) else []:
         out.append(f'<path d="{_path(g, tx)}" stroke="#bbb" stroke-width="6" fill="none"/>')
@@ -73,19 +75,25 @@ def site_map_svg(report: ImpactReport) -> str:
             out.append(f'<path d="{_path(g, tx)}" fill="{fill}" stroke="#999" stroke-width="0.5"/>')
     out.append(f'<path d="{_path(site, tx)}" fill="#1565c0" fill-opacity="0.55" stroke="#0d47a1"/>')
     rec = report.noise.receptors
-    for r in rec.itertuples(index=False):
-        px, py = tx(r.x, r.y)
-        out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="6" stroke="#000" stroke-width="0.7" '
-                   f'fill="{_colour(r.level_day_dba, r.limit_day_dba)}"><title>'
-                   f"{html.escape(str(r.receptor))}: {_fmt(r.level_day_dba, 1)} dB(A)</title></circle>")  # fmt: skip
+    for name, x, y, level, limit in zip(
+        rec["receptor"], rec["x"], rec["y"], rec["level_day_dba"], rec["limit_day_dba"], strict=True
+    ):
+        px, py = tx(float(x), float(y))
+        out.append(
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="6" stroke="#000" stroke-width="0.7" '
+            f'fill="{_colour(float(level), float(limit))}"><title>'
+            f"{html.escape(str(name))}: {_fmt(level, 1)} dB(A)</title></circle>"
+        )
     bar = 50.0 * k
-    out.append(f'<line x1="12" y1="{height - 14:.0f}" x2="{12 + bar:.1f}" y2="{height - 14:.0f}" '
-               'stroke="#000" stroke-width="2"/>'
-               f'<text x="12" y="{height - 20:.0f}" font-size="11" font-family="sans-serif">'
-               "50 m</text>"
-               f'<text x="{_WIDTH - 20:.0f}" y="22" font-size="14" font-family="sans-serif">N</text>'
-               f'<text x="{_WIDTH / 2:.0f}" y="16" font-size="11" font-family="sans-serif" '
-               'text-anchor="middle">site map: the building (blue) and its neighbours</text>')  # fmt: skip
+    out.append(
+        f'<line x1="12" y1="{height - 14:.0f}" x2="{12 + bar:.1f}" y2="{height - 14:.0f}" '
+        'stroke="#000" stroke-width="2"/>'
+        f'<text x="12" y="{height - 20:.0f}" font-size="11" font-family="sans-serif">'
+        "50 m</text>"
+        f'<text x="{_WIDTH - 20:.0f}" y="22" font-size="14" font-family="sans-serif">N</text>'
+        f'<text x="{_WIDTH / 2:.0f}" y="16" font-size="11" font-family="sans-serif" '
+        'text-anchor="middle">site map: the building (blue) and its neighbours</text>'
+    )
     out.append("</svg>")
     return "".join(out)
 
@@ -97,16 +105,20 @@ def bars_svg(labels: list[str], values: list[float], unit: str = "", nd: int = 1
     top = max(max(values), 1e-9)
     row, left, width = 18.0, 170.0, 420.0
     h = row * len(values) + 8
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 100:.0f}" '
-           f'height="{h:.0f}" font-family="sans-serif" font-size="11">']  # fmt: skip
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 100:.0f}" '
+        f'height="{h:.0f}" font-family="sans-serif" font-size="11">'
+    ]
     for i, (lab, v) in enumerate(zip(labels, values, strict=True)):
         y = 4 + i * row
         w = max(0.0, v) / top * width
-        out.append(f'<text x="{left - 6:.0f}" y="{y + 12:.0f}" text-anchor="end">'
-                   f"{html.escape(str(lab))[:28]}</text>"
-                   f'<rect x="{left:.0f}" y="{y:.0f}" width="{w:.1f}" height="{row - 4:.0f}" '
-                   f'fill="#1565c0"/><text x="{left + w + 4:.1f}" y="{y + 12:.0f}">'
-                   f"{_fmt(v, nd)} {html.escape(unit)}</text>")  # fmt: skip
+        out.append(
+            f'<text x="{left - 6:.0f}" y="{y + 12:.0f}" text-anchor="end">'
+            f"{html.escape(str(lab))[:28]}</text>"
+            f'<rect x="{left:.0f}" y="{y:.0f}" width="{w:.1f}" height="{row - 4:.0f}" '
+            f'fill="#1565c0"/><text x="{left + w + 4:.1f}" y="{y + 12:.0f}">'
+            f"{_fmt(v, nd)} {html.escape(unit)}</text>"
+        )
     out.append("</svg>")
     return "".join(out)
 
@@ -115,20 +127,26 @@ def render_html(report: ImpactReport) -> str:
     """The report as one self-contained HTML page."""
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("site_manager.impact", "templates"),
-                             autoescape=jinja2.select_autoescape(["html", "j2"]))  # fmt: skip
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("site_manager.impact", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+    )
     env.filters["num"] = _fmt
     j = report.jobs
     charts = {
         "kind": bars_svg(list(j.by_kind["kind"]), [float(x) for x in j.by_kind["jobs"]], "jobs"),
-        "sector": bars_svg(list(j.by_sector["sector"]), [float(x) for x in j.by_sector["tenants"]],
-                           "tenants", 0),
-        "trips": bars_svg(list(report.trips.by_kind["kind"]),
-                          [float(x) for x in report.trips.by_kind["trips_per_day"]], "trips/day"),
-    }  # fmt: skip
+        "sector": bars_svg(
+            list(j.by_sector["sector"]), [float(x) for x in j.by_sector["tenants"]], "tenants", 0
+        ),
+        "trips": bars_svg(
+            list(report.trips.by_kind["kind"]),
+            [float(x) for x in report.trips.by_kind["trips_per_day"]],
+            "trips/day",
+        ),
+    }
     return env.get_template("impact.html.j2").render(
-        r=report, sections=SECTIONS, site_map=site_map_svg(report), charts=charts,
-        colour=_colour)  # fmt: skip
+        r=report, sections=SECTIONS, site_map=site_map_svg(report), charts=charts, colour=_colour
+    )
 
 
 def render_pdf(report: ImpactReport) -> bytes:
@@ -138,6 +156,7 @@ def render_pdf(report: ImpactReport) -> bytes:
     except (ImportError, OSError) as exc:  # pragma: no cover - depends on the machine
         from site_manager.errors import SiteManagerError
 
-        raise SiteManagerError(f"cannot write PDF: WeasyPrint is not usable here ({exc}); "
-                               "write .html instead") from None  # fmt: skip
+        raise SiteManagerError(
+            f"cannot write PDF: WeasyPrint is not usable here ({exc}); write .html instead"
+        ) from None
     return bytes(weasyprint.HTML(string=render_html(report)).write_pdf())

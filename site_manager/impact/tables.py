@@ -20,7 +20,10 @@ def _read(name: str) -> pd.DataFrame:
 
 
 def trip_rates() -> pd.DataFrame:
-    """``kind``, ``trips_per_job_day``, ``visitor_trips_per_job_day`` [trips/job/day], ``source``."""
+    """``kind``, ``trips_per_job_day``, ``visitor_trips_per_job_day``, ``source``.
+
+    Rates are person trips per job and day, both ways. [trips/job/day]
+    """
     return _read("trip_rates.csv").copy()
 
 

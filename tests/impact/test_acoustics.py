@@ -24,8 +24,9 @@ def test_one_point_source_one_receptor_porous_ground_within_half_a_decibel():
     # By hand: d = 100.02 m; Adiv = 20 lg 100.02 + 11 = 51.00; Aatm = 0.19;
     # hm = 3: Agr = 4.8 − (6/100.02)(17 + 3.0) = 3.60; DΩ = 10 lg(1 + 10004/10036) = 3.00;
     # Lp = 100 + 3.00 − 51.00 − 0.19 − 3.60 = 48.21 dB(A)
-    lp = acoustics.point_source_level(100.0, 100.0, 2.0, 4.0, ground_factor=1.0,
-                                      alpha_db_per_km=1.9)  # fmt: skip
+    lp = acoustics.point_source_level(
+        100.0, 100.0, 2.0, 4.0, ground_factor=1.0, alpha_db_per_km=1.9
+    )
     assert float(lp) == pytest.approx(48.21, abs=0.5)
 
 
@@ -45,14 +46,32 @@ def test_porous_ground_never_amplifies():
 
 def _one_room(kind: str = "smart_factory"):
     """A 10 × 10 × 5 m room, one machine of Lp 90 dB(A) at 1 m, one 2 m² window facing east."""
-    window = {"global_id": "W1", "kind": "window", "azimuth_deg": 90.0, "area_m2": 2.0,
-              "space_global_ids": ["S2"], "space_areas_m2": [2.0], "z_min_m": 1.0,
-              "z_max_m": 3.0, "geometry": shapely.LineString([(20, 4), (20, 6)])}  # fmt: skip
+    window = {
+        "global_id": "W1",
+        "kind": "window",
+        "azimuth_deg": 90.0,
+        "area_m2": 2.0,
+        "space_global_ids": ["S2"],
+        "space_areas_m2": [2.0],
+        "z_min_m": 1.0,
+        "z_max_m": 3.0,
+        "geometry": shapely.LineString([(20, 4), (20, 6)]),
+    }
     f = small_register(
         fabric=pd.DataFrame([window]),
-        equipment=pd.DataFrame([{"equipment_id": "E1", "name": "Press", "owner_tenant_id": "T3",
-                                 "space_global_id": "S2", "noise_db": 90.0, "shared": False}]),
-    )  # fmt: skip
+        equipment=pd.DataFrame(
+            [
+                {
+                    "equipment_id": "E1",
+                    "name": "Press",
+                    "owner_tenant_id": "T3",
+                    "space_global_id": "S2",
+                    "noise_db": 90.0,
+                    "shared": False,
+                }
+            ]
+        ),
+    )
     f.tenants.loc[f.tenants["tenant_id"] == "T3", "kind"] = kind
     return f
 
@@ -75,11 +94,13 @@ def test_room_to_outside_step_against_its_formula_by_hand():
 
 def test_a_receptor_in_front_hears_it_and_one_behind_does_not():
     f = _one_room()
-    f.neighbourhood = pd.DataFrame({
-        "layer": ["receptors", "receptors"],
-        "properties": [{"name": "east house"}, {"name": "west house"}],
-        "geometry_wkt": ["POINT (70 5)", "POINT (-50 5)"],
-    })  # fmt: skip
+    f.neighbourhood = pd.DataFrame(
+        {
+            "layer": ["receptors", "receptors"],
+            "properties": [{"name": "east house"}, {"name": "west house"}],
+            "geometry_wkt": ["POINT (70 5)", "POINT (-50 5)"],
+        }
+    )
     n = noise_at_neighbours(f, ground_factor=1.0)
     east = n.receptors.set_index("receptor").loc["east house"]
     # source at (20, 5), 2 m up; receptor 50 m east, 4 m up; by hand: d = 50.04 m,

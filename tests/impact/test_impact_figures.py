@@ -31,37 +31,63 @@ def _box(x0: float, y0: float, x1: float, y1: float) -> str:
 
 def small_register(**over) -> _Frames:
     """Three tenants let, one whose lease ended, two vacant units; three spaces."""
-    tenants = pd.DataFrame({
-        "tenant_id": ["T1", "T2", "T3", "T4"], "name": ["Kiln", "Pixel", "Clay Co", "Gone"],
-        "kind": ["artisan", "freelancer", "sme", "artist"],
-        "sector": ["ceramics", "design", "ceramics", "painting"],
-        "stage": ["starting", "growing", "established", "starting"],
-        "headcount": [3, None, 4, 9],
-    })  # fmt: skip
-    leases = pd.DataFrame({
-        "lease_id": ["L1", "L2", "L3", "L4"], "unit_id": ["U1", "U2", "U3", "U4"],
-        "tenant_id": ["T1", "T2", "T3", "T4"],
-        "start": [dt.date(2025, 1, 1)] * 3 + [dt.date(2024, 1, 1)],
-        "end": [dt.date(2027, 12, 31)] * 3 + [dt.date(2025, 12, 31)],
-    })  # fmt: skip
-    units = pd.DataFrame({
-        "unit_id": ["U1", "U2", "U3", "U4", "U5"],
-        "use": ["private_production"] * 3 + ["private_production", "storage"],
-        "area_m2": [50.0, 20.0, 80.0, 120.0, 90.0],
-    })  # fmt: skip
-    spaces = pd.DataFrame({
-        "global_id": ["S1", "S2", "S3"], "name": ["a", "b", "c"], "removed": [False] * 3,
-        "area_m2": [100.0, 100.0, 100.0], "height_m": [5.0] * 3, "clear_height_m": [None] * 3,
-        "footprint_wkt": [_box(0, 0, 10, 10), _box(10, 0, 20, 10), _box(0, 0, 10, 10)],
-    })  # fmt: skip
+    tenants = pd.DataFrame(
+        {
+            "tenant_id": ["T1", "T2", "T3", "T4"],
+            "name": ["Kiln", "Pixel", "Clay Co", "Gone"],
+            "kind": ["artisan", "freelancer", "sme", "artist"],
+            "sector": ["ceramics", "design", "ceramics", "painting"],
+            "stage": ["starting", "growing", "established", "starting"],
+            "headcount": [3, None, 4, 9],
+        }
+    )
+    leases = pd.DataFrame(
+        {
+            "lease_id": ["L1", "L2", "L3", "L4"],
+            "unit_id": ["U1", "U2", "U3", "U4"],
+            "tenant_id": ["T1", "T2", "T3", "T4"],
+            "start": [dt.date(2025, 1, 1)] * 3 + [dt.date(2024, 1, 1)],
+            "end": [dt.date(2027, 12, 31)] * 3 + [dt.date(2025, 12, 31)],
+        }
+    )
+    units = pd.DataFrame(
+        {
+            "unit_id": ["U1", "U2", "U3", "U4", "U5"],
+            "use": ["private_production"] * 3 + ["private_production", "storage"],
+            "area_m2": [50.0, 20.0, 80.0, 120.0, 90.0],
+        }
+    )
+    spaces = pd.DataFrame(
+        {
+            "global_id": ["S1", "S2", "S3"],
+            "name": ["a", "b", "c"],
+            "removed": [False] * 3,
+            "area_m2": [100.0, 100.0, 100.0],
+            "height_m": [5.0] * 3,
+            "clear_height_m": [None] * 3,
+            "footprint_wkt": [_box(0, 0, 10, 10), _box(10, 0, 20, 10), _box(0, 0, 10, 10)],
+        }
+    )
     base = dict(
         site={"site_id": "small", "name": "Small", "country": "IT", "map_conversion": None},
-        tenants=tenants, leases=leases, units=units, spaces=spaces,
-        equipment=pd.DataFrame(columns=["equipment_id", "name", "owner_tenant_id",
-                                        "space_global_id", "noise_db", "shared"]),
-        fabric=None, outlines=None,
+        tenants=tenants,
+        leases=leases,
+        units=units,
+        spaces=spaces,
+        equipment=pd.DataFrame(
+            columns=[
+                "equipment_id",
+                "name",
+                "owner_tenant_id",
+                "space_global_id",
+                "noise_db",
+                "shared",
+            ]
+        ),
+        fabric=None,
+        outlines=None,
         neighbourhood=pd.DataFrame(columns=["layer", "properties", "geometry_wkt"]),
-    )  # fmt: skip
+    )
     base.update(over)
     return _Frames(**base)
 
@@ -74,9 +100,15 @@ def test_jobs_are_the_let_tenants_headcounts_and_vacant_units_are_estimated_apar
     # U4 120 m² of private production at 60 m²/job, U5 90 m² of storage at 90 m²/job
     assert j.estimated_vacant_jobs == pytest.approx(120 / 60 + 90 / 90)
     assert dict(zip(j.by_kind["kind"], j.by_kind["jobs"], strict=True)) == {
-        "artisan": 3.0, "freelancer": 1.0, "sme": 4.0}  # fmt: skip
+        "artisan": 3.0,
+        "freelancer": 1.0,
+        "sme": 4.0,
+    }
     assert dict(zip(j.by_stage["stage"], j.by_stage["tenants"], strict=True)) == {
-        "starting": 1, "growing": 1, "established": 1}  # fmt: skip
+        "starting": 1,
+        "growing": 1,
+        "established": 1,
+    }
 
 
 def test_shannon_index_of_sectors_by_hand():
@@ -104,11 +136,18 @@ def test_trips_by_kind_and_at_full_occupancy_against_the_threshold():
 
 
 def _split() -> SimpleNamespace:
-    return SimpleNamespace(site=pd.DataFrame({
-        "month": ["2026-01", "2026-02"], "electricity_kwh": [4000.0, 6000.0],
-        "fuel_kwh": [12000.0, 8000.0], "co2_kg": [3000.0, 3000.0],
-        "electricity_source": ["metered", "metered"], "fuel_source": ["modelled", "modelled"],
-    }))  # fmt: skip
+    return SimpleNamespace(
+        site=pd.DataFrame(
+            {
+                "month": ["2026-01", "2026-02"],
+                "electricity_kwh": [4000.0, 6000.0],
+                "fuel_kwh": [12000.0, 8000.0],
+                "co2_kg": [3000.0, 3000.0],
+                "electricity_source": ["metered", "metered"],
+                "fuel_source": ["modelled", "modelled"],
+            }
+        )
+    )
 
 
 def test_energy_per_year_per_m2_and_per_job_from_the_split_totals():

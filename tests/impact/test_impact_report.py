@@ -64,11 +64,18 @@ def test_the_json_report_carries_the_same_figures_as_the_library(sample_dbs, tmp
     import datetime as dt
 
     today = dt.date.today()
-    let = {t for t, s, e in zip(frames.leases["tenant_id"], frames.leases["start"],
-                                frames.leases["end"], strict=True) if s <= today <= e}  # fmt: skip
-    heads = sum(int(h) if h == h and h is not None else 1
-                for t, h in zip(frames.tenants["tenant_id"], frames.tenants["headcount"], strict=True)
-                if t in let)  # fmt: skip
+    let = {
+        t
+        for t, s, e in zip(
+            frames.leases["tenant_id"], frames.leases["start"], frames.leases["end"], strict=True
+        )
+        if s <= today <= e
+    }
+    heads = sum(
+        int(h) if h == h and h is not None else 1
+        for t, h in zip(frames.tenants["tenant_id"], frames.tenants["headcount"], strict=True)
+        if t in let
+    )
     assert d["jobs"]["counted"] == heads
     assert d["reuse"]["floor_area_m2"] == pytest.approx(
         frames.spaces.loc[~frames.spaces["removed"], "area_m2"].sum(), abs=0.1
