@@ -181,3 +181,20 @@ def test_the_report_reads_every_figure_and_says_what_it_assumed(monkeypatch):
     assert any("no noise-sensitive neighbour" in n for n in rep.noise.notes)
     d = rep.to_dict()
     assert d["jobs"]["counted"] == 8.0 and d["trips"]["per_day"] == 25.8
+
+
+def test_the_sites_limits_and_threshold_are_settings_checked_at_the_door(tmp_path):
+    from site_manager import register
+    from site_manager.errors import ValidationError
+
+    engine = register.open_register(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    register.load_sample(engine, "engineering_works")
+    register.set_site_settings(engine, noise_limit_day_dba="50", noise_limit_night_dba=40,
+                               trips_threshold_per_day=120)  # fmt: skip
+    f = register.frames(engine)
+    assert (f.site["noise_limit_day_dba"], f.site["noise_limit_night_dba"]) == (50.0, 40.0)
+    assert f.site["trips_threshold_per_day"] == 120.0
+    assert f.site["map_conversion"]["eastings"] == pytest.approx(395033.72)
+    with pytest.raises(ValidationError, match="night noise limit"):
+        register.set_site_settings(engine, noise_limit_night_dba=200)
+    assert register.frames(engine).site["noise_limit_night_dba"] == 40.0
