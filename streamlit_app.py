@@ -7,6 +7,7 @@ in ``site_manager/app/``; the register is ``$SITE_MANAGER_DB`` or ``site_manager
 import streamlit as st
 
 from site_manager.app import (
+    page_impact,
     page_import,
     page_landlord,
     page_layout,
@@ -60,6 +61,12 @@ navigation = st.navigation(
             title="Layout lab",
             icon=":material/dashboard_customize:",
             url_path="layout",
+        ),
+        st.Page(
+            page_impact.render,
+            title="Neighbourhood impact",
+            icon=":material/location_city:",
+            url_path="impact",
         ),
     ]
 )
