@@ -91,15 +91,18 @@ def render() -> None:
         st.info(ui.text(note), icon=":material/info:")
     svg = site_map_svg(r)
     if svg:
-        st.html(svg)
+        st.image(svg, caption="The building (blue) and its neighbours; receptors coloured by "
+                 "their day level: red above the limit, amber within 10 dB, green below, grey "
+                 "silent", width=720)  # fmt: skip
     if not r.neighbourhood_layers:
         st.info("This site has no neighbourhood map: the noise at the neighbours cannot be "
                 "computed. Give one with `site-manager site neighbourhood FILE.gpkg`.")  # fmt: skip
 
     st.header(SECTIONS[0])
     j = r.jobs
+    mix = f"Shannon H {_num(j.shannon_h, 2)}, evenness {_num(j.evenness, 2)}"
     st.markdown(ui.text(f"{_num(j.jobs)} jobs in {len(j.tenants)} tenants; {j.sectors} sectors, "
-                        f"Shannon H {_num(j.shannon_h, 2)}, evenness {_num(j.evenness, 2)}"))  # fmt: skip
+                        + mix))  # fmt: skip
     cols = st.columns(3)
     with cols[0]:
         ui.table(j.by_kind, "tenants by kind", key="impact_kind")
