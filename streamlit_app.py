@@ -8,6 +8,7 @@ import streamlit as st
 
 from site_manager.app import (
     page_energy,
+    page_impact,
     page_import,
     page_landlord,
     page_layout,
@@ -62,6 +63,12 @@ navigation = st.navigation(
             title="Layout lab",
             icon=":material/dashboard_customize:",
             url_path="layout",
+        ),
+        st.Page(
+            page_impact.render,
+            title="Neighbourhood impact",
+            icon=":material/location_city:",
+            url_path="impact",
         ),
     ]
 )

@@ -96,6 +96,69 @@ DEFAULT_USE_PROFILE = UseProfile(45.0, 0.25)
 BASE_ELECTRICITY_W_M2 = 8.0
 
 
+# ------------------------------------------------------- neighbourhood impact (issue 17)
+#: Person trips a day (both ways, all modes) above which the report flags that a transport
+#: assessment may be asked for, where the site sets none (``site set --trips-threshold``).
+#: A round default, not a rule of any municipality: local plans set their own, often in
+#: vehicle trips at the peak hour; give the municipality's own figure. [trips/day]
+DEFAULT_TRIPS_THRESHOLD_PER_DAY = 500.0
+#: Noise limits at the neighbours' façades where the site sets none (``site set
+#: --noise-limit-day/--noise-limit-night``): WHO Guidelines for Community Noise (1999),
+#: 55 dB LAeq,16h by day (serious annoyance outdoors) and 45 dB LAeq,8h at night (outside
+#: bedroom façades). [dB(A)]
+DEFAULT_NOISE_LIMIT_DAY_DBA = 55.0
+DEFAULT_NOISE_LIMIT_NIGHT_DBA = 45.0
+#: The day (06–22) and night (22–06) periods of those limits. [h]
+DAY_HOURS = 16.0
+NIGHT_HOURS = 8.0
+#: Hours a machine runs in the day and in the night period by kind of tenant
+#: (``tenants.kind``). Invented, plausible values, editable here: one-person workshops run
+#: machines a few hours of the working day, a small factory in two shifts and a smart
+#: factory also at night. [h]
+NOISE_HOURS: dict[str, tuple[float, float]] = {
+    "freelancer": (2.0, 0.0),
+    "solopreneur": (3.0, 0.0),
+    "artist": (3.0, 0.0),
+    "artisan": (6.0, 0.0),
+    "sme": (12.0, 0.0),
+    "smart_factory": (16.0, 4.0),
+}
+#: Hours of a machine of a tenant whose kind is not listed, and of the shared workshops'
+#: machines (booked by the hour during the working day). [h]
+DEFAULT_NOISE_HOURS = (8.0, 0.0)
+#: Height of a room whose height the register does not give, for its surface. [m]
+DEFAULT_ROOM_HEIGHT_M = 4.0
+#: Mean sound absorption coefficient of a workshop's surfaces (bare brick, concrete,
+#: glass: 0.05–0.15 at 500 Hz); the room's absorption area A = α × its surface. [–]
+ROOM_ABSORPTION = 0.10
+#: Sound reduction index R of the façade elements by kind and state. Indicative single
+#: values for an old industrial building (solid masonry wall, old single or plain double
+#: glazing, a light steel door; open: the opening's area lets the sound out), in the
+#: ranges of EN 12354-3 Annex / building-acoustics handbooks; replace with measured R'w. [dB]
+FACADE_SOUND_REDUCTION_DB: dict[tuple[str, str], float] = {
+    ("wall", "closed"): 45.0,
+    ("wall", "open"): 45.0,
+    ("window", "closed"): 25.0,
+    ("window", "open"): 0.0,
+    ("door", "closed"): 20.0,
+    ("door", "open"): 0.0,
+}
+#: Windows and doors are taken closed unless the report is asked for them open.
+DEFAULT_OPENINGS = "closed"
+#: Atmospheric absorption coefficient at 500 Hz, 10 °C and 70 % relative humidity
+#: (ISO 9613-1 / ISO 9613-2 Table 2), used for the A-weighted level. [dB/km]
+ATMOSPHERIC_ALPHA_DB_PER_KM = 1.9
+#: Ground factor G between the building and its neighbours: 0 hard (paving, water),
+#: 1 porous (grass, fields); 0.5 for a town's mix of yards, streets and gardens. [–]
+DEFAULT_GROUND_FACTOR = 0.5
+#: Receptor height above the ground: the most exposed façade point 4 m up (the height of
+#: the EU Environmental Noise Directive's strategic maps). [m]
+RECEPTOR_HEIGHT_M = 4.0
+#: Uses of a neighbouring building (the ``use`` of the neighbourhood's ``buildings``
+#: layer) that make it noise-sensitive.
+NOISE_SENSITIVE_USES = ("residential", "mixed", "school", "care", "hospital", "nursing_home")
+
+
 @dataclass(frozen=True)
 class Assumption:
     """One default an analysis used.
@@ -294,6 +357,30 @@ def tenant_energy_assumptions(frames: Any) -> list[Assumption]:
     return out
 
 
+def impact_assumptions(frames: Any) -> list[Assumption]:
+    """The defaults the neighbourhood impact report uses for this site."""
+    site, info = _site(frames), frames.site
+    out = []
+    if info.get("trips_threshold_per_day") is None:
+        out.append(Assumption(
+            "trips_threshold", f"no transport-assessment threshold set: "
+            f"{DEFAULT_TRIPS_THRESHOLD_PER_DAY:g} trips a day assumed",
+            f"site-manager site set --site {site} --trips-threshold TRIPS"))  # fmt: skip
+    if info.get("noise_limit_day_dba") is None or info.get("noise_limit_night_dba") is None:
+        out.append(Assumption(
+            "noise_limits", f"no noise limits set: WHO 1999 {DEFAULT_NOISE_LIMIT_DAY_DBA:g} dB(A) "
+            f"by day, {DEFAULT_NOISE_LIMIT_NIGHT_DBA:g} dB(A) at night assumed where missing",
+            f"site-manager site set --site {site} --noise-limit-day DBA "
+            "--noise-limit-night DBA"))  # fmt: skip
+    if not info.get("map_conversion"):
+        out.append(Assumption(
+            "map_conversion", "the model gives no map conversion: its XY is taken as the "
+            "neighbourhood map's coordinates",
+            "give the IFC an IfcMapConversion and run site-manager site revise "
+            f"--site {site}"))  # fmt: skip
+    return out
+
+
 def all_assumptions(frames: Any) -> list[Assumption]:
     """Every default any analysis of this site would use (what the dashboard lists)."""
     seen: dict[str, Assumption] = {}
@@ -303,6 +390,22 @@ def all_assumptions(frames: Any) -> list[Assumption]:
 
 
 __all__ = [
+    "ATMOSPHERIC_ALPHA_DB_PER_KM",
+    "DAY_HOURS",
+    "DEFAULT_GROUND_FACTOR",
+    "DEFAULT_NOISE_HOURS",
+    "DEFAULT_NOISE_LIMIT_DAY_DBA",
+    "DEFAULT_ROOM_HEIGHT_M",
+    "DEFAULT_NOISE_LIMIT_NIGHT_DBA",
+    "DEFAULT_OPENINGS",
+    "DEFAULT_TRIPS_THRESHOLD_PER_DAY",
+    "FACADE_SOUND_REDUCTION_DB",
+    "NIGHT_HOURS",
+    "NOISE_HOURS",
+    "NOISE_SENSITIVE_USES",
+    "RECEPTOR_HEIGHT_M",
+    "ROOM_ABSORPTION",
+    "impact_assumptions",
     "BASE_ELECTRICITY_W_M2",
     "COST_KEYS",
     "DEFAULT_BOILER_EFFICIENCY",

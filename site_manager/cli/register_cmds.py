@@ -195,8 +195,21 @@ def add_commands(sub: Any) -> None:
 
     # report
     p = sub.add_parser("report", help="landlord figures: occupancy, rent roll, expiries, "
-                       "vacancies")  # fmt: skip
-    p.add_argument("figure", choices=("occupancy", "rent-roll", "expiries", "vacancies"))
+                       "vacancies; the neighbourhood impact report (impact -o FILE)")  # fmt: skip
+    p.add_argument("figure", choices=("occupancy", "rent-roll", "expiries", "vacancies", "impact"))
+    p.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        metavar="FILE",
+        help="impact: write impact.html, impact.pdf or impact.json",
+    )
+    p.add_argument(
+        "--openings",
+        choices=("closed", "open"),
+        default=None,
+        help="impact: windows and doors closed (default) or open",
+    )
     p.add_argument("--by", choices=("storey", "use"), default=None)
     p.add_argument("--on", default=None, metavar="YYYY-MM-DD", help="as of (default today)")
     p.add_argument("--months", type=int, default=12, help="expiries window (default 12)")
@@ -540,6 +553,10 @@ def _report(args: argparse.Namespace) -> int:
 
     f = register.frames(_engine(args), args.site)
     on = tenancy.parse_day(args.on)
+    if args.figure == "impact":
+        from site_manager.cli.impact_cmds import write_impact
+
+        return write_impact(f, on, args)
     if args.figure == "occupancy":
         frame = tenancy.occupancy(f, on=on, by=args.by)
     elif args.figure == "rent-roll":

@@ -83,6 +83,21 @@ def add_commands(sub: Any) -> None:
         "tenants (default area)",
     )
     p.add_argument(
+        "--trips-threshold",
+        metavar="TRIPS",
+        help="trips a day above which a transport assessment is asked for",
+    )
+    p.add_argument(
+        "--noise-limit-day",
+        metavar="DBA",
+        help="day noise limit at the neighbours' façades [dB(A)]",
+    )
+    p.add_argument(
+        "--noise-limit-night",
+        metavar="DBA",
+        help="night noise limit at the neighbours' façades [dB(A)]",
+    )
+    p.add_argument(
         "--tariff",
         action="append",
         default=[],
@@ -230,7 +245,10 @@ def _site_set(args: argparse.Namespace) -> int:
     given = {"latitude_deg": args.latitude, "longitude_deg": args.longitude,
              "time_zone": args.time_zone, "currency": args.currency, "name": args.name,
              "city": args.city, "country": args.country, "crs": args.crs,
-             "boiler_efficiency": args.boiler_efficiency, "cost_key": args.cost_key}  # fmt: skip
+             "boiler_efficiency": args.boiler_efficiency, "cost_key": args.cost_key,
+             "trips_threshold_per_day": args.trips_threshold,
+             "noise_limit_day_dba": args.noise_limit_day,
+             "noise_limit_night_dba": args.noise_limit_night}  # fmt: skip
     settings = {k: v for k, v in given.items() if v is not None}
     tariffs: dict[str, str] = {}
     for pair in args.tariff:
@@ -242,7 +260,8 @@ def _site_set(args: argparse.Namespace) -> int:
     if not settings and not tariffs:
         raise ValidationError(
             "nothing to set; give --latitude, --longitude, --time-zone, --currency, --name, "
-            "--city, --country, --crs, --boiler-efficiency, --cost-key or --tariff"
+            "--city, --country, --crs, --boiler-efficiency, --cost-key, --trips-threshold, "
+            "--noise-limit-day, --noise-limit-night or --tariff"
         )
     with register.transaction(_engine(args)) as s:  # all or nothing
         done: dict[str, Any] = {}

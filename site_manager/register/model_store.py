@@ -548,6 +548,11 @@ def check_site_settings(given: dict[str, Any]) -> dict[str, Any]:
             value = crs_code(value)
         elif name == "boiler_efficiency":
             value = parse_number(value, what="boiler efficiency", minimum=0.3, maximum=1.5)
+        elif name == "trips_threshold_per_day":
+            value = parse_number(value, what="trips threshold", minimum=0.0, maximum=1e7)
+        elif name in ("noise_limit_day_dba", "noise_limit_night_dba"):
+            what = "day" if name == "noise_limit_day_dba" else "night"
+            value = parse_number(value, what=f"{what} noise limit", minimum=20.0, maximum=90.0)
         elif name == "cost_key":
             from site_manager.assumptions import COST_KEYS
 

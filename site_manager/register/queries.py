@@ -327,12 +327,31 @@ def frames(bind: Bind, site: str | None = None) -> RegisterFrames:
     """
     with transaction(bind, readonly=True) as s:
         st = core.get_site(s, site)
-        site_info = {c: getattr(st, c) for c in ("site_id", "name", "city", "country", "crs",
-                                                 "currency", "model_path", "model_schema",
-                                                 "latitude_deg", "longitude_deg",
-                                                 "true_north_deg", "time_zone",
-                                                 "climate_source", "boiler_efficiency",
-                                                 "cost_key")}  # fmt: skip
+        site_info = {
+            c: getattr(st, c)
+            for c in (
+                "site_id",
+                "name",
+                "city",
+                "country",
+                "crs",
+                "currency",
+                "model_path",
+                "model_schema",
+                "latitude_deg",
+                "longitude_deg",
+                "true_north_deg",
+                "time_zone",
+                "climate_source",
+                "boiler_efficiency",
+                "cost_key",
+                "trips_threshold_per_day",
+                "noise_limit_day_dba",
+                "noise_limit_night_dba",
+            )
+        }
+        site_info["map_conversion"] = (json.loads(st.map_conversion_json)
+                                       if st.map_conversion_json else None)  # fmt: skip
         revision = s.scalar(select(RegisterRevision.revision).where(RegisterRevision.id == 1))
         storeys = _frame(
             [{"global_id": x.global_id, "name": x.name, "elevation_m": x.elevation_m,

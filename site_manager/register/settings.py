@@ -48,6 +48,9 @@ def set_site_settings(
     crs: str | None = None,
     boiler_efficiency: float | str | None = None,
     cost_key: str | None = None,
+    trips_threshold_per_day: float | str | None = None,
+    noise_limit_day_dba: float | str | None = None,
+    noise_limit_night_dba: float | str | None = None,
 ) -> dict[str, Any]:
     """Change the site's settings; only those given (not ``None``) change.
 
@@ -76,6 +79,10 @@ def set_site_settings(
         on the net calorific value). [–]
     cost_key : str, optional
         How shared parts are split: one of :data:`site_manager.assumptions.COST_KEYS`.
+    trips_threshold_per_day : float, optional
+        Trips a day above which the municipality asks for a transport assessment. [1/d]
+    noise_limit_day_dba, noise_limit_night_dba : float, optional
+        Noise limits at the neighbours' façades, 20–90. [dB(A)]
 
     Returns
     -------
@@ -86,11 +93,13 @@ def set_site_settings(
         "latitude_deg": latitude_deg, "longitude_deg": longitude_deg, "time_zone": time_zone,
         "currency": currency, "name": name, "city": city, "country": country, "crs": crs,
         "boiler_efficiency": boiler_efficiency, "cost_key": cost_key,
+        "trips_threshold_per_day": trips_threshold_per_day,
+        "noise_limit_day_dba": noise_limit_day_dba, "noise_limit_night_dba": noise_limit_night_dba,
     })  # fmt: skip
     if not values:
         raise ValidationError(
             "no setting given; give a latitude, longitude, time zone, currency, name, city, "
-            "country, crs, boiler efficiency or cost key"
+            "country, crs, boiler efficiency, cost key, trips threshold or noise limits"
         )
     who = get_actor(actor)
     with transaction(bind) as s:

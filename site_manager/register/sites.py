@@ -67,6 +67,11 @@ def _same_geometry(a: str | None, b: str | None) -> bool:
     return bool(shapely.equals_exact(ga, gb, tolerance=GEOMETRY_TOLERANCE_M))
 
 
+def _map_conversion_json(conversion: dict[str, float] | None) -> str | None:
+    """The model's map conversion as stored (JSON), or None where it gives none."""
+    return json.dumps(conversion, sort_keys=True) if conversion else None
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "site"
 
@@ -177,6 +182,7 @@ def _site_from_model(
         latitude_deg=model.info.latitude,
         longitude_deg=model.info.longitude,
         true_north_deg=model.info.true_north_deg,
+        map_conversion_json=_map_conversion_json(model.info.map_conversion),
         created_at=now(),
     )
     trail = Audit(s, st, actor, "create_site")
@@ -469,6 +475,7 @@ def _revise(
         st.model_path = bm.info.path
         st.model_schema = bm.info.schema
         st.true_north_deg = bm.info.true_north_deg
+        st.map_conversion_json = _map_conversion_json(bm.info.map_conversion)
         if st.latitude_deg is None and bm.info.latitude is not None:
             st.latitude_deg, st.longitude_deg = bm.info.latitude, bm.info.longitude
         stored = model_store.write_model_store(s, st, bm)

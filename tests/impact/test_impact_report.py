@@ -1,0 +1,109 @@
+"""The impact report of each sample site: the command writes HTML, PDF and JSON; the PDF's
+text holds every section and the map."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from site_manager import register
+from site_manager.cli import main
+from site_manager.impact import SECTIONS, impact_report
+
+pypdf = pytest.importorskip("pypdf")
+
+
+def _weasyprint_usable() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def sample_dbs(tmp_path_factory):
+    out = {}
+    for name in ("textile_mill", "brewery_complex", "engineering_works"):
+        url = f"sqlite:///{tmp_path_factory.mktemp(name) / 'r.sqlite'}"
+        register.load_sample(register.open_register(url), name)
+        out[name] = url
+    return out
+
+
+@pytest.mark.skipif(not _weasyprint_usable(), reason="WeasyPrint or its pango/cairo missing")
+@pytest.mark.parametrize("name", ["textile_mill", "brewery_complex", "engineering_works"])
+def test_each_sample_sites_pdf_renders_with_every_section_and_the_map(
+    sample_dbs, name, tmp_path, capsys
+):
+    pdf = tmp_path / "impact.pdf"
+    assert main(["report", "impact", "--db", sample_dbs[name], "-o", str(pdf)]) == 0
+    reader = pypdf.PdfReader(str(pdf))
+    text = " ".join(p.extract_text() for p in reader.pages)
+    flat = " ".join(text.split())
+    for title in SECTIONS:
+        assert " ".join(title.split()) in flat, title
+    # the map is drawn (an SVG with its caption inside it) and names the site
+    assert "site map: the building (blue) and its neighbours" in flat
+    frames = register.frames(register.open_register(sample_dbs[name]))
+    assert frames.site["name"] in flat
+    # its receptors: the loudest is listed by name
+    rep = impact_report(frames)
+    assert len(rep.noise.receptors), "sample neighbourhoods have noise-sensitive buildings"
+    assert str(rep.noise.receptors["receptor"].iloc[0]) in flat
+    assert "note:" in capsys.readouterr().err
+
+
+def test_the_json_report_carries_the_same_figures_as_the_library(sample_dbs, tmp_path):
+    out = tmp_path / "impact.json"
+    assert main(["report", "impact", "--db", sample_dbs["textile_mill"], "-o", str(out)]) == 0
+    d = json.loads(out.read_text(encoding="utf-8"))
+    frames = register.frames(register.open_register(sample_dbs["textile_mill"]))
+    # jobs by a plain loop over the register: headcounts of tenants with a lease today
+    import datetime as dt
+
+    today = dt.date.today()
+    let = {
+        t
+        for t, s, e in zip(
+            frames.leases["tenant_id"], frames.leases["start"], frames.leases["end"], strict=True
+        )
+        if s <= today <= e
+    }
+    heads = sum(
+        int(h) if h == h and h is not None else 1
+        for t, h in zip(frames.tenants["tenant_id"], frames.tenants["headcount"], strict=True)
+        if t in let
+    )
+    assert d["jobs"]["counted"] == heads
+    assert d["reuse"]["floor_area_m2"] == pytest.approx(
+        frames.spaces.loc[~frames.spaces["removed"], "area_m2"].sum(), abs=0.1
+    )
+
+
+def test_the_html_report_escapes_names_and_a_bad_suffix_is_refused(sample_dbs, tmp_path, capsys):
+    url = sample_dbs["engineering_works"]
+    assert main(["report", "impact", "--db", url, "-o", str(tmp_path / "x.txt")]) == 2
+    assert "-o" in capsys.readouterr().err
+    register.set_site_settings(register.open_register(url), name="<b>Works & Co</b>")
+    out = tmp_path / "impact.html"
+    assert main(["report", "impact", "--db", url, "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "&lt;b&gt;Works &amp; Co&lt;/b&gt;" in page and "<b>Works" not in page
+
+
+def test_a_site_without_tariffs_falls_back_on_the_energy_engine_and_says_so(sample_dbs):
+    frames = register.frames(register.open_register(sample_dbs["brewery_complex"]))
+    frames.tariffs = {}  # split_energy refuses: "weights must be finite and not negative"
+    rep = impact_report(frames)
+    assert rep.energy.source.startswith("energy engine")
+    assert any("could not run" in n for n in rep.notes)
+    # the fallback is the engine's own results: the heat model's need / the boiler efficiency
+    from site_manager.assumptions import DEFAULT_BOILER_EFFICIENCY
+    from site_manager.energy.tenants import monthly_heat_by_space
+
+    heat = monthly_heat_by_space(frames).to_numpy().sum()
+    eff = frames.site.get("boiler_efficiency") or DEFAULT_BOILER_EFFICIENCY
+    assert rep.energy.fuel_kwh == pytest.approx(heat / eff)
+    assert rep.energy.electricity_kwh > 0
