@@ -93,13 +93,23 @@ def test_the_html_report_escapes_names_and_a_bad_suffix_is_refused(sample_dbs, t
     assert "&lt;b&gt;Works &amp; Co&lt;/b&gt;" in page and "<b>Works" not in page
 
 
-def test_a_site_without_tariffs_falls_back_on_the_energy_engine_and_says_so(sample_dbs):
+def test_a_site_without_tariffs_has_the_same_energy_and_co2(sample_dbs):
     frames = register.frames(register.open_register(sample_dbs["brewery_complex"]))
-    frames.tariffs = {}  # split_energy refuses: "weights must be finite and not negative"
+    priced = impact_report(frames).energy
+    frames.tariffs = {}  # prices unknown: cost is, energy and CO₂ are not
+    free = impact_report(frames).energy
+    assert free.source == priced.source and free.source.startswith("energy per tenant")
+    assert (free.electricity_kwh, free.fuel_kwh, free.co2_kg) == (
+        priced.electricity_kwh, priced.fuel_kwh, priced.co2_kg)  # fmt: skip
+
+
+def test_a_site_without_meter_readings_is_modelled_by_the_energy_engine(sample_dbs):
+    frames = register.frames(register.open_register(sample_dbs["brewery_complex"]))
+    frames.meters = frames.meters.iloc[0:0]  # as a site imported from an IFC file
     rep = impact_report(frames)
-    assert rep.energy.source.startswith("energy engine")
-    assert any("could not run" in n for n in rep.notes)
-    # the fallback is the engine's own results: the heat model's need / the boiler efficiency
+    assert rep.energy.source == "energy per tenant (modelled)"
+    assert len(rep.energy.months) == 12
+    # the fuel is the engine's own heat over the year / the boiler efficiency
     from site_manager.assumptions import DEFAULT_BOILER_EFFICIENCY
     from site_manager.energy.tenants import monthly_heat_by_space
 
