@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from site_manager.app import state
 
+from .conftest import shown
 from .test_pages import metric, no_exception, page_app
 
 WAIT_S = 60
@@ -124,7 +125,7 @@ def test_moving_an_applicant_beside_a_hazardous_tenant_names_the_rule_and_the_ne
     app.multiselect(key="lab_edit_units").set_value([unit]).run()
     app.button(key="lab_move").click().run()
     assert [e.value for e in app.exception] == []
-    messages = [e.value for e in app.error]
+    messages = [shown(e.value) for e in app.error]
     mine = [m for m in messages if neighbour in m]
     assert mine, messages
     assert "hazard" in mine[0] and unit in mine[0] and who in mine[0]

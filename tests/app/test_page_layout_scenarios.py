@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from site_manager.app import state
 
+from .conftest import shown
 from .test_page_layout import _optimise, _problem, next_month_first, works, works_template
 from .test_pages import no_exception, page_app
 
@@ -202,10 +203,10 @@ def test_a_commit_on_bays_or_on_a_unit_let_meanwhile_is_refused_in_one_line(work
                    for u in us if "/b" in u})  # fmt: skip
     assert bays
     app.button(key="lab_commit").click().run()
-    assert any(bays[0] in w.value for w in app.warning)
+    assert any(bays[0] in shown(w.value) for w in app.warning)
     n = len(register.frames(engine).leases)
     app.button(key="lab_commit_yes").click().run()
-    errors = [e.value for e in app.error]
+    errors = [shown(e.value) for e in app.error]
     assert any("is not a unit of site" in e and bays[0] in e for e in errors), errors
     assert all("\n" not in e for e in errors)
     assert len(register.frames(engine).leases) == n
