@@ -5,9 +5,11 @@ of its column grid the way the layout engine cuts a unit (:func:`site_manager.la
 grid_bays`, the columns that stand in the space from the register's ``frames.columns``);
 the planner chooses the space and some of its bays, drawn on the space's plan and listed,
 and "Define" calls :func:`site_manager.register.define_unit` with ``parts={space: the
-union of the chosen bays}``. The register's rules decide (within the space, overlapping no
-other unit's part, in no space another unit takes whole), and each refusal shows under the
-field it is about.
+union of the chosen bays}``, or, when the bays are all in one unit (a hall let whole
+before), :func:`site_manager.register.cut_unit`, which cuts them out of it and leaves it
+the rest. The register's rules decide (within the space, overlapping no other unit's part,
+in no space another unit takes whole, the unit cut not let), and each refusal shows under
+the field it is about.
 """
 
 from __future__ import annotations
@@ -86,6 +88,15 @@ def hall_spaces(url: str, site: str, version: int) -> dict[str, pd.DataFrame]:
     return {g: b for g, b in found.items() if len(b) >= 2}
 
 
+def cut_from(bays: pd.DataFrame, chosen: list[int]) -> str:
+    """The one live unit all the chosen bays are in (the new unit is cut out of it), else
+    ``""`` (free bays are a new part; a mix is for the register to refuse).
+    """
+    held = [str(h) for b, h in zip(bays["bay"], bays["held_by"], strict=True) if int(b) in chosen]
+    owners = set(held)
+    return held[0] if held and all(held) and len(owners) == 1 and "," not in held[0] else ""
+
+
 def union_wkt(bays: pd.DataFrame, chosen: list[int]) -> str:
     """The union of the chosen bays' polygons, as WKT (the part of the space to define)."""
     from shapely import wkt
@@ -151,6 +162,10 @@ def part_form(url: str, site: str, frames: Any, version: int) -> None:
         area = sum(float(a) for b, a in zip(bays["bay"], bays["area_m2"], strict=True)
                    if int(b) in chosen)  # fmt: skip
         st.caption(f"Area of the bays chosen: {area:,.1f} m²")
+        holder = cut_from(bays, chosen)
+        if holder:
+            st.caption(f"These bays are in unit {ui.text(holder)}: the new unit is cut out of "
+                       "it, and it keeps the rest (refused while it is let).")  # fmt: skip
         with st.form("define_part_unit_form", border=False):
             left, right = st.columns(2)
             unit_id = left.text_input("Unit id", key="unit_part_id")
@@ -165,9 +180,14 @@ def part_form(url: str, site: str, frames: Any, version: int) -> None:
         return
     from site_manager import register
 
-    parts = {gid: union_wkt(bays, chosen)}
-    _submit(lambda: register.define_unit(data.get_engine(url), unit_id, [], name=name,
-                                         parts=parts, site=site),
-            slots, "form", f"Unit {unit_id} defined: bays "
+    cut = union_wkt(bays, chosen)
+    holder = cut_from(bays, chosen)
+    if holder:  # bays of one unit: cut out of it, the unit keeps the rest
+        call = lambda: register.cut_unit(data.get_engine(url), holder, unit_id, cut,  # noqa: E731
+                                         name=name, site=site)  # fmt: skip
+    else:
+        call = lambda: register.define_unit(data.get_engine(url), unit_id, [],  # noqa: E731
+                                            name=name, parts={gid: cut}, site=site)  # fmt: skip
+    _submit(call, slots, "form", f"Unit {unit_id} defined: bays "
             f"{'+'.join(str(b) for b in sorted(chosen))} of {spaces.at[gid, 'name']}, "
             f"{area:,.1f} m².")  # fmt: skip

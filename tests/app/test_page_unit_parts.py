@@ -79,7 +79,8 @@ def test_two_bays_of_a_crane_bay_become_a_unit_of_their_area_and_polygon(works: 
     assert len(errors) == 1 and "overlaps unit K1-B2+3" in shown(errors[0])
 
 
-def test_a_space_another_unit_takes_whole_is_refused_at_the_field(works: str) -> None:
+def test_bays_of_a_let_hall_unit_are_not_cut_out_of_it(works: str) -> None:
+    # EW-W.K2 takes W.K2 whole and has lease L026 from 2027-02-01 to 2030-01-31 (leases.csv)
     k2 = _gid(works, "W.K2")
     engine = register.open_register(works)
     before = register.get_revision(engine)
@@ -87,12 +88,36 @@ def test_a_space_another_unit_takes_whole_is_refused_at_the_field(works: str) ->
     app.run()
     _pick(app, k2, [1])
     assert app.multiselect(key="unit_part_bays").options[0] == "bay 1 · 96.0 m² · in EW-W.K2"
+    assert any("cut out of it" in shown(c.value) for c in app.caption)
     app.text_input(key="unit_part_id").input("K2-B1")
     _submit(app, LABEL)
-    errors = errors_under(app, "unit_part_error_parts")
-    assert len(errors) == 1 and "unit EW-W.K2 takes the whole space" in shown(errors[0])
+    errors = errors_under(app, "unit_part_error_unit_id")
+    assert len(errors) == 1 and "unit EW-W.K2 has lease L026" in shown(errors[0]), app.error
     assert register.get_revision(engine) == before
     assert "K2-B1" not in set(register.frames(engine).units["unit_id"])
+    engine.dispose()
+
+
+def test_bays_of_a_vacant_hall_unit_are_cut_out_and_the_unit_keeps_the_rest(works: str) -> None:
+    k1 = _gid(works, "W.K1")
+    engine = register.open_register(works)
+    register.define_unit(engine, "K1-HALL", [k1], name="Crane bay west")  # whole, never let
+    app = page_app("page_units", works)
+    app.run()
+    _pick(app, k1, [3, 4])
+    app.text_input(key="unit_part_id").input("K1-B3+4")
+    _submit(app, LABEL)
+    no_exception(app)
+    frames = register.frames(engine)
+    units = frames.units.set_index("unit_id")
+    # the new unit x 20–40: 20 × 9.6 = 192 m²; the hall keeps x 0.4–20: 19.6 × 9.6 = 188.16 m²
+    assert units.at["K1-B3+4", "area_m2"] == pytest.approx(192.0)
+    assert units.at["K1-HALL", "area_m2"] == pytest.approx(188.16)
+    parts = frames.unit_spaces.set_index("unit_id")
+    rest = shapely.wkt.loads(parts.at["K1-HALL", "footprint_wkt"])
+    assert rest.bounds == pytest.approx((0.4, 30.0, 20.0, 39.6))
+    new = shapely.wkt.loads(parts.at["K1-B3+4", "footprint_wkt"])
+    assert new.bounds == pytest.approx((20.0, 30.0, 40.0, 39.6))
     engine.dispose()
 
 
