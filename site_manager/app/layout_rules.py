@@ -86,12 +86,15 @@ def rules_table(rules: Any) -> pd.DataFrame:
 
 def _stored(url: str, site: str) -> tuple[Any, str]:
     """The site's stored rules and their source text (``""``: none loaded)."""
-    from site_manager.layout.community import get_rules
+    from site_manager.layout.community import rules_from_data
+    from site_manager.layout.records import CommunityRules
     from site_manager.register.community_rules import rules_record
 
-    engine = data.get_engine(url)
-    record = rules_record(engine, site)
-    return get_rules(engine, site), "" if record is None else str(record["source_text"])
+    record = rules_record(data.get_engine(url), site)  # one read: the rules and their text
+    if record is None:
+        return CommunityRules(), ""
+    rules = rules_from_data({"rules": record["rules"]}, source=f"site {site} stored rules")
+    return rules, str(record["source_text"])
 
 
 def rules_section(url: str, site: str) -> None:
