@@ -7,6 +7,7 @@ in ``site_manager/app/``; the register is ``$SITE_MANAGER_DB`` or ``site_manager
 import streamlit as st
 
 from site_manager.app import (
+    page_energy,
     page_import,
     page_landlord,
     page_layout,
@@ -55,6 +56,7 @@ navigation = st.navigation(
             icon=":material/monitoring:",
             url_path="landlord",
         ),
+        st.Page(page_energy.render, title="Energy", icon=":material/bolt:", url_path="energy"),
         st.Page(
             page_layout.render,
             title="Layout lab",

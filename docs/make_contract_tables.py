@@ -2,8 +2,8 @@
 
 Usage: python docs/make_contract_tables.py [DOC.md ...]   (default: docs/sample-site-format.md)
 
-The section between the markers of ``site_manager.register.contracts.DOC_BEGIN`` and
-``DOC_END`` is replaced by ``contracts.markdown_tables()``; the rest of the file is kept.
+The section between the markers of ``site_manager.register.contract_docs.DOC_BEGIN`` and
+``DOC_END`` is replaced by ``contract_docs.markdown_tables()``; the rest of the file is kept.
 ``tests/register/test_contracts.py`` checks that the committed document is up to date.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from site_manager.register.contracts import with_tables  # noqa: E402
+from site_manager.register.contract_docs import with_tables  # noqa: E402
 
 
 def main(paths: list[str]) -> None:

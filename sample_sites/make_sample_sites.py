@@ -251,6 +251,18 @@ MACHINES = {
 }
 
 # machines the site owns in its shared workshops, by site
+#: The terms of sharing as columns (``booking_access``, ``open_from``, ``open_until``,
+#: ``max_booking_h``, ``induction_required``, ``price_eur_per_h``), read from each free-text
+#: ``share_terms`` (a function of the text alone: no draw of the random stream, so every
+#: other file stays as it was).
+SHARE_COLUMNS = {
+    "members; induction required; booked by the hour": (
+        "members", "08:00", "20:00", 4, "yes", 10),
+    "by arrangement, EUR 20/h": ("members", "", "", "", "no", 20),
+    "evenings and weekends, with the owner": ("members", "18:00", "22:00", 4, "no", ""),
+    "to members trained by the owner": ("members", "", "", "", "yes", ""),
+}  # fmt: skip
+
 SITE_MACHINES = {
     "textile_mill": [
         "cnc_router",
@@ -740,6 +752,7 @@ def make_site(name: str, out: Path) -> None:
                 hz,
                 shared,
                 terms,
+                *SHARE_COLUMNS.get(terms, ("", "", "", "", "no", "")),
             ]
         )
     write_csv(
@@ -757,6 +770,12 @@ def make_site(name: str, out: Path) -> None:
             "hazards",
             "shared",
             "share_terms",
+            "booking_access",
+            "open_from",
+            "open_until",
+            "max_booking_h",
+            "induction_required",
+            "price_eur_per_h",
         ],
         eq_rows,
     )

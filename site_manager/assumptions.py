@@ -37,6 +37,8 @@ DEFAULT_FLOOR_LOAD_KN_M2 = 0.0
 DEFAULT_POWER_KW = 0.0
 #: The use a space without zoning is simulated with.
 DEFAULT_USE = "private_production"
+#: The time zone bookings of a site without one (``sites.time_zone``) are read in.
+DEFAULT_TIME_ZONE = "UTC"
 
 # ----------------------------------------------------------- energy per tenant (issue 16)
 #: Seasonal efficiency of the site's boiler where the site gives none (``site set
@@ -262,6 +264,15 @@ def tenant_energy_assumptions(frames: Any) -> list[Assumption]:
             f"{DEFAULT_COST_KEY}",
             f"choose one with `site-manager site set --cost-key "
             f"{'|'.join(COST_KEYS)} --site {site}`"))  # fmt: skip
+    from site_manager.energy.tenants import site_settings  # the split's carrier rule
+
+    cfg = site_settings(frames)
+    no_price = [c for c in ("electricity", cfg.heating_carrier) if c not in cfg.tariffs]
+    if no_price:
+        out.append(Assumption(
+            "tariffs", f"no {' or '.join(no_price)} tariff is stored: costs are left empty",
+            f"set it with `site-manager site set --tariff {no_price[0]}=EUR_PER_KWH --site "
+            f"{site}`"))  # fmt: skip
     meters = frames.meters
     metered = (
         set()

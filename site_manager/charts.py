@@ -204,6 +204,57 @@ def pie_figure(
     return fig
 
 
+#: Bar colour of each board status (:data:`site_manager.energy.loads.BOARD_LOAD_COLUMNS`).
+BOARD_STATUS_COLOURS: dict[str, str] = {
+    "ok": "#009E73",
+    "near capacity": "#E69F00",
+    "over capacity": "#D00000",
+    "unknown board": "#999999",
+}
+
+
+def board_load_figure(boards: pd.DataFrame, *, title: str) -> go.Figure:
+    """Each board's coincident load (a bar coloured by its status) against its capacity
+    (a black tick).
+
+    Parameters
+    ----------
+    boards : pandas.DataFrame
+        ``board_id``, ``coincident_kw``, ``capacity_kw`` [kW] and ``status``.
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One bar trace per status present (named after it), then the trace ``"capacity"``.
+    """
+    fig = go.Figure()
+    ids = boards["board_id"].astype(str)
+    for status, colour in BOARD_STATUS_COLOURS.items():
+        mine = boards["status"] == status
+        if mine.any():
+            fig.add_trace(go.Bar(
+                y=ids[mine], x=boards.loc[mine, "coincident_kw"].astype(float), orientation="h",
+                name=status, marker_color=colour,
+                hovertemplate="%{y}: %{x:.1f} kW coincident<extra>" + status + "</extra>",
+            ))  # fmt: skip
+    fig.add_trace(go.Scatter(
+        y=ids, x=pd.to_numeric(boards["capacity_kw"], errors="coerce"), mode="markers",
+        name="capacity", marker={"symbol": "line-ns", "size": 22, "line": {"width": 3,
+                                                                            "color": "black"}},
+        hovertemplate="%{y}: capacity %{x:.1f} kW<extra></extra>",
+    ))  # fmt: skip
+    fig.update_layout(
+        title={"text": title}, barmode="overlay", height=max(260, 26 * len(boards) + 130),
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+    )  # fmt: skip
+    fig.update_xaxes(title_text="load [kW]")
+    fig.update_yaxes(autorange="reversed", type="category")
+    return fig
+
+
 #: How often a PNG export is tried when kaleido's page was not ready.
 PNG_ATTEMPTS = 3
 

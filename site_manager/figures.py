@@ -28,6 +28,7 @@ from site_manager.charts import CHROMIUM as CHROMIUM  # the charts live in chart
 from site_manager.charts import PNG_ATTEMPTS as PNG_ATTEMPTS
 from site_manager.charts import _column
 from site_manager.charts import bar_figure as bar_figure
+from site_manager.charts import board_load_figure as board_load_figure
 from site_manager.charts import expiry_timeline_figure as expiry_timeline_figure
 from site_manager.charts import figure_to_pdf as figure_to_pdf
 from site_manager.charts import figure_to_png as figure_to_png
@@ -415,7 +416,8 @@ def _palette_rank(value: str, palette: dict[str, str] | None) -> tuple[int, str]
 #: Unit suffixes of column names and how a title writes them, longest first.
 UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("_eur_per_m2_month", "€/m²·month"), ("_eur_per_m2_year", "€/m²·year"),
-    ("_eur_per_month", "€/month"), ("_eur_per_kwh", "€/kWh"), ("_kwh_m2", "kWh/m²"),
+    ("_eur_per_month", "€/month"), ("_eur_per_kwh", "€/kWh"), ("_kwh_m2a", "kWh/m²·a"),
+    ("_kwh_m2", "kWh/m²"),
     ("_kn_m2", "kN/m²"), ("_kwh", "kWh"), ("_kw", "kW"), ("_m2", "m²"), ("_m3", "m³"),
     ("_db", "dB(A)"), ("_eur", "€"), ("_kg", "kg"), ("_c", "°C"), ("_t", "t"), ("_m", "m"),
 )  # fmt: skip

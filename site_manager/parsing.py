@@ -76,6 +76,52 @@ def parse_date(value: Any, *, what: str = "date") -> dt.date:
     raise ValidationError(f"{what} {text!r} is not a date YYYY-MM-DD")
 
 
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2})?)$")
+
+
+def parse_time(value: Any, *, what: str = "time") -> dt.time:
+    """A time of day from a ``time`` or ``HH:MM`` (``HH:MM:SS``) text.
+
+    Examples
+    --------
+    >>> parse_time("8:30"), parse_time("17:00:00")
+    (datetime.time(8, 30), datetime.time(17, 0))
+    """
+    if isinstance(value, dt.time):
+        return value
+    text = str(value).strip()
+    m = _TIME.match(text)
+    if m:
+        try:
+            return dt.time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
+        except ValueError:
+            pass
+    raise ValidationError(f"{what} {text!r} is not a time of day HH:MM")
+
+
+def parse_local_datetime(value: Any, *, what: str = "time") -> dt.datetime:
+    """A wall-clock time (naive) from a naive ``datetime`` or ``YYYY-MM-DDTHH:MM`` text.
+
+    A time with a zone or offset is refused: local times are read in the site's time zone.
+
+    Examples
+    --------
+    >>> parse_local_datetime("2027-03-01T09:30")
+    datetime.datetime(2027, 3, 1, 9, 30)
+    """
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value
+    text = str(value).strip()
+    m = _DATETIME.match(text)
+    if m:
+        try:
+            return dt.datetime.combine(dt.date.fromisoformat(m.group(1)), parse_time(m.group(2)))
+        except (ValueError, ValidationError):
+            pass
+    raise ValidationError(f"{what} {text!r} is not a local time YYYY-MM-DDTHH:MM")
+
+
 def is_missing(value: Any) -> bool:
     """Whether a cell holds nothing: ``None``, NaN or blank text."""
     if value is None:

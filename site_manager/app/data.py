@@ -285,3 +285,83 @@ def layout_footprints(
 
     problem = layout_problem(url, site, version, on, bay_area_m2, True, 85.0, ())
     return unit_footprints(get_frames(url, site, version), problem, bay_area_m2=bay_area_m2)
+
+
+# ------------------------------------------------------------------ the Energy page
+# Keyed on (database, site, register revision, options); the 5R1C model runs once per
+# revision and everything else that needs the heating takes it from ``energy_loads``.
+
+
+@st.cache_data(max_entries=8, show_spinner="Simulating the heating and cooling of every space…")
+def energy_loads(url: str, site: str | None, version: int) -> tuple[Any, str]:
+    """:func:`site_manager.energy.overview.site_loads`: per-space loads, or ``(None, why)``."""
+    from site_manager.energy.overview import site_loads
+
+    return site_loads(get_frames(url, site, version))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def energy_boards(url: str, site: str | None, version: int) -> pd.DataFrame:
+    """Board loads against capacity (:func:`site_manager.energy.loads.board_loads_for_site`)."""
+    from site_manager.energy.loads import board_loads_for_site
+
+    return board_loads_for_site(get_frames(url, site, version))
+
+
+@st.cache_data(max_entries=16, show_spinner="Splitting the energy per tenant…")
+def energy_split(url: str, site: str | None, version: int, months: tuple[str, ...]) -> Any:
+    """The per-tenant split of ``months`` (:func:`site_manager.energy.tenants.split_energy`),
+    with the heat of :func:`energy_loads` (the model is not run again).
+    """
+    from site_manager.energy.overview import heat_by_space
+    from site_manager.energy.tenants import split_energy
+
+    loads, _ = energy_loads(url, site, version)
+    return split_energy(get_frames(url, site, version), list(months), heat=heat_by_space(loads))
+
+
+@st.cache_data(max_entries=16, show_spinner="Computing the roof PV…")
+def energy_pv(url: str, site: str | None, version: int, flat_tilt_deg: float) -> Any:
+    """Roof PV at a flat-roof tilt (:func:`site_manager.energy.pv.pv_site`)."""
+    from site_manager.energy.pv import PVOptions, pv_site
+
+    return pv_site(get_frames(url, site, version), PVOptions(flat_tilt_deg=flat_tilt_deg))
+
+
+@st.cache_data(max_entries=16, show_spinner="Simulating the retrofits…")
+def energy_retrofits(
+    url: str, site: str | None, version: int, measures: tuple[str, ...]
+) -> pd.DataFrame:
+    """Baseline, each measure and the combination (:func:`site_manager.energy.retrofit.
+    retrofit_options`); seconds per site, so the page runs it on request only.
+    """
+    from site_manager.energy.retrofit import retrofit_options
+
+    return retrofit_options(get_frames(url, site, version), list(measures))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def energy_plan_figure(
+    url: str, site: str | None, version: int, on: dt.date, storey: str, column: str
+) -> Any:
+    """The storey's plan coloured by a column of
+    :func:`site_manager.energy.overview.space_intensity` (spaces not simulated: no value).
+    """
+    from site_manager.energy.overview import space_intensity
+
+    spaces = site_spaces(url, site, version, on)
+    spaces = spaces[spaces["storey"] == storey]
+    loads, _ = energy_loads(url, site, version)
+    values: Any = space_intensity(loads).set_index("global_id")[column] if loads is not None else {}
+    spaces = spaces.assign(**{column: spaces["global_id"].map(values).astype(float)})
+    frames = get_frames(url, site, version)
+    outlines, cols = frames.outlines, frames.columns
+    return figures.floor_plan_figure(
+        spaces,
+        color_by=column,
+        numeric=True,
+        title=f"{storey}: {figures.column_title(column)}",
+        outlines=None if outlines is None else outlines[outlines["storey"] == storey],
+        columns=cols[cols["storey"] == storey] if "storey" in cols.columns else None,
+        true_north_xy=figures.north_of(frames.site.get("true_north_deg")),
+    )

@@ -4,7 +4,8 @@ A scenario is saved in the register (:mod:`site_manager.layout.scenarios`) with 
 on screen (optimised, greedy or edited by hand), the page's parameters and the register
 revision the problem was read at. Committing one signs its leases in one transaction; the
 register refuses it whole, in one line, when something changed since it was saved (a unit
-let meanwhile, a bay of a hall that is not a unit of the register yet).
+let meanwhile, a hall cut otherwise since). A let of bays of a hall becomes a unit made of
+that part of the hall when committed.
 """
 
 from __future__ import annotations
@@ -157,10 +158,8 @@ def commit_section(url: str, site: str, name: str, on: dt.date, frames: Any) -> 
         later_note(frames.leases, [le.unit_id for le in leases], start, years)
         bays = sorted({le.unit_id for le in leases} - set(frames.units["unit_id"]))
         if bays:
-            verb = "is" if len(bays) == 1 else "are"
-            st.warning(f"{ui.text(', '.join(bays))} {verb} not a unit of "
-                       "the register (a bay of a hall): the register will refuse the commit "
-                       "until it is defined as a unit.")  # fmt: skip
+            st.info("New units, each made of bays of its hall, when committed: "
+                    f"{ui.text(', '.join(bays))}.", icon=":material/grid_view:")  # fmt: skip
         slot = st.container(key="lab_commit_error")
         b = st.columns([1, 1, 4])
         sign = b[0].button(f"Sign {len(leases)} lease{'s' if len(leases) > 1 else ''}",

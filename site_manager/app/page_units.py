@@ -8,7 +8,6 @@ about (:func:`site_manager.app.page_tenants.show_refusal`).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import pandas as pd
@@ -18,13 +17,6 @@ from site_manager.app import data, state, ui
 from site_manager.app.page_tenants import DATE_RANGE, show_refusal
 from site_manager.app.unit_parts import part_form
 from site_manager.errors import SiteManagerError
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: object) -> str:
-    """``text`` with Markdown's characters escaped, for messages that Streamlit renders."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def unit_table(frames: Any, retired: dict[str, dt.date]) -> pd.DataFrame:
@@ -225,7 +217,7 @@ def define_form(url: str, site: str, frames: Any, ctx: Any) -> None:
     st.session_state[PLAN_REFUSAL] = None
     _submit(lambda: register.define_unit(data.get_engine(url), unit_id, gids, name=name,
                                          area_m2=area, site=site),
-            slots, "form", f"Unit {plain(unit_id)} defined: {len(gids)} space(s).")  # fmt: skip
+            slots, "form", f"Unit {ui.text(unit_id)} defined: {len(gids)} space(s).")  # fmt: skip
 
 
 def rename_retire_forms(url: str, site: str, live: list[str], names: dict[str, str]) -> None:
@@ -244,7 +236,7 @@ def rename_retire_forms(url: str, site: str, live: list[str], names: dict[str, s
         if st.form_submit_button("Rename"):
             _submit(lambda: register.rename_unit(data.get_engine(url), unit or "", name=name,
                                                  site=site),
-                    slots, "unit_id", f"Unit {plain(unit)} renamed.")  # fmt: skip
+                    slots, "unit_id", f"Unit {ui.text(unit)} renamed.")  # fmt: skip
     with right, st.form("retire_unit", border=True):
         st.subheader("Retire a unit")
         slots = {}
@@ -256,7 +248,7 @@ def rename_retire_forms(url: str, site: str, live: list[str], names: dict[str, s
         if st.form_submit_button("Retire"):
             _submit(lambda: register.retire_unit(data.get_engine(url), unit or "", on=on,
                                                  site=site),
-                    slots, "unit_id", f"Unit {plain(unit)} retired from {on}.")  # fmt: skip
+                    slots, "unit_id", f"Unit {ui.text(unit)} retired from {on}.")  # fmt: skip
 
 
 def tenant_forms(url: str, site: str, frames: Any) -> None:
@@ -284,7 +276,7 @@ def tenant_forms(url: str, site: str, frames: Any) -> None:
             _submit(lambda: register.add_tenant(data.get_engine(url), tenant_id, name=name,
                                                 kind=kind, sector=sector, contact_email=email,
                                                 site=site),
-                    slots, "form", f"Tenant {plain(tenant_id)} added.")  # fmt: skip
+                    slots, "form", f"Tenant {ui.text(tenant_id)} added.")  # fmt: skip
     tenants = frames.tenants["tenant_id"].tolist()
     names = dict(zip(frames.tenants["tenant_id"], frames.tenants["name"], strict=True))
     with right, st.form("edit_tenant", border=True):
@@ -311,7 +303,7 @@ def tenant_forms(url: str, site: str, frames: Any) -> None:
             else:
                 _submit(lambda: register.edit_tenant(data.get_engine(url), tenant or "",
                                                      site=site, **given),
-                        slots, "tenant_id", f"Tenant {plain(tenant)} changed.")  # fmt: skip
+                        slots, "tenant_id", f"Tenant {ui.text(tenant)} changed.")  # fmt: skip
 
 
 def skill_form(url: str, site: str, frames: Any) -> None:
@@ -336,7 +328,7 @@ def skill_form(url: str, site: str, frames: Any) -> None:
         if st.form_submit_button("Add the skill"):
             _submit(lambda: register.add_skill(data.get_engine(url), tenant or "", skill, level,
                                                site=site),
-                    slots, "tenant_id", f"Skill added to {plain(tenant)}.")  # fmt: skip
+                    slots, "tenant_id", f"Skill added to {ui.text(tenant)}.")  # fmt: skip
 
 
 @ui.page

@@ -58,7 +58,7 @@ def text(value: Any) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", plain_text)
 
 
-def _slug(name: str) -> str:
+def file_stem(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "table"
 
 
@@ -101,7 +101,7 @@ def metric_row() -> Any:
 
 def downloads(frame: pd.DataFrame, name: str, *, key: str) -> None:
     """CSV and Excel download buttons for a table (files made only when clicked)."""
-    slug = _slug(name)
+    slug = file_stem(name)
     # a row that wraps and sizes each button to its label: fixed columns squeezed the
     # labels to "C" and "E" where the page was narrow
     row = st.container(horizontal=True, gap="small")
@@ -135,13 +135,13 @@ def figure(fig: Any, name: str, *, key: str, **kwargs: Any) -> Any:
     """A plotly figure with a server-side PNG download; returns ``st.plotly_chart``'s value."""
     config = {
         "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": _slug(name), "scale": 2},
+        "toImageButtonOptions": {"format": "png", "filename": file_stem(name), "scale": 2},
     }
     event = st.plotly_chart(fig, key=key, config=config, **kwargs)
     st.download_button(
         "PNG",
         data=lambda: figures.figure_to_png(fig),
-        file_name=f"{_slug(name)}.png",
+        file_name=f"{file_stem(name)}.png",
         mime="image/png",
         key=f"{key}_png",
         on_click="ignore",

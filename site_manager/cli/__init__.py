@@ -20,6 +20,7 @@ from site_manager.errors import SiteManagerError
 COMMAND_MODULES = (
     "site_manager.cli.ifc_cmds",
     "site_manager.cli.register_cmds",
+    "site_manager.cli.booking_cmds",
     "site_manager.cli.energy_cmds",
     "site_manager.cli.layout_cmds",
     "site_manager.cli.backup_cmds",

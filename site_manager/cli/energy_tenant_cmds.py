@@ -97,23 +97,17 @@ def _tenants(args: argparse.Namespace) -> int:
 
 
 def _statement(args: argparse.Namespace) -> int:
-    from site_manager.energy.tenant_reports import tenant_statement, write_statement
-    from site_manager.energy.tenants import emission_factor, months_between
+    from site_manager.energy.tenant_reports import (
+        statement_header,
+        tenant_statement,
+        write_statement,
+    )
+    from site_manager.energy.tenants import months_between
 
     months = months_between(month=args.month)
     frames, split = _frames_and_split(args, months, args.tenant)
     statement = tenant_statement(split, args.tenant, args.month)
-    cfg = split.settings
-    names = dict(zip(frames.tenants["tenant_id"], frames.tenants["name"], strict=True))
-    header = {
-        "site": frames.site["site_id"], "site name": frames.site["name"],
-        "tenant": args.tenant, "tenant name": names.get(args.tenant, ""),
-        "month": args.month, "cost key": cfg.cost_key,
-        "boiler efficiency": cfg.boiler_efficiency, "heating carrier": cfg.heating_carrier,
-        "electricity emission factor source": emission_factor("electricity", cfg.country)[1],
-        "fuel emission factor source": emission_factor(cfg.heating_carrier, cfg.country)[1],
-        "tariffs source": frames.sources.get("tariffs", ""),
-    }  # fmt: skip
+    header = statement_header(frames, split, args.tenant, args.month)
     path = write_statement(statement, args.output, header=header)
     currency = frames.site.get("currency") or "EUR"
     total = statement["cost_eur"].iloc[-1]

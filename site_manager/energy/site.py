@@ -127,6 +127,13 @@ def irradiance_factors(
     return out
 
 
+#: The fabric columns :func:`zones_from_model` reads.
+_ZONE_FABRIC_COLUMNS = (
+    "global_id", "name", "kind", "tilt_deg", "azimuth_deg", "u_w_m2k", "g_value",
+    "frame_fraction", "space_global_ids", "space_areas_m2",
+)  # fmt: skip
+
+
 def zones_from_model(
     spaces: Any,
     fabric: Any,
@@ -166,6 +173,8 @@ def zones_from_model(
     uses = uses or {}
     machine_w = machine_w or {}
     lat = d.latitude_deg if latitude_deg is None or math.isnan(latitude_deg) else latitude_deg
+    if len(fabric):  # plain Python values: iterating Arrow strings and geometries is slow
+        fabric = pd.DataFrame({c: fabric[c].tolist() for c in _ZONE_FABRIC_COLUMNS})
     windows = fabric[fabric["kind"] == "window"] if len(fabric) else fabric
     orientations = sorted(
         {(float(r.tilt_deg), float(r.azimuth_deg)) for r in windows.itertuples(index=False)},

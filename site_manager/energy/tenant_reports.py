@@ -159,6 +159,24 @@ def _share(total: float, exact: np.ndarray, unit: int) -> list[float]:
     return [w / unit for w in whole]
 
 
+def statement_header(frames: Any, split: EnergySplit, tenant_id: str, month: str) -> dict:
+    """The ``about`` sheet of a statement: site, tenant, month, the split's settings and the
+    sources of its tariffs and emission factors.
+    """
+    cfg = split.settings
+    tenants = frames.tenants
+    names = dict(zip(tenants["tenant_id"], tenants["name"], strict=True)) if len(tenants) else {}
+    return {
+        "site": frames.site["site_id"], "site name": frames.site.get("name"),
+        "tenant": tenant_id, "tenant name": names.get(tenant_id, ""),
+        "month": month, "cost key": cfg.cost_key,
+        "boiler efficiency": cfg.boiler_efficiency, "heating carrier": cfg.heating_carrier,
+        "electricity emission factor source": emission_factor("electricity", cfg.country)[1],
+        "fuel emission factor source": emission_factor(cfg.heating_carrier, cfg.country)[1],
+        "tariffs source": (frames.sources or {}).get("tariffs", ""),
+    }  # fmt: skip
+
+
 def write_statement(
     statement: pd.DataFrame, path: str | Path, *, header: dict[str, Any] | None = None
 ) -> Path:
@@ -187,6 +205,7 @@ __all__ = [
     "COMPARE_COLUMNS",
     "STATEMENT_COLUMNS",
     "measured_vs_modelled",
+    "statement_header",
     "tenant_statement",
     "write_statement",
 ]

@@ -298,7 +298,7 @@ def _month_split(frames: Any, month: str, heat: pd.DataFrame, cfg: Settings) -> 
         for unit, share in held.items():
             unit_heat[unit] = unit_heat.get(unit, 0.0) + float(kwh) * share
         common_heat += float(kwh) * max(0.0, 1.0 - sum(held.values()))
-    tenants = frames.tenants.set_index("tenant_id") if len(frames.tenants) else pd.DataFrame()
+    kinds, heads = _tenant_facts(frames.tenants)
     presence: dict[str, float] = (
         {str(k): float(v) for k, v in occ.groupby("tenant_id")["share"].max().items()}
         if len(occ) else {}
@@ -334,15 +334,14 @@ def _month_split(frames: Any, month: str, heat: pd.DataFrame, cfg: Settings) -> 
     ids = sorted(set(presence) | set(metered_own))
     rows = []
     for t in ids:
-        kind = tenants["kind"].get(t) if len(tenants) and "kind" in tenants else None
-        prof = _profile(kind)
+        prof = _profile(kinds.get(t))
         modelled = ((own_kw.get(t, 0.0) * prof.machine_load * presence.get(t, 0.0)
                      + let_area.get(t, 0.0) * BASE_ELECTRICITY_W_M2 / 1000.0)
                     * prof.hours_per_week * weeks)  # fmt: skip
         metered = metered_own.get(t)
         rows.append({"tenant_id": t, "presence": presence.get(t, 0.0),
                      "let_area_m2": let_area.get(t, 0.0),
-                     "headcount": _headcount(tenants, t),
+                     "headcount": heads.get(t, 1.0),
                      "modelled_electricity_kwh": modelled,
                      "metered_electricity_kwh": float("nan") if metered is None else float(metered),
                      "own_electricity_kwh": modelled if metered is None else float(metered),
@@ -389,11 +388,21 @@ def unit_shares(pairs: pd.DataFrame, units: Any) -> dict[str, dict[str, float]]:
     return out
 
 
-def _headcount(tenants: pd.DataFrame, t: str) -> float:
-    if not len(tenants) or "headcount" not in tenants or t not in tenants.index:
-        return 1.0
-    value = pd.to_numeric(pd.Series([tenants["headcount"].get(t)]), errors="coerce").iloc[0]
-    return 1.0 if pd.isna(value) or value <= 0 else float(value)
+def _tenant_facts(tenants: pd.DataFrame) -> tuple[dict[str, Any], dict[str, float]]:
+    """Tenant id → kind, and tenant id → headcount (1 where unknown or not positive).
+
+    Looked up once per month, not once per tenant (a site of a thousand tenants).
+    """
+    if not len(tenants):
+        return {}, {}
+    ids = tenants["tenant_id"].astype(str)
+    kinds = dict(zip(ids, tenants["kind"], strict=True)) if "kind" in tenants else {}
+    heads: dict[str, float] = {}
+    if "headcount" in tenants:
+        values = pd.to_numeric(tenants["headcount"], errors="coerce")
+        heads = {t: float(v) if pd.notna(v) and v > 0 else 1.0
+                 for t, v in zip(ids, values, strict=True)}  # fmt: skip
+    return kinds, heads
 
 
 def key_weights(rows: pd.DataFrame, key: str, carrier_own: pd.Series) -> np.ndarray:
@@ -486,7 +495,8 @@ def split_energy(
         keep = ~((rows["tenant_id"] == VACANT) & (rows["electricity_kwh_exact"].abs() < 1e-12)
                  & (rows["heat_kwh_exact"].abs() < 1e-12))  # fmt: skip
         rows = rows[keep].reset_index(drop=True)
-        totals = {c: float(rows[f"{c}_exact"].sum()) for c in
+        # skipna=False: without a tariff (or a factor) the cost (CO₂) is unknown, not 0
+        totals = {c: float(rows[f"{c}_exact"].sum(skipna=False)) for c in
                   ("electricity_kwh", "heat_kwh", "fuel_kwh", "cost", "co2")}  # fmt: skip
         table = pd.DataFrame({"tenant_id": rows["tenant_id"], "month": mo})
         for col, exact, unit in (("electricity_kwh", "electricity_kwh", 1000),
@@ -500,7 +510,7 @@ def split_energy(
             ms["common_electricity_metered"]
             and (rows.loc[rows["tenant_id"] != VACANT, "electricity_source"] == METERED).all()
         )
-        site_rows.append({"month": mo, **{c: float(table[c].sum()) for c in
+        site_rows.append({"month": mo, **{c: float(table[c].sum(skipna=False)) for c in
                           ("electricity_kwh", "heat_kwh", "fuel_kwh", "cost_eur", "co2_kg")},
                           "electricity_source": METERED if el_metered else MODELLED,
                           "fuel_source": fuel_source,

@@ -406,14 +406,19 @@ def gains_from_zones(
     ghi = np.asarray(ghi_w_m2, dtype=float).ravel()
     n_h = ghi.shape[0]
     hours = np.arange(n_h)
-    internal = np.empty((n_h, len(zones)))
-    for k, z in enumerate(zones):
-        level = z.internal_gains_w_m2 * z.floor_area_m2
-        if z.gains_schedule is None:
-            internal[:, k] = level
-        else:
-            sched = np.asarray(z.gains_schedule)
-            internal[:, k] = level * sched[hours % sched.shape[0]]
+    # Zones share a few schedules: one hourly column per distinct schedule, times a matrix
+    # that holds each zone's level in its schedule's row. Each product has one non-zero
+    # term, so it equals level × schedule exactly; writing the (hours × zones) array in
+    # one pass is many times faster than a strided write per zone at 2,000 zones.
+    groups: dict[tuple[float, ...] | None, int] = {}
+    group = [groups.setdefault(z.gains_schedule, len(groups)) for z in zones]
+    columns = np.empty((n_h, len(groups)))
+    for schedule, g in groups.items():
+        sched = np.ones(1) if schedule is None else np.asarray(schedule, dtype=float)
+        columns[:, g] = sched[hours % sched.shape[0]]
+    levels = np.zeros((len(groups), len(zones)))
+    levels[group, np.arange(len(zones))] = [z.internal_gains_w_m2 * z.floor_area_m2 for z in zones]
+    internal = np.ascontiguousarray(columns @ levels)
     aperture = np.array([z.solar_aperture_m2 for z in zones])
     solar = ghi[:, None] * aperture[None, :]
     return internal, solar

@@ -95,6 +95,12 @@ the login name)
   common_cost_share=0.0, lease_id=None, site=None) -> str`` (the lease id); refused with
   ``RegisterError`` naming the unit and the conflicting lease.
 - ``end_lease(bind, lease_id, *, on, site=None)``: ``on`` becomes the lease's last day.
+- ``make_booking(bind, *, equipment_id, tenant_id, start, end, purpose="", site=None)
+  -> str`` (the booking id; start and end the site's local wall-clock time, ``[start,
+  end)``), ``cancel_booking(bind, booking_id, *, site=None)``, ``list_bookings(bind,
+  site=None)``, ``grant_training(bind, *, tenant_id, equipment_type, granted_by="",
+  valid_until=None, site=None)``, ``list_trainings``: :mod:`~site_manager.register.bookings`
+  (rules in :mod:`~site_manager.register.booking_rules`).
 - ``set_space_attributes(bind, global_id, *, site=None, **attributes)``: override a space's
   constraint attributes (``clear_height_m``, ``floor_load_kn_m2``, ``board_id``,
   ``board_capacity_kw``, ``extraction``, ``daylight``, ``ground_access``, ``crane``,
@@ -124,6 +130,13 @@ the login name)
 from __future__ import annotations
 
 from site_manager.register.applicants import add_applicant, edit_applicant
+from site_manager.register.bookings import (
+    cancel_booking,
+    grant_training,
+    list_bookings,
+    list_trainings,
+    make_booking,
+)
 from site_manager.register.engine import get_revision, open_register, transaction
 from site_manager.register.io import (
     ImportResult,
@@ -173,6 +186,11 @@ from site_manager.register.verbs import (
 
 __all__ = [
     "cut_unit",
+    "cancel_booking",
+    "grant_training",
+    "list_bookings",
+    "list_trainings",
+    "make_booking",
     "add_applicant",
     "edit_applicant",
     "MIN_SHARE_MATCHED",

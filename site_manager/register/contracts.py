@@ -12,7 +12,8 @@ it holds. Everything else is derived from here:
   same values with the same message; the rules that span columns or records are in
   :mod:`site_manager.register.rules`;
 - exports write :attr:`Column.heading`;
-- the tables of ``docs/sample-site-format.md`` are :func:`markdown_tables`
+- the tables of ``docs/sample-site-format.md`` are
+  :func:`site_manager.register.contract_docs.markdown_tables`
   (``docs/make_contract_tables.py`` rewrites them);
 - a stored text column's longest value is the schema's ``String(n)``, read from
   :data:`site_manager.register.schema.Base` ``.metadata`` (so the two cannot drift); text
@@ -29,11 +30,11 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from site_manager.errors import ValidationError
+from site_manager.register.booking_schema import BOOKING_ACCESS
 from site_manager.register.schema import (
     CARRIERS,
     HAZARDS,
@@ -54,6 +55,8 @@ TYPE_WORDS: dict[str, str] = {
     "date": "date YYYY-MM-DD",
     "month": "month YYYY-MM",
     "bool": "yes/no",
+    "time": "time of day HH:MM",
+    "datetime": "local time YYYY-MM-DDTHH:MM",
 }
 
 #: Column types that hold text (and so have a longest value and allowed characters).
@@ -311,8 +314,45 @@ EQUIPMENT = Table("equipment", "a means of production", (
     Column("share_terms", "text", default="", stored="equipment.share_terms",
            max_length=MAX_FREE_TEXT, free_text=True,
            headings=("Share terms", "Terms of sharing", "Conditions"),
-           description="on what terms"),
+           description="on what terms (free text; the terms bookings obey are below)"),
+    Column("booking_access", "choice", choices=BOOKING_ACCESS, stored="equipment.booking_access",
+           description="who may book it: `members` (a running lease; when empty) or `anyone`"),
+    Column("open_from", "time", stored="equipment.open_from",
+           description="bookable from (site's local time; empty: midnight)"),
+    Column("open_until", "time", stored="equipment.open_until",
+           description="bookable until (site's local time; empty: midnight)"),
+    Column("max_booking_h", "number", "h", minimum=0.0, exclusive_minimum=True,
+           stored="equipment.max_booking_h", description="longest booking (empty: no limit)"),
+    _yes_no("induction_required", stored="equipment.induction_required",
+           description="a booking needs a valid training for the machine's type"),
+    Column("price_eur_per_h", "number", "EUR/h", minimum=0.0,
+           stored="equipment.price_eur_per_h", description="price of an hour's booking"),
 ), id_column="equipment_id", record="equipment")  # fmt: skip
+
+#: A booking of a shared machine (``booking make``): not a file; the rules are
+#: :func:`~site_manager.register.booking_rules.check_booking`.
+BOOKINGS = Table("bookings", "a tenant's hold on a shared machine, [start, end)", (
+    _id("booking_id", stored="bookings.booking_id",
+        description="short stable id (made up when empty)"),
+    _id("equipment_id", required=True, stored="equipment.equipment_id",
+        description="the machine booked"),
+    _id("tenant_id", required=True, stored="tenants.tenant_id", description="who books it"),
+    Column("start", "datetime", required=True,
+           description="first moment, the site's local time"),
+    Column("end", "datetime", required=True,
+           description="end, the site's local time (not included: the next may start then)"),
+    _name("purpose", stored="bookings.purpose", description="what for"),
+), id_column="booking_id", record="booking")  # fmt: skip
+
+#: A training (induction) of a tenant on a type of machine (``training grant``).
+TRAININGS = Table("trainings", "a tenant's induction on a type of machine", (
+    _id("tenant_id", required=True, stored="tenants.tenant_id", description="who was trained"),
+    Column("equipment_type", "text", required=True, stored="trainings.equipment_type",
+           description="the machine type, as equipment `type`"),
+    _name("granted_by", stored="trainings.granted_by", description="who gave the induction"),
+    Column("valid_until", "date", stored="trainings.valid_until",
+           description="last day it is valid (empty: no end)"),
+), record="training")  # fmt: skip
 
 APPLICANTS = Table("applicants", "a prospective tenant and its needs (the layout engine's "
                    "applicant, `docs/layout.md`)", (
@@ -516,63 +556,3 @@ TABLES: dict[str, Table] = {t.name: t for t in (
 
 #: The tables ``import`` and ``export`` take as files with landlord headings.
 IMPORTABLE: tuple[str, ...] = ("tenants", "leases", "equipment", "applicants")
-
-
-# ---------------------------------------------------------------- documentation
-
-
-def _limits(col: Column) -> str:
-    parts = []
-    if col.minimum is not None:
-        parts.append(f"{'>' if col.exclusive_minimum else '≥'} {col.minimum:g}")
-    if col.maximum is not None:
-        parts.append(f"≤ {col.maximum:g}")
-    if col.max_length is not None:
-        parts.append(f"≤ {col.max_length} characters")
-    if col.choices:
-        parts.append(", ".join(f"`{c}`" for c in col.choices))
-    return "; ".join(parts)
-
-
-def markdown_table(table: Table) -> str:
-    """The documentation of one table: a heading line and a Markdown table of its columns."""
-    sample = table.sample_columns()
-    renamed = {c.name: h for h, c in sample.items() if h != c.name}
-    lines = [f"### `{table.name}.csv`: {table.description}", ""]
-    if renamed:
-        lines += ["The sample sites' file carries the columns named in *sample heading*; an "
-                  "import takes any of them.", ""]  # fmt: skip
-    in_sample = {c.name for c in sample.values()}
-    lines += ["| column | type | unit | required | limits, allowed values | headings also "
-              "accepted | what it holds |", "|---|---|---|---|---|---|---|"]  # fmt: skip
-    for col in table.columns:
-        headings = ", ".join(f"`{h}`" for h in col.headings)
-        if col.name in renamed:
-            headings = f"sample heading `{renamed[col.name]}`; " + headings
-        elif col.name not in in_sample:
-            headings = "not in the sample sites' file" + (f"; {headings}" if headings else "")
-        required = ", ".join(
-            w for w, on in (("yes", col.required), ("unique", col.name == table.id_column)) if on
-        )
-        lines.append(f"| `{col.name}` | {TYPE_WORDS[col.type]} | {col.unit} | {required} | "
-                     f"{_limits(col)} | {headings} | {col.description} |")  # fmt: skip
-    return "\n".join(lines)
-
-
-def markdown_tables(tables: Iterable[Table] | None = None) -> str:
-    """The documentation of every table (the section of ``docs/sample-site-format.md``)."""
-    return "\n\n".join(markdown_table(t) for t in (tables or TABLES.values())) + "\n"
-
-
-#: The markers around the generated section of ``docs/sample-site-format.md``.
-DOC_BEGIN = "<!-- contract tables: generated by docs/make_contract_tables.py -->"
-DOC_END = "<!-- end of contract tables -->"
-
-
-def with_tables(document: str) -> str:
-    """``document`` with the section between :data:`DOC_BEGIN` and :data:`DOC_END` rewritten."""
-    head, begin, rest = document.partition(DOC_BEGIN)
-    _old, end, tail = rest.partition(DOC_END)
-    if not begin or not end:
-        raise ValidationError(f"the document lacks the markers {DOC_BEGIN!r} … {DOC_END!r}")
-    return f"{head}{DOC_BEGIN}\n\n{markdown_tables()}\n{DOC_END}{tail}"

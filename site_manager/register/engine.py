@@ -214,6 +214,11 @@ def _first_line(exc: BaseException | None) -> str:
 
 _DB_MESSAGES = (
     (
+        re.compile(r"bookings_no_overlap", re.I),
+        "the booking overlaps another booking of the same equipment",
+    ),
+    (re.compile(r"bookings_end_after_start", re.I), "a booking must end after its start"),
+    (
         re.compile(r"overlap|leases_no_overlap|conflicting key value violates exclusion", re.I),
         "the lease overlaps another lease of the same unit",
     ),

@@ -61,7 +61,8 @@ APPLICANT_COLUMNS = ["applicant_id", "name", "kind", "area_min_m2", "area_max_m2
                      "contact_name", "contact_email", "contact_phone", "applied"]  # fmt: skip
 EQUIPMENT_COLUMNS = ["equipment_id", "name", "type", "owner_tenant_id", "space_global_id",
                      "board_id", "power_kw", "noise_db", "weight_kg", "hazards", "shared",
-                     "share_terms"]  # fmt: skip
+                     "share_terms", "booking_access", "open_from", "open_until",
+                     "max_booking_h", "induction_required", "price_eur_per_h"]  # fmt: skip
 
 
 @dataclass
@@ -295,6 +296,7 @@ def _equipment(s: Session, st: Site) -> pd.DataFrame:
         row["owner_tenant_id"] = tid
         row["space_global_id"] = gid
         row["shared"] = bool(eq.shared)
+        row["induction_required"] = bool(eq.induction_required)
         rows.append(row)
     return _frame(rows, EQUIPMENT_COLUMNS)
 

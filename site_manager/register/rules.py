@@ -21,7 +21,9 @@ The values themselves (types, ranges, lengths, allowed values) are the contract'
 - a unit with a lease running on, or starting after, the day it would be retired is not
   retired;
 - an applicant's largest area is at least its smallest;
-- equipment, zoning, units, skills and meters name existing tenants and spaces.
+- equipment, zoning, units, skills and meters name existing tenants and spaces;
+- bookings of shared equipment and trainings: :mod:`site_manager.register.booking_rules`
+  (a module of its own for the length of this one).
 
 The database keeps the same lease rules as CHECKs, foreign keys and an overlap constraint:
 the last line, for two writers that race (``docs/register.md``).

@@ -25,6 +25,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -283,6 +284,12 @@ class Equipment(Base):
         UniqueConstraint("site_pk", "equipment_id"),
         CheckConstraint("power_kw IS NULL OR power_kw >= 0", name="power"),
         CheckConstraint("weight_kg IS NULL OR weight_kg >= 0", name="weight"),
+        CheckConstraint(
+            "booking_access IS NULL OR booking_access IN ('members', 'anyone')",
+            name="booking_access",
+        ),
+        CheckConstraint("max_booking_h IS NULL OR max_booking_h > 0", name="max_booking"),
+        CheckConstraint("price_eur_per_h IS NULL OR price_eur_per_h >= 0", name="price"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_pk: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
@@ -298,6 +305,15 @@ class Equipment(Base):
     hazards: Mapped[str] = mapped_column(String(200), default="")
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
     share_terms: Mapped[str] = mapped_column(Text, default="")
+    # the terms of sharing (0008; ``booking_schema`` has the bookings): who may book
+    # (``members``/``anyone``; None: members), local opening hours (None: from/until
+    # midnight), longest booking [h], induction needed, price [EUR/h]
+    booking_access: Mapped[str | None] = mapped_column(String(16))
+    open_from: Mapped[dt.time | None] = mapped_column(Time)
+    open_until: Mapped[dt.time | None] = mapped_column(Time)
+    max_booking_h: Mapped[float | None] = mapped_column(Float)
+    induction_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    price_eur_per_h: Mapped[float | None] = mapped_column(Float)
 
 
 class Skill(Base):

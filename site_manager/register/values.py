@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from site_manager.errors import ValidationError
-from site_manager.parsing import parse_bool, parse_date
+from site_manager.parsing import parse_bool, parse_date, parse_local_datetime, parse_time
 from site_manager.register.contracts import TYPE_WORDS, Column, Table
 
 
@@ -186,6 +186,11 @@ def parse_value(col: Column, value: Any, *, what: str = "") -> Any:
     if kind == "date":
         try:
             return parse_date(value)
+        except ValidationError:
+            raise _not_a(col, str(value).strip(), what) from None
+    if kind in ("time", "datetime"):
+        try:
+            return parse_time(value) if kind == "time" else parse_local_datetime(value)
         except ValidationError:
             raise _not_a(col, str(value).strip(), what) from None
     if kind == "bool":

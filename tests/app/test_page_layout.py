@@ -125,7 +125,7 @@ def test_moving_an_applicant_beside_a_hazardous_tenant_names_the_rule_and_the_ne
     app.multiselect(key="lab_edit_units").set_value([unit]).run()
     app.button(key="lab_move").click().run()
     assert [e.value for e in app.exception] == []
-    messages = [shown(e.value) for e in app.error]
+    messages = [shown(e.value) for e in app.error]  # names are escaped on the page
     mine = [m for m in messages if neighbour in m]
     assert mine, messages
     assert "hazard" in mine[0] and unit in mine[0] and who in mine[0]

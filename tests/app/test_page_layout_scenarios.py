@@ -17,7 +17,6 @@ from streamlit.testing.v1 import AppTest
 
 from site_manager.app import state
 
-from .conftest import shown
 from .test_page_layout import _optimise, _problem, next_month_first, works, works_template
 from .test_pages import no_exception, page_app
 
@@ -191,25 +190,40 @@ def test_commit_shows_the_leases_then_signs_them_and_says_how_many(works: str) -
     engine.dispose()
 
 
-def test_a_commit_on_bays_or_on_a_unit_let_meanwhile_is_refused_in_one_line(works: str) -> None:
+def test_a_commit_on_bays_makes_units_of_them_and_one_on_a_unit_let_meanwhile_is_refused(
+    works: str,
+) -> None:
     from site_manager import register
+
+    from .conftest import shown
 
     engine = _engine(works)
     app = page_app("page_layout", works)
     app.run()
-    app.button(key="lab_greedy").click().run()  # bays of 150 m²: not units of the register
+    day = _quiet_day(works)
+    app.date_input(key="lab_on").set_value(day).run()
+    app.button(key="lab_greedy").click().run()  # bays of 150 m² of the large halls
     _save(app, "bays")
-    bays = sorted({u for us in app.session_state[state.LAB_RESULT]["assignment"].values()
-                   for u in us if "/b" in u})  # fmt: skip
-    assert bays
+    result = app.session_state[state.LAB_RESULT]
+    area = {u.id: u.area for u in result["problem"].units}
+    with_bays = {a: us for a, us in result["assignment"].items() if any("/b" in u for u in us)}
+    assert with_bays, "greedy on bays of 150 m² lets some bay"
     app.button(key="lab_commit").click().run()
-    assert any(bays[0] in shown(w.value) for w in app.warning)
+    said = " ".join(shown(i.value) for i in app.info if "New units" in i.value)
     n = len(register.frames(engine).leases)
     app.button(key="lab_commit_yes").click().run()
-    errors = [shown(e.value) for e in app.error]
-    assert any("is not a unit of site" in e and bays[0] in e for e in errors), errors
-    assert all("\n" not in e for e in errors)
-    assert len(register.frames(engine).leases) == n
+    assert [e.value for e in app.error] == []
+    f = register.frames(engine)
+    assert len(f.leases) > n
+    units = f.units.set_index("unit_id")
+    for applicant, lets in with_bays.items():
+        held = f.leases[f.leases["tenant_id"] == applicant]["unit_id"].tolist()
+        assert held and all(u not in area for u in held)  # new units, not the bays' ids
+        assert all(u in said for u in held)  # named before the commit
+        # the bays of one hall became one unit of their area together
+        assert sum(units.loc[u, "area_m2"] for u in held) == pytest.approx(
+            sum(area[u] for u in lets), abs=0.01)  # fmt: skip
+    n = len(f.leases)
 
     # whole units, then another writer lets one of them from the same day
     day = _quiet_day(works)
@@ -223,10 +237,10 @@ def test_a_commit_on_bays_or_on_a_unit_let_meanwhile_is_refused_in_one_line(work
     start = day
     register.sign_lease(engine, unit_id=unit, tenant_id=tenant, start=start,
                         end=start + dt.timedelta(days=400), rent_eur_per_month=100.0)  # fmt: skip
-    app.selectbox(key="lab_scenario_pick").set_value("whole units")
+    app.selectbox(key="lab_scenario_pick").set_value("whole units").run()
     app.button(key="lab_commit").click().run()
     app.button(key="lab_commit_yes").click().run()
-    errors = [e.value for e in app.error]
+    errors = [shown(e.value) for e in app.error]
     assert any(unit in e and "whole units" in e for e in errors), errors
     assert len(register.frames(engine).leases) == n + 1
     engine.dispose()

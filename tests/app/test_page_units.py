@@ -165,9 +165,11 @@ def test_rename_retire_edit_and_skill_forms_change_the_register(url: str) -> Non
     engine.dispose()
 
 
-def test_plain_escapes_markdown() -> None:
+def test_names_are_escaped_by_the_one_markdown_escape() -> None:
+    from site_manager.app import ui
+
     text = "*a* _b_ [c](d) #e"
-    escaped = page_units.plain(text)
+    escaped = ui.text(text)
     assert escaped == r"\*a\* \_b\_ \[c\]\(d\) \#e"
     assert escaped.replace("\\", "") == text
 

@@ -6,22 +6,40 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Boolean, Date, Float, Integer, String, Text
+from sqlalchemy import Boolean, Date, Float, Integer, String, Text, Time
 
 from site_manager.errors import ValidationError
-from site_manager.register import contracts
+from site_manager.register import contract_docs, contracts
 from site_manager.register.schema import Base
 from site_manager.register.values import parse_value, rename_headings
 
 ROOT = Path(__file__).resolve().parents[2]
-ALL_TABLES = [*contracts.TABLES.values(), contracts.SPACE_ATTRIBUTES, contracts.UNIT_PARTS]
+ALL_TABLES = [
+    *contracts.TABLES.values(),
+    contracts.SPACE_ATTRIBUTES,
+    contracts.UNIT_PARTS,
+    contracts.BOOKINGS,
+    contracts.TRAININGS,
+]
 #: Column types of the contract and the SQL types that may store them.
 STORED_AS = {"text": (String, Text), "choice": (String,), "list": (String, Text),
              "month": (String,), "number": (Float,), "integer": (Integer,), "date": (Date,),
-             "bool": (Boolean,)}  # fmt: skip
+             "bool": (Boolean,), "time": (Time,)}  # fmt: skip
 #: Schema columns that are no one's input: keys, and what the register keeps for itself.
-KEYS = {"id", "site_pk", "unit_pk", "tenant_pk", "owner_tenant_pk", "space_pk"}
-NOT_INPUT = {"leases.space_removed", "leases.notes", "space_attributes.clear_height_source"}
+KEYS = {"id", "site_pk", "unit_pk", "tenant_pk", "owner_tenant_pk", "space_pk", "equipment_pk"}
+NOT_INPUT = {
+    "leases.space_removed",
+    "leases.notes",
+    "space_attributes.clear_height_source",
+    # a booking's start and end are read as local times and stored as UTC instants
+    "bookings.start_at",
+    "bookings.end_at",
+    "bookings.created_at",
+    "bookings.created_by",
+    "bookings.cancelled_at",
+    "bookings.cancelled_by",
+    "trainings.granted_at",
+}
 
 
 def _stored() -> list[tuple[str, contracts.Column]]:
@@ -57,7 +75,7 @@ def test_a_limit_that_differs_from_the_schema_is_refused_when_the_contract_is_ma
 @pytest.mark.parametrize("table", ["tenants", "leases", "equipment", "applicants", "units",
                                    "boards", "skills", "meter_readings", "zoning",
                                    "space_attributes", "climate_months",
-                                   "unit_spaces"])  # fmt: skip
+                                   "unit_spaces", "bookings", "trainings"])  # fmt: skip
 def test_every_input_column_of_the_schema_has_a_contract(table: str) -> None:
     declared = {c.stored for _, c in _stored()}
     inputs = {f"{table}.{c.name}" for c in Base.metadata.tables[table].c if c.name not in KEYS}
@@ -66,8 +84,8 @@ def test_every_input_column_of_the_schema_has_a_contract(table: str) -> None:
 
 def test_the_documented_tables_are_those_the_contracts_generate() -> None:
     doc = (ROOT / "docs" / "sample-site-format.md").read_text(encoding="utf-8")
-    assert contracts.DOC_BEGIN in doc and contracts.DOC_END in doc
-    assert contracts.with_tables(doc) == doc, "run python docs/make_contract_tables.py"
+    assert contract_docs.DOC_BEGIN in doc and contract_docs.DOC_END in doc
+    assert contract_docs.with_tables(doc) == doc, "run python docs/make_contract_tables.py"
     for table in contracts.TABLES.values():
         assert f"### `{table.name}.csv`" in doc
         for col in table.columns:
