@@ -10,6 +10,7 @@ with which neighbour, show at once. The logic lives in :mod:`site_manager.layout
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -19,6 +20,7 @@ import streamlit as st
 from site_manager import figures
 from site_manager.app import data, state, ui
 from site_manager.app.layout_applicants import applicants_section
+from site_manager.app.layout_rules import rules_section, violations_section
 from site_manager.app.layout_scenarios import (
     later_note,
     save_form,
@@ -273,6 +275,7 @@ def show_result(
         st.success("Every applicant in play is placed.")
     else:
         ui.table(left, f"left_out_{site}", key="lab_left")
+    violations_section(site, problem, layout)
     manual_edit(result)
     st.subheader("Against the greedy layout")
     greedy = result["greedy"]
@@ -316,6 +319,8 @@ def render() -> None:
     frames = data.get_frames(url, site, version)
     with st.expander(f"Applicants ({len(frames.applicants)})", expanded=False):
         applicants_section(url, site, frames.applicants)
+    with st.expander(f"Community rules ({len(frames.layout_rules or [])})", expanded=False):
+        rules_section(url, site)
     params = parameters(frames.applicants)
     on = plan_for()
     lab_body(url, site, version, on, params)
@@ -363,6 +368,9 @@ def lab_body(url: str, site: str, version: int, on: dt.date, params: dict[str, A
     )
     later_note(frames.leases, vacant, on)
     adopt_finished_run()
+    result = st.session_state.get(state.LAB_RESULT)
+    if result and result["problem"].rules != problem.rules:  # rules loaded: check against them
+        result["problem"] = dataclasses.replace(result["problem"], rules=problem.rules)
     if not problem.applicants:
         st.info("No applicant in play: add applicants above (or choose some), then optimise.")
         return

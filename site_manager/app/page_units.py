@@ -15,6 +15,7 @@ import streamlit as st
 
 from site_manager.app import data, state, ui
 from site_manager.app.page_tenants import DATE_RANGE, show_refusal
+from site_manager.app.unit_parts import part_form
 from site_manager.errors import SiteManagerError
 
 
@@ -349,6 +350,7 @@ def render() -> None:
     else:
         ui.table(units, f"{site}_units", key="units_table")
     define_form(url, site, frames, ctx)
+    part_form(url, site, frames, data.data_version(url))
     live = [u for u in frames.units["unit_id"] if u not in ctx.retired]
     names = dict(zip(frames.units["unit_id"], frames.units["name"].fillna(""), strict=True))
     rename_retire_forms(url, site, live, names)

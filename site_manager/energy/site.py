@@ -496,8 +496,9 @@ SPACE_LOAD_COLUMNS: dict[str, str] = {
     "storey": "its storey",
     "use": f"its zoning use ({DEFAULT_USE} where none is zoned)",
     "heating_setpoint_c": "heating set-point of that use [°C]",
-    "unit_id": "the unit it belongs to ('' if none)",
-    "tenant_id": "the tenant whose lease of that unit runs on the day ('' if vacant)",
+    "unit_id": "the units that take it, ';'-joined, the largest part first ('' if none)",
+    "tenant_id": "the tenants whose leases of those units run on the day, ';'-joined in "
+    "that order ('' if vacant)",
 }
 
 
@@ -549,23 +550,32 @@ def space_loads(frames: Any, *, on: dt.date | str | None = None) -> pd.DataFrame
     frame.insert(4, "heating_setpoint_c", [z.heating_setpoint_c for z in zones])
     unit_of, tenant_of = _tenancy_of_spaces(frames, on)
     frame.insert(5, "unit_id", [unit_of.get(z.id, "") for z in zones])
-    frame.insert(6, "tenant_id", [tenant_of.get(unit_of.get(z.id, ""), "") for z in zones])
+    frame.insert(6, "tenant_id", [tenant_of.get(z.id, "") for z in zones])
     return frame.rename(columns={"zone_id": "space_global_id"})
 
 
 def _tenancy_of_spaces(
     frames: Any, on: dt.date | str | None
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """Space GlobalId → unit id, and unit id → the tenant whose lease runs on ``on``."""
+    """Space GlobalId → the live units that take it, and space GlobalId → their tenants on
+    ``on`` (the units' running leases), each ``;``-joined, the largest part of the space
+    first (ties by unit id): a hall shared by units of its bays names them all. The shares
+    are :func:`site_manager.energy.tenants.unit_shares`'.
+    """
+    from site_manager.energy.tenants import unit_shares
     from site_manager.tenancy import current_leases, parse_day
 
     live = set(frames.units_on(parse_day(on))["unit_id"]) if len(frames.units) else set()
-    pairs = frames.unit_spaces
-    unit_of = {str(g): str(u) for u, g in zip(pairs["unit_id"], pairs["space_global_id"],
-                                               strict=True) if u in live}  # fmt: skip
     leases = current_leases(frames, on=on)
-    tenant_of = {str(u): str(t) for u, t in zip(leases["unit_id"], leases["tenant_id"],
-                                                 strict=True)}  # fmt: skip
+    tenant_of_unit = {str(u): str(t) for u, t in zip(leases["unit_id"], leases["tenant_id"],
+                                                     strict=True)}  # fmt: skip
+    unit_of: dict[str, str] = {}
+    tenant_of: dict[str, str] = {}
+    for gid, held in unit_shares(frames.unit_spaces, {str(u) for u in live}).items():
+        units = sorted(held, key=lambda u: (-held[u], u))
+        unit_of[gid] = ";".join(units)
+        tenants = [tenant_of_unit[u] for u in units if u in tenant_of_unit]
+        tenant_of[gid] = ";".join(dict.fromkeys(tenants))
     return unit_of, tenant_of
 
 

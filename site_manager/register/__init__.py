@@ -146,6 +146,7 @@ from site_manager.register.io import (
 )
 from site_manager.register.members import add_equipment, add_skill, edit_equipment, edit_tenant
 from site_manager.register.model_store import ClimateFile
+from site_manager.register.parts import cut_unit
 from site_manager.register.queries import (
     RegisterFrames,
     frames,
@@ -184,6 +185,7 @@ from site_manager.register.verbs import (
 )
 
 __all__ = [
+    "cut_unit",
     "cancel_booking",
     "grant_training",
     "list_bookings",

@@ -285,6 +285,10 @@ def _wrote_by_statement(state: Any) -> None:
 def _bump_revision(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint: the outer commit bumps, once
         return
+    if session.new or session.deleted or session.dirty:
+        # the commit flushes pending changes only after this hook: flush them here, so
+        # that a write made of ORM adds alone (no query after them) bumps the revision too
+        session.flush()
     if session.info.pop("wrote", False):
         from sqlalchemy import update
 

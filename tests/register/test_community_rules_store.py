@@ -10,6 +10,7 @@ import pytest
 
 from site_manager import register
 from site_manager.cli import main
+from site_manager.errors import ValidationError
 from site_manager.layout.community import get_rules, load_rules
 from site_manager.layout.from_site import problem_from_register
 from site_manager.zoning import shared_private_balance
@@ -87,5 +88,22 @@ def test_a_site_without_rules_gives_a_problem_without_rules(site: str) -> None:
     engine = register.open_register(site)
     try:
         assert problem_from_register(register.frames(engine)).rules is None
+    finally:
+        engine.dispose()
+
+
+def test_loading_rules_bumps_the_revision_the_dashboard_caches_key_on(site: str) -> None:
+    # a write of ORM adds alone (no query after them) is flushed by the commit after its
+    # before_commit hook: the revision must count it all the same
+    engine = register.open_register(site)
+    try:
+        start = register.get_revision(engine)
+        load_rules(engine, "small", GOOD)  # the first load inserts the site's row
+        assert register.get_revision(engine) == start + 1
+        load_rules(engine, "small", "")  # and a later one updates it
+        assert register.get_revision(engine) == start + 2
+        with pytest.raises(ValidationError):
+            load_rules(engine, "small", BAD_FILES[0][0])
+        assert register.get_revision(engine) == start + 2
     finally:
         engine.dispose()
