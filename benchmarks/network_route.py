@@ -103,7 +103,7 @@ def main() -> None:
     job = network.parse_job(JOB)
     print(f"network: {len(net.sites)} sites, {len(net.tenants)} tenants, "
           f"{len(net.equipment)} machines, {len(net.skills)} skills, "
-          f"{len(net.bookings)} bookings; job of {len(job.steps)} steps, beam {args.width}")  # fmt: skip
+          f"{len(net.bookings)} bookings; {len(job.steps)} steps, beam {args.width}")  # fmt: skip
     walls, cpus = [], []
     for _ in range(args.repeat):
         w0, c0 = time.perf_counter(), time.process_time()
