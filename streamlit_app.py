@@ -11,6 +11,7 @@ from site_manager.app import (
     page_import,
     page_landlord,
     page_layout,
+    page_network,
     page_site,
     page_tenants,
     page_units,
@@ -62,6 +63,12 @@ navigation = st.navigation(
             title="Layout lab",
             icon=":material/dashboard_customize:",
             url_path="layout",
+        ),
+        st.Page(
+            page_network.render,
+            title="Invisible Factory",
+            icon=":material/hub:",
+            url_path="network",
         ),
     ]
 )
