@@ -181,28 +181,41 @@ def _price(job: Job, needs: str, own: Any) -> tuple[float, str]:
     return (rate, "job") if rate is not None else (DEFAULT_EUR_PER_HOUR, "default")
 
 
-def candidates(index: NetworkIndex, job: Job, step: Step) -> tuple[list[Candidate], str]:
-    """The candidates for ``step``, and why there are none ("" when there are some)."""
+def candidates(
+    index: NetworkIndex,
+    job: Job,
+    step: Step,
+    unusable: list[tuple[Any, str]] | None = None,
+) -> tuple[list[Candidate], str]:
+    """The candidates for ``step``, and why there are none ("" when there are some).
+
+    ``unusable``, if given, receives (machine row, why) of each machine of the type that
+    no tenant may use.
+    """
     need = step.needs.lower()
     found: list[Candidate] = []
     refused: dict[str, set[str]] = defaultdict(set)
     for m in index.machines.get(need, []):
         site, owner = str(m.site_id), _text(m.owner_tenant_id)
-        doer = owner
+        name = f"{site}/{m.equipment_id}"
+        doer, whys = owner, set()
         if not doer:
             if not bool(m.shared):
-                refused["not shared and owned by no tenant"].add(str(m.equipment_id))
-                continue
-            for tid in index.site_tenants.get(site, []):
+                whys.add("not shared and owned by no tenant")
+            elif not index.site_tenants.get(site):
+                whys.add("no tenant at its site")
+            for tid in index.site_tenants.get(site, []) if bool(m.shared) else []:
                 why = index.may_book(site, tid, m)
                 if not why:
                     doer = tid
                     break
-                refused[why].add(str(m.equipment_id))
-            if not doer:
-                if not index.site_tenants.get(site):
-                    refused["no tenant at its site"].add(str(m.equipment_id))
-                continue
+                whys.add(why)
+        if not doer:
+            for why in whys:
+                refused[why].add(name)
+            if unusable is not None:
+                unusable.append((m, "; ".join(sorted(whys))))
+            continue
         price, by = _price(job, step.needs, m.price_eur_per_h)
         found.append(Candidate("machine", site, (doer,), str(m.equipment_id), price, by,
                                index.machine_free(site, m)))  # fmt: skip

@@ -76,19 +76,25 @@ def test_a_bad_job_file_is_one_error_line_and_exit_2(db, tmp_path, capsys) -> No
     assert err.startswith("error: job file: origin_site 'Z'") and len(err.splitlines()) == 1
 
 
-def test_search_lists_machines_within_reach_with_their_free_hours(db, capsys) -> None:
+def test_search_lists_machines_within_reach_with_their_free_hours(db, engine, capsys) -> None:
+    register.add_equipment(engine, "W0", site="A", type="welder", shared=False)  # nobody's
     code, out, _ = _run(capsys, "network", "search", "--needs", "welder", "--from-site", "A",
                         "--max-distance-km", "200", "--start", f"{MONDAY}T00:00", "--until",
                         "2027-03-03T00:00", "--format", "json", "--db", db)  # fmt: skip
     assert code == 0
-    [row] = json.loads(out)  # C is 1,112 km away
-    assert (row["site_id"], row["kind"], row["equipment_id"], row["tenants"]) == (
-        "B", "machine", "W1", "TB")  # fmt: skip
+    own, row = json.loads(out)  # by distance; C is 1,112 km away
+    assert (own["site_id"], own["equipment_id"], own["tenants"], own["distance_km"]) == (
+        "A", "W0", "", 0.0)  # fmt: skip
+    assert own["note"] == "no tenant may use it: not shared and owned by no tenant"
+    assert own["free_h"] == pytest.approx(48.0)  # no opening hours: all day, two days
+    assert (row["site_id"], row["kind"], row["equipment_id"], row["tenants"], row["note"]) == (
+        "B", "machine", "W1", "TB", "")  # fmt: skip
     assert row["distance_km"] == pytest.approx(KM_PER_DEG, abs=0.05)
     assert row["free_h"] == pytest.approx(2 * 10 - 2)  # two days 08-18, less the booking
+    assert row["price_eur_per_h"] == 25
     code, out, _ = _run(capsys, "network", "search", "--needs", "welder", "--format", "json",
                         "--db", db)  # fmt: skip
-    assert sorted(r["site_id"] for r in json.loads(out)) == ["B", "C"]
+    assert sorted(r["site_id"] for r in json.loads(out)) == ["A", "B", "C"]
 
 
 def test_the_documented_example_job_routes_through_the_textile_mill(tmp_path, capsys) -> None:

@@ -199,7 +199,7 @@ def test_unroutable_steps_name_the_reason(engine, add_site) -> None:
     reasons = {r["step"]: r["reason"] for r in result.unroutable}
     assert reasons["anodise"] == ("no tenant in the network owns a machine of type 'anodising' "
                                   "or has the skill 'anodising'")  # fmt: skip
-    assert "not shared and owned by no tenant: SAW" in reasons["saw"]
+    assert "not shared and owned by no tenant: A/SAW" in reasons["saw"]
 
 
 def test_induction_and_the_training_passport_decide_who_may_use_a_machine(engine, add_site) -> None:
@@ -209,7 +209,7 @@ def test_induction_and_the_training_passport_decide_who_may_use_a_machine(engine
     job = _job([{"id": "fire", "needs": "kiln", "hours": 2}])
     [row] = _route(engine, job).unroutable
     assert "induction required (no valid training for kiln" in row["reason"]
-    assert "KILN" in row["reason"]
+    assert "A/KILN" in row["reason"]
     # granted at site B to the same person (same e-mail): recognised at A
     register.grant_training(engine, tenant_id="X1", equipment_type="kiln", site="B")
     [chain] = _route(engine, job).chains
