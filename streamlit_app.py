@@ -12,6 +12,7 @@ from site_manager.app import (
     page_import,
     page_landlord,
     page_layout,
+    page_network,
     page_site,
     page_tenants,
     page_units,
@@ -69,6 +70,12 @@ navigation = st.navigation(
             title="Neighbourhood impact",
             icon=":material/location_city:",
             url_path="impact",
+        ),
+        st.Page(
+            page_network.render,
+            title="Invisible Factory",
+            icon=":material/hub:",
+            url_path="network",
         ),
     ]
 )

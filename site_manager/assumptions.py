@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,15 @@ DEFAULT_POWER_KW = 0.0
 DEFAULT_USE = "private_production"
 #: The time zone bookings of a site without one (``sites.time_zone``) are read in.
 DEFAULT_TIME_ZONE = "UTC"
+
+# ------------------------------------------------------ the Invisible Factory (issue 19)
+#: Price of an hour of a job's step where neither the machine (``equipment.
+#: price_eur_per_h``) nor the job (``eur_per_hour``) gives one: a skill's hour, or a
+#: machine without a price. An invented, plausible workshop rate. [EUR/h]
+DEFAULT_EUR_PER_HOUR = 45.0
+#: The local hours a tenant works on a step that needs a skill (no calendar of people's
+#: time is kept): every day from the first to the second. [local time]
+DEFAULT_WORKING_HOURS = (dt.time(8, 0), dt.time(18, 0))
 
 # ----------------------------------------------------------- energy per tenant (issue 16)
 #: Seasonal efficiency of the site's boiler where the site gives none (``site set
@@ -410,6 +420,8 @@ __all__ = [
     "COST_KEYS",
     "DEFAULT_BOILER_EFFICIENCY",
     "DEFAULT_COST_KEY",
+    "DEFAULT_EUR_PER_HOUR",
+    "DEFAULT_WORKING_HOURS",
     "DEFAULT_HEATING_CARRIER",
     "DEFAULT_USE_PROFILE",
     "HEATING_CARRIERS",

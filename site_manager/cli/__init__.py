@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "site_manager.cli.ifc_cmds",
     "site_manager.cli.register_cmds",
     "site_manager.cli.booking_cmds",
+    "site_manager.cli.network_cmds",
     "site_manager.cli.energy_cmds",
     "site_manager.cli.layout_cmds",
     "site_manager.cli.backup_cmds",
