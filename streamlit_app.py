@@ -7,6 +7,7 @@ in ``site_manager/app/``; the register is ``$SITE_MANAGER_DB`` or ``site_manager
 import streamlit as st
 
 from site_manager.app import (
+    page_bookings,
     page_energy,
     page_import,
     page_landlord,
@@ -62,6 +63,12 @@ navigation = st.navigation(
             title="Layout lab",
             icon=":material/dashboard_customize:",
             url_path="layout",
+        ),
+        st.Page(
+            page_bookings.render,
+            title="Bookings",
+            icon=":material/event_available:",
+            url_path="bookings",
         ),
     ]
 )
