@@ -8,6 +8,7 @@ import streamlit as st
 
 from site_manager.app import (
     page_bookings,
+    page_community,
     page_energy,
     page_import,
     page_landlord,
@@ -69,6 +70,12 @@ navigation = st.navigation(
             title="Bookings",
             icon=":material/event_available:",
             url_path="bookings",
+        ),
+        st.Page(
+            page_community.render,
+            title="Community",
+            icon=":material/diversity_3:",
+            url_path="community",
         ),
     ]
 )

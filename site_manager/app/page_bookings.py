@@ -214,7 +214,7 @@ def grant_form(url: str, site: str, frames: Any, types: list[str]) -> None:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _register_tables(url: str, site: str, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def register_tables(url: str, site: str, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The site's live bookings and its trainings (``version``: the cache key)."""
     from site_manager import register
 
@@ -266,7 +266,7 @@ def render() -> None:
                         "Record a machine and mark it shared (`site-manager equipment add ... "
                         "--shared yes`) to book it here."))  # fmt: skip
         return
-    bookings, trainings = _register_tables(url, site, version)
+    bookings, trainings = register_tables(url, site, version)
     names = dict(zip(frames.tenants["tenant_id"], frames.tenants["name"], strict=True))
     st.caption(ui.text(f"Times are local to the site ({zone}); a booking holds [start, end)."))
     if st.session_state.get(SHOW_WEEK) is not None:
