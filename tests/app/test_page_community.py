@@ -104,8 +104,10 @@ def test_the_directory_filters_by_role_and_text(mill: str) -> None:
 
 
 def test_layout_lab_takes_the_community_defaults(mill: str) -> None:
-    frames = register.frames(register.open_register(mill))
-    table = community.synergy_defaults(community.profiles(frames))
+    engine = register.open_register(mill)
+    held = community.profiles(register.frames(engine), register.list_trainings(engine),
+                              register.list_bookings(engine))  # fmt: skip
+    table = community.synergy_defaults(held)
     worth = dict(zip(table["type"], table["eur_per_month"], strict=True))
     app = page_app("page_layout", mill)
     app.run()
