@@ -24,6 +24,8 @@ from site_manager.errors import SiteManagerError
 ROW_PX = 34
 #: Session key of the week to show on the next run (the week of a booking just made).
 SHOW_WEEK = "bookings_show_week"
+#: Session key of the week the booking form's days were set for.
+FORM_WEEK = "bookings_form_week"
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -98,10 +100,12 @@ def timeline(
     return fig
 
 
-def _time_pair(prefix: str, label: str, day: dt.date, at: dt.time) -> tuple[Any, Any]:
+def _time_pair(prefix: str, label: str, at: dt.time) -> tuple[Any, Any]:
+    """A day and a time picker; the day is kept in the state by :func:`book_form`."""
+    st.session_state.setdefault(f"{prefix}_time", at)
     left, right = st.columns(2)
-    d = left.date_input(f"{label} day", value=day, **DATE_RANGE, key=f"{prefix}_day")
-    t = right.time_input(f"{label} time", value=at, step=900, key=f"{prefix}_time")
+    d = left.date_input(f"{label} day", **DATE_RANGE, key=f"{prefix}_day")
+    t = right.time_input(f"{label} time", step=900, key=f"{prefix}_time")
     return d, t
 
 
@@ -109,7 +113,10 @@ def book_form(url: str, site: str, machines: pd.DataFrame, frames: Any, monday: 
     """Book a shared machine; the register's rules decide and say where it is wrong."""
     tenant_names = dict(zip(frames.tenants["tenant_id"], frames.tenants["name"], strict=True))
     labels = {r["equipment_id"]: machine_label(r) for r in machines.to_dict("records")}
-    default_day = max(monday, dt.date.today())
+    if st.session_state.get(FORM_WEEK) != monday:  # a new week shown: the form follows it
+        st.session_state[FORM_WEEK] = monday
+        for key in ("book_start_day", "book_end_day"):
+            st.session_state[key] = max(monday, dt.date.today())
     with st.form("book_machine", border=True):
         st.subheader("Book a machine")
         slots: dict[str, Any] = {}
@@ -120,9 +127,9 @@ def book_form(url: str, site: str, machines: pd.DataFrame, frames: Any, monday: 
                            format_func=lambda t: f"{tenant_names.get(t, t)} ({t})",
                            key="book_tenant")  # fmt: skip
         slots["tenant_id"] = st.container(key="book_error_tenant_id")
-        d0, t0 = _time_pair("book_start", "Start", default_day, dt.time(9, 0))
+        d0, t0 = _time_pair("book_start", "Start", dt.time(9, 0))
         slots["start"] = st.container(key="book_error_start")
-        d1, t1 = _time_pair("book_end", "End", default_day, dt.time(11, 0))
+        d1, t1 = _time_pair("book_end", "End", dt.time(11, 0))
         slots["end"] = st.container(key="book_error_end")
         purpose = st.text_input("Purpose", key="book_purpose", max_chars=200)
         slots["purpose"] = st.container(key="book_error_purpose")

@@ -188,3 +188,15 @@ def test_an_imported_site_without_shared_equipment_says_so(tmp_path: Path) -> No
     (message,) = [shown(i.value) for i in app.info]
     assert "Site ew has no shared equipment" in message
     assert plotly_specs(app) == []
+
+
+def test_the_booking_form_follows_the_week_shown(mill: str) -> None:
+    app = page_app("page_bookings", mill)
+    app.run()
+    today = dt.date.today()
+    assert app.date_input(key="book_start_day").value == today
+    app.date_input(key="bookings_week").set_value(DAY + dt.timedelta(days=2)).run()
+    no_exception(app)
+    # the week of DAY (a Monday) is shown, and the form offers its first day
+    assert app.date_input(key="book_start_day").value == DAY
+    assert app.date_input(key="book_end_day").value == DAY
