@@ -162,6 +162,8 @@ def cancel_form(url: str, site: str, bookings: pd.DataFrame, names: dict[str, st
               f"{names.get(r['tenant_id'], r['tenant_id'])}, "
               f"{r['start']:%Y-%m-%d %H:%M} – {r['end']:%H:%M}"
               for r in bookings.to_dict("records")}  # fmt: skip
+    if st.session_state.get("cancel_booking_id") not in labels:  # none, or cancelled since
+        st.session_state.pop("cancel_booking_id", None)
     with st.form("cancel_booking", border=True):
         st.subheader("Cancel a booking")
         bid = st.selectbox("Booking", list(labels), format_func=lambda b: labels.get(b, b),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import sys
 import tempfile
 import time
@@ -149,6 +150,23 @@ def test_a_trained_member_books_and_an_untrained_one_is_refused(server: Any) -> 
             assert page.get_by_test_id("stException").count() == 0
             after = register.list_bookings(register.open_register(url), site)
             assert len(after) == len(live)
+            # the booking is offered for cancelling
+            cancel = page.get_by_test_id("stForm").filter(has_text="Cancel a booking")
+            expect(cancel.get_by_label("Booking", exact=True)).to_have_value(
+                re.compile(re.escape(booking["booking_id"])), timeout=STEP_MS
+            )
+
+            # the Community page: the network of who provides what others need
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name="Community").click()
+            expect(page.get_by_role("heading", name="Network", exact=True)).to_be_visible(
+                timeout=STEP_MS
+            )
+            wait_idle(page)
+            healthy(page)
+            network = page.locator(".js-plotly-plot").first
+            network.scroll_into_view_if_needed()
+            expect(network.locator("g.scatterlayer g.trace").first).to_be_attached()
+            shot(page, "04_community")
         except BaseException:
             print(f"\nbookings screenshots: {shots}", file=sys.stderr)
             with contextlib.suppress(Exception):
