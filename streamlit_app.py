@@ -7,6 +7,8 @@ in ``site_manager/app/``; the register is ``$SITE_MANAGER_DB`` or ``site_manager
 import streamlit as st
 
 from site_manager.app import (
+    page_bookings,
+    page_community,
     page_energy,
     page_impact,
     page_import,
@@ -64,6 +66,18 @@ navigation = st.navigation(
             title="Layout lab",
             icon=":material/dashboard_customize:",
             url_path="layout",
+        ),
+        st.Page(
+            page_bookings.render,
+            title="Bookings",
+            icon=":material/event_available:",
+            url_path="bookings",
+        ),
+        st.Page(
+            page_community.render,
+            title="Community",
+            icon=":material/diversity_3:",
+            url_path="community",
         ),
         st.Page(
             page_impact.render,

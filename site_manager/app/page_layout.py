@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -33,6 +34,8 @@ from site_manager.layout.scenarios import first_of_next_month
 
 #: How often the progress fragment redraws while the engine runs. [s]
 POLL_S = 0.5
+#: Session key of the synergy values the table starts from (community defaults, else 0).
+SYNERGY_BASE = "lab_synergy_base"
 
 FIGURE_LABELS = {
     "applicants_placed": "Applicants placed",
@@ -52,8 +55,11 @@ def _types(applicants: pd.DataFrame) -> list[str]:
     return sorted(found)
 
 
-def parameters(applicants: pd.DataFrame) -> dict[str, Any]:
-    """The engine's parameters, chosen in the sidebar."""
+def parameters(
+    applicants: pd.DataFrame, defaults: Callable[[], dict[str, float]] | None = None
+) -> dict[str, Any]:
+    """The engine's parameters, chosen in the sidebar (``defaults``: synergy values per type
+    that the button "Use community defaults" puts in the synergy table)."""
     side = st.sidebar
     side.subheader("Engine parameters")
     allow_pairs = side.toggle(
@@ -77,8 +83,15 @@ def parameters(applicants: pd.DataFrame) -> dict[str, Any]:
     synergy: dict[str, float] = {}
     if types:
         side.caption("Synergy [€/month] when a neighbour provides a type a tenant needs")
+        if defaults is not None and side.button(
+            "Use community defaults", key="lab_synergy_defaults",
+            help="Values from who provides and needs what (Community page)",
+        ):  # fmt: skip
+            st.session_state[SYNERGY_BASE] = defaults()
+            st.session_state.pop("lab_synergy", None)  # the table's edits give way
+        base = st.session_state.get(SYNERGY_BASE) or {}
         edited = side.data_editor(
-            pd.DataFrame({"type": types, "eur_per_month": [0.0] * len(types)}),
+            pd.DataFrame({"type": types, "eur_per_month": [base.get(t, 0.0) for t in types]}),
             disabled=["type"],
             hide_index=True,
             key="lab_synergy",
@@ -321,10 +334,22 @@ def render() -> None:
         applicants_section(url, site, frames.applicants)
     with st.expander(f"Community rules ({len(frames.layout_rules or [])})", expanded=False):
         rules_section(url, site)
-    params = parameters(frames.applicants)
+    params = parameters(frames.applicants, lambda: community_defaults(url, site, version))
     on = plan_for()
     lab_body(url, site, version, on, params)
     scenarios_panel(url, site, version, on, frames, _greedy)
+
+
+def community_defaults(url: str, site: str, version: int) -> dict[str, float]:
+    """Synergy values per type from the community's relation
+    (:func:`site_manager.community.synergy_defaults`). [EUR/month]"""
+    from site_manager import community
+    from site_manager.app.page_bookings import register_tables
+
+    bookings, trainings = register_tables(url, site, version)
+    profiles = community.profiles(data.get_frames(url, site, version), trainings, bookings)
+    table = community.synergy_defaults(profiles)
+    return dict(zip(table["type"], table["eur_per_month"].astype(float), strict=True))
 
 
 def plan_for() -> dt.date:

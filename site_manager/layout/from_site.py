@@ -57,12 +57,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from site_manager.assumptions import DEFAULT_FLOOR_LOAD_KN_M2, DEFAULT_POWER_KW
+from site_manager.community import type_name as _slug
 from site_manager.errors import ValidationError
 from site_manager.layout.bays import (  # noqa: F401 - the bays' home; names kept here too
     COLUMN_REACH_M,
@@ -96,10 +96,6 @@ def _types(text: Any) -> tuple[str, ...]:
     if not isinstance(text, str):
         return ()
     return tuple(t.strip() for t in text.split(";") if t.strip())
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
 
 
 def _missing(value: Any) -> bool:

@@ -144,6 +144,12 @@ def test_hostile_names_stay_text_on_every_page(tmp_path: Path) -> None:
             ticks = timeline.locator("g.ytick text").all_text_contents()
             assert f"U1 · {IMAGE}" in ticks and any(LINK in t for t in ticks), ticks
             check(page, "landlord_expiries")
+            for path, title in (("bookings", "Bookings"), ("community", "Community")):
+                page.goto(f"{base}/{path}")
+                expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(
+                    timeout=STEP_MS
+                )
+                check(page, path)
         except BaseException:
             print(f"\nhostile-names screenshots: {shots}", file=sys.stderr)
             with contextlib.suppress(Exception):
