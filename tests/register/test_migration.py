@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, MetaData, func, insert, inspect, select
+from sqlalchemy import MetaData, func, insert, inspect, select
 
 from site_manager import register
 from site_manager.assumptions import energy_assumptions
@@ -30,6 +29,8 @@ from site_manager.register.engine import (
 )
 from site_manager.register.schema import Base
 
+from ._releases import dump, release_tree
+
 ROOT = Path(__file__).resolve().parents[2]
 #: The previous release: the last commit whose register schema was 0001.
 OLD_RELEASE = "d51490c"
@@ -39,17 +40,7 @@ EPW = ROOT / "sample_sites/weather/ITA_TC_Firenze-Peretola.AP.161700_TMYx.2009-2
 @pytest.fixture(scope="module")
 def old_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The previous release's source tree, extracted from git (skips without the commit)."""
-    git = shutil.which("git")
-    if git is None or not (ROOT / ".git").exists():
-        pytest.skip("no git checkout: the previous release cannot be extracted")
-    known = subprocess.run([git, "-C", str(ROOT), "cat-file", "-e", f"{OLD_RELEASE}^{{commit}}"],
-                           capture_output=True)  # fmt: skip
-    if known.returncode != 0:
-        pytest.skip(f"commit {OLD_RELEASE} is not in this clone (shallow?)")
-    folder = tmp_path_factory.mktemp("old-release")
-    archive = subprocess.run([git, "-C", str(ROOT), "archive", "--format=tar", OLD_RELEASE],
-                             capture_output=True, check=True)  # fmt: skip
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    folder = release_tree(tmp_path_factory, OLD_RELEASE)
     assert (folder / "site_manager/register/migrations/versions/0001_initial_register.py").is_file()
     assert not list((folder / "site_manager/register/migrations/versions").glob("0002*"))
     return folder
@@ -64,19 +55,6 @@ def _at_0001(url: str) -> None:
         engine.dispose()
 
 
-def _dump(engine: Engine) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
-    """Every table: its columns and its rows (sorted), read through reflected tables."""
-    meta = MetaData()
-    meta.reflect(engine)
-    out = {}
-    with engine.connect() as conn:
-        for name, table in sorted(meta.tables.items()):
-            cols = [c.name for c in table.columns]
-            rows = [tuple(r) for r in conn.execute(select(table))]
-            out[name] = (cols, sorted(rows, key=repr))
-    return out
-
-
 def _same_columns(dump: dict, table: str, columns: list[str]) -> list[tuple[Any, ...]]:
     cols, rows = dump[table]
     index = [cols.index(c) for c in columns]
@@ -88,13 +66,13 @@ def _check_upgrade(url: str, site_id: str) -> dict[str, int]:
     plain = create_register_engine(url)
     try:
         assert current_revision(plain) == "0001"
-        before = _dump(plain)
+        before = dump(plain)
     finally:
         plain.dispose()
     engine = register.open_register(url)
     try:
         assert current_revision(engine) == head_revision()
-        after = _dump(engine)
+        after = dump(engine)
         # every row of every old table is still there, every old column unchanged
         for table, (cols, rows) in before.items():
             if table == "alembic_version":

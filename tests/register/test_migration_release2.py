@@ -10,17 +10,16 @@ working: listings, frames, a new lease.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, MetaData, select
 
 from site_manager import register
 from site_manager.register.engine import create_register_engine, current_revision, head_revision
+
+from ._releases import dump, release_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The second release: the last commit whose register schema was 0002.
@@ -28,58 +27,35 @@ RELEASE = "7ec998e"
 
 
 @pytest.fixture(scope="module")
-def release_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def release_0002(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The release's source tree, extracted from git (skips without the commit)."""
-    git = shutil.which("git")
-    if git is None or not (ROOT / ".git").exists():
-        pytest.skip("no git checkout: the release cannot be extracted")
-    known = subprocess.run([git, "-C", str(ROOT), "cat-file", "-e", f"{RELEASE}^{{commit}}"],
-                           capture_output=True)  # fmt: skip
-    if known.returncode != 0:
-        pytest.skip(f"commit {RELEASE} is not in this clone (shallow?)")
-    folder = tmp_path_factory.mktemp("release-0002")
-    archive = subprocess.run([git, "-C", str(ROOT), "archive", "--format=tar", RELEASE],
-                             capture_output=True, check=True)  # fmt: skip
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    folder = release_tree(tmp_path_factory, RELEASE)
     versions = folder / "site_manager/register/migrations/versions"
     assert sorted(p.name[:4] for p in versions.glob("0*.py")) == ["0001", "0002"]
     return folder
 
 
-def _dump(engine: Engine) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
-    """Every table: its columns and its rows (sorted), read through reflected tables."""
-    meta = MetaData()
-    meta.reflect(engine)
-    out = {}
-    with engine.connect() as conn:
-        for name, table in sorted(meta.tables.items()):
-            cols = [c.name for c in table.columns]
-            rows = [tuple(r) for r in conn.execute(select(table))]
-            out[name] = (cols, sorted(rows, key=repr))
-    return out
-
-
 def test_a_register_made_by_the_0002_release_upgrades_in_place(
-    empty_db_url: str, release_tree: Path
+    empty_db_url: str, release_0002: Path
 ) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("SITE_MANAGER_DB", "PYTHONPATH")}
-    env["PYTHONPATH"] = str(release_tree)
+    env["PYTHONPATH"] = str(release_0002)
     done = subprocess.run(
         [sys.executable, "-m", "site_manager.cli", "sample", "load", "textile_mill",
          "--db", empty_db_url],
-        cwd=release_tree, env=env, capture_output=True, text=True, timeout=240,
+        cwd=release_0002, env=env, capture_output=True, text=True, timeout=240,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     plain = create_register_engine(empty_db_url)
     try:  # the release wrote it and left it at its own schema
         assert current_revision(plain) == "0002"
-        before = _dump(plain)
+        before = dump(plain)
     finally:
         plain.dispose()
     engine = register.open_register(empty_db_url)
     try:
         assert current_revision(engine) == head_revision()
-        after = _dump(engine)
+        after = dump(engine)
         for table, (cols, rows) in before.items():
             if table == "alembic_version":
                 continue
