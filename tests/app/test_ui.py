@@ -10,6 +10,9 @@ import pandas as pd
 from shapely import box
 
 from site_manager.app import ui
+from tests.hostile import HOSTILE_NAMES
+
+from .conftest import shown
 
 
 def _table() -> gpd.GeoDataFrame:
@@ -53,8 +56,6 @@ def test_the_zoning_table_saves_only_the_rows_given_a_new_use() -> None:
 
 
 def test_text_escapes_every_markdown_and_html_sign_of_a_hostile_name() -> None:
-    from tests.hostile import HOSTILE_NAMES
-
     for name in HOSTILE_NAMES:
         out = ui.text(name)
         # every ASCII punctuation sign is preceded by a backslash (CommonMark: then literal)
@@ -65,6 +66,12 @@ def test_text_escapes_every_markdown_and_html_sign_of_a_hostile_name() -> None:
     assert ui.text("![p](http://h/p.png)") == "\\!\\[p\\]\\(http\\:\\/\\/\u2060h\\/p\\.png\\)"
     assert ui.text("www.x.org a@b.c") == "www\u2060\\.x\\.org a\\@\u2060b\\.c"
     assert ui.text("two\nlines") == "two lines"
+
+
+def test_text_drops_bidirectional_overrides_so_a_name_cannot_reverse_the_page() -> None:
+    assert shown(ui.text("R\u202eTL mark")) == "RTL mark"
+    assert shown(ui.text("a\u2067b\u2069c\u202dd")) == "abcd"
+    assert shown(ui.text("a\u200fb")) == "a\u200fb"  # a mark reverses nothing: kept
 
 
 def test_plot_labels_and_hovers_escape_names() -> None:
