@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import geopandas as gpd
 import pandas as pd
@@ -63,9 +64,21 @@ def test_text_escapes_every_markdown_and_html_sign_of_a_hostile_name() -> None:
                      and ch not in " \\" and (i == 0 or out[i - 1] != "\\")]  # fmt: skip
         assert unescaped == [], (name, out)
         assert "\n" not in out and "\x1b" not in out
-    assert ui.text("![p](http://h/p.png)") == "\\!\\[p\\]\\(http\\:\\/\\/\u2060h\\/p\\.png\\)"
+    assert ui.text("![p](http://h/p.png)") == "\\!\\[p\\]\\(http\\:\u2060\\/\\/h\\/p\\.png\\)"
     assert ui.text("www.x.org a@b.c") == "www\u2060\\.x\\.org a\\@\u2060b\\.c"
     assert ui.text("two\nlines") == "two lines"
+
+
+def test_text_spoils_emoji_and_icon_shortcodes_with_a_word_joiner() -> None:
+    # Streamlit draws ":name:" as an emoji and ":material/name:" as an icon once the
+    # escapes are undone: a word joiner after each colon leaves no ":word:" to match
+    assert ui.text(":smile:") == "\\:\u2060smile\\:\u2060"
+    assert ui.text(":material/home:") == "\\:\u2060material\\/home\\:\u2060"
+    unescaped = shown(ui.text(":smile: :+1: :material/home: :red[x]"))
+    assert unescaped == ":smile: :+1: :material/home: :red[x]"
+    for name in HOSTILE_NAMES:
+        plain = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", ui.text(name))
+        assert re.search(r":[\w+/-]+:", plain) is None, (name, plain)
 
 
 def test_text_drops_bidirectional_overrides_so_a_name_cannot_reverse_the_page() -> None:
