@@ -5,7 +5,8 @@ image, an HTML link and a script pointing at 127.0.0.1:9, where nothing listens)
 by ``streamlit run``; headless Chromium visits every page. No ``img``, ``a`` or ``script``
 element may point at that host or hold a name's script, no request may leave for a host
 other than the server, no emoji or icon shortcode in a name is drawn and no bidirectional
-override in a name reverses the text around it.
+override in a name reverses the text around it. On SQLite and on PostgreSQL (skipped,
+saying why, where no PostgreSQL server can be started).
 """
 
 from __future__ import annotations
@@ -86,10 +87,18 @@ def _hostile_register(url: str) -> dict[str, str]:
     return {"space_label": f"{row['name']} {row['long_name'] or ''}"}
 
 
-def test_hostile_names_stay_text_on_every_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_hostile_names_stay_text_on_every_page(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    url = f"sqlite:///{tmp_path / 'register.sqlite'}"
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'register.sqlite'}"
+    else:  # a new database on the session's PostgreSQL server (skips where there is none)
+        url = request.getfixturevalue("pg_url")
     seeded = _hostile_register(url)
     shots = Path(tempfile.mkdtemp(prefix="dashboard-hostile-"))
     started = time.monotonic()
