@@ -38,7 +38,7 @@ _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029]")
 #: Where GitHub-flavoured markdown finds a bare address ("http://", "www.", "a@b.c") or
 #: Streamlit an emoji or icon shortcode (":smile:", ":material/home:") in the text after
 #: the escapes are undone; an invisible word joiner after each spoils the match.
-_SPOILED = re.compile(r":|www(?=\.)|@", re.IGNORECASE)
+_SPOILED = re.compile(r"://|:(?=[\w+-])|www(?=\.)|@", re.IGNORECASE)
 WORD_JOINER = "\u2060"
 
 
@@ -48,8 +48,9 @@ def text(value: Any) -> str:
     Every ASCII punctuation character is backslash-escaped, so no name becomes a link,
     an image, HTML, emphasis or code. Streamlit turns emoji and icon shortcodes
     (``:smile:``, ``:material/home:``) and bare addresses into pictures and links after
-    the escapes are undone, so every ``:``, ``www`` and ``@`` is followed by an invisible
-    word joiner (U+2060), which no shortcode or address matches. Line breaks become
+    the escapes are undone, so an invisible word joiner (U+2060) follows every ``:``
+    that a word, ``+`` or ``-`` follows (no ``:name:`` is left to match; ``"Unit A1: 2"``
+    stays as it is) and every ``://``, ``www`` and ``@``. Line breaks become
     spaces; other control characters and the bidirectional embeddings, overrides and
     isolates are dropped (:func:`site_manager.tabular.display_text`: removed, not
     isolated, so a name with a U+202E, RIGHT-TO-LEFT OVERRIDE, cannot reverse the text

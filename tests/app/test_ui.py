@@ -64,16 +64,19 @@ def test_text_escapes_every_markdown_and_html_sign_of_a_hostile_name() -> None:
                      and ch not in " \\" and (i == 0 or out[i - 1] != "\\")]  # fmt: skip
         assert unescaped == [], (name, out)
         assert "\n" not in out and "\x1b" not in out
-    assert ui.text("![p](http://h/p.png)") == "\\!\\[p\\]\\(http\\:\u2060\\/\\/h\\/p\\.png\\)"
+    assert ui.text("![p](http://h/p.png)") == "\\!\\[p\\]\\(http\\:\\/\\/\u2060h\\/p\\.png\\)"
     assert ui.text("www.x.org a@b.c") == "www\u2060\\.x\\.org a\\@\u2060b\\.c"
     assert ui.text("two\nlines") == "two lines"
 
 
 def test_text_spoils_emoji_and_icon_shortcodes_with_a_word_joiner() -> None:
     # Streamlit draws ":name:" as an emoji and ":material/name:" as an icon once the
-    # escapes are undone: a word joiner after each colon leaves no ":word:" to match
-    assert ui.text(":smile:") == "\\:\u2060smile\\:\u2060"
-    assert ui.text(":material/home:") == "\\:\u2060material\\/home\\:\u2060"
+    # escapes are undone: a word joiner after each colon before a word leaves no
+    # ":word:" to match
+    assert ui.text(":smile:") == "\\:\u2060smile\\:"
+    assert ui.text(":material/home:") == "\\:\u2060material\\/home\\:"
+    assert ui.text(":-1::+1:") == "\\:\u2060\\-1\\:\\:\u2060\\+1\\:"
+    assert ui.text("A1: 2 at 10:30") == "A1\\: 2 at 10\\:\u206030"  # ": " left alone
     unescaped = shown(ui.text(":smile: :+1: :material/home: :red[x]"))
     assert unescaped == ":smile: :+1: :material/home: :red[x]"
     for name in HOSTILE_NAMES:
