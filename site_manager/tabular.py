@@ -12,7 +12,9 @@ The one home of:
   (every text cell a text cell, never a formula; the same table gives the same bytes);
 - reading CSV: :func:`read_csv_rows` (RFC 4180; the delimiter taken from the whole file,
   comma, semicolon or tab, or given);
-- text for a terminal (:func:`terminal_text`) and for plotly labels (:func:`html_text`).
+- text for a terminal (:func:`terminal_text`), for pages (:func:`display_text`) and for
+  plotly labels (:func:`html_text`): no escape sequence, control character or bidirectional
+  override of a name reaches them.
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ _ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]"
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: The bidirectional embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO; LRI,
+#: RLI, FSI, PDI): each changes the direction of the text after it, beyond the name that
+#: holds it (a "Trojan Source" name can reverse a whole line of a page or a terminal).
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: The bidirectional marks (LRM, RLM, ALM): invisible letters with a direction but no
+#: reach; a page keeps them (right-to-left names may need them), a terminal does not.
+BIDI_MARKS = re.compile("[\u200e\u200f\u061c]")
 # what XML 1.0 cannot hold (and CR, which XML reads as LF), written as OOXML's _xHHHH_
 # escape in an .xlsx
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f]")
@@ -191,17 +200,36 @@ def read_csv_rows(text: str, delimiter: str | None = None) -> list[list[str]]:
 
 
 def terminal_text(value: Any) -> str:
-    """``value`` as text safe to print: ANSI escapes and C0/C1 control characters removed
-    (newline and tab kept).
+    """``value`` as text safe to print: ANSI escapes, C0/C1 control characters (newline
+    and tab kept) and every bidirectional control and mark removed.
+
+    A terminal applies the bidirectional algorithm, if at all, to whole lines, so an
+    override in a name (U+202E, RIGHT-TO-LEFT OVERRIDE) would reverse the columns after
+    it; stripped, the name prints in its stored (logical) order.
+    """
+    return BIDI_MARKS.sub("", display_text(value))
+
+
+def display_text(value: Any) -> str:
+    """``value`` without ANSI escapes, C0/C1 control characters (newline and tab kept) and
+    bidirectional embeddings, overrides and isolates (:data:`BIDI_CONTROLS`).
+
+    For pages and plot labels: the overrides are removed rather than wrapped in an isolate,
+    so a name cannot reverse the text around it, nor its own (it shows in the order it is
+    stored, as an export writes it); the marks (LRM, RLM, ALM) stay: they reverse no run
+    of text, only settle the direction of neutral characters next to them.
     """
     text = str(value)
-    return _CONTROL.sub("", _ANSI.sub("", text))
+    return BIDI_CONTROLS.sub("", _CONTROL.sub("", _ANSI.sub("", text)))
 
 
 def html_text(value: Any) -> str:
-    """``value`` with ``&``, ``<`` and ``>`` escaped, for plotly labels and hover texts.
+    """``value`` with ``&``, ``<`` and ``>`` escaped, for plotly labels and hover texts,
+    and cleaned by :func:`display_text` (no control characters, no bidirectional
+    overrides: a name cannot reverse an axis label or the hover text around it).
 
     Plotly renders ``<a>``, ``<b>``, ``<br>`` and a few other tags in its texts; escaped,
     a name shows as written.
     """
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = display_text(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -28,6 +28,13 @@ MARKUP = [
     "a<br>b &amp; c",
 ]
 
+#: Emoji and icon shortcodes, and a coloured text, that Streamlit's markdown would draw.
+SHORTCODES = [
+    ":smile: :+1:",
+    ":material/home: home",
+    ":red[red] :streamlit:",
+]
+
 #: Texts that break naive CSV writers and readers.
 AWKWARD = [
     'The "Best" Co',
@@ -45,7 +52,7 @@ CONTROL = [
 ]
 
 #: Every hostile text a name field accepts.
-HOSTILE_NAMES = FORMULAS + MARKUP + AWKWARD
+HOSTILE_NAMES = FORMULAS + MARKUP + SHORTCODES + AWKWARD
 
 #: The names a page shows that have markup or an address in them.
 MARKUP_NAMES = MARKUP

@@ -77,3 +77,28 @@ def test_terminal_text_drops_escapes_and_controls_but_keeps_lines() -> None:
 
 def test_html_text_escapes_tags_and_ampersands() -> None:
     assert tabular.html_text('<a href="x">A & B</a>') == '&lt;a href="x"&gt;A &amp; B&lt;/a&gt;'
+
+
+#: The bidirectional embeddings, overrides and isolates (Unicode UAX #9, table 1), and the
+#: marks, listed by hand.
+OVERRIDES = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+             "\u2069"]  # fmt: skip
+MARKS = ["\u200e", "\u200f", "\u061c"]
+
+
+def test_terminal_text_drops_every_bidirectional_control_and_mark() -> None:
+    assert tabular.terminal_text("R\u202eTL mark") == "RTL mark"  # the hostile fixture's
+    for char in OVERRIDES + MARKS:
+        assert tabular.terminal_text(f"a{char}bc d") == "abc d", hex(ord(char))
+    # a right-to-left name without controls is left as it is
+    assert tabular.terminal_text("שלום Co") == "שלום Co"
+
+
+def test_pages_and_plot_labels_drop_overrides_but_keep_marks() -> None:
+    for char in OVERRIDES:
+        assert tabular.display_text(f"a{char}b") == "ab", hex(ord(char))
+        assert tabular.html_text(f"<{char}b>") == "&lt;b&gt;", hex(ord(char))
+    for char in MARKS:
+        assert tabular.display_text(f"a{char}b") == f"a{char}b", hex(ord(char))
+        assert tabular.html_text(f"a{char}b") == f"a{char}b", hex(ord(char))
+    assert tabular.html_text("R\u202eTL \x1b[1mmark") == "RTL mark"

@@ -22,6 +22,9 @@ from site_manager.errors import IfcImportError, SiteManagerError
 QUANTITY_TOLERANCE = 0.05
 
 
+#: The uploader's widget key.
+UPLOAD_KEY = "import_upload"
+
 #: Bytes copied at a time from an upload to its file on disk. [B]
 CHUNK_BYTES = 1 << 20
 
@@ -41,16 +44,23 @@ def upload_digest(upload: BinaryIO) -> str:
     return digest.hexdigest()
 
 
-def release_upload(upload: Any) -> None:
-    """Drop Streamlit's in-memory copy of an upload once it has been read (or refused).
+def release_upload(upload: Any, widget_key: str | None = None) -> None:
+    """Drop Streamlit's in-memory copies of an upload once it has been read (or refused).
 
     Streamlit keeps every upload in the server's memory, per session, until the session is
     shut down; a closed browser tab's session is kept for reconnection and then forgotten
     without being shut down (Streamlit 1.5x), so its uploads stayed in memory for good
     (``benchmarks/upload_server_memory.py``: four sessions of 150 MB left the server at
-    +538 MB; with this, +394 MB: the rest is not held by the page). The page keeps the
-    model it read instead; the uploader's value is ``None`` from the next run on, and
-    uploading the file again reads nothing new (same digest).
+    +538 MB; with this, +394 MB). The file is removed from Streamlit's upload manager, and
+    with ``widget_key`` the uploader's value is dropped from the session state too: the
+    session state keeps the first value it made of the upload (an ``UploadedFile`` over the
+    whole file) and hands each run a deep copy of it, so one 150 MB upload was held twice
+    (tracemalloc in the server) until the session ended: +432 MB after four sessions had
+    ended; with it +141 to +145 MB, one step in the first sessions that does not grow
+    with more (not free heap: ``malloc_trim(0)`` gave back 2 MB of it; no large buffer
+    reachable from a Python object; see docs/dashboard.md). The page keeps the model it
+    read instead; the uploader's value is ``None`` from the next run on, and uploading the
+    file again reads nothing new (same digest).
     """
     with contextlib.suppress(Exception):  # outside a server (tests, bare mode): nothing held
         from streamlit import runtime
@@ -62,6 +72,8 @@ def release_upload(upload: Any) -> None:
             remove = getattr(manager, "remove_file", None)
             if remove is not None:
                 remove(ctx.session_id, upload.file_id)
+    if widget_key is not None:
+        st.session_state.pop(widget_key, None)
     upload.close()
 
 
@@ -308,7 +320,7 @@ def render() -> None:
     upload = st.file_uploader(
         f"IFC model (.ifc or .ifczip, up to {limit:g} MB)",
         type=["ifc", "ifczip"],
-        key="import_upload",
+        key=UPLOAD_KEY,
     )
     st.caption(
         f"Files up to {limit:g} MB are taken (the server's limit, `server.maxUploadSize`); "
@@ -317,7 +329,7 @@ def render() -> None:
     imported = st.session_state.get(state.IMPORTED)
     if upload is not None:
         if upload.size > limit * 1_000_000:
-            release_upload(upload)
+            release_upload(upload, UPLOAD_KEY)
             st.error(
                 f"{upload.name}: {upload.size / 1e6:.3g} MB is over the {limit:g} MB"
                 " limit; upload a smaller model or split it by building",
@@ -337,7 +349,7 @@ def render() -> None:
                 )
             finally:
                 bar.empty()
-                release_upload(upload)
+                release_upload(upload, UPLOAD_KEY)
             imported = {"name": upload.name, "digest": digest, "model": model}
             st.session_state[state.IMPORTED] = imported
             st.session_state.pop("import_diff_report", None)
@@ -346,7 +358,7 @@ def render() -> None:
             # browser's last value unless the state sets a new one
             st.session_state.update(site_defaults(model, upload.name))
         else:
-            release_upload(upload)  # the same file again: the model is read already
+            release_upload(upload, UPLOAD_KEY)  # the same file again: the model is read already
     if imported is None:
         st.info(
             "Upload an IFC model to see its storeys, spaces and warnings"

@@ -35,9 +35,10 @@ def page(render: Callable[[], None]) -> Callable[[], None]:
 #: backslash make any of them plain.
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029]")
-#: Where GitHub-flavoured markdown finds a bare address ("http://", "www.", "a@b.c") in the
-#: text after the escapes are undone; an invisible word joiner after each spoils the match.
-_AUTOLINK = re.compile(r"://|www(?=\.)|@", re.IGNORECASE)
+#: Where GitHub-flavoured markdown finds a bare address ("http://", "www.", "a@b.c") or
+#: Streamlit an emoji or icon shortcode (":smile:", ":material/home:") in the text after
+#: the escapes are undone; an invisible word joiner after each spoils the match.
+_SPOILED = re.compile(r"://|:(?=[\w+-])|www(?=\.)|@", re.IGNORECASE)
 WORD_JOINER = "\u2060"
 
 
@@ -45,16 +46,21 @@ def text(value: Any) -> str:
     """``value`` (a name, an id, a message with them) as markdown that shows it as written.
 
     Every ASCII punctuation character is backslash-escaped, so no name becomes a link,
-    an image, HTML, emphasis or code; a bare address gets an invisible word joiner
-    (U+2060) after its ``://``, ``www`` or ``@``, so it is not made a link either; line
-    breaks become spaces and other control characters are dropped
-    (:func:`site_manager.tabular.terminal_text`). Use it for every
+    an image, HTML, emphasis or code. Streamlit turns emoji and icon shortcodes
+    (``:smile:``, ``:material/home:``) and bare addresses into pictures and links after
+    the escapes are undone, so an invisible word joiner (U+2060) follows every ``:``
+    that a word, ``+`` or ``-`` follows (no ``:name:`` is left to match; ``"Unit A1: 2"``
+    stays as it is) and every ``://``, ``www`` and ``@``. Line breaks become
+    spaces; other control characters and the bidirectional embeddings, overrides and
+    isolates are dropped (:func:`site_manager.tabular.display_text`: removed, not
+    isolated, so a name with a U+202E, RIGHT-TO-LEFT OVERRIDE, cannot reverse the text
+    around it or its own). Use it for every
     user-supplied text given to ``st.markdown``, ``st.write``, ``st.info``/``success``/
     ``warning``/``error``, ``st.toast``, headers, and widget labels or options that render
     markdown (radio, segmented control, pills).
     """
-    plain_text = tabular.terminal_text(_LINE_BREAKS.sub(" ", str(value)))
-    plain_text = _AUTOLINK.sub(lambda m: m.group() + WORD_JOINER, plain_text)
+    plain_text = tabular.display_text(_LINE_BREAKS.sub(" ", str(value)))
+    plain_text = _SPOILED.sub(lambda m: m.group() + WORD_JOINER, plain_text)
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", plain_text)
 
 

@@ -159,11 +159,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_servers(db_urls: list[str], folder: Path) -> Iterator[list[str]]:
-    """One ``streamlit run streamlit_app.py`` per register URL, started as ``make run`` starts
-    it (127.0.0.1, headless) on free ports with ``SITE_MANAGER_DB`` set; all are started
-    before any is waited for. Yields their base URLs; stops them all at the end. Each
-    server's log is ``folder/server<i>.log``.
+def streamlit_servers(
+    db_urls: list[str], folder: Path, script: str = "streamlit_app.py"
+) -> Iterator[list[str]]:
+    """One ``streamlit run streamlit_app.py`` (or ``script``) per register URL, started as
+    ``make run`` starts it (127.0.0.1, headless) on free ports with ``SITE_MANAGER_DB`` set;
+    all are started before any is waited for. Yields their base URLs; stops them all at the
+    end. Each server's log is ``folder/server<i>.log``.
     """
     streamlit = Path(sys.executable).with_name("streamlit")
     running: list[tuple[subprocess.Popen, str, Path]] = []
@@ -172,7 +174,7 @@ def streamlit_servers(db_urls: list[str], folder: Path) -> Iterator[list[str]]:
             port, log = free_port(), folder / f"server{i}.log"
             with log.open("w") as out:
                 process = subprocess.Popen(
-                    [str(streamlit), "run", "streamlit_app.py", "--server.address", "127.0.0.1",
+                    [str(streamlit), "run", script, "--server.address", "127.0.0.1",
                      "--server.port", str(port), "--server.headless", "true",
                      "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
                     cwd=ROOT, env={**os.environ, "SITE_MANAGER_DB": db_url}, stdout=out,

@@ -3,8 +3,10 @@
 A register whose units and tenants carry the names of :mod:`tests.hostile` (a markdown
 image, an HTML link and a script pointing at 127.0.0.1:9, where nothing listens) is served
 by ``streamlit run``; headless Chromium visits every page. No ``img``, ``a`` or ``script``
-element may point at that host or hold a name's script, and no request may leave for a
-host other than the server.
+element may point at that host or hold a name's script, no request may leave for a host
+other than the server, no emoji or icon shortcode in a name is drawn and no bidirectional
+override in a name reverses the text around it. On SQLite and on PostgreSQL (skipped,
+saying why, where no PostgreSQL server can be started).
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from typing import Any
 import pytest
 
 from site_manager.register import contracts
-from tests.hostile import AWKWARD, FOREIGN_HOST, FORMULAS, MARKUP
+from tests.hostile import AWKWARD, FOREIGN_HOST, FORMULAS, MARKUP, SHORTCODES
 
-from .conftest import seed_register, streamlit_servers
+from .conftest import ROOT, seed_register, streamlit_servers
 from .test_browser import CHROMIUM, CHROMIUM_ARGS, FIRST_LOAD_MS, STEP_MS, healthy, wait_idle
 
 pytestmark = [
@@ -32,6 +34,10 @@ pytestmark = [
 
 IMAGE = "![pixel](http://127.0.0.1:9/pixel.png)"
 LINK = '<a href="http://127.0.0.1:9/phish">Pay rent here</a>'
+#: The let space's tenant: the markdown image, emoji and icon shortcodes and a
+#: right-to-left override; and how a page shows it (by hand: the override removed).
+TENANT = f"{IMAGE} :smile: :material/home: R\u202eTL"
+TENANT_SHOWN = f"{IMAGE} :smile: :material/home: RTL"
 
 #: Elements made from a name: each a link, image, script or frame pointing at the foreign
 #: host, or a script holding a name's code (HTML and SVG alike).
@@ -59,7 +65,7 @@ def _hostile_register(url: str) -> dict[str, str]:
 
     seeded = seed_register(url)
     engine = register.open_register(url)
-    register.edit_tenant(engine, "T1", name=IMAGE, site=seeded.site)
+    register.edit_tenant(engine, "T1", name=TENANT, site=seeded.site)
     register.edit_tenant(engine, "T2", name=LINK, site=seeded.site)
     register.rename_unit(engine, "U1", name=LINK, site=seeded.site)
     register.rename_unit(engine, "U2", name=IMAGE, site=seeded.site)
@@ -67,7 +73,9 @@ def _hostile_register(url: str) -> dict[str, str]:
     taken = {seeded.let_space, seeded.vacant_space, seeded.shared_space}
     free = spaces[(spaces["storey"] == seeded.storey) & spaces["footprint_wkt"].notna()
                   & ~spaces["global_id"].isin(taken)]["global_id"].tolist()  # fmt: skip
-    for i, (gid, name) in enumerate(zip(free, MARKUP + AWKWARD + FORMULAS, strict=False)):
+    for i, (gid, name) in enumerate(
+        zip(free, MARKUP + SHORTCODES + AWKWARD + FORMULAS, strict=False)
+    ):
         unit, tenant = f"H{i}", f"TH{i}"
         register.define_unit(engine, unit, [gid], name=_name("name", name), site=seeded.site)
         register.add_tenant(engine, tenant, name=_name("name", name), site=seeded.site)
@@ -79,10 +87,18 @@ def _hostile_register(url: str) -> dict[str, str]:
     return {"space_label": f"{row['name']} {row['long_name'] or ''}"}
 
 
-def test_hostile_names_stay_text_on_every_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_hostile_names_stay_text_on_every_page(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    url = f"sqlite:///{tmp_path / 'register.sqlite'}"
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'register.sqlite'}"
+    else:  # a new database on the session's PostgreSQL server (skips where there is none)
+        url = request.getfixturevalue("pg_url")
     seeded = _hostile_register(url)
     shots = Path(tempfile.mkdtemp(prefix="dashboard-hostile-"))
     started = time.monotonic()
@@ -119,8 +135,10 @@ def test_hostile_names_stay_text_on_every_page(tmp_path: Path) -> None:
             expect(page.get_by_text("GlobalId")).to_be_visible(timeout=STEP_MS)
             details = page.get_by_test_id("stMarkdown").filter(has_text="Tenant").first
             expect(details).to_be_visible(timeout=STEP_MS)
-            # as written (but for the invisible word joiners that keep addresses unlinked)
-            assert IMAGE in details.inner_text().replace("\u2060", "")
+            # as written (but for the invisible word joiners that keep addresses and
+            # shortcodes plain): no emoji or icon drawn, the override gone
+            assert TENANT_SHOWN in details.inner_text().replace("\u2060", "")
+            assert details.get_by_test_id("stIconMaterial").count() == 0
             check(page, "site_space")
             # coloured by tenant: the names are the plan's legend and hover texts
             page.get_by_label("Colour by", exact=True).click()
@@ -142,7 +160,7 @@ def test_hostile_names_stay_text_on_every_page(tmp_path: Path) -> None:
             timeline = page.locator(".js-plotly-plot").filter(has_text="Running and future leases")
             expect(timeline).to_be_visible(timeout=STEP_MS)
             ticks = timeline.locator("g.ytick text").all_text_contents()
-            assert f"U1 · {IMAGE}" in ticks and any(LINK in t for t in ticks), ticks
+            assert f"U1 · {TENANT_SHOWN}" in ticks and any(LINK in t for t in ticks), ticks
             check(page, "landlord_expiries")
             for path, title in (("bookings", "Bookings"), ("community", "Community")):
                 page.goto(f"{base}/{path}")
@@ -160,3 +178,41 @@ def test_hostile_names_stay_text_on_every_page(tmp_path: Path) -> None:
     assert {page_: found for page_, found in made.items() if found} == {}
     assert foreign == []
     print(f"hostile-names screenshots: {shots}")
+
+
+#: A page of one markdown element per shortcode name, each beside a clock time: the time's
+#: ``:30:`` makes Streamlit load its emoji plugin for the element (its own test), which then
+#: draws every ``:name:`` left in the text once the escapes are undone.
+SHORTCODE_PAGE = """import sys
+sys.path.insert(0, {root!r})
+from site_manager.app import ui
+import streamlit as st
+for i, name in enumerate({names!r}):
+    st.markdown(f"N{{i}} " + ui.text(name) + " at 10:30:00")
+st.markdown("Plain :smile: at 10:30:00")
+"""
+
+
+def test_emoji_and_icon_shortcodes_in_names_are_not_drawn(tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    script = tmp_path / "shortcodes.py"
+    script.write_text(SHORTCODE_PAGE.format(root=str(ROOT), names=SHORTCODES))
+    with (
+        streamlit_servers(["sqlite://"], tmp_path, str(script)) as (base,),
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(base)
+            last = page.get_by_test_id("stMarkdown").filter(has_text="Plain")
+            expect(last).to_be_visible(timeout=FIRST_LOAD_MS)
+            # the control: an unescaped shortcode beside the same time is drawn
+            expect(last).to_contain_text("\U0001f604", timeout=STEP_MS)
+            for i, name in enumerate(SHORTCODES):
+                element = page.get_by_test_id("stMarkdown").filter(has_text=f"N{i} ")
+                assert element.inner_text().replace("\u2060", "") == f"N{i} {name} at 10:30:00"
+                assert element.get_by_test_id("stIconMaterial").count() == 0
+        finally:
+            browser.close()

@@ -203,6 +203,9 @@ def test_importing_a_model_shows_its_report_and_creates_a_site(seeded: Seeded) -
     app.run()
     no_exception(app)
     assert metric(app, "Schema").startswith("IFC")
+    # the model read, the session state no longer holds the uploaded file (a copy of the
+    # whole file per session until the session ended): the page keeps the model instead
+    assert "import_upload" not in app.session_state
     app.text_input(key="import_site_id").set_value("works")
     next(
         b for b in app.get("form_submit_button") if b.proto.label == "Create the site"

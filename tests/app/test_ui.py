@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import geopandas as gpd
 import pandas as pd
 from shapely import box
 
 from site_manager.app import ui
+from tests.hostile import HOSTILE_NAMES
+
+from .conftest import shown
 
 
 def _table() -> gpd.GeoDataFrame:
@@ -53,8 +57,6 @@ def test_the_zoning_table_saves_only_the_rows_given_a_new_use() -> None:
 
 
 def test_text_escapes_every_markdown_and_html_sign_of_a_hostile_name() -> None:
-    from tests.hostile import HOSTILE_NAMES
-
     for name in HOSTILE_NAMES:
         out = ui.text(name)
         # every ASCII punctuation sign is preceded by a backslash (CommonMark: then literal)
@@ -65,6 +67,27 @@ def test_text_escapes_every_markdown_and_html_sign_of_a_hostile_name() -> None:
     assert ui.text("![p](http://h/p.png)") == "\\!\\[p\\]\\(http\\:\\/\\/\u2060h\\/p\\.png\\)"
     assert ui.text("www.x.org a@b.c") == "www\u2060\\.x\\.org a\\@\u2060b\\.c"
     assert ui.text("two\nlines") == "two lines"
+
+
+def test_text_spoils_emoji_and_icon_shortcodes_with_a_word_joiner() -> None:
+    # Streamlit draws ":name:" as an emoji and ":material/name:" as an icon once the
+    # escapes are undone: a word joiner after each colon before a word leaves no
+    # ":word:" to match
+    assert ui.text(":smile:") == "\\:\u2060smile\\:"
+    assert ui.text(":material/home:") == "\\:\u2060material\\/home\\:"
+    assert ui.text(":-1::+1:") == "\\:\u2060\\-1\\:\\:\u2060\\+1\\:"
+    assert ui.text("A1: 2 at 10:30") == "A1\\: 2 at 10\\:\u206030"  # ": " left alone
+    unescaped = shown(ui.text(":smile: :+1: :material/home: :red[x]"))
+    assert unescaped == ":smile: :+1: :material/home: :red[x]"
+    for name in HOSTILE_NAMES:
+        plain = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", ui.text(name))
+        assert re.search(r":[\w+/-]+:", plain) is None, (name, plain)
+
+
+def test_text_drops_bidirectional_overrides_so_a_name_cannot_reverse_the_page() -> None:
+    assert shown(ui.text("R\u202eTL mark")) == "RTL mark"
+    assert shown(ui.text("a\u2067b\u2069c\u202dd")) == "abcd"
+    assert shown(ui.text("a\u200fb")) == "a\u200fb"  # a mark reverses nothing: kept
 
 
 def test_plot_labels_and_hovers_escape_names() -> None:
