@@ -47,7 +47,8 @@ CLIMATE_TABLES = {
 
 def epw_monthly(path: Path) -> tuple[list[float], list[float]]:
     """Monthly mean dry-bulb temperature [°C] and global horizontal irradiation [kWh/m²]
-    of an EPW file (fields 7 and 14 of each hourly row; 29 February left out)."""
+    of an EPW file (fields 7 and 14 of each hourly row; 29 February left out).
+    """
     temps: list[list[float]] = [[] for _ in range(12)]
     ghi = [0.0] * 12
     with path.open(encoding="latin-1", newline="") as fh:
@@ -67,6 +68,7 @@ def climate_of(name: str) -> tuple[list[float], list[float]]:
     if name in WEATHER:
         return epw_monthly(HERE / "weather" / WEATHER[name])
     return CLIMATE_TABLES[name]
+
 
 SITES = {
     "textile_mill": {
