@@ -186,6 +186,7 @@ def test_a_user_opens_every_page_downloads_picks_a_space_and_signs_a_lease(serve
 
 
 @pytest.mark.postgres
+@pytest.mark.slow  # two servers on PostgreSQL; the revision keying is also tested without a browser
 def test_two_dashboards_on_one_postgresql_register_show_each_others_writes(
     pg_url: str, tmp_path: Path
 ) -> None:
@@ -276,6 +277,7 @@ def test_two_dashboards_on_one_postgresql_register_show_each_others_writes(
     print(f"dashboard network screenshots: {shots}")
 
 
+@pytest.mark.slow  # the first-hour journey walks two sites and three storeys in the default run
 def test_the_chosen_site_and_storey_hold_across_pages_and_links(server: str) -> None:
     """Issue defects 1 and 2: pick a site, walk Landlord, Site, Zoning, Tenants and back;
     the sidebar keeps the site and no page shows an exception (the storey picker wrote its
@@ -466,7 +468,10 @@ def _boxes_overlap(a: dict[str, float], b: dict[str, float]) -> bool:
 
 @pytest.mark.parametrize(
     ("column", "title"),
-    [("board_capacity_kw", "Board capacity [kW]"), ("area_m2", "Area [m²]")],
+    [
+        ("board_capacity_kw", "Board capacity [kW]"),
+        pytest.param("area_m2", "Area [m²]", marks=pytest.mark.slow),
+    ],  # fmt: skip
 )
 def test_a_numeric_colouring_has_one_colour_bar_titled_in_words_and_no_legend_over_it(
     server: str, column: str, title: str
