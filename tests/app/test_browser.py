@@ -72,6 +72,7 @@ def wait_idle(page: Any) -> None:
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=STEP_MS)
 
 
+@pytest.mark.slow  # the first-hour and hostile-names journeys cover its steps in the default run
 def test_a_user_opens_every_page_downloads_picks_a_space_and_signs_a_lease(server: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
