@@ -98,12 +98,10 @@ def test_an_ended_lease_leaves_its_unit_vacant_in_every_analysis(tmp_path: Path)
 
 
 @pytest.mark.parametrize(
-    # one file in the default run, all of them in the slow run (ten minutes for make test)
+    # all in the slow run (ten minutes for make test): the default run analyses a site
+    # made from AC20-FZK-Haus on the Energy page (tests/app/test_page_energy.py)
     "name",
-    [
-        n if n == "AC20-FZK-Haus.ifc" else pytest.param(n, marks=pytest.mark.slow)
-        for n in FILES_WITH_SPACES
-    ],
+    [pytest.param(n, marks=pytest.mark.slow) for n in FILES_WITH_SPACES],
 )
 def test_any_real_ifc_file_created_as_a_site_is_analysable(
     name: str, shared_ifc_dir: Path, tmp_path: Path
