@@ -142,6 +142,24 @@ def sample_register(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dic
     return path, ids
 
 
+@pytest.fixture(scope="session")
+def mill_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A register holding the textile mill sample, made once (copy it with ``mill``)."""
+    from site_manager import register
+
+    path = tmp_path_factory.mktemp("mill") / "template.sqlite"
+    engine = register.open_register(f"sqlite:///{path}")
+    register.load_sample(engine, "textile_mill")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def mill(mill_template: Path, tmp_path: Path) -> str:
+    """A fresh copy of the textile mill register: its URL."""
+    return copy_sqlite(mill_template, tmp_path / "r.sqlite")
+
+
 def copy_sqlite(source: Path, target: Path) -> str:
     """A consistent copy of an SQLite register (WAL included); its URL."""
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:

@@ -8,7 +8,6 @@ the register's leases and the trainings the test grants, not from the page's cod
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -34,21 +33,6 @@ def _table(app: AppTest, column: str) -> Any:
 
 def _submit(app: AppTest, label: str) -> None:
     next(b for b in app.get("form_submit_button") if b.proto.label == label).click().run()
-
-
-@pytest.fixture(scope="module")
-def mill_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("bookings") / "template.sqlite"
-    engine = register.open_register(f"sqlite:///{path}")
-    register.load_sample(engine, "textile_mill")
-    engine.dispose()
-    return path
-
-
-@pytest.fixture
-def mill(mill_template: Path, tmp_path: Path) -> str:
-    shutil.copy(mill_template, tmp_path / "r.sqlite")
-    return f"sqlite:///{tmp_path / 'r.sqlite'}"
 
 
 def _members(url: str) -> list[str]:

@@ -6,32 +6,15 @@ register's own tables (applicants' offers, shared machines, skills), not by the 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from site_manager import community, register
 
 from .conftest import MODELS, shown
 from .test_pages import no_exception, page_app, plotly_specs
-
-
-@pytest.fixture(scope="module")
-def mill_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("community") / "template.sqlite"
-    engine = register.open_register(f"sqlite:///{path}")
-    register.load_sample(engine, "textile_mill")
-    engine.dispose()
-    return path
-
-
-@pytest.fixture
-def mill(mill_template: Path, tmp_path: Path) -> str:
-    shutil.copy(mill_template, tmp_path / "r.sqlite")
-    return f"sqlite:///{tmp_path / 'r.sqlite'}"
 
 
 def _tables(app: AppTest, column: str) -> list[Any]:
