@@ -15,7 +15,6 @@ rule is an exclusion constraint.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import logging
 import os
 import re
@@ -36,6 +35,8 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session
 
 from site_manager.errors import RegisterError, SiteManagerError
+from site_manager.register import access
+from site_manager.register.access import Principal
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +54,13 @@ def default_url() -> str:
     return os.environ.get("SITE_MANAGER_DB") or f"sqlite:///{Path.cwd() / DEFAULT_DB_FILE}"
 
 
-def get_actor(actor: str | None = None) -> str:
-    """Who is making a change: ``actor``, else ``$SITE_MANAGER_USER``, else the login name."""
-    if actor:
-        return actor
-    env = os.environ.get("SITE_MANAGER_USER")
-    if env:
-        return env
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry in some containers
-        return "unknown"
+def get_actor(actor: str | None = None) -> Principal:
+    """Who is making a change: :func:`site_manager.register.access.current`.
+
+    The logged-in user in the dashboard; on the CLI and in the library the OS user (or the
+    name a library caller gives), with full rights.
+    """
+    return access.current(actor)
 
 
 def _sqlite_recipe(engine: Engine) -> None:

@@ -16,18 +16,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from site_manager.app import state
+from site_manager.register.access import os_user
 
 from .test_page_layout import _optimise, _problem, next_month_first, works, works_template
 from .test_pages import no_exception, page_app
 
 __all__ = ["works", "works_template"]  # the fixtures, imported for this module's tests
-
-PLANNER = "planner-ann"
-
-
-@pytest.fixture(autouse=True)
-def _planner(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SITE_MANAGER_USER", PLANNER)
 
 
 def _save(app: AppTest, name: str) -> AppTest:
@@ -61,7 +55,7 @@ def test_saving_the_layout_records_it_with_author_parameters_and_revision(works:
     sc = get_scenario(engine, None, "optimum")
     expected = solve(_problem(works), time_limit=30)
     assert sc.assignment == {a: list(u) for a, u in expected.assignment.items()}
-    assert sc.author == PLANNER
+    assert sc.author == os_user()  # no login in this page test: the server's OS user
     assert sc.register_revision == revision
     assert sc.parameters["bay_area_m2"] == 150.0 and sc.parameters["allow_pairs"] is True
     assert sc.parameters["plan_for"] == next_month_first().isoformat()
@@ -100,7 +94,7 @@ def test_two_scenarios_compare_side_by_side_then_one_is_shown_and_one_deleted(
     )
     assert table.loc["optimum", "applicants_placed"] == len(best.assignment)
     assert table.loc["greedy", "applicants_placed"] == len(greedy.assignment)
-    assert set(table["author"]) == {PLANNER}
+    assert set(table["author"]) == {os_user()}
     assert {b.key for b in app.get("download_button")} >= {"lab_scenarios_csv",
                                                           "lab_scenarios_xlsx"}  # fmt: skip
 
@@ -185,7 +179,7 @@ def test_commit_shows_the_leases_then_signs_them_and_says_how_many(works: str) -
     assert set(layout) <= set(register.frames(engine).tenants["tenant_id"])
     audit = register.get_audit(engine)
     signed = audit[audit["verb"] == "commit_scenario"]
-    assert set(signed["actor"]) == {PLANNER} and len(signed) > 0
+    assert set(signed["actor"]) == {os_user()} and len(signed) > 0
     assert any("committed already" in c.value for c in app.caption)
     engine.dispose()
 
