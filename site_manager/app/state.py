@@ -13,6 +13,8 @@ import streamlit as st
 
 #: SQLAlchemy URL of the register this session works on.
 DB_URL = "db_url"
+#: The logged-in user (:class:`site_manager.register.access.Principal`) or absent.
+USER = "user"
 #: Id of the site shown (``None``: the first site of the register).
 SITE = "site"
 #: Storey shown on the Site and Zoning plans.

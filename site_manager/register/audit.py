@@ -216,3 +216,37 @@ def _json_ready(values: dict[str, Any]) -> dict[str, Any]:
 def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
+
+
+def record_event(
+    bind: Any,
+    *,
+    actor: str,
+    verb: str,
+    action: str,
+    table: str = "users",
+    record: str = "",
+    after: Values = None,
+    site_pk: int | None = None,
+) -> None:
+    """Write one entry in a transaction of its own, outside any verb's access check.
+
+    For what is not a change of a record but must be on the trail: a login (``action``
+    ``"login"``), a failed login (``"login_failed"``), an action refused (``"refused"``).
+    ``bind`` is an engine (a session's bind is used when a session is given).
+    """
+    from site_manager.register.engine import transaction  # engine records refusals here
+
+    engine: Any = bind.get_bind() if isinstance(bind, Session) else bind
+    with transaction(engine) as s:
+        entry = AuditEntry(site_pk=site_pk, at=now(), actor=actor[:200] or "anonymous",
+                           verb=verb[:64], table_name=table[:64], record=record[:200],
+                           action=action[:16], before_json=None)  # fmt: skip
+        entry.after_json = _json(after)
+        s.add(entry)
+
+
+def record_refusal(bind: Any, error: access.AccessDenied) -> None:
+    """Put an :class:`~site_manager.register.access.AccessDenied` on the trail (its own tx)."""
+    record_event(bind, actor=error.actor, verb=error.action or "access", action="refused",
+                 table="access", record=error.action, after={"message": str(error)})  # fmt: skip

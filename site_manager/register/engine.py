@@ -336,6 +336,12 @@ def transaction(bind: Engine | Session, *, readonly: bool = False) -> Iterator[S
             yield session
     except DBAPIError as exc:
         raise database_error(exc) from exc
+    except access.AccessDenied as exc:
+        session.close()  # rolled back: the refusal goes on the trail in a transaction of its own
+        from site_manager.register.audit import record_refusal
+
+        record_refusal(bind, exc)
+        raise
     finally:
         session.close()
 

@@ -17,9 +17,16 @@ TIMEOUT_S = 120
 
 
 def page_app(page: str, url: str, **session: object) -> AppTest:
-    """An AppTest running one page module's ``render`` with the session state seeded."""
+    """An AppTest running one page module's ``render`` with the session state seeded.
+
+    ``state.USER`` in ``session`` (a ``Principal``): the page runs as that logged-in user.
+    """
     app = AppTest.from_string(
-        f"from site_manager.app import state, {page}\nstate.init()\n{page}.render()\n",
+        "import contextlib\nimport streamlit as st\nfrom site_manager.register import access\n"
+        f"from site_manager.app import state, {page}\nstate.init()\n"
+        "user = st.session_state.get(state.USER)\n"
+        "with access.acting_as(user) if user else contextlib.nullcontext():\n"
+        f"    {page}.render()\n",
         default_timeout=TIMEOUT_S,
     )
     app.session_state[state.DB_URL] = url
