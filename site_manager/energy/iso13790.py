@@ -71,6 +71,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -288,8 +289,43 @@ class SimulationResult:
     hourly: dict[str, FloatArray] = field(default_factory=dict)
 
 
-def _as_hourly(value: npt.ArrayLike, n_hours: int, n_zones: int, name: str) -> FloatArray:
+@dataclass(frozen=True)
+class HourlyProduct:
+    """An (n_hours, n_zones) array held as the product ``hours @ levels``. [as its factors]
+
+    :func:`simulate` forms it one run of hours at a time, so the whole array (140 MB at
+    2,000 zones) is never allocated. Where each row of the product has one non-zero term
+    (a zone's level times its schedule), every element equals that product exactly.
+    """
+
+    hours: FloatArray  # (n_hours, k)
+    levels: FloatArray  # (k, n_zones)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(n_hours, n_zones)``."""
+        return (self.hours.shape[0], self.levels.shape[1])
+
+    def __getitem__(self, rows: slice) -> FloatArray:
+        """The rows ``rows`` of the product."""
+        return np.asarray(self.hours[rows] @ self.levels, dtype=float)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> FloatArray:
+        """The whole product."""
+        out = self.hours @ self.levels
+        return out if dtype is None else out.astype(dtype)
+
+
+def _as_hourly(
+    value: npt.ArrayLike | HourlyProduct, n_hours: int, n_zones: int, name: str
+) -> FloatArray | HourlyProduct:
     """Broadcast a scalar, a (n_zones,) or a (n_hours, n_zones) array to the latter."""
+    if isinstance(value, HourlyProduct):
+        if value.shape != (n_hours, n_zones):
+            raise ValidationError(
+                f"{name} has shape {value.shape}; expected ({n_hours}, {n_zones})"
+            )
+        return value
     arr = np.asarray(value, dtype=float)
     if arr.ndim == 1 and arr.shape[0] == n_hours and n_hours != n_zones:
         arr = arr[:, None]
@@ -315,8 +351,8 @@ def simulate(
     network: Network,
     t_out_c: npt.ArrayLike,
     *,
-    internal_w: npt.ArrayLike = 0.0,
-    solar_w: npt.ArrayLike = 0.0,
+    internal_w: npt.ArrayLike | HourlyProduct = 0.0,
+    solar_w: npt.ArrayLike | HourlyProduct = 0.0,
     heating_setpoint_c: npt.ArrayLike = 20.0,
     cooling_setpoint_c: npt.ArrayLike = np.inf,
     theta_m0_c: npt.ArrayLike | None = None,
@@ -332,7 +368,7 @@ def simulate(
         Outdoor air temperature θ_e, also the supply temperature. [°C]
     internal_w, solar_w : array_like
         Internal and solar heat gains φ_int, φ_sol per zone and hour; a scalar, shape
-        ``(n_zones,)`` or ``(n_hours, n_zones)``. [W]
+        ``(n_zones,)`` or ``(n_hours, n_zones)``, or a :class:`HourlyProduct`. [W]
     heating_setpoint_c, cooling_setpoint_c : array_like
         Air temperature set-points; same shapes. ``-inf``/``+inf`` switch heating/cooling
         off. [°C]
@@ -350,8 +386,8 @@ def simulate(
     n_h, n_z = t_out.shape[0], network.n_zones
     phi_int = _as_hourly(internal_w, n_h, n_z, "internal_w")
     phi_sol = _as_hourly(solar_w, n_h, n_z, "solar_w")
-    set_h = _as_hourly(heating_setpoint_c, n_h, n_z, "heating_setpoint_c")
-    set_c = _as_hourly(cooling_setpoint_c, n_h, n_z, "cooling_setpoint_c")
+    set_h = np.asarray(_as_hourly(heating_setpoint_c, n_h, n_z, "heating_setpoint_c"))
+    set_c = np.asarray(_as_hourly(cooling_setpoint_c, n_h, n_z, "cooling_setpoint_c"))
     if np.any(set_h > set_c):
         raise ValidationError("a heating set-point is above the cooling set-point")
 

@@ -508,14 +508,15 @@ def site_load_kwh(frames: Any, climate: pd.DataFrame | None = None) -> npt.NDArr
     without a space to simulate.
     """
     from site_manager.energy.site import site_climate, zones_from_frames
-    from site_manager.energy.zones import gains_from_zones
+    from site_manager.energy.zones import gains_products
 
     climate = site_climate(frames) if climate is None else climate
     zones = zones_from_frames(frames, climate=climate)
     if not zones:
         return np.zeros(len(climate))
-    internal, _solar = gains_from_zones(zones, climate["ghi_w_m2"].to_numpy())
-    return np.asarray(internal.sum(axis=1) / 1000.0, dtype=float)
+    internal, _solar = gains_products(zones, climate["ghi_w_m2"].to_numpy())
+    # Σ over zones of (schedules @ levels) = schedules @ (Σ over zones of levels)
+    return np.asarray(internal.hours @ internal.levels.sum(axis=1) / 1000.0, dtype=float)
 
 
 def pv_site(frames: Any, options: PVOptions | None = None) -> PVResult:

@@ -47,7 +47,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from site_manager.energy.iso13790 import MASS_CLASSES, Network, network_from_parameters, simulate
+from site_manager.energy.iso13790 import (
+    MASS_CLASSES,
+    HourlyProduct,
+    Network,
+    network_from_parameters,
+    simulate,
+)
 from site_manager.errors import ValidationError
 
 log = logging.getLogger(__name__)
@@ -395,21 +401,21 @@ def network_from_zones(zones: list[Zone]) -> Network:
     )
 
 
-def gains_from_zones(
+def gains_products(
     zones: list[Zone], ghi_w_m2: npt.ArrayLike
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Hourly internal and solar gains of every zone, arrays of shape (n_hours, n_zones). [W]
+) -> tuple[HourlyProduct, HourlyProduct]:
+    """Hourly internal and solar gains of every zone as :class:`HourlyProduct`. [W]
 
     Internal: ``internal_gains_w_m2 · A_f · schedule(hour)``; solar: ``GHI(t) · Σ
-    irradiance_factor · A · (1 − F_F) · g`` of the zone's windows.
+    irradiance_factor · A · (1 − F_F) · g`` of the zone's windows. Zones share a few
+    schedules: one hourly column per distinct schedule, times a matrix that holds each zone's
+    level in its schedule's row; each element of the product has one non-zero term, so it
+    equals level × schedule exactly. :func:`~site_manager.energy.iso13790.simulate` forms
+    the (hours × zones) arrays a few hours at a time.
     """
     ghi = np.asarray(ghi_w_m2, dtype=float).ravel()
     n_h = ghi.shape[0]
     hours = np.arange(n_h)
-    # Zones share a few schedules: one hourly column per distinct schedule, times a matrix
-    # that holds each zone's level in its schedule's row. Each product has one non-zero
-    # term, so it equals level × schedule exactly; writing the (hours × zones) array in
-    # one pass is many times faster than a strided write per zone at 2,000 zones.
     groups: dict[tuple[float, ...] | None, int] = {}
     group = [groups.setdefault(z.gains_schedule, len(groups)) for z in zones]
     columns = np.empty((n_h, len(groups)))
@@ -418,10 +424,19 @@ def gains_from_zones(
         columns[:, g] = sched[hours % sched.shape[0]]
     levels = np.zeros((len(groups), len(zones)))
     levels[group, np.arange(len(zones))] = [z.internal_gains_w_m2 * z.floor_area_m2 for z in zones]
-    internal = np.ascontiguousarray(columns @ levels)
-    aperture = np.array([z.solar_aperture_m2 for z in zones])
-    solar = ghi[:, None] * aperture[None, :]
-    return internal, solar
+    aperture = np.array([z.solar_aperture_m2 for z in zones], dtype=float)
+    return HourlyProduct(columns, levels), HourlyProduct(ghi[:, None], aperture[None, :])
+
+
+def gains_from_zones(
+    zones: list[Zone], ghi_w_m2: npt.ArrayLike
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Hourly internal and solar gains of every zone, arrays of shape (n_hours, n_zones). [W]
+
+    The arrays of :func:`gains_products`.
+    """
+    internal, solar = gains_products(zones, ghi_w_m2)
+    return np.ascontiguousarray(np.asarray(internal)), np.asarray(solar)
 
 
 def apply_gains_table(
@@ -496,9 +511,13 @@ def simulate_zones(
         Columns :data:`RESULT_COLUMNS`.
     """
     network = network_from_zones(zones)
-    internal, solar = gains_from_zones(zones, climate["ghi_w_m2"].to_numpy())
+    internal: Any
+    solar: Any
+    internal, solar = gains_products(zones, climate["ghi_w_m2"].to_numpy())
     if gains is not None:
-        internal, solar = apply_gains_table(zones, internal, solar, gains, source=gains_source)
+        internal, solar = apply_gains_table(
+            zones, np.asarray(internal), np.asarray(solar), gains, source=gains_source
+        )
     result = simulate(
         network,
         climate["t_out_c"].to_numpy(),

@@ -141,3 +141,28 @@ def test_internal_gains_are_level_times_schedule_for_mixed_schedules() -> None:
             expected = level if s is None else level * s[hour % len(s)]
             assert internal[hour, k] == expected  # exactly: one non-zero term per product
     assert gains_from_zones([], np.zeros(24))[0].shape == (24, 0)
+
+
+def test_the_simulation_on_gains_held_as_products_equals_it_on_whole_arrays() -> None:
+    """simulate_zones passes HourlyProduct gains; the results equal those of dense arrays."""
+    from site_manager.energy.iso13790 import simulate
+    from site_manager.energy.zones import Zone, gains_products, network_from_zones
+
+    rng = np.random.default_rng(3)
+    day = tuple(1.0 if 8 <= h < 18 else 0.1 for h in range(24))
+    zones = [Zone(id=f"Z{k}", floor_area_m2=float(rng.uniform(20, 900)), volume_m3=300.0,
+                  mass_class="medium", elements=(), n_inf_ach=0.5, heating_setpoint_c=20.0,
+                  internal_gains_w_m2=float(rng.uniform(1, 9)),
+                  gains_schedule=day if k % 2 else None) for k in range(40)]  # fmt: skip
+    t_out = 8 + 10 * np.sin(np.arange(8760) * 2 * np.pi / 8760) + rng.normal(0, 3, 8760)
+    ghi = np.clip(rng.normal(150, 200, 8760), 0, None)
+    internal, solar = gains_products(zones, ghi)
+    network = network_from_zones(zones)
+    lazy = simulate(network, t_out, internal_w=internal, solar_w=solar, hourly=True)
+    dense = simulate(network, t_out, internal_w=np.array(internal), solar_w=np.array(solar),
+                     hourly=True)  # fmt: skip
+    np.testing.assert_array_equal(lazy.monthly_heating_kwh, dense.monthly_heating_kwh)
+    np.testing.assert_array_equal(lazy.peak_heating_kw, dense.peak_heating_kw)
+    assert lazy.hourly is not None and dense.hourly is not None
+    np.testing.assert_array_equal(lazy.hourly["phi_int_w"], dense.hourly["phi_int_w"])
+    assert float(lazy.heating_kwh.sum()) > 0
