@@ -992,7 +992,7 @@ street plan).
 
 {CLIMATE_TEXT[name] if name in WEATHER else CLIMATE_TEXT["table"].format(source=CLIMATE_SOURCES[name])}
 The georeference of the model (EPSG code and a point in the city) is real; the plot is not.
-""",
+{impact_readme(name)}""",
         encoding="utf-8",
     )
 
@@ -1086,6 +1086,7 @@ def write_neighbourhood(name: str, b, path: Path, rng: random.Random) -> None:
                         "geometry": to_map(b, poly),
                     }
                 )
+    mark_sensitive_neighbours(name, blds, to_map(b, site_box).centroid)
     pad = 30.0
     street_names = {
         "textile_mill": ["Via del Lanificio", "Via Bisenzio", "Viale della Repubblica"],
@@ -1144,7 +1145,7 @@ time_zone = "{cfg["time_zone"]}"
 currency = "EUR"
 climate = "climate_monthly.csv"
 {weather}neighbourhood = "neighbourhood.gpkg"
-
+{impact_toml(name)}
 [tariffs]
 electricity_eur_per_kwh = {e}
 heat_eur_per_kwh = {h}
@@ -1153,7 +1154,7 @@ gas_eur_per_kwh = {g}
 [sources]
 climate = "{CLIMATE_SOURCES[name]}"
 tariffs = "Rounded 2026 small-business tariffs, invented within the range of Eurostat's non-household price statistics (nrg_pc_205) for {cfg["country"]}."
-everything_else = "Invented for site-manager's sample data; see README.md."
+{impact_sources_toml(name)}everything_else = "Invented for site-manager's sample data; see README.md."
 """,
         encoding="utf-8",
     )
@@ -1172,6 +1173,117 @@ CLIMATE_SOURCES = {
     "modified Copernicus Climate Change Service information); climate_monthly.csv holds its "
     "monthly means and sums.",
 }
+
+
+# ------------------------------------------------------- neighbourhood impact (issue 17)
+# The impact report's site settings of each sample (``[impact]`` of site.toml, read by
+# `sample load` as `site set --noise-limit-day/--noise-limit-night/--trips-threshold` would
+# set them) and where each value comes from (site.toml's [sources] and the README).
+IMPACT = {
+    "textile_mill": {
+        "noise_limit_day_dba": 65.0,
+        "noise_limit_night_dba": 55.0,
+        "noise_source": "Italy, DPCM 14 November 1997, Table C (absolute immission limits), "
+        "class IV 'aree di intensa attività umana' (urban areas with craft activities and a "
+        "limited presence of small industry): 65 dB(A) LAeq by day (06-22), 55 dB(A) at night "
+        "(22-06). The class is chosen for the invented plot, not read from Prato's acoustic "
+        "zoning plan; a school or care home in class I would have 50/40 dB(A).",
+        "trips_threshold_per_day": 400.0,
+        "care_home": "Residenza San Martino (care home)",
+    },
+    "engineering_works": {
+        "noise_limit_day_dba": 55.0,
+        "noise_limit_night_dba": 45.0,
+        "noise_source": "Poland, Regulation of the Minister of the Environment of 14 June 2007 on "
+        "permissible noise levels in the environment (consolidated text Dz.U. 2014 poz. 112), "
+        "Table 1, 'other objects and activities', row 3d 'tereny mieszkaniowo-usługowe' "
+        "(residential-service areas): LAeq D 55 dB, LAeq N 45 dB. The regulation takes the 8 "
+        "least favourable consecutive day hours and the 1 least favourable night hour; the "
+        "report compares 16 h and 8 h averages, which are lower. Care homes and schools (row 2) "
+        "have 50/40 dB. The row is chosen for the invented plot.",
+        "trips_threshold_per_day": 300.0,
+        "care_home": "Dom Seniora pod Lipami (care home)",
+    },
+    "brewery_complex": {
+        "noise_limit_day_dba": 50.0,
+        "noise_limit_night_dba": 40.0,
+        "noise_source": "Flanders, VLAREM II annex 2.2.1 (environmental quality standards for "
+        "noise in the open air), 'areas less than 500 m from areas for craft businesses and "
+        "small and medium enterprises': 50 dB(A) by day, 45 in the evening, 40 at night. The "
+        "report has no evening period: its day limit is the daytime norm. The zone is chosen "
+        "for the invented plot.",
+        "trips_threshold_per_day": 500.0,
+        "care_home": "Woonzorgcentrum Ter Leie (care home)",
+    },
+}
+TRIPS_SOURCE = (
+    "Invented round figure: no threshold of {city} was looked up; municipalities set their own "
+    "(often in vehicle trips at the peak hour)."
+)
+
+
+def mark_sensitive_neighbours(name: str, blds: list[dict], centre) -> None:
+    """Give the neighbourhood a noise-sensitive building of each kind the report knows.
+
+    A care home always, and a school and a residential block where the random draw gave
+    none: the buildings of a not noise-sensitive use nearest the site (``centre``, map XY)
+    take these uses, nearest first. Geometry and the random draw are unchanged.
+    """
+    from site_manager.assumptions import NOISE_SENSITIVE_USES
+
+    order = sorted(range(len(blds)), key=lambda i: blds[i]["geometry"].distance(centre))
+    for use in ("care", "school", "residential"):
+        if use != "care" and any(x["use"] == use for x in blds):
+            continue
+        i = next(i for i in order if blds[i]["use"] not in NOISE_SENSITIVE_USES)
+        old = blds[i]["use"]
+        blds[i]["use"] = use
+        blds[i]["name"] = (
+            IMPACT[name]["care_home"]
+            if use == "care"
+            else blds[i]["name"].replace(old.title(), use.title())
+        )
+
+
+def impact_toml(name: str) -> str:
+    """The ``[impact]`` table of site.toml."""
+    cfg = IMPACT[name]
+    return (
+        "\n[impact]\n"
+        f"noise_limit_day_dba = {cfg['noise_limit_day_dba']}\n"
+        f"noise_limit_night_dba = {cfg['noise_limit_night_dba']}\n"
+        f"trips_threshold_per_day = {cfg['trips_threshold_per_day']}\n"
+    )
+
+
+def impact_sources_toml(name: str) -> str:
+    """The [sources] lines of the impact settings."""
+    cfg = IMPACT[name]
+    trips = TRIPS_SOURCE.format(city=SITES[name]["city"])
+    return f'noise_limits = "{cfg["noise_source"]}"\ntrips_threshold = "{trips}"\n'
+
+
+def impact_readme(name: str) -> str:
+    """The README's section on the impact report's settings and neighbours."""
+    cfg = IMPACT[name]
+    return f"""
+## Neighbourhood impact settings
+
+`site.toml`'s `[impact]` table holds the settings `sample load` stores (as
+`site-manager site set --noise-limit-day/--noise-limit-night/--trips-threshold` would):
+
+- noise limits at the neighbours: {cfg["noise_limit_day_dba"]:g} dB(A) by day,
+  {cfg["noise_limit_night_dba"]:g} dB(A) at night. Source: {cfg["noise_source"]}
+- transport-assessment threshold: {cfg["trips_threshold_per_day"]:g} trips a day.
+  {TRIPS_SOURCE.format(city=SITES[name]["city"])}
+- machines' operating hours: by kind of tenant, `site_manager.assumptions.NOISE_HOURS`
+  (invented, plausible values; not a site setting).
+
+The neighbourhood holds noise-sensitive buildings of each kind the report knows:
+residential and school blocks, and a care home, "{cfg["care_home"]}" (the non-sensitive
+building nearest the site, turned into one by `mark_sensitive_neighbours`). Their uses and
+names are invented.
+"""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -88,6 +88,7 @@ def load_sample(
     meta["_climate"] = _sample_climate(folder, info)
     meta["_weather"] = _sample_weather(folder, info)
     meta["_neighbourhood"] = _sample_neighbourhood(folder, info)
+    meta["_impact"] = _sample_impact_settings(folder, meta)
     parsed = {kind: parse_file(kind, folder / f"{kind}.csv", label=f"{folder.name}/{kind}.csv")
               for kind in SAMPLE_FILES if (folder / f"{kind}.csv").is_file()}  # fmt: skip
     empty = {kind: ParsedFile(kind, "", []) for kind in SAMPLE_FILES}
@@ -224,6 +225,9 @@ def _write_sample_settings(trail: Audit, folder: Path, meta: dict[str, Any]) -> 
         if key in info:
             setattr(st, key, float(info[key]))
     st.time_zone = str(info["time_zone"]) if info.get("time_zone") else None
+    impact = meta.get("_impact") or {}
+    for key, value in impact.items():
+        setattr(st, key, value)
     tariffs = {k.removesuffix("_eur_per_kwh"): float(v) for k, v in meta.get("tariffs", {}).items()}
     model_store.write_tariffs(s, st, tariffs)
     model_store.write_sources(s, st, {str(k): str(v) for k, v in meta.get("sources", {}).items()})
@@ -240,4 +244,21 @@ def _write_sample_settings(trail: Audit, folder: Path, meta: dict[str, Any]) -> 
                       "climate": str(info.get("climate", "")),
                       "climate_months": 0 if climate is None else len(climate),
                       "climate_hours": 0 if weather is None else len(weather.hourly),
-                      "neighbourhood_features": features})  # fmt: skip
+                      "neighbourhood_features": features, **impact})  # fmt: skip
+
+
+#: The keys of site.toml's ``[impact]`` table: the impact report's site settings.
+IMPACT_SETTINGS = ("trips_threshold_per_day", "noise_limit_day_dba", "noise_limit_night_dba")
+
+
+def _sample_impact_settings(folder: Path, meta: dict[str, Any]) -> dict[str, Any]:
+    """The ``[impact]`` table of ``site.toml``, checked as ``site set`` checks them."""
+    table = meta.get("impact", {})
+    unknown = sorted(set(table) - set(IMPACT_SETTINGS))
+    if unknown:
+        raise ValidationError(f"{folder / 'site.toml'}: [impact] {', '.join(unknown)} unknown; "
+                              f"give {', '.join(IMPACT_SETTINGS)}")  # fmt: skip
+    try:
+        return model_store.check_site_settings({k: table.get(k) for k in IMPACT_SETTINGS})
+    except ValidationError as exc:
+        raise ValidationError(f"{folder / 'site.toml'}: [impact] {exc}") from None

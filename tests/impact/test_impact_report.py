@@ -52,7 +52,9 @@ def test_each_sample_sites_pdf_renders_with_every_section_and_the_map(
     rep = impact_report(frames)
     assert len(rep.noise.receptors), "sample neighbourhoods have noise-sensitive buildings"
     assert str(rep.noise.receptors["receptor"].iloc[0]) in flat
-    assert "note:" in capsys.readouterr().err
+    # the samples set their limits and threshold: no default for them is announced
+    err = capsys.readouterr().err
+    assert "no noise limits set" not in err and "no transport-assessment" not in err
 
 
 def test_the_json_report_carries_the_same_figures_as_the_library(sample_dbs, tmp_path):
@@ -117,3 +119,61 @@ def test_a_site_without_meter_readings_is_modelled_by_the_energy_engine(sample_d
     eff = frames.site.get("boiler_efficiency") or DEFAULT_BOILER_EFFICIENCY
     assert rep.energy.fuel_kwh == pytest.approx(heat / eff)
     assert rep.energy.electricity_kwh > 0
+
+
+@pytest.mark.parametrize("name", ["textile_mill", "brewery_complex", "engineering_works"])
+def test_each_samples_limits_threshold_and_sensitive_neighbours_come_from_its_files(
+    sample_dbs, name
+):
+    """Expectations read from the sample's own files (site.toml with tomllib, the GeoPackage
+    with geopandas), not from the loader: every noise-sensitive building is a receptor, each
+    kind (residential, school, care) is there, and each is judged against the toml's limits.
+    """
+    import tomllib
+    from pathlib import Path
+
+    import geopandas as gpd
+
+    from site_manager.assumptions import NOISE_SENSITIVE_USES
+
+    folder = Path(__file__).resolve().parents[2] / "sample_sites" / name
+    toml = tomllib.loads((folder / "site.toml").read_text(encoding="utf-8"))["impact"]
+    blds = gpd.read_file(folder / "neighbourhood.gpkg", layer="buildings")
+    sensitive = blds[blds["use"].isin(NOISE_SENSITIVE_USES)]
+    assert {"residential", "school", "care"} <= set(sensitive["use"])
+
+    frames = register.frames(register.open_register(sample_dbs[name]))
+    rep = impact_report(frames)
+    assert rep.trips.threshold_per_day == toml["trips_threshold_per_day"]
+    assert rep.trips.exceeds == (rep.trips.trips_full_per_day > toml["trips_threshold_per_day"])
+    rec = rep.noise.receptors
+    assert sorted(rec["receptor"]) == sorted(sensitive["name"])
+    assert set(rec["limit_day_dba"]) == {toml["noise_limit_day_dba"]}
+    assert set(rec["limit_night_dba"]) == {toml["noise_limit_night_dba"]}
+    day = rec["level_day_dba"].fillna(-999.0)
+    assert list(rec["exceeds_day"]) == list(day > toml["noise_limit_day_dba"])
+    # the report no longer falls back on the defaults for these settings
+    assert not any("no noise limits set" in n or "no transport-assessment" in n
+                   for n in rep.notes)  # fmt: skip
+
+
+def test_a_bad_impact_table_in_site_toml_is_refused_before_anything_is_written(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from site_manager.errors import ValidationError
+
+    root = Path(__file__).resolve().parents[2]
+    folder = tmp_path / "engineering_works"
+    shutil.copytree(root / "sample_sites" / "engineering_works", folder)
+    text = (folder / "site.toml").read_text(encoding="utf-8")
+    (folder / "site.toml").write_text(
+        text.replace("../../models", str(root / "models")).replace(
+            "noise_limit_night_dba = 45.0", "noise_limit_night_dba = 200.0"
+        ),
+        encoding="utf-8",
+    )
+    engine = register.open_register(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    with pytest.raises(ValidationError, match=r"\[impact\].*night noise limit"):
+        register.load_sample(engine, folder)
+    assert len(register.list_sites(engine)) == 0
