@@ -4,6 +4,10 @@ and the use of each machine per week (saturated and idle flagged).
 Times are the site's local wall-clock time (its time-zone setting); the register's rules
 decide every booking (:func:`site_manager.register.make_booking`) and a refusal is shown
 under the field it concerns, with the reason and who can give an induction.
+
+The page names every tenant: a user of role tenant is sent to My tenancy
+(:mod:`site_manager.app.page_tenancy`), which shows the same machines with other tenants'
+bookings as "booked" and books for that tenant only.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from site_manager import sharing, tabular
 from site_manager.app import data, state, ui
 from site_manager.app.page_tenants import DATE_RANGE, show_refusal
 from site_manager.errors import SiteManagerError
+from site_manager.register import access
 
 #: Height of one machine's row of the timeline. [px]
 ROW_PX = 34
@@ -262,6 +267,10 @@ def usage_section(bookings: pd.DataFrame, equipment: pd.DataFrame, monday: dt.da
 @ui.page
 def render() -> None:
     st.title("Bookings")
+    if access.current().role is access.Role.TENANT:
+        st.info("Book and cancel your machine bookings on My tenancy: it shows the shared "
+                "machines' week with your bookings, and other tenants' as booked.")  # fmt: skip
+        return
     state.show_flash()
     url, site = ui.site_picker()
     if site is None:

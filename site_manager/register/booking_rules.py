@@ -20,6 +20,10 @@ the site) is checked by :func:`check_booking` against a :class:`BookingContext`,
 - no live booking of the machine overlaps (the refusal names it); the database holds this
   one too, for two writers that race (``0008_bookings``).
 
+A context marked ``discreet`` (the booker is a user of role tenant) refuses by the same rules
+but names no other tenant: an overlap is "another tenant's booking", the owner of a machine
+not shared is "another tenant", and who can give an induction is "ask the site".
+
 The owner of a machine is held only to the first, second and last rule: the terms of
 sharing are for the others.
 """
@@ -98,6 +102,9 @@ class BookingContext:
         Every training of the site's tenants for the machine's type (who can induct).
     passport : str
         Why trainings of other sites are not recognised for the tenant ("" when they are).
+    discreet : bool
+        The booker may not learn other tenants' ids (a user of role tenant): refusals name
+        only the booker's own bookings and no other tenant.
     """
 
     site_id: str
@@ -109,6 +116,7 @@ class BookingContext:
     tenant_trainings: list[TrainingHeld] = field(default_factory=list)
     type_trainings: list[TrainingHeld] = field(default_factory=list)
     passport: str = ""
+    discreet: bool = False
 
 
 def to_instant(local: dt.datetime, zone: ZoneInfo) -> dt.datetime | None:
@@ -184,16 +192,22 @@ def check_booking(booking: Mapping[str, Any], ctx: BookingContext) -> list[Probl
         clash = sorted((h for h in ctx.held if h.start < times["end"] and times["start"] < h.end),
                        key=lambda h: (h.start, h.booking_id))  # fmt: skip
         if clash:
-            problems.append(overlap(machine.equipment_id, clash[0], ctx.zone))
+            held = clash[0]
+            if ctx.discreet and held.tenant_id != tid:
+                held = HeldSlot("", "", held.start, held.end)  # someone else's: unnamed
+            problems.append(overlap(machine.equipment_id, held, ctx.zone))
     return problems
 
 
 def overlap(equipment_id: str, h: HeldSlot, zone: ZoneInfo) -> Problem:
-    """The refusal of a booking that overlaps ``h`` (on ``start``), naming it."""
+    """The refusal of a booking that overlaps ``h`` (on ``start``), naming it (a slot with
+    no booking id: "another tenant's booking").
+    """
+    by = (f"booking {h.booking_id} (tenant {h.tenant_id})" if h.booking_id
+          else "another tenant's booking")  # fmt: skip
     return Problem("start", f"equipment {equipment_id} is already booked from "
-                   f"{local_text(h.start, zone)} to {local_text(h.end, zone)} by booking "
-                   f"{h.booking_id} (tenant {h.tenant_id}); choose a time that does not "
-                   "overlap it", "conflict")  # fmt: skip
+                   f"{local_text(h.start, zone)} to {local_text(h.end, zone)} by {by}; "
+                   "choose a time that does not overlap it", "conflict")  # fmt: skip
 
 
 def _share_terms(
@@ -207,7 +221,8 @@ def _share_terms(
     """The terms of sharing, for a tenant who is not the machine's owner."""
     eid = m.equipment_id
     if not m.shared:
-        owner = f"tenant {m.owner_tenant_id}" if m.owner_tenant_id else "the site"
+        owner = ("another tenant" if ctx.discreet else f"tenant {m.owner_tenant_id}"
+                 ) if m.owner_tenant_id else "the site"  # fmt: skip
         return [Problem("equipment_id", f"equipment {eid} is not shared; only its owner "
                         f"({owner}) uses it; ask the owner to share it")]  # fmt: skip
     problems: list[Problem] = []
@@ -235,7 +250,14 @@ def _share_terms(
 
 
 def missing_training(m: MachineTerms, tid: str, day: dt.date, ctx: BookingContext) -> str:
-    """Why ``tid`` may not book ``m`` on ``day`` for want of a training, and who can help."""
+    """Why ``tid`` may not book ``m`` on ``day`` for want of a training, and who can help
+    (``ctx.discreet``: the site, naming no tenant).
+    """
+    passport = f" ({ctx.passport})" if ctx.passport else ""
+    why = (f"tenant {tid} has no valid training for {m.type or 'this type'} on {day} "
+           f"(equipment {m.equipment_id} requires an induction){passport}")  # fmt: skip
+    if ctx.discreet:
+        return f"{why}; ask the site to arrange an induction"
     who = [f"tenant {m.owner_tenant_id} (owner)"] if m.owner_tenant_id else []
     named = {m.owner_tenant_id, tid}
     for t in sorted(ctx.type_trainings, key=lambda t: t.tenant_id):
@@ -244,11 +266,7 @@ def missing_training(m: MachineTerms, tid: str, day: dt.date, ctx: BookingContex
             named.add(t.tenant_id)
     ask = ("an induction can be given by " + ", ".join(who)) if who else (
         "no tenant of the site holds a valid training for it: ask the site")  # fmt: skip
-    passport = f" ({ctx.passport})" if ctx.passport else ""
-    return (
-        f"tenant {tid} has no valid training for {m.type or 'this type'} on {day} "
-        f"(equipment {m.equipment_id} requires an induction){passport}; {ask}"
-    )
+    return f"{why}; {ask}"
 
 
 def check_training(training: Mapping[str, Any], tenants: set[str], site_id: str,

@@ -5,6 +5,10 @@ of :mod:`site_manager.register.booking_rules` and written to the audit trail. Ti
 given and shown as the site's local wall-clock time (``sites.time_zone``, else
 :data:`site_manager.assumptions.DEFAULT_TIME_ZONE`) and stored as UTC instants.
 
+Who may: a user of role tenant books, and cancels, for its own tenant only (checked in the
+verb's transaction, so a refusal is on the audit trail), and its refusals name no other
+tenant (:attr:`~site_manager.register.booking_rules.BookingContext.discreet`).
+
 Training passport: a training granted at one site of the register is recognised at the
 others for the tenant with the same contact e-mail (compared without case and surrounding
 spaces). A tenant without a contact e-mail is matched at no other site: only its own site's
@@ -32,7 +36,7 @@ from sqlalchemy.orm import Session, aliased
 
 from site_manager.assumptions import DEFAULT_TIME_ZONE
 from site_manager.errors import RegisterError, ValidationError
-from site_manager.register import contracts, core, rules
+from site_manager.register import access, contracts, core, rules
 from site_manager.register.audit import Audit, now
 from site_manager.register.booking_rules import (
     BookingContext,
@@ -180,7 +184,7 @@ def make_booking(
     site : str, optional
         Site id (default: the only site).
     actor : str, optional
-        Who books, for the audit trail.
+        Who books, for the audit trail (default: the acting user).
 
     Returns
     -------
@@ -189,6 +193,8 @@ def make_booking(
 
     Raises
     ------
+    AccessDenied
+        The acting user may not book, or (role tenant) books for another tenant.
     ValidationError, NotFoundError, RegisterError
         The contract's and :func:`~site_manager.register.booking_rules.check_booking`'s
         problems at once; an overlap names the conflicting booking (found by the check or,
@@ -202,8 +208,10 @@ def make_booking(
     who = get_actor(actor)
     try:
         with transaction(bind) as s:
+            access.authorize("make_booking", who, tenant_id=tenant_id)  # refusal: audited
             st = core.get_site(s, site)
             ctx = booking_context(s, st, values)
+            ctx.discreet = who.role is access.Role.TENANT
             problems += check_booking(values, ctx)
             rules.refuse(problems)
             eq = s.scalars(select(Equipment).where(Equipment.site_pk == st.id,
@@ -218,16 +226,21 @@ def make_booking(
                 "equipment_id": equipment_id, "tenant_id": tenant_id})  # fmt: skip
     except RegisterError as exc:
         if isinstance(exc.__cause__, IntegrityError) and "overlaps another booking" in str(exc):
-            raise rules.refusal(_overlap_after_race(bind, site, values)) from exc
+            discreet = who.role is access.Role.TENANT
+            raise rules.refusal(_overlap_after_race(bind, site, values, discreet)) from exc
         raise
     log.info("booked %s: equipment %s for tenant %s", bid, equipment_id, tenant_id)
     return bid
 
 
-def _overlap_after_race(bind: Bind, site: str | None, values: dict) -> list[rules.Problem]:
+def _overlap_after_race(
+    bind: Bind, site: str | None, values: dict, discreet: bool = False
+) -> list[rules.Problem]:
     with transaction(bind, readonly=True) as s:
         st = core.get_site(s, site)
-        found = check_booking(values, booking_context(s, st, values))
+        ctx = booking_context(s, st, values)
+        ctx.discreet = discreet
+        found = check_booking(values, ctx)
     problems = [p for p in found if p.kind == "conflict"]
     if not problems:  # pragma: no cover - the other booking was cancelled meanwhile
         return [
@@ -257,11 +270,17 @@ def _get_booking(s: Session, st: Site, booking_id: str) -> EquipmentBooking:
 def cancel_booking(
     bind: Bind, booking_id: str, *, site: str | None = None, actor: str | None = None
 ) -> None:
-    """Cancel a booking: kept, with who cancelled it when; its time is free again."""
+    """Cancel a booking: kept, with who cancelled it when; its time is free again.
+
+    A user of role tenant cancels only its own tenant's bookings
+    (:class:`~site_manager.register.access.AccessDenied` otherwise, on the audit trail).
+    """
     who = get_actor(actor)
     with transaction(bind) as s:
         st = core.get_site(s, site)
         row = _get_booking(s, st, booking_id)
+        owner = s.scalar(select(Tenant.tenant_id).where(Tenant.id == row.tenant_pk))
+        access.authorize("cancel_booking", who, tenant_id=owner)  # before saying anything more
         if row.cancelled_at is not None:
             rules.refuse([rules.Problem("booking_id", f"booking {booking_id} was cancelled "
                                         f"already ({row.cancelled_at:%Y-%m-%d %H:%M} UTC)",
