@@ -95,7 +95,7 @@ def utc_iso(at: dt.datetime) -> str:
     return at.isoformat(timespec="microseconds")
 
 
-def canonical(prev_hash: str, entry: Mapping[str, Any]) -> bytes:
+def canonical(prev_hash: str, entry: Mapping[Any, Any]) -> bytes:
     """The bytes an entry's hash is taken over (see the module's docstring)."""
     fields: list[Any] = [prev_hash]
     for name in HASHED:
@@ -104,7 +104,7 @@ def canonical(prev_hash: str, entry: Mapping[str, Any]) -> bytes:
     return json.dumps(fields, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
-def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
+def entry_hash(prev_hash: str, entry: Mapping[Any, Any]) -> str:
     """SHA-256 (hex) of :func:`canonical`."""
     return hashlib.sha256(canonical(prev_hash, entry)).hexdigest()
 
@@ -189,7 +189,7 @@ class AuditCheck:
         return self.broken_id is None
 
 
-def _entries(conn: Connection) -> Iterator[Mapping[str, Any]]:
+def _entries(conn: Connection) -> Iterator[Mapping[Any, Any]]:
     last = None
     cols = [*(AUDIT.c[n] for n in HASHED), AUDIT.c.prev_hash, AUDIT.c.entry_hash]
     while True:
