@@ -315,3 +315,35 @@ def test_the_migration_chains_the_entries_a_register_already_held(empty_db_url: 
         engine.dispose()
     with pytest.raises(DBAPIError, match="append-only"):
         _raw(empty_db_url, "UPDATE audit SET actor = 'mallory' WHERE actor = 'release-0'")
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_role_that_does_not_own_the_tables_cannot_disable_the_triggers(
+    db_url: str,
+) -> None:
+    """The grants the register documentation gives: the role writes and seals, no more."""
+    if not _is_pg(db_url):
+        pytest.skip("PostgreSQL roles")
+    role = f"app_{make_url(db_url).database}"
+    _raw(db_url, f'CREATE ROLE "{role}" LOGIN',
+         f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"',
+         f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
+         f'REVOKE UPDATE, DELETE ON audit FROM "{role}"',
+         f'GRANT UPDATE (prev_hash, entry_hash) ON audit TO "{role}"')  # fmt: skip
+    app_url = make_url(db_url).set(username=role).render_as_string(hide_password=False)
+    try:
+        engine = register.open_register(app_url)
+        try:
+            _events(engine, 3, actor="app")
+            assert verify_audit(engine).checked == 3
+        finally:
+            engine.dispose()
+        rows = _assert_chained(db_url)
+        assert [r.actor for r in rows] == ["app"] * 3
+        for sql in ("ALTER TABLE audit DISABLE TRIGGER ALL", "UPDATE audit SET actor = 'x'",
+                    "DELETE FROM audit"):  # fmt: skip
+            with pytest.raises(DBAPIError, match="must be owner|permission denied"):
+                _raw(app_url, sql)
+        assert _rows(db_url) == rows
+    finally:
+        _raw(db_url, f'DROP OWNED BY "{role}"', f'DROP ROLE "{role}"')
