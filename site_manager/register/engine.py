@@ -8,8 +8,9 @@ emitted in a ``begin`` event). A write transaction (:func:`transaction`) starts 
 of :func:`open_register`, every query, the dashboard's reads) starts with a plain deferred
 ``BEGIN``: in WAL mode a reader reads the last committed state and never waits for a
 writer, however long the writer holds its lock. PostgreSQL is reached with psycopg 3
-(``postgresql+psycopg://``); its readers never wait for writers either, and its overlap
-rule is an exclusion constraint.
+(``postgresql+psycopg://``); its readers never wait for writers either, its writers queue
+at the audit chain's advisory lock (:mod:`site_manager.register.audit_chain`), and its
+overlap rule is an exclusion constraint.
 """
 
 from __future__ import annotations

@@ -231,6 +231,10 @@ def test_an_intact_register_after_sample_load_verbs_and_an_import_verifies(
     assert (check.ok, check.checked, check.last_hash) == (True, len(rows), rows[-1].entry_hash)
     assert main(["audit", "verify", "--db", db_url]) == 0
     assert capsys.readouterr().out.startswith(f"audit trail intact: {len(rows)} entries")
+    with pytest.raises(SystemExit) as usage:  # a usage error stays exit 2
+        main(["audit", "check", "--db", db_url])
+    assert usage.value.code == 2
+    capsys.readouterr()
     # the listing is as before
     assert main(["audit", "--db", db_url, "--format", "json", "--limit", "2"]) == 0
     listed = json.loads(capsys.readouterr().out)
@@ -253,8 +257,7 @@ def test_refusals_and_login_events_are_chained(site: str) -> None:
 
 def test_concurrent_writers_chain_one_after_another(db_url: str) -> None:
     """Threads writing at once (one entry, or three in one transaction) keep one chain."""
-    engine = register.open_register(db_url, pool_size=8) if _is_pg(db_url) else (
-        register.open_register(db_url))  # fmt: skip
+    engine = register.open_register(db_url)
     errors: list[BaseException] = []
 
     def writer(k: int) -> None:
