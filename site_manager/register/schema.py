@@ -355,18 +355,12 @@ class MeterReading(Base):
 class AuditEntry(Base):
     """One change made through a verb: who, when, which record, before and after (JSON).
 
-    Append-only and hash-chained (migration ``0010``, :mod:`site_manager.register.audit_chain`):
-    ``prev_hash`` is the previous entry's ``entry_hash``, ``entry_hash`` the SHA-256 of this
-    entry's columns and ``prev_hash``; both are set when the writer's transaction commits.
-    The database refuses every UPDATE (but that seal) and every DELETE, so a site that
-    entries point at cannot be hard-deleted: sites are retired, never deleted.
+    Append-only, hash-chained (:mod:`.audit_chain`); a site it points at is never deleted.
     """
 
     __tablename__ = "audit"
-    __table_args__ = (
-        Index("ix_audit_unsealed", "id", sqlite_where=text("entry_hash IS NULL"),
-              postgresql_where=text("entry_hash IS NULL")),
-    )  # fmt: skip
+    __table_args__ = (Index("ix_audit_unsealed", "id", sqlite_where=text("entry_hash IS NULL"),
+                            postgresql_where=text("entry_hash IS NULL")),)  # fmt: skip
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_pk: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
