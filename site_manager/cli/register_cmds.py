@@ -217,7 +217,15 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(handler=_report)
 
     # audit
-    p = sub.add_parser("audit", help="the audit trail of changes, newest first")
+    p = sub.add_parser(
+        "audit",
+        help="the audit trail of changes, newest first; 'audit verify' checks its hash chain",
+        description="list: the audit trail of a site, newest first. verify: check that every "
+        "entry of the register's trail is sealed and linked to the one before it; prints one "
+        "line and exits 0 if the trail is intact, 1 at the first broken entry (2: usage error).",
+    )
+    p.add_argument("action", nargs="?", choices=("list", "verify"), default="list",
+                   help="list (default) or verify")  # fmt: skip
     p.add_argument("--limit", type=int, default=50)
     _table(p)
     p.set_defaults(handler=_audit)
@@ -575,6 +583,12 @@ def _report(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     from site_manager import register
 
+    if args.action == "verify":
+        from site_manager.register.audit_chain import describe, verify_audit
+
+        check = verify_audit(_engine(args))
+        print(describe(check))
+        return 0 if check.ok else 1
     print_frame(_printable(register.get_audit(_engine(args), args.site, limit=args.limit)),
                 args.format)  # fmt: skip
     return 0

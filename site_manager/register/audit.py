@@ -7,6 +7,10 @@ record's columns, captured by :func:`record_dict`), :meth:`Audit.note` for a cha
 not one record (a file of meter readings, a site's settings). Bulk imports use
 :class:`BulkUpsert`, which writes the same entries in a few statements.
 
+The trail is append-only (the database refuses UPDATE and DELETE of an entry) and
+hash-chained: the writer's commit seals the entries it wrote, whichever way they were
+written (:mod:`site_manager.register.audit_chain`, which also verifies the chain).
+
 Examples
 --------
 >>> from site_manager import register

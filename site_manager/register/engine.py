@@ -8,8 +8,9 @@ emitted in a ``begin`` event). A write transaction (:func:`transaction`) starts 
 of :func:`open_register`, every query, the dashboard's reads) starts with a plain deferred
 ``BEGIN``: in WAL mode a reader reads the last committed state and never waits for a
 writer, however long the writer holds its lock. PostgreSQL is reached with psycopg 3
-(``postgresql+psycopg://``); its readers never wait for writers either, and its overlap
-rule is an exclusion constraint.
+(``postgresql+psycopg://``); its readers never wait for writers either, its writers queue
+at the audit chain's advisory lock (:mod:`site_manager.register.audit_chain`), and its
+overlap rule is an exclusion constraint.
 """
 
 from __future__ import annotations
@@ -211,6 +212,11 @@ def _first_line(exc: BaseException | None) -> str:
 
 _DB_MESSAGES = (
     (
+        re.compile(r"append-only", re.I),
+        "the audit trail is append-only: its entries are never changed or deleted, and a site "
+        "that audit entries point at is retired, never deleted",
+    ),
+    (
         re.compile(r"bookings_no_overlap", re.I),
         "the booking overlaps another booking of the same equipment",
     ),
@@ -252,13 +258,15 @@ def integrity_message(exc: DBAPIError) -> str:
 
 
 class RegisterSession(Session):
-    """A session that bumps the register revision when it commits a write.
+    """A session that seals its audit entries and bumps the register revision on commit.
 
     Every flush of ORM changes (an attribute set to the value it had is no change) and every
     INSERT, UPDATE or DELETE statement run through it
-    marks it as written; its commit then adds one to ``register_revision.revision`` in the
-    same transaction. Readers (the dashboard's caches) key on that number: it changes with
-    every committed write, from any process, and with nothing else.
+    marks it as written; its commit then chains the audit entries it wrote
+    (:func:`site_manager.register.audit_chain.chain_pending`) and adds one to
+    ``register_revision.revision`` in the same transaction. Readers (the dashboard's caches)
+    key on that number: it changes with every committed write, from any process, and with
+    nothing else.
     """
 
 
@@ -289,7 +297,10 @@ def _bump_revision(session: Session) -> None:
     if session.info.pop("wrote", False):
         from sqlalchemy import update
 
+        from site_manager.register.audit_chain import chain_pending
         from site_manager.register.schema import RegisterRevision
+
+        chain_pending(session.connection())
 
         session.execute(
             update(RegisterRevision)
@@ -318,8 +329,10 @@ def transaction(bind: Engine | Session, *, readonly: bool = False) -> Iterator[S
     savepoint of its transaction is used, so a failure undoes only what happened inside.
     Database integrity errors come out as :class:`~site_manager.errors.RegisterError`.
     On SQLite a write transaction starts with ``BEGIN IMMEDIATE`` (writers queue, up to
-    :data:`SQLITE_BUSY_TIMEOUT_S`); ``readonly=True`` starts a plain (deferred) ``BEGIN``,
-    which in WAL mode never waits for a writer.
+    :data:`SQLITE_BUSY_TIMEOUT_S`); on PostgreSQL it starts by taking the audit chain's
+    advisory lock (:func:`site_manager.register.audit_chain.lock_chain`: writers queue too,
+    so audit entries get their ids in commit order and chain in that order);
+    ``readonly=True`` starts a plain (deferred) ``BEGIN``, which never waits for a writer.
     """
     if isinstance(bind, Session):
         try:
@@ -333,6 +346,10 @@ def transaction(bind: Engine | Session, *, readonly: bool = False) -> Iterator[S
     session = RegisterSession(bind=bind, expire_on_commit=False, autoflush=True)
     try:
         with session.begin():
+            if not readonly and bind.dialect.name == "postgresql":
+                from site_manager.register.audit_chain import lock_chain
+
+                lock_chain(session.connection())
             yield session
     except DBAPIError as exc:
         raise database_error(exc) from exc

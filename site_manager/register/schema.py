@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -352,9 +353,14 @@ class MeterReading(Base):
 
 
 class AuditEntry(Base):
-    """One change made through a verb: who, when, which record, before and after (JSON)."""
+    """One change made through a verb: who, when, which record, before and after (JSON).
+
+    Append-only, hash-chained (:mod:`.audit_chain`); a site it points at is never deleted.
+    """
 
     __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_unsealed", "id", sqlite_where=text("entry_hash IS NULL"),
+                            postgresql_where=text("entry_hash IS NULL")),)  # fmt: skip
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_pk: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -365,6 +371,8 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(16))
     before_json: Mapped[str | None] = mapped_column(Text)
     after_json: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Tariff(Base):

@@ -120,6 +120,7 @@ def _restore_and_compare(capsys, backup: Path, fresh: str, after: dict, added: i
             assert restored[table] == rows, table
     expect_tenants = [r for r in after["tenants"] if r[2] in set(ids)]
     assert restored["tenants"] == expect_tenants
+    _assert_audit_sealed(fresh, len(restored["audit"]))
 
     # restore refuses a non-empty register without --force, and a file that is no register
     code, _, err = _run(capsys, "restore", str(backup), "--db", fresh)
@@ -132,6 +133,24 @@ def _restore_and_compare(capsys, backup: Path, fresh: str, after: dict, added: i
     code, _, err = _run(capsys, "restore", str(backup), "--db", fresh, "--force")
     assert (code, err) == (0, "")
     assert _contents(fresh) == restored
+    _assert_audit_sealed(fresh, len(restored["audit"]))
+
+
+def _assert_audit_sealed(url: str, entries: int) -> None:
+    """The restored trail is chained whole and still append-only (its triggers came along)."""
+    from sqlalchemy.exc import DBAPIError
+
+    from site_manager.register.engine import create_register_engine
+
+    from .test_audit_chain import _assert_chained
+
+    assert len(_assert_chained(url)) == entries > 0
+    engine = create_register_engine(url)
+    try:
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text("DELETE FROM audit"))
+    finally:
+        engine.dispose()
 
 
 def _empty_pg(url: str) -> str:

@@ -30,6 +30,7 @@ from site_manager.register.engine import (
 from site_manager.register.schema import Base
 
 from ._releases import dump, release_tree
+from .test_audit_chain import _assert_chained
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The previous release: the last commit whose register schema was 0001.
@@ -95,6 +96,7 @@ def _check_upgrade(url: str, site_id: str) -> dict[str, int]:
             cols, rows = after[table]
             assert [r for r in rows if r[cols.index("site_pk")] == site_pk] == [], table
         assert after["register_revision"][1] == [(1, 0)]
+        assert len(_assert_chained(url)) == len(before["audit"][1])  # old entries chained
         # the register works: lists, frames, assumptions, a new lease, a new setting
         counts = {t: len(rows) for t, (_c, rows) in before.items()}
         lease_ids = {r[0] for r in _same_columns(before, "leases", ["lease_id"])}

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 
 from site_manager import register
+from site_manager.register.audit_chain import verify_audit
 from site_manager.register.engine import create_register_engine, current_revision, head_revision
 
 from ._releases import dump, release_tree
+from .test_audit_chain import _assert_chained
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The second release: the last commit whose register schema was 0002.
@@ -64,6 +66,11 @@ def test_a_register_made_by_the_0002_release_upgrades_in_place(
             index = [got_cols.index(c) for c in cols]
             kept = sorted((tuple(r[i] for i in index) for r in got_rows), key=repr)
             assert kept == rows, table
+        # the release's audit entries are chained by the upgrade, in id order
+        chained = _assert_chained(empty_db_url)
+        assert len(chained) == len(before["audit"][1]) > 0
+        check = verify_audit(engine)
+        assert (check.ok, check.checked) == (True, len(chained))
         # the register works on the upgraded file
         leases = register.list_leases(engine, "textile_mill")
         assert len(leases) == len(before["leases"][1])
@@ -79,5 +86,6 @@ def test_a_register_made_by_the_0002_release_upgrades_in_place(
         )  # fmt: skip
         assert lease in set(register.list_leases(engine, "textile_mill")["lease_id"])
         assert register.get_revision(engine) == revision + 1
+        assert len(_assert_chained(empty_db_url)) == len(chained) + 1  # the new lease's entry
     finally:
         engine.dispose()
