@@ -317,8 +317,12 @@ def _machines(report: ImpactReport, equipment: pd.DataFrame | None) -> pd.DataFr
 
 
 def _kind_table(report: ImpactReport) -> pd.DataFrame:
-    t = report.trips.by_kind[["kind", "trips_per_job_day", "trips_per_day"]]
-    return report.jobs.by_kind.merge(t, on="kind", how="left")
+    by = report.jobs.by_kind
+    t = report.trips.by_kind.set_index("kind")
+    return by.assign(
+        trips_per_job_day=[t["trips_per_job_day"].get(k) for k in by["kind"]],
+        trips_per_day=[t["trips_per_day"].get(k) for k in by["kind"]],
+    )
 
 
 def public_view(report: ImpactReport, equipment: pd.DataFrame | None = None) -> PublicReport:
