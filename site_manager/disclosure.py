@@ -319,9 +319,11 @@ def _machines(report: ImpactReport, equipment: pd.DataFrame | None) -> pd.DataFr
 def _kind_table(report: ImpactReport) -> pd.DataFrame:
     by = report.jobs.by_kind
     t = report.trips.by_kind.set_index("kind")
+    rate = dict(t["trips_per_job_day"].items())
+    per_day = dict(t["trips_per_day"].items())
     return by.assign(
-        trips_per_job_day=[t["trips_per_job_day"].get(k) for k in by["kind"]],
-        trips_per_day=[t["trips_per_day"].get(k) for k in by["kind"]],
+        trips_per_job_day=pd.Series([rate.get(k) for k in by["kind"]], dtype=float),
+        trips_per_day=pd.Series([per_day.get(k) for k in by["kind"]], dtype=float),
     )
 
 

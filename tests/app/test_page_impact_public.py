@@ -141,3 +141,12 @@ def test_the_municipality_cannot_read_the_register_nor_sign_a_lease(mill) -> Non
     assert len(after.leases) == len(f.leases)
     for role in (Role.LANDLORD, Role.PLANNER):
         assert len(register.frames(engine, "textile_mill", actor=Principal("s", role)).tenants)
+
+
+def test_the_dashboards_cached_frames_are_not_handed_to_the_municipality(mill) -> None:
+    from site_manager.app import data
+
+    version = data.data_version(mill)
+    assert len(data.get_frames(mill, "textile_mill", version).tenants)  # staff: cached now
+    with acting_as(MUNI), pytest.raises(AccessDenied):
+        data.get_frames(mill, "textile_mill", version)
