@@ -66,13 +66,22 @@ def list_sites(url: str) -> pd.DataFrame:
     return register.list_sites(get_engine(url))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
 def get_frames(url: str, site: str | None, version: int) -> Any:
     """The register's frames of one site (``version``: :func:`data_version`, the cache key).
 
     The frames are read after ``version`` was, so they are at least that new (a write in
-    between only makes the entry newer than its key; the next run reads again).
+    between only makes the entry newer than its key; the next run reads again). The acting
+    user needs ``read_register``, checked on every call: a cached entry another user's run
+    made is not handed out unchecked.
     """
+    from site_manager.register import access
+
+    access.authorize("read_register")
+    return _cached_frames(url, site, version)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _cached_frames(url: str, site: str | None, version: int) -> Any:
     from site_manager import register
 
     return register.frames(get_engine(url), site=site)

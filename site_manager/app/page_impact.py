@@ -2,6 +2,11 @@
 
 The same figures as ``site-manager report impact`` (one read function,
 :func:`site_manager.impact.impact_report`), with the report as HTML and PDF downloads.
+
+A user of role municipality sees, and downloads, only the copy under disclosure control
+(:func:`site_manager.disclosure.public_report`; drawn by :mod:`site_manager.app.
+impact_public`); staff see the full report and may switch to the municipality's copy to see
+what it gets.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from site_manager.app import data, state, ui
+from site_manager.app import data, impact_public, state, ui
 from site_manager.errors import SiteManagerError
+from site_manager.register import access
 
 
 @st.cache_data(max_entries=8, show_spinner="Computing the impact figures…")
@@ -82,6 +88,12 @@ def render() -> None:
     on = top[0].date_input("Tenancy on", value=dt.date.today(), key="impact_on")
     openings = top[1].radio("Windows and doors", ["closed", "open"], horizontal=True,
                             key="impact_openings")  # fmt: skip
+    if access.current().role is access.Role.MUNICIPALITY or top[2].toggle(
+        "The municipality's copy", key="impact_public",
+        help="What a user of role municipality sees: aggregates only, under disclosure control",
+    ):  # fmt: skip
+        impact_public.render(url, site, on, openings)
+        return
     r = impact(url, site, data.data_version(url), on, openings)
     st.caption(ui.text(f"{r.site.get('name') or site}: what the municipality gets and what the "
                        "neighbours bear."))  # fmt: skip

@@ -210,6 +210,11 @@ def add_commands(sub: Any) -> None:
         default=None,
         help="impact: windows and doors closed (default) or open",
     )
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="impact: the municipality's copy under disclosure control (aggregates only)",
+    )
     p.add_argument("--by", choices=("storey", "use"), default=None)
     p.add_argument("--on", default=None, metavar="YYYY-MM-DD", help="as of (default today)")
     p.add_argument("--months", type=int, default=12, help="expiries window (default 12)")
@@ -559,12 +564,12 @@ def _zoning_set(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from site_manager import register, tenancy
 
-    f = register.frames(_engine(args), args.site)
     on = tenancy.parse_day(args.on)
     if args.figure == "impact":
         from site_manager.cli.impact_cmds import write_impact
 
-        return write_impact(f, on, args)
+        return write_impact(_engine(args), on, args)
+    f = register.frames(_engine(args), args.site)
     if args.figure == "occupancy":
         frame = tenancy.occupancy(f, on=on, by=args.by)
     elif args.figure == "rent-roll":

@@ -42,6 +42,11 @@ def active_leases(frames: Any, on: dt.date) -> pd.DataFrame:
     return leases[(start <= on) & (end >= on)]
 
 
+def _label(value: Any) -> str:
+    """A category's label; ``"(none)"`` where none is given (None, NaN or empty)."""
+    return value if isinstance(value, str) and value else "(none)"
+
+
 def current_tenants(frames: Any, on: dt.date) -> pd.DataFrame:
     """Tenants with a lease on ``on``: ``tenant_id``, ``name``, ``kind``, ``sector``, ``stage``,
     ``jobs`` (headcount; 1 where none is given) and ``headcount_given`` (bool).
@@ -53,9 +58,9 @@ def current_tenants(frames: Any, on: dt.date) -> pd.DataFrame:
         {
             "tenant_id": list(t.get("tenant_id", [])),
             "name": list(t.get("name", [])),
-            "kind": [k or "(none)" for k in t.get("kind", [])],
-            "sector": [s or "(none)" for s in t.get("sector", [])],
-            "stage": [s or "(none)" for s in t.get("stage", [])],
+            "kind": [_label(k) for k in t.get("kind", [])],
+            "sector": [_label(s) for s in t.get("sector", [])],
+            "stage": [_label(s) for s in t.get("stage", [])],
         }
     )
     heads = pd.to_numeric(pd.Series(list(t.get("headcount", [])), dtype=object), errors="coerce")

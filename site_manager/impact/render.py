@@ -1,6 +1,10 @@
 """The impact report as HTML (Jinja2 templates in ``site_manager/impact/templates``) and PDF
 (WeasyPrint renders the same HTML). The map and the charts are inline SVG drawn here, so the
 report needs no browser to render and its PDF keeps them as vector drawings.
+
+:func:`render_html` renders the full report (staff); :func:`render_public_html` the
+municipality's copy (:class:`site_manager.disclosure.PublicReport`, its own template, which
+has no tenant-level field to show).
 """
 
 from __future__ import annotations
@@ -45,8 +49,12 @@ def _path(geom: Any, tx: Any) -> str:
     return " ".join(parts)
 
 
-def site_map_svg(report: ImpactReport) -> str:
-    """The building in its neighbourhood, the receptors coloured by their day level."""
+def site_map_svg(report: Any) -> str:
+    """The building in its neighbourhood, the receptors coloured by their day level.
+
+    ``report``: an :class:`ImpactReport` or a ``PublicReport`` (``geometry`` and
+    ``noise.receptors``).
+    """
     site = report.geometry.get("site")
     if site is None or site.is_empty:
         return ""
@@ -123,8 +131,7 @@ def bars_svg(labels: list[str], values: list[float], unit: str = "", nd: int = 1
     return "".join(out)
 
 
-def render_html(report: ImpactReport) -> str:
-    """The report as one self-contained HTML page."""
+def _env() -> Any:
     import jinja2
 
     env = jinja2.Environment(
@@ -132,6 +139,35 @@ def render_html(report: ImpactReport) -> str:
         autoescape=jinja2.select_autoescape(["html", "j2"]),
     )
     env.filters["num"] = _fmt
+    return env
+
+
+def render_public_html(public: Any) -> str:
+    """The municipality's copy (a ``site_manager.disclosure.PublicReport``) as one HTML page."""
+    from site_manager.disclosure import DIMENSIONS, THRESHOLD, TRIPS_ROUNDING
+
+    return str(
+        _env()
+        .get_template("impact_public.html.j2")
+        .render(
+            r=public,
+            sections=SECTIONS,
+            site_map=site_map_svg(public),
+            dims=DIMENSIONS,
+            threshold=THRESHOLD,
+            rounding=TRIPS_ROUNDING,
+        )
+    )
+
+
+def render_public_pdf(public: Any) -> bytes:
+    """The municipality's copy as PDF (WeasyPrint)."""
+    return _pdf(render_public_html(public))
+
+
+def render_html(report: ImpactReport) -> str:
+    """The report as one self-contained HTML page."""
+    env = _env()
     j = report.jobs
     charts = {
         "kind": bars_svg(list(j.by_kind["kind"]), [float(x) for x in j.by_kind["jobs"]], "jobs"),
@@ -151,6 +187,10 @@ def render_html(report: ImpactReport) -> str:
 
 def render_pdf(report: ImpactReport) -> bytes:
     """The report as PDF (WeasyPrint; needs the pango and cairo libraries)."""
+    return _pdf(render_html(report))
+
+
+def _pdf(html_text: str) -> bytes:
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # pragma: no cover - depends on the machine
@@ -159,4 +199,4 @@ def render_pdf(report: ImpactReport) -> bytes:
         raise SiteManagerError(
             f"cannot write PDF: WeasyPrint is not usable here ({exc}); write .html instead"
         ) from None
-    return bytes(weasyprint.HTML(string=render_html(report)).write_pdf())
+    return bytes(weasyprint.HTML(string=html_text).write_pdf())

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, aliased
 
-from site_manager.register import core, model_store
+from site_manager.register import access, core, model_store
 from site_manager.register.engine import transaction
 from site_manager.register.schema import (
     Applicant,
@@ -311,8 +311,12 @@ def _applicants(s: Session, st: Site) -> pd.DataFrame:
     return _frame(rows, APPLICANT_COLUMNS)
 
 
-def frames(bind: Bind, site: str | None = None) -> RegisterFrames:
+def frames(bind: Bind, site: str | None = None, *, actor: str | None = None) -> RegisterFrames:
     """The whole register of one site as frames (one consistent read).
+
+    Every record, tenants' names, contacts and rents included: the acting user needs
+    ``read_register`` (staff roles); the municipality reads through
+    :func:`site_manager.disclosure.public_report` instead.
 
     Parameters
     ----------
@@ -320,11 +324,19 @@ def frames(bind: Bind, site: str | None = None) -> RegisterFrames:
         The register.
     site : str, optional
         Site id (default: the only site).
+    actor : str or Principal, optional
+        Who reads (default: the acting user, see :func:`access.current`).
 
     Returns
     -------
     RegisterFrames
+
+    Raises
+    ------
+    AccessDenied
+        The acting user's role may not read the full register.
     """
+    access.authorize("read_register", actor)
     with transaction(bind, readonly=True) as s:
         st = core.get_site(s, site)
         site_info = {
