@@ -40,19 +40,9 @@ pytestmark = [
 
 SITES = ("textile_mill", "engineering_works")
 #: A steel-framed upholstered bench, from the mill, in the week the works' press brake is
-#: saturated in the sample (2026-W50).
-WINDOW = {"start": "2026-12-07T08:00", "end": "2026-12-18T18:00"}
-JOB = {
-    "origin_site": "textile_mill",
-    "window": WINDOW,
-    "max_distance_km": 1200,
-    "transport_eur_per_km": 0.5,
-    "steps": [
-        {"id": "cut", "needs": "plasma_cutter", "hours": 3},
-        {"id": "bend", "needs": "press_brake", "hours": 2},
-        {"id": "upholster", "needs": "upholstery", "hours": 4},
-    ],
-}
+#: saturated in the sample (2026-W50): the documented example.
+JOB = json.loads((ROOT / "docs" / "examples" / "job_two_sites.json").read_text(encoding="utf-8"))
+WINDOW: dict[str, str] = JOB["window"]
 
 
 @pytest.fixture(scope="module")
