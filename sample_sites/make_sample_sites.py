@@ -24,6 +24,7 @@ sys.path.insert(0, str(HERE.parent / "models"))
 
 import geopandas as gpd  # noqa: E402
 import make_models  # noqa: E402
+from sample_sharing import write_sharing  # noqa: E402
 from shapely import LineString, affinity, box  # noqa: E402
 
 TODAY = dt.date(2026, 11, 27)
@@ -949,6 +950,7 @@ def make_site(name: str, out: Path) -> None:
         "spaces": len(spaces), "units": len(units), "tenants": len(tenants), "leases": len(rows),
         "machines": len(eq_rows), "applicants": len(ap_rows), "meter readings": len(m_rows),
     }  # fmt: skip
+    counts |= write_sharing(folder)
     write_readme(name, folder / "README.md", counts)
 
 

@@ -6,6 +6,8 @@ This is the only code of the register that reads the sample folders (through
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any
@@ -152,9 +154,40 @@ def load_sample(
             from site_manager.register.community_rules import store_rules
 
             store_rules(s, st.site_id, community[0], community[1], actor=who)
+        _load_sharing(s, folder, st.site_id, who)
         site_id = st.site_id
     log.info("loaded sample site %s from %s", site_id, folder)
     return site_id
+
+
+#: The sample site's trainings and bookings files (optional; ``booking``/``training`` verbs).
+SHARING_FILES = ("trainings.csv", "bookings.csv")
+
+
+def _load_sharing(s: Session, folder: Path, site_id: str, actor: str) -> None:
+    """The sample's trainings, then its bookings, through the register's verbs: their rules
+    check every row (membership, opening hours, training, overlap), so a sample that breaks
+    one does not load. A training's date rule is for granting one now: the files record
+    trainings given before, so none is refused for it.
+    """
+    from site_manager.register.bookings import grant_training, make_booking
+
+    trainings, bookings = (_csv_rows(folder / name) for name in SHARING_FILES)
+    for r in trainings:
+        grant_training(s, tenant_id=r["tenant_id"], equipment_type=r["equipment_type"],
+                       granted_by=r.get("granted_by") or "", valid_until=r.get("valid_until")
+                       or None, site=site_id, actor=actor, today=dt.date.min)  # fmt: skip
+    for r in bookings:
+        make_booking(s, booking_id=r.get("booking_id") or None, equipment_id=r["equipment_id"],
+                     tenant_id=r["tenant_id"], start=r["start"], end=r["end"],
+                     purpose=r.get("purpose") or "", site=site_id, actor=actor)  # fmt: skip
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
 
 
 #: The sample site's community rules file (optional).

@@ -8,6 +8,7 @@ out here from those inputs, not read back from the pages' code.
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import functools
 import importlib.util
@@ -140,6 +141,22 @@ def sample_register(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dic
         ids[name] = toml["site"]["id"]
     assert set(sites["site_id"]) == set(ids.values()), "the first start loads every sample site"
     return path, ids
+
+
+def free_monday(sample: str, after: dt.date) -> dt.date:
+    """The first Monday on or after ``after`` whose ISO week holds none of the sample's
+    bookings (``sample_sites/<sample>/bookings.csv``): a week a test can book in and count."""
+    path = ROOT / "sample_sites" / sample / "bookings.csv"
+    weeks = set()
+    if path.is_file():
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                for key in ("start", "end"):
+                    weeks.add(dt.date.fromisoformat(row[key][:10]).isocalendar()[:2])
+    day = after + dt.timedelta(days=(7 - after.weekday()) % 7)
+    while day.isocalendar()[:2] in weeks:
+        day += dt.timedelta(weeks=1)
+    return day
 
 
 @pytest.fixture(scope="session")

@@ -17,12 +17,13 @@ from streamlit.testing.v1 import AppTest
 from site_manager import register
 from site_manager.app import page_bookings
 
-from .conftest import MODELS, shown
+from .conftest import MODELS, free_monday, shown
 from .test_page_units import errors_under
 from .test_pages import no_exception, page_app, plotly_specs
 
-#: A Monday well ahead of today (the sample's leases are read for it).
-DAY = page_bookings.week_start(dt.date.today()) + dt.timedelta(days=14)
+#: A Monday well ahead of today whose week the sample books nothing in (its leases are read
+#: for it).
+DAY = free_monday("textile_mill", page_bookings.week_start(dt.date.today()) + dt.timedelta(days=14))
 
 
 def _table(app: AppTest, column: str) -> Any:
