@@ -20,10 +20,11 @@ from site_manager.register import access
 from site_manager.register.access import Principal, Role
 from site_manager.register.own import own_view
 
-from .conftest import shown
+from .conftest import free_monday, shown
 from .test_pages import no_exception, page_app, plotly_specs
 
-DAY = page_bookings.week_start(dt.date.today()) + dt.timedelta(days=14)
+#: A Monday at least two weeks ahead in a week the sample books nothing in.
+DAY = free_monday("textile_mill", page_bookings.week_start(dt.date.today()) + dt.timedelta(days=14))
 
 
 def _members(url: str) -> list[str]:
@@ -103,8 +104,11 @@ def test_a_tenant_sees_its_own_leases_and_bookings_and_nobody_elses(mill: str) -
     bars = {t["name"]: t for t in timeline["data"] if t.get("type") == "bar"}
     assert set(bars) == {f"{name} (you)", "other tenants (booked)"}
     ours = register.list_bookings(register.open_register(mill))
-    assert bars[f"{name} (you)"]["customdata"] == list(ours.loc[ours["tenant_id"] == me,
-                                                                "booking_id"])  # fmt: skip
+    days = pd.to_datetime(ours["start"].astype(str).str[:10]).dt.date
+    in_week = (days >= DAY) & (days < DAY + dt.timedelta(days=7))  # the week shown
+    assert bars[f"{name} (you)"]["customdata"] == list(
+        ours.loc[in_week & (ours["tenant_id"] == me), "booking_id"]
+    )
     assert bars["other tenants (booked)"]["customdata"] == ["booked"]
     assert _leaks(_page_text(app), mill, me) == []
     assert f"job of {other}" not in _page_text(app)
