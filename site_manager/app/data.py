@@ -12,15 +12,37 @@ page re-run after a write reads the register again and nothing stale is shown.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from site_manager import figures
+from site_manager.register import access
 
 log = logging.getLogger(__name__)
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _reads(action: str) -> Callable[[_F], _F]:
+    """Check that the acting user may ``action`` on every call, before the cached function
+    (put outside ``st.cache_data``/``st.cache_resource``, whose body a cache hit skips)."""
+
+    def wrap(cached: _F) -> _F:
+        @functools.wraps(cached)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            access.authorize(action)
+            return cached(*args, **kwargs)
+
+        checked.clear = getattr(cached, "clear", None)  # type: ignore[attr-defined]
+        return checked  # type: ignore[return-value]
+
+    return wrap
+
 
 #: Vacancy labels of a space.
 LET, VACANT, NO_UNIT = "let", "vacant", "no unit"
@@ -36,9 +58,11 @@ def open_with_samples(url: str) -> Any:
 
     engine = register.open_register(url)
     if register.list_sites(engine).empty:
-        for name in register.sample_names():
-            log.info("loading sample site %s into %s", name, url)
-            register.load_sample(engine, name)
+        # the server's own first-start step, whoever's run opens the register first
+        with access.acting_as(access.Principal(access.os_user(), access.Role.ADMIN)):
+            for name in register.sample_names():
+                log.info("loading sample site %s into %s", name, url)
+                register.load_sample(engine, name)
     return engine
 
 
@@ -66,6 +90,7 @@ def list_sites(url: str) -> pd.DataFrame:
     return register.list_sites(get_engine(url))
 
 
+@_reads("read_register")
 @st.cache_data(max_entries=8, show_spinner=False)
 def get_frames(url: str, site: str | None, version: int) -> Any:
     """The register's frames of one site (``version``: :func:`data_version`, the cache key).
@@ -190,6 +215,7 @@ def _unit_of_space(frames: Any) -> pd.Series:
     return exploded.drop_duplicates("space_global_ids").set_index("space_global_ids")["unit_id"]
 
 
+@_reads("read_register")
 @st.cache_data(max_entries=8, show_spinner=False)
 def site_spaces(url: str, site: str | None, version: int, on: dt.date) -> Any:
     """The site's spaces as a GeoDataFrame with their use, unit, tenant, lease and vacancy."""
@@ -232,6 +258,7 @@ def space_ids(event: Any) -> list[str]:
 
 # A resource, not data: a pickled copy of a 2,000-space figure costs more than building it,
 # and nothing mutates the figure after it is built.
+@_reads("read_register")
 @st.cache_resource(max_entries=32, show_spinner=False)
 def plan_figure(
     url: str,
@@ -257,6 +284,7 @@ def plan_figure(
     )
 
 
+@_reads("read_register")
 @st.cache_data(max_entries=8, show_spinner=False)
 def layout_problem(
     url: str,
@@ -276,6 +304,7 @@ def layout_problem(
     return problem_from_register(frames, bay_area_m2=bay_area_m2, on_date=on, parameters=params)
 
 
+@_reads("read_register")
 @st.cache_resource(max_entries=8, show_spinner=False)
 def layout_footprints(
     url: str, site: str | None, version: int, on: dt.date, bay_area_m2: float | None
@@ -292,6 +321,7 @@ def layout_footprints(
 # revision and everything else that needs the heating takes it from ``energy_loads``.
 
 
+@_reads("read_register")
 @st.cache_data(max_entries=8, show_spinner="Simulating the heating and cooling of every space…")
 def energy_loads(url: str, site: str | None, version: int) -> tuple[Any, str]:
     """:func:`site_manager.energy.overview.site_loads`: per-space loads, or ``(None, why)``."""
@@ -300,6 +330,7 @@ def energy_loads(url: str, site: str | None, version: int) -> tuple[Any, str]:
     return site_loads(get_frames(url, site, version))
 
 
+@_reads("read_register")
 @st.cache_data(max_entries=8, show_spinner=False)
 def energy_boards(url: str, site: str | None, version: int) -> pd.DataFrame:
     """Board loads against capacity (:func:`site_manager.energy.loads.board_loads_for_site`)."""
@@ -308,6 +339,7 @@ def energy_boards(url: str, site: str | None, version: int) -> pd.DataFrame:
     return board_loads_for_site(get_frames(url, site, version))
 
 
+@_reads("read_register")
 @st.cache_data(max_entries=16, show_spinner="Splitting the energy per tenant…")
 def energy_split(url: str, site: str | None, version: int, months: tuple[str, ...]) -> Any:
     """The per-tenant split of ``months`` (:func:`site_manager.energy.tenants.split_energy`),
@@ -320,6 +352,7 @@ def energy_split(url: str, site: str | None, version: int, months: tuple[str, ..
     return split_energy(get_frames(url, site, version), list(months), heat=heat_by_space(loads))
 
 
+@_reads("read_register")
 @st.cache_data(max_entries=16, show_spinner="Computing the roof PV…")
 def energy_pv(url: str, site: str | None, version: int, flat_tilt_deg: float) -> Any:
     """Roof PV at a flat-roof tilt (:func:`site_manager.energy.pv.pv_site`)."""
@@ -328,6 +361,7 @@ def energy_pv(url: str, site: str | None, version: int, flat_tilt_deg: float) ->
     return pv_site(get_frames(url, site, version), PVOptions(flat_tilt_deg=flat_tilt_deg))
 
 
+@_reads("read_register")
 @st.cache_data(max_entries=16, show_spinner="Simulating the retrofits…")
 def energy_retrofits(
     url: str, site: str | None, version: int, measures: tuple[str, ...]
@@ -340,6 +374,7 @@ def energy_retrofits(
     return retrofit_options(get_frames(url, site, version), list(measures))
 
 
+@_reads("read_register")
 @st.cache_resource(max_entries=32, show_spinner=False)
 def energy_plan_figure(
     url: str, site: str | None, version: int, on: dt.date, storey: str, column: str

@@ -120,8 +120,9 @@ def test_logins_and_failed_logins_are_on_the_trail(engine) -> None:  # type: ign
         register.check_login(engine, "nobody", "bad-guess")
     trail = [(actor, action) for actor, action, _ in _trail(engine)]
     assert trail == [("ana", "login"), ("ana", "login_failed"), ("nobody", "login_failed")]
-    managed = register.get_audit(engine, "works")
-    assert "bad-guess" not in managed.to_csv()
+    with register.transaction(engine, readonly=True) as s:
+        entries = [tuple(r) for r in s.execute(select(AuditEntry.__table__))]
+    assert entries and "bad-guess" not in repr(entries)
 
 
 def test_a_tenant_user_acts_for_its_tenant_and_needs_one(engine) -> None:  # type: ignore[no-untyped-def]
