@@ -55,14 +55,14 @@ def open_with_samples(url: str) -> Any:
     sample sites are loaded by the register (:func:`site_manager.register.load_sample`).
     """
     from site_manager import register
+    from site_manager.register.samples import load_samples_if_empty
 
     engine = register.open_register(url)
     if register.list_sites(engine).empty:
         # the server's own first-start step, whoever's run opens the register first
         with access.acting_as(access.Principal(access.os_user(), access.Role.ADMIN)):
-            for name in register.sample_names():
-                log.info("loading sample site %s into %s", name, url)
-                register.load_sample(engine, name)
+            log.info("loading the sample sites into %s", url)
+            load_samples_if_empty(engine)
     return engine
 
 

@@ -58,6 +58,9 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(handler=_passwd)
     p = cmds.add_parser("demo", help="on a register without users: one demo account per "
                         "role, passwords printed once")  # fmt: skip
+    p.add_argument("--load-samples", action="store_true",
+                   help="first load every sample site into a register that holds no site "
+                   "(what the dashboard's first start does; `make run` uses it)")  # fmt: skip
     add_db_argument(p)
     p.set_defaults(handler=_demo)
 
@@ -118,9 +121,15 @@ def _passwd(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from site_manager.register.samples import load_samples_if_empty
     from site_manager.register.users import ensure_demo_accounts
 
-    made = ensure_demo_accounts(open_engine(args))
+    engine = open_engine(args)
+    if args.load_samples:
+        loaded = load_samples_if_empty(engine)
+        if loaded:
+            print(f"loaded the sample sites: {', '.join(loaded)}")
+    made = ensure_demo_accounts(engine)
     if not made:
         print("the register has users already: no demo account made "
               "(see `site-manager user list`)")  # fmt: skip

@@ -102,3 +102,18 @@ def test_demo_prints_one_password_per_role_once(db, capsys, monkeypatch) -> None
         assert _login(db, name, password).role.value == name.removeprefix("demo-")
     code, out, _ = _run(["user", "demo", "--db", db], capsys, monkeypatch)
     assert (code, "no demo account made" in out) == (0, True)
+
+
+def test_demo_load_samples_fills_an_empty_register_first(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("site_manager.register.samples.sample_names", lambda: ["textile_mill"])
+    db = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    code, out, _ = _run(["user", "demo", "--load-samples", "--db", db], capsys, monkeypatch)
+    assert code == 0 and out.startswith("loaded the sample sites: textile_mill\n")
+    engine = register.open_register(db)
+    first_tenant = sorted(register.list_tenants(engine, "textile_mill")["tenant_id"])[0]
+    engine.dispose()
+    password = dict(line.split() for line in out.splitlines()[2:])["demo-tenant"]
+    assert _login(db, "demo-tenant", password).tenant_id == first_tenant
+    # a register with a site: nothing loaded again
+    code, out, _ = _run(["user", "demo", "--load-samples", "--db", db], capsys, monkeypatch)
+    assert "loaded" not in out
