@@ -29,6 +29,8 @@ contract-tables: $(STAMP)
 	$(BIN)/python docs/make_contract_tables.py
 
 run: $(STAMP)
+	@# a new register: the sample sites and one demo account per role (passwords shown once)
+	$(BIN)/site-manager user demo --load-samples
 	$(BIN)/streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 

@@ -12,15 +12,37 @@ page re-run after a write reads the register again and nothing stale is shown.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from site_manager import figures
+from site_manager.register import access
 
 log = logging.getLogger(__name__)
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _reads(action: str) -> Callable[[_F], _F]:
+    """Check that the acting user may ``action`` on every call, before the cached function
+    (put outside ``st.cache_data``/``st.cache_resource``, whose body a cache hit skips)."""
+
+    def wrap(cached: _F) -> _F:
+        @functools.wraps(cached)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            access.authorize(action)
+            return cached(*args, **kwargs)
+
+        checked.clear = getattr(cached, "clear", None)  # type: ignore[attr-defined]
+        return checked  # type: ignore[return-value]
+
+    return wrap
+
 
 #: Vacancy labels of a space.
 LET, VACANT, NO_UNIT = "let", "vacant", "no unit"
@@ -33,12 +55,14 @@ def open_with_samples(url: str) -> Any:
     sample sites are loaded by the register (:func:`site_manager.register.load_sample`).
     """
     from site_manager import register
+    from site_manager.register.samples import load_samples_if_empty
 
     engine = register.open_register(url)
     if register.list_sites(engine).empty:
-        for name in register.sample_names():
-            log.info("loading sample site %s into %s", name, url)
-            register.load_sample(engine, name)
+        # the server's own first-start step, whoever's run opens the register first
+        with access.acting_as(access.Principal(access.os_user(), access.Role.ADMIN)):
+            log.info("loading the sample sites into %s", url)
+            load_samples_if_empty(engine)
     return engine
 
 
@@ -66,22 +90,16 @@ def list_sites(url: str) -> pd.DataFrame:
     return register.list_sites(get_engine(url))
 
 
+@_reads("read_register")
+@st.cache_data(max_entries=8, show_spinner=False)
 def get_frames(url: str, site: str | None, version: int) -> Any:
     """The register's frames of one site (``version``: :func:`data_version`, the cache key).
 
     The frames are read after ``version`` was, so they are at least that new (a write in
     between only makes the entry newer than its key; the next run reads again). The acting
-    user needs ``read_register``, checked on every call: a cached entry another user's run
-    made is not handed out unchecked.
+    user needs ``read_register``, checked on every call (:func:`_reads`): a cached entry
+    another user's run made is not handed out unchecked.
     """
-    from site_manager.register import access
-
-    access.authorize("read_register")
-    return _cached_frames(url, site, version)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _cached_frames(url: str, site: str | None, version: int) -> Any:
     from site_manager import register
 
     return register.frames(get_engine(url), site=site)
@@ -199,6 +217,7 @@ def _unit_of_space(frames: Any) -> pd.Series:
     return exploded.drop_duplicates("space_global_ids").set_index("space_global_ids")["unit_id"]
 
 
+@_reads("read_register")
 @st.cache_data(max_entries=8, show_spinner=False)
 def site_spaces(url: str, site: str | None, version: int, on: dt.date) -> Any:
     """The site's spaces as a GeoDataFrame with their use, unit, tenant, lease and vacancy."""
@@ -241,6 +260,7 @@ def space_ids(event: Any) -> list[str]:
 
 # A resource, not data: a pickled copy of a 2,000-space figure costs more than building it,
 # and nothing mutates the figure after it is built.
+@_reads("read_register")
 @st.cache_resource(max_entries=32, show_spinner=False)
 def plan_figure(
     url: str,
@@ -266,6 +286,7 @@ def plan_figure(
     )
 
 
+@_reads("read_register")
 @st.cache_data(max_entries=8, show_spinner=False)
 def layout_problem(
     url: str,
@@ -285,6 +306,7 @@ def layout_problem(
     return problem_from_register(frames, bay_area_m2=bay_area_m2, on_date=on, parameters=params)
 
 
+@_reads("read_register")
 @st.cache_resource(max_entries=8, show_spinner=False)
 def layout_footprints(
     url: str, site: str | None, version: int, on: dt.date, bay_area_m2: float | None
@@ -301,6 +323,7 @@ def layout_footprints(
 # revision and everything else that needs the heating takes it from ``energy_loads``.
 
 
+@_reads("read_register")
 @st.cache_data(max_entries=8, show_spinner="Simulating the heating and cooling of every space…")
 def energy_loads(url: str, site: str | None, version: int) -> tuple[Any, str]:
     """:func:`site_manager.energy.overview.site_loads`: per-space loads, or ``(None, why)``."""
@@ -309,6 +332,7 @@ def energy_loads(url: str, site: str | None, version: int) -> tuple[Any, str]:
     return site_loads(get_frames(url, site, version))
 
 
+@_reads("read_register")
 @st.cache_data(max_entries=8, show_spinner=False)
 def energy_boards(url: str, site: str | None, version: int) -> pd.DataFrame:
     """Board loads against capacity (:func:`site_manager.energy.loads.board_loads_for_site`)."""
@@ -317,6 +341,7 @@ def energy_boards(url: str, site: str | None, version: int) -> pd.DataFrame:
     return board_loads_for_site(get_frames(url, site, version))
 
 
+@_reads("read_register")
 @st.cache_data(max_entries=16, show_spinner="Splitting the energy per tenant…")
 def energy_split(url: str, site: str | None, version: int, months: tuple[str, ...]) -> Any:
     """The per-tenant split of ``months`` (:func:`site_manager.energy.tenants.split_energy`),
@@ -329,6 +354,7 @@ def energy_split(url: str, site: str | None, version: int, months: tuple[str, ..
     return split_energy(get_frames(url, site, version), list(months), heat=heat_by_space(loads))
 
 
+@_reads("read_register")
 @st.cache_data(max_entries=16, show_spinner="Computing the roof PV…")
 def energy_pv(url: str, site: str | None, version: int, flat_tilt_deg: float) -> Any:
     """Roof PV at a flat-roof tilt (:func:`site_manager.energy.pv.pv_site`)."""
@@ -337,6 +363,7 @@ def energy_pv(url: str, site: str | None, version: int, flat_tilt_deg: float) ->
     return pv_site(get_frames(url, site, version), PVOptions(flat_tilt_deg=flat_tilt_deg))
 
 
+@_reads("read_register")
 @st.cache_data(max_entries=16, show_spinner="Simulating the retrofits…")
 def energy_retrofits(
     url: str, site: str | None, version: int, measures: tuple[str, ...]
@@ -349,6 +376,7 @@ def energy_retrofits(
     return retrofit_options(get_frames(url, site, version), list(measures))
 
 
+@_reads("read_register")
 @st.cache_resource(max_entries=32, show_spinner=False)
 def energy_plan_figure(
     url: str, site: str | None, version: int, on: dt.date, storey: str, column: str

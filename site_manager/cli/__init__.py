@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "site_manager.cli.energy_cmds",
     "site_manager.cli.layout_cmds",
     "site_manager.cli.backup_cmds",
+    "site_manager.cli.user_cmds",
 )
 
 

@@ -35,7 +35,6 @@ def add_rules_commands(layout_sub: Any) -> None:
         "(hard or soft) and the kind's value; see docs/layout.md.",
     )
     p.add_argument("file", metavar="FILE.toml")
-    p.add_argument("--actor", default=None, help="who loads it (default: $SITE_MANAGER_USER)")
     add_site_arguments(p)
     add_format_argument(p)
     p.set_defaults(handler=_load)
@@ -62,7 +61,7 @@ def _load(args: argparse.Namespace) -> int:
 
     from site_manager.layout.community import load_rules
 
-    rules = load_rules(open_engine(args), args.site, Path(args.file), actor=args.actor)
+    rules = load_rules(open_engine(args), args.site, Path(args.file))
     if args.format == "table":
         hard = sum(1 for r in rules.rules if r.hard)
         sys.stdout.write(f"loaded {len(rules.rules)} rules ({hard} hard, "

@@ -32,7 +32,6 @@ def add_scenario_commands(layout_sub: Any) -> None:
     p.add_argument("--problem", required=True, metavar="P.json", help="the layout problem")
     p.add_argument("--solution", required=True, metavar="S.json",
                    help="a solution JSON (`layout solve` writes it)")  # fmt: skip
-    p.add_argument("--author", default=None, help="who saves it (default: $SITE_MANAGER_USER)")
     _common(p)
     p.set_defaults(handler=_save)
 
@@ -60,7 +59,6 @@ def add_scenario_commands(layout_sub: Any) -> None:
     p.add_argument("name", metavar="NAME")
     p.add_argument("--start", metavar="YYYY-MM-DD", help="first day (default: 1st of next month)")
     p.add_argument("--years", type=int, default=3, metavar="N", help="term in years (default 3)")
-    p.add_argument("--actor", default=None, help="who commits (default: $SITE_MANAGER_USER)")
     _common(p)
     p.set_defaults(handler=_commit)
 
@@ -98,7 +96,6 @@ def _save(args: argparse.Namespace) -> int:
     problem = read_problem(args.problem)
     assignment = read_assignment(args.solution)
     figures = save_scenario(open_engine(args), args.site, args.name, problem, assignment,
-                            author=args.author,
                             parameters={"problem_file": str(args.problem),
                                         "solution_file": str(args.solution)})  # fmt: skip
     if args.format == "table":
@@ -171,7 +168,7 @@ def _commit(args: argparse.Namespace) -> int:
     if args.years < 1:
         raise ValidationError(f"--years must be at least 1, got {args.years}")
     signed = commit_scenario(open_engine(args), args.site, args.name, start=start,
-                             years=args.years, actor=args.actor)  # fmt: skip
+                             years=args.years)  # fmt: skip
     if args.format == "table":
         sys.stdout.write(f"committed scenario {args.name}: {len(signed)} leases signed\n")
     print_frame(signed, args.format)

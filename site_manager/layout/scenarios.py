@@ -194,7 +194,7 @@ def save_scenario(
     assignment : mapping
         Applicant id → unit ids; every id must be in ``problem``.
     author : str, optional
-        Who saves it (default ``$SITE_MANAGER_USER`` or the login name).
+        Who saves it (default: the acting user, :func:`site_manager.register.access.current`).
     parameters : mapping, optional
         The planner's parameters (time limit, storeys in play, ...), JSON-ready.
     revision : int, optional

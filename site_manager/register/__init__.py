@@ -61,8 +61,8 @@ Queries (return new pandas DataFrames; dates are ``datetime.date``)
 - ``list_units``, ``list_tenants``, ``list_leases``, ``list_equipment``, ``get_audit``
   ``(bind, site=None) -> DataFrame``: what the CLI lists print.
 
-Verbs (each one transaction; audited with ``actor``, default ``$SITE_MANAGER_USER`` or
-the login name)
+Verbs (each one transaction; audited with the acting user: the logged-in user in the
+dashboard, the OS user on the CLI; checked by :mod:`~site_manager.register.access`)
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 - ``create_site(bind, model, *, site_id=None, name, city="", country="", crs=None)
   -> str``: ``model`` is a ``BuildingModel`` or an IFC path; writes the building, storeys,
@@ -125,6 +125,14 @@ the login name)
   ``ValidationError``) lists every bad row (``.problems``: file, row, column, message).
 - ``export_table(bind, kind, path, *, site=None, landlord=True) -> int``: ``.csv`` or
   ``.xlsx``; landlord headings unless ``landlord=False``.
+
+Users (:mod:`~site_manager.register.users`; managing them is admin's ``manage_users``)
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+- ``add_user(bind, name, *, role, password=None, tenant_id=None, site=None, email=None)``,
+  ``set_password(bind, name, password)``, ``disable_user(bind, name)``,
+  ``list_users(bind) -> DataFrame`` (never a hash); ``check_login(bind, name, password)
+  -> Principal`` (argon2id; slowed after 5 failures in a row; audited),
+  ``principal_for_email(bind, email)`` (OpenID Connect), ``ensure_demo_accounts(bind)``.
 """
 
 from __future__ import annotations
@@ -172,6 +180,15 @@ from site_manager.register.sites import (
     read_site_model,
     revise_site,
 )
+from site_manager.register.users import (
+    add_user,
+    check_login,
+    disable_user,
+    ensure_demo_accounts,
+    list_users,
+    principal_for_email,
+    set_password,
+)
 from site_manager.register.verbs import (
     add_tenant,
     define_unit,
@@ -185,6 +202,13 @@ from site_manager.register.verbs import (
 )
 
 __all__ = [
+    "add_user",
+    "check_login",
+    "disable_user",
+    "ensure_demo_accounts",
+    "list_users",
+    "principal_for_email",
+    "set_password",
     "cut_unit",
     "cancel_booking",
     "grant_training",

@@ -44,6 +44,7 @@ from site_manager.register.schema import (
     USE_VALUES,
     Base,
 )
+from site_manager.register.user_schema import ROLE_VALUES
 
 #: Column types, and how a value that is not of the type is described ("is not a ...").
 TYPE_WORDS: dict[str, str] = {
@@ -549,6 +550,19 @@ LAYOUT_RULES = Table("layout_rules", "a site's community rules (its rules file, 
            description="when it was loaded (ISO time, UTC)"),
     _name("loaded_by", stored="layout_rules.loaded_by", description="who loaded it"),
 ))  # fmt: skip
+
+USERS = Table("users", "a person who logs in to the dashboard (of the whole register)", (
+    Column("name", "text", required=True, stored="users.name",
+           description="the user name typed at login, unique in the register"),
+    Column("role", "choice", required=True, choices=ROLE_VALUES, stored="users.role",
+           description="what the user may do (site_manager.register.access.PERMISSIONS)"),
+    _id("tenant_id", stored="tenants.tenant_id",
+        description="role tenant: the tenant it acts for (with site)"),
+    _id("site", stored="sites.site_id",
+        description="role tenant: the tenant's site (default: the only site)"),
+    Column("email", "text", stored="users.email",
+           description="e-mail, unique; OpenID Connect logins are matched by it"),
+), id_column="name", record="user")  # fmt: skip
 
 #: Every table, in the order a site's files are written (later ones refer to earlier ones).
 TABLES: dict[str, Table] = {t.name: t for t in (

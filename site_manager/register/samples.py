@@ -26,6 +26,7 @@ from site_manager.register.engine import get_actor, transaction
 from site_manager.register.schema import (
     Board,
     MeterReading,
+    Site,
     Skill,
     Tenant,
     Zoning,
@@ -44,6 +45,20 @@ SAMPLE_FILES = tuple(name for name in contracts.TABLES if name != "climate_month
 def sample_names() -> list[str]:
     """The names of the sample sites :func:`load_sample` can load, sorted."""
     return sample_folders.list_sample_sites()
+
+
+def load_samples_if_empty(bind: Engine) -> list[str]:
+    """Into a register that holds no site, every sample site (the dashboard's first start,
+    ``site-manager user demo --load-samples``); the site ids loaded (none: it had sites).
+    """
+    with transaction(bind, readonly=True) as s:
+        if s.scalar(select(Site.id).limit(1)) is not None:
+            return []
+    loaded = []
+    for name in sample_names():
+        log.info("loading sample site %s", name)
+        loaded.append(load_sample(bind, name))
+    return loaded
 
 
 def load_sample(

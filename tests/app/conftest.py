@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -193,17 +194,105 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+#: The user the browser tests log in as (role admin: every page), made on each register.
+BROWSER_USER = "browser-tests"
+#: Base URL of a running dashboard → (user name, password) a new page logs in with.
+LOGINS: dict[str, tuple[str, str]] = {}
+#: The first load starts the app's imports and opens the register: allow for a busy CI. [ms]
+LOGIN_FORM_MS = 180_000
+
+
+def browser_user(db_url: str, name: str = BROWSER_USER, role: str = "admin") -> str:
+    """Give the register at ``db_url`` a user ``name`` of ``role`` with a new password; it."""
+    import secrets
+
+    from site_manager import register
+
+    password = secrets.token_urlsafe(12)
+    engine = register.open_register(db_url)
+    try:
+        if name in set(register.list_users(engine)["name"]):
+            register.set_password(engine, name, password)
+        else:
+            register.add_user(engine, name, role=role, password=password)
+    finally:
+        engine.dispose()
+    return password
+
+
+def log_in(page: Any, name: str, password: str) -> None:
+    """Fill the dashboard's login form (it must be showing or about to) and press Enter;
+    returns when the form is gone."""
+    from playwright.sync_api import expect
+
+    name_box = page.get_by_label("User name", exact=True)
+    name_box.wait_for(timeout=LOGIN_FORM_MS)
+    name_box.fill(name)
+    password_box = page.get_by_label("Password", exact=True)
+    password_box.fill(password)
+    password_box.press("Enter")
+    expect(name_box).to_have_count(0, timeout=LOGIN_FORM_MS)
+
+
+def _log_in_if_ours(page: Any, url: str) -> None:
+    for base, (name, password) in LOGINS.items():
+        if url.startswith(base):
+            log_in(page, name, password)
+            return
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _browser_pages_log_in() -> Iterator[None]:
+    """A page that opens a dashboard started by :func:`streamlit_servers` logs in first.
+
+    Every ``page.goto`` and ``page.reload`` is a new Streamlit session, which shows the login
+    form; for a server in :data:`LOGINS` the test's user logs in there and then, so the
+    browser tests meet the pages they expect (a test of the form itself uses a server
+    started with ``login=False``).
+    """
+    try:
+        from playwright.sync_api import Page
+    except ImportError:  # no browser tests here
+        yield
+        return
+    goto, reload = Page.goto, Page.reload
+
+    def logged_goto(self: Any, url: str, **kwargs: Any) -> Any:
+        response = goto(self, url, **kwargs)
+        _log_in_if_ours(self, url)
+        return response
+
+    def logged_reload(self: Any, **kwargs: Any) -> Any:
+        response = reload(self, **kwargs)
+        _log_in_if_ours(self, self.url)
+        return response
+
+    Page.goto, Page.reload = logged_goto, logged_reload  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Page.goto, Page.reload = goto, reload  # type: ignore[method-assign]
+
+
 @contextlib.contextmanager
 def streamlit_servers(
-    db_urls: list[str], folder: Path, script: str = "streamlit_app.py"
+    db_urls: list[str], folder: Path, script: str = "streamlit_app.py", *, login: bool = True
 ) -> Iterator[list[str]]:
     """One ``streamlit run streamlit_app.py`` (or ``script``) per register URL, started as
     ``make run`` starts it (127.0.0.1, headless) on free ports with ``SITE_MANAGER_DB`` set;
     all are started before any is waited for. Yields their base URLs; stops them all at the
     end. Each server's log is ``folder/server<i>.log``.
+
+    The dashboard (``streamlit_app.py``) asks for a login: unless ``login=False`` each
+    register gets the user :data:`BROWSER_USER` (admin) and a page that opens a server logs
+    in as it (:func:`_browser_pages_log_in`).
     """
     streamlit = Path(sys.executable).with_name("streamlit")
     running: list[tuple[subprocess.Popen, str, Path]] = []
+    passwords: dict[str, str] = {}
+    if login and script == "streamlit_app.py":
+        for db_url in dict.fromkeys(db_urls):
+            passwords[db_url] = browser_user(db_url)
     try:
         for i, db_url in enumerate(db_urls):
             port, log = free_port(), folder / f"server{i}.log"
@@ -216,6 +305,8 @@ def streamlit_servers(
                     stderr=subprocess.STDOUT,
                 )  # fmt: skip
             running.append((process, f"http://127.0.0.1:{port}", log))
+            if db_url in passwords:
+                LOGINS[f"http://127.0.0.1:{port}"] = (BROWSER_USER, passwords[db_url])
         deadline = time.monotonic() + 120
         for process, base, log in running:
             while not _healthy(base):
@@ -224,6 +315,8 @@ def streamlit_servers(
                 time.sleep(0.25)
         yield [base for _, base, _ in running]
     finally:
+        for _process, base, _log in running:
+            LOGINS.pop(base, None)
         for process, _, _ in running:
             process.terminate()
         for process, _, _ in running:

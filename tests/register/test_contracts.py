@@ -20,6 +20,7 @@ ALL_TABLES = [
     contracts.UNIT_PARTS,
     contracts.BOOKINGS,
     contracts.TRAININGS,
+    contracts.USERS,
 ]
 #: Column types of the contract and the SQL types that may store them.
 STORED_AS = {"text": (String, Text), "choice": (String,), "list": (String, Text),

@@ -30,6 +30,7 @@ from site_manager.layout.scenarios import (
     scenario_leases,
     term_end,
 )
+from site_manager.register import access
 
 COMMITTER = Path(__file__).with_name("_scenario_committer.py")
 AREAS = {"U1": 200.0, "U2": 100.0, "U3": 150.0, "U4": 96.0}
@@ -271,7 +272,7 @@ def test_the_scenario_commands_save_list_compare_show_and_commit(
     sfile.write_text(json.dumps({"assignment": {"A1": ["U1"], "A3": ["U3"]}}), encoding="utf-8")
     db = ["--db", db_url, "--site", "small"]
     assert main(["layout", "scenario", "save", "one", "--problem", str(pfile),
-                 "--solution", str(sfile), "--author", "ana", *db]) == 0  # fmt: skip
+                 "--solution", str(sfile), *db]) == 0  # fmt: skip
     assert "saved scenario one: 2 of 4 applicants placed, rent 2,938 EUR/month" in (
         capsys.readouterr().out
     )
@@ -279,7 +280,9 @@ def test_the_scenario_commands_save_list_compare_show_and_commit(
     (row,) = json.loads(capsys.readouterr().out)
     assert (row["name"], row["rent_eur_per_month"], row["jobs"]) == ("one", 2000 + 938, 4 + 2)
     assert main(["layout", "scenario", "list", *db, "--format", "csv"]) == 0
-    assert capsys.readouterr().out.splitlines()[1].startswith("one,ana,")
+    # the CLI acts as the OS user: the author is who ran the command
+    author = access.os_user()
+    assert capsys.readouterr().out.splitlines()[1].startswith(f"one,{author},")
     assert main(["layout", "scenario", "show", "one", *db, "--format", "csv"]) == 0
     lets = capsys.readouterr().out.splitlines()
     assert lets[0] == "applicant_id,unit_id,area_m2,rent_per_m2,rent_eur_per_month"
