@@ -35,7 +35,13 @@ def _reads(action: str) -> Callable[[_F], _F]:
     def wrap(cached: _F) -> _F:
         @functools.wraps(cached)
         def checked(*args: Any, **kwargs: Any) -> Any:
-            access.authorize(action)
+            try:
+                access.authorize(action)
+            except access.AccessDenied as exc:  # on the trail (the first argument: the URL)
+                from site_manager.register.audit import record_refusal
+
+                record_refusal(get_engine(args[0] if args else kwargs["url"]), exc)
+                raise
             return cached(*args, **kwargs)
 
         checked.clear = getattr(cached, "clear", None)  # type: ignore[attr-defined]

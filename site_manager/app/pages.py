@@ -16,7 +16,7 @@ Examples
 >>> [p.url_path for p in pages_for(Role.MUNICIPALITY)]
 ['impact']
 >>> [p.url_path for p in pages_for(Role.TENANT)]
-['tenancy', 'bookings']
+['tenancy']
 >>> "tenants" in [p.url_path for p in pages_for(Role.PLANNER)]
 False
 """
@@ -85,8 +85,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("page_landlord", "Landlord", ":material/monitoring:", "landlord", _R),
     PageSpec("page_energy", "Energy", ":material/bolt:", "energy", _R),
     PageSpec("page_layout", "Layout lab", ":material/dashboard_customize:", "layout", _R),
-    PageSpec("page_bookings", "Bookings", ":material/event_available:", "bookings",
-             ("read_register", "read_own")),
+    PageSpec("page_bookings", "Bookings", ":material/event_available:", "bookings", _R),
+    # staff see My tenancy as a tenant of their choice sees it
+    PageSpec("page_tenancy", "Tenant view", ":material/badge:", "tenant-view", _R),
     PageSpec("page_community", "Community", ":material/diversity_3:", "community", _R),
     PageSpec("page_impact", "Neighbourhood impact", ":material/location_city:", "impact",
              ("read_aggregates",), only=_STAFF_ONLY),

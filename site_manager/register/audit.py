@@ -239,10 +239,14 @@ def record_event(
     ``"login"``), a failed login (``"login_failed"``), an action refused (``"refused"``).
     ``bind`` is an engine (a session's bind is used when a session is given).
     """
-    from site_manager.register.engine import transaction  # engine records refusals here
+    from site_manager.register.engine import (  # engine records refusals here
+        KEEP_REVISION,
+        transaction,
+    )
 
     engine: Any = bind.get_bind() if isinstance(bind, Session) else bind
     with transaction(engine) as s:
+        s.info[KEEP_REVISION] = True  # an event on the trail: the site's data are unchanged
         entry = AuditEntry(site_pk=site_pk, at=now(), actor=actor[:200] or "anonymous",
                            verb=verb[:64], table_name=table[:64], record=record[:200],
                            action=action[:16], before_json=None)  # fmt: skip

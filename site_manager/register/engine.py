@@ -257,6 +257,12 @@ def integrity_message(exc: DBAPIError) -> str:
     return f"the database refused the change: {_first_line(exc.orig)}"
 
 
+#: ``session.info`` key: this transaction writes only the audit trail or users' login
+#: counters (a login, a refusal), so its commit does not bump the register revision and the
+#: dashboard's caches of the site's data stay valid.
+KEEP_REVISION = "keep_revision"
+
+
 class RegisterSession(Session):
     """A session that seals its audit entries and bumps the register revision on commit.
 
@@ -301,7 +307,8 @@ def _bump_revision(session: Session) -> None:
         from site_manager.register.schema import RegisterRevision
 
         chain_pending(session.connection())
-
+        if session.info.pop(KEEP_REVISION, False):
+            return  # the trail and logins only: what the analyses read has not changed
         session.execute(
             update(RegisterRevision)
             .where(RegisterRevision.id == 1)

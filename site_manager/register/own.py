@@ -71,6 +71,8 @@ YOURS, OTHER = "your unit", "other space"
 TRAINED, NEEDS_INDUCTION, NO_INDUCTION = "yes", "induction needed", "not required"
 #: The ``booking_id`` shown for another tenant's booking: none.
 BOOKED = "booked"
+#: Who granted a tenant's training, where that was another tenant.
+ANOTHER_TENANT = "another tenant"
 
 
 @dataclass(frozen=True)
@@ -253,6 +255,11 @@ def own_view(
     split_rows, statements, about = _energy(frames, tid, months, notes) if energy else (
         pd.DataFrame(), pd.DataFrame(), {})  # fmt: skip
     own_trainings = trainings[trainings["tenant_id"] == tid].reset_index(drop=True)
+    if len(own_trainings):  # an induction given by another tenant names no other tenant
+        others = set(frames.tenants["tenant_id"]) - {tid}
+        own_trainings["granted_by"] = [
+            ANOTHER_TENANT if str(g) in others else g for g in own_trainings["granted_by"]
+        ]
     machines = _machines(frames.equipment, own_trainings, day)
     equipment = frames.equipment
     own_eq = (equipment[equipment["owner_tenant_id"] == tid] if len(equipment)

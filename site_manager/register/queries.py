@@ -336,8 +336,8 @@ def frames(bind: Bind, site: str | None = None, *, actor: str | None = None) -> 
     AccessDenied
         The acting user's role may not read the full register.
     """
-    access.authorize("read_register", actor)
     with transaction(bind, readonly=True) as s:
+        access.authorize("read_register", actor)  # inside: a refusal goes on the trail
         st = core.get_site(s, site)
         site_info = {
             c: getattr(st, c)

@@ -50,7 +50,7 @@ from site_manager.errors import ValidationError
 from site_manager.register import access, contracts, core, rules
 from site_manager.register.access import AccessDenied, Principal, Role
 from site_manager.register.audit import Audit, now, record_event
-from site_manager.register.engine import get_actor, transaction
+from site_manager.register.engine import KEEP_REVISION, get_actor, transaction
 from site_manager.register.schema import Site, Tenant
 from site_manager.register.user_schema import User
 
@@ -328,6 +328,7 @@ def check_login(
     outcome, wait_s = "wrong password", 0.0
     principal: Principal | None = None
     with transaction(bind) as s:
+        s.info[KEEP_REVISION] = True  # a login changes no data the analyses read
         user = s.scalars(select(User).where(User.name == name)).one_or_none() if name else None
         last = None if user is None else _aware(user.last_failed_at)
         if user is not None and last is not None:

@@ -86,3 +86,20 @@ def test_every_verb_that_writes_the_trail_has_an_entry_in_the_permissions_table(
     verbs |= {f"import_{k}" for k in ("tenants", "leases", "equipment", "applicants")}
     assert len(verbs) > 25
     assert verbs - set(access.PERMISSIONS) == {"example"}  # audit.py's docstring example
+
+
+def test_logins_and_refusals_go_on_the_trail_without_changing_the_data_revision(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from site_manager.register import users
+
+    engine = _site(tmp_path)
+    users.add_user(engine, "lou", role="landlord", password="a long enough passphrase")
+    revision, trail = register.get_revision(engine), len(_trail(engine))
+    users.check_login(engine, "lou", "a long enough passphrase")
+    with pytest.raises(AccessDenied):
+        users.check_login(engine, "lou", "wrong")
+    with access.acting_as(Principal("clerk", Role.MUNICIPALITY)), pytest.raises(AccessDenied):
+        register.rename_unit(engine, register.frames(engine).units["unit_id"].iloc[0], name="x")
+    assert len(_trail(engine)) == trail + 3  # login, failed login, refusal: all on the trail
+    assert register.get_revision(engine) == revision  # the caches of the site stay valid
+    register.rename_unit(engine, register.frames(engine).units["unit_id"].iloc[0], name="y")
+    assert register.get_revision(engine) == revision + 1
