@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from site_manager.app import data, pages, state, ui
+from site_manager.app import data, oidc, pages, state, ui
 from site_manager.register.access import Principal
 
 
@@ -22,6 +22,10 @@ def logged_in_user() -> Principal:
     """The session's user; with nobody logged in, the login form (and the run stops)."""
     user = st.session_state.get(state.USER)
     if isinstance(user, Principal):
+        return user
+    user = oidc.oidc_user()  # back from the site's identity provider (if one is configured)
+    if user is not None:
+        st.session_state[state.USER] = user
         return user
     # every page's address shows the form (no menu), so after the login the address asked
     # for opens its page, if the user's role may open it (else the user's default page)
@@ -45,13 +49,16 @@ def _form() -> None:
             name = st.text_input("User name", autocomplete="username")
             password = st.text_input("Password", type="password", autocomplete="current-password")
             submitted = st.form_submit_button("Log in", type="primary")
-        if not submitted:
+        user = None
+        if submitted:
+            try:
+                user = check_login(data.get_engine(st.session_state[state.DB_URL]), name, password)
+            except LoginFailed as exc:
+                st.error(ui.text(str(exc)))
+        else:
             st.caption("Ask an administrator for an account (`site-manager user add`).")
-            return
-        try:
-            user = check_login(data.get_engine(st.session_state[state.DB_URL]), name, password)
-        except LoginFailed as exc:
-            st.error(ui.text(str(exc)))
+        if user is None:
+            oidc.sign_in_button()  # single sign-on, where the site has configured a provider
             return
     st.session_state[state.USER] = user
     st.rerun()
@@ -74,6 +81,7 @@ def logout(user: Principal) -> None:
         record_event(data.get_engine(url), actor=user.name, verb="login", action="logout",
                      record=user.name, after={"via": user.via})  # fmt: skip
     st.session_state.clear()
+    oidc.sign_out(user)  # a user who came by single sign-on leaves the provider's login too
     st.rerun()
 
 
@@ -92,4 +100,4 @@ def navigation(user: Principal) -> Any:
     if not built:
         st.info(ui.text(f"The role {user.role.value} opens no page of this dashboard."))
         st.stop()
-    return st.navigation(built)
+    return st.navigation(built, expanded=True)  # every page listed: no "View more"

@@ -23,7 +23,7 @@ import tempfile
 import time
 import tomllib
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -276,7 +276,12 @@ def _browser_pages_log_in() -> Iterator[None]:
 
 @contextlib.contextmanager
 def streamlit_servers(
-    db_urls: list[str], folder: Path, script: str = "streamlit_app.py", *, login: bool = True
+    db_urls: list[str],
+    folder: Path,
+    script: str = "streamlit_app.py",
+    *,
+    login: bool = True,
+    extra_args: Callable[[int], list[str]] | None = None,
 ) -> Iterator[list[str]]:
     """One ``streamlit run streamlit_app.py`` (or ``script``) per register URL, started as
     ``make run`` starts it (127.0.0.1, headless) on free ports with ``SITE_MANAGER_DB`` set;
@@ -285,7 +290,8 @@ def streamlit_servers(
 
     The dashboard (``streamlit_app.py``) asks for a login: unless ``login=False`` each
     register gets the user :data:`BROWSER_USER` (admin) and a page that opens a server logs
-    in as it (:func:`_browser_pages_log_in`).
+    in as it (:func:`_browser_pages_log_in`). ``extra_args(port)``: more arguments of
+    ``streamlit run`` for the server on ``port`` (e.g. ``--secrets.files``).
     """
     streamlit = Path(sys.executable).with_name("streamlit")
     running: list[tuple[subprocess.Popen, str, Path]] = []
@@ -300,7 +306,8 @@ def streamlit_servers(
                 process = subprocess.Popen(
                     [str(streamlit), "run", script, "--server.address", "127.0.0.1",
                      "--server.port", str(port), "--server.headless", "true",
-                     "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+                     "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+                     *(extra_args(port) if extra_args else [])],
                     cwd=ROOT, env={**os.environ, "SITE_MANAGER_DB": db_url}, stdout=out,
                     stderr=subprocess.STDOUT,
                 )  # fmt: skip
