@@ -20,6 +20,7 @@ The one home of:
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -107,8 +108,9 @@ def xlsx_bytes(frame: Any, *, sheet: str = "data", more: Any = None) -> bytes:
     ``more`` maps further sheet names to frames, written after the first. openpyxl takes a
     text starting with ``=`` for a formula: each such cell is set back to text. Control
     characters XML cannot hold (and carriage returns) are written as OOXML's ``_xHHHH_``
-    escape (:func:`read_xlsx_text` undoes it). The file's time stamps are fixed, so the
-    same table gives the same bytes.
+    escape (:func:`read_xlsx_text` undoes it). Excel has no time zones: an aware date-time
+    is written as its local wall-clock time (as the pages show it, without the offset). The
+    file's time stamps are fixed, so the same table gives the same bytes.
     """
     import pandas as pd
 
@@ -118,7 +120,9 @@ def xlsx_bytes(frame: Any, *, sheet: str = "data", more: Any = None) -> bytes:
         for name, table in sheets.items():
             out = pd.DataFrame(table).copy()
             for column in out.columns:
-                if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+                if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+                    out[column] = out[column].dt.tz_localize(None)
+                elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
                     out[column] = out[column].map(_xlsx_escape).astype(object)
             out.to_excel(writer, index=False, sheet_name=name[:31] or "data")
         for ws in writer.book.worksheets:
@@ -138,6 +142,8 @@ def write_xlsx(frame: Any, path: Any, *, sheet: str = "data", more: Any = None) 
 def _xlsx_escape(value: Any) -> Any:
     if isinstance(value, str) and _XML_ILLEGAL.search(value):
         return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)  # the local wall-clock time
     return value
 
 
