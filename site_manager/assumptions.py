@@ -46,6 +46,11 @@ DEFAULT_TIME_ZONE = "UTC"
 #: price_eur_per_h``) nor the job (``eur_per_hour``) gives one: a skill's hour, or a
 #: machine without a price. An invented, plausible workshop rate. [EUR/h]
 DEFAULT_EUR_PER_HOUR = 45.0
+#: Speed of the goods between two sites of a job's chain where the job gives none
+#: (``transport_km_per_h``): a step at another site starts no earlier than the step before
+#: ended plus the great-circle distance at this speed, loading included. An assumed average
+#: of road freight on a door-to-door trip. [km/h]
+DEFAULT_TRANSPORT_KM_PER_H = 50.0
 #: The local hours a tenant works on a step that needs a skill (no calendar of people's
 #: time is kept): every day from the first to the second. [local time]
 DEFAULT_WORKING_HOURS = (dt.time(8, 0), dt.time(18, 0))
@@ -421,6 +426,7 @@ __all__ = [
     "DEFAULT_BOILER_EFFICIENCY",
     "DEFAULT_COST_KEY",
     "DEFAULT_EUR_PER_HOUR",
+    "DEFAULT_TRANSPORT_KM_PER_H",
     "DEFAULT_WORKING_HOURS",
     "DEFAULT_HEATING_CARRIER",
     "DEFAULT_USE_PROFILE",

@@ -140,6 +140,9 @@ class Job:
     max_distance_km: float
     transport_eur_per_km: float = 0.0
     eur_per_hour: Mapping[str, float] = field(default_factory=dict)
+    #: Speed of the goods between sites (default :data:`~site_manager.assumptions.
+    #: DEFAULT_TRANSPORT_KM_PER_H`). [km/h]
+    transport_km_per_h: float | None = None
     eur_per_hour_all: float | None = None
 
     def rate(self, needs: str) -> float | None:
@@ -227,7 +230,9 @@ def parse_job(data: Any) -> Job:
               max_distance_km=_positive(data["max_distance_km"], "max_distance_km", zero=True),
               transport_eur_per_km=_positive(data.get("transport_eur_per_km", 0.0),
                                              "transport_eur_per_km", zero=True),
-              eur_per_hour=per_need, eur_per_hour_all=all_rate)  # fmt: skip
+              eur_per_hour=per_need, eur_per_hour_all=all_rate,
+              transport_km_per_h=None if data.get("transport_km_per_h") is None else _positive(
+                  data["transport_km_per_h"], "transport_km_per_h"))  # fmt: skip
     topological_order(job)
     return job
 

@@ -4,7 +4,10 @@ Method
 ------
 The steps are taken in topological order of ``after``. A partial chain assigns each step
 so far a candidate (:mod:`site_manager.network.candidates`) and its time: the step starts
-when all the steps it comes after have ended (the first ones at the window's start) and
+when all the steps it comes after have ended and their goods have travelled to its site
+(the great-circle distance at the job's ``transport_km_per_h``, default
+:data:`~site_manager.assumptions.DEFAULT_TRANSPORT_KM_PER_H`; the first steps: from
+``origin_site`` from the window's start) and
 fills its candidate's free time from then on (:func:`~site_manager.network.calendar.
 schedule`: earliest finish; pauses when the machine is closed or booked, or when the
 chain itself already uses the machine or the tenant). A step's cost is its hours × the
@@ -37,7 +40,12 @@ from typing import Any
 
 import pandas as pd
 
-from site_manager.assumptions import DEFAULT_EUR_PER_HOUR, DEFAULT_WORKING_HOURS, Assumption
+from site_manager.assumptions import (
+    DEFAULT_EUR_PER_HOUR,
+    DEFAULT_TRANSPORT_KM_PER_H,
+    DEFAULT_WORKING_HOURS,
+    Assumption,
+)
 from site_manager.errors import ValidationError
 from site_manager.network.calendar import Interval, schedule, subtract
 from site_manager.network.candidates import Candidate, NetworkIndex, candidates, zone_of
@@ -180,6 +188,21 @@ class _Router:
             self._hops[key] = (max(kms), sum(kms))
         return self._hops[key]
 
+    def travel_h(self, a: str, b: str) -> float:
+        """Hours the goods take from site ``a`` to site ``b`` (0 within a site). [h]"""
+        if a == b:
+            return 0.0
+        speed = self.job.transport_km_per_h or DEFAULT_TRANSPORT_KM_PER_H
+        return self.network.distance_km(a, b) / speed
+
+    def ready(self, preds: list[_Placed], site: str) -> float:
+        """When a step at ``site`` may start: every step it comes after has ended and its
+        goods have arrived (the first steps: the goods come from the origin site). [h]
+        """
+        if not preds:
+            return self.travel_h(self.job.origin_site, site)
+        return max(p.end + self.travel_h(p.cand.site_id, site) for p in preds)
+
     def place(self, state: _State, step: Step, c: Candidate, ready: float) -> _Placed | None:
         """The candidate's earliest pieces for ``step`` after ``ready``, given the chain."""
         best: _Placed | None = None
@@ -204,7 +227,6 @@ class _Router:
         far, late, nearest = 0, 0, math.inf
         for state in beam:
             preds = [state.placed[a] for a in step.after]
-            ready = max((p.end for p in preds), default=0.0)
             froms = tuple(p.cand.site_id for p in preds) or (job.origin_site,)
             options = []
             for i, c in enumerate(cands):
@@ -217,6 +239,7 @@ class _Router:
                                 i, km))  # fmt: skip
             options.sort()
             for added, i, km in options:
+                ready = self.ready(preds, cands[i].site_id)
                 cost = state.cost + added
                 if len(heap) >= self.width and cost > -heap[0][0] + 1e-9:
                     self.pruned = True
@@ -347,6 +370,11 @@ def _assumptions(router: _Router, chains: list[Chain],
         text = (f"steps that need a skill are worked {a:%H:%M}–{b:%H:%M} local time every "
                 "day (no calendar of people's time is kept)")  # fmt: skip
         out.append(Assumption("working_hours", text, "split the job's window to suit"))
+    crossing = any(s.hop_km > 0 for c in chains for s in c.steps)
+    if crossing and router.job.transport_km_per_h is None:
+        text = (f"goods travel between sites at {DEFAULT_TRANSPORT_KM_PER_H:g} km/h "
+                "(great-circle distance, loading included)")  # fmt: skip
+        out.append(Assumption("transport_speed", text, "give the job file's transport_km_per_h"))
     missing = sorted(set(router.network.sites["site_id"].astype(str))
                      - set(router.network.locations()))  # fmt: skip
     if missing:

@@ -300,6 +300,7 @@ def list_bookings(
     (``None`` where it has none).
     """
     with transaction(bind, readonly=True) as s:
+        access.authorize("read_register")  # every tenant's: staff only
         st = core.get_site(s, site)
         zone = site_zone(st)
         q = (select(EquipmentBooking, Equipment.equipment_id, Equipment.price_eur_per_h,
@@ -370,6 +371,7 @@ def list_trainings(bind: Bind, site: str | None = None) -> pd.DataFrame:
     in the site's time zone.
     """
     with transaction(bind, readonly=True) as s:
+        access.authorize("read_register")  # every tenant's: staff only
         st = core.get_site(s, site)
         zone = site_zone(st)
         rows = s.execute(select(Tenant.tenant_id, Training.equipment_type, Training.granted_by,

@@ -415,6 +415,7 @@ def list_units(bind: Bind, site: str | None = None) -> pd.DataFrame:
     ``space_global_ids``, ``notes``.
     """
     with transaction(bind, readonly=True) as s:
+        access.authorize("read_register")  # names, contacts, rents: staff only
         st = core.get_site(s, site)
         return _units(s, st, _spaces(s, st))[0]
 
@@ -424,6 +425,7 @@ def list_tenants(bind: Bind, site: str | None = None) -> pd.DataFrame:
     contacts, ``joined``.
     """
     with transaction(bind, readonly=True) as s:
+        access.authorize("read_register")  # names, contacts, rents: staff only
         return _tenants(s, core.get_site(s, site))
 
 
@@ -432,18 +434,21 @@ def list_leases(bind: Bind, site: str | None = None) -> pd.DataFrame:
     ``rent_eur_per_month``, ``common_cost_share``, ``space_removed``.
     """
     with transaction(bind, readonly=True) as s:
+        access.authorize("read_register")  # names, contacts, rents: staff only
         return _leases(s, core.get_site(s, site))
 
 
 def list_equipment(bind: Bind, site: str | None = None) -> pd.DataFrame:
     """The equipment, with owner tenant id and space GlobalId."""
     with transaction(bind, readonly=True) as s:
+        access.authorize("read_register")  # names, contacts, rents: staff only
         return _equipment(s, core.get_site(s, site))
 
 
 def list_applicants(bind: Bind, site: str | None = None) -> pd.DataFrame:
     """The applicants (:data:`APPLICANT_COLUMNS`), by id."""
     with transaction(bind, readonly=True) as s:
+        access.authorize("read_register")  # names, contacts, rents: staff only
         return _applicants(s, core.get_site(s, site))
 
 
@@ -453,6 +458,7 @@ def get_audit(bind: Bind, site: str | None = None, *, limit: int | None = None) 
     """
     cols = ["at", "actor", "verb", "table", "record", "action", "before", "after"]
     with transaction(bind, readonly=True) as s:
+        access.authorize("read_register")  # names, contacts, rents: staff only
         st = core.get_site(s, site)
         q = (select(AuditEntry).where(AuditEntry.site_pk == st.id)
              .order_by(AuditEntry.id.desc()))  # fmt: skip

@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import itertools
 import json
+import math
 import sys
 import tempfile
 import time
@@ -29,6 +30,7 @@ from typing import Any
 import pytest
 
 from site_manager import network, register
+from site_manager.assumptions import DEFAULT_TRANSPORT_KM_PER_H
 
 from .conftest import ROOT, streamlit_servers
 from .test_browser import CHROMIUM, CHROMIUM_ARGS, FIRST_LOAD_MS, STEP_MS, healthy, wait_idle
@@ -159,6 +161,22 @@ def test_a_job_needing_both_sites_is_routed_across_them(server: tuple[str, str])
         start, end = _local(r["start"]), _local(r["end"])
         booked = _sample_bookings(r["site_id"], r["equipment_id"])
         assert not [b for b in booked if b[0] < end and start < b[1]], (step, booked)
+    # the upholstery waits for the bent parts to travel from Łódź to Prato: the great-circle
+    # distance between the sites (haversine here) at the default speed of the goods
+    sites = register.list_sites(register.open_register(url)).set_index("site_id")
+    at = {n: register.frames(register.open_register(url), n).site for n in SITES}
+    (la1, lo1), (la2, lo2) = (
+        (math.radians(at[n]["latitude_deg"]), math.radians(at[n]["longitude_deg"])) for n in SITES
+    )
+    hav = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
+        (lo2 - lo1) / 2) ** 2  # fmt: skip
+    km = 2 * 6371.0088 * math.asin(math.sqrt(hav))
+    assert 900 < km < 1200 and len(sites) == 2
+    travel = dt.timedelta(hours=km / DEFAULT_TRANSPORT_KM_PER_H)
+    bent = dt.datetime.fromisoformat(by_step["bend"]["end"])
+    assert dt.datetime.fromisoformat(by_step["upholster"]["start"]) >= bent + travel - dt.timedelta(
+        minutes=1
+    )  # times are to the minute
     # the press brake is booked all day (its opening hours) Monday to Saturday of the week,
     # so the bend waits for the Sunday
     works = _equipment("engineering_works", by_step["bend"]["equipment_id"])

@@ -48,18 +48,19 @@ def _run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_route_json_prints_the_chain_with_steps_cost_and_finish(db, tmp_path, capsys) -> None:
-    code, out, err = _run(capsys, "network", "route", _job_file(tmp_path), "--format", "json",
-                          "--db", db)  # fmt: skip
+    # the goods travel one degree (A to B) in one hour
+    job = _job_file(tmp_path, transport_km_per_h=KM_PER_DEG)
+    code, out, err = _run(capsys, "network", "route", job, "--format", "json", "--db", db)
     assert code == 0
     data = json.loads(out)
     assert data["unroutable"] == []
     [chain] = data["chains"]
     assert [(s["step"], s["tenant"], s["site"], s["start"], s["end"]) for s in chain["steps"]] == [
         ("design", "TA", "A", f"{MONDAY}T08:00+00:00", f"{MONDAY}T10:00+00:00"),
-        ("weld", "TB", "B", f"{MONDAY}T10:00+00:00", f"{MONDAY}T13:00+00:00"),
-    ]  # the booking holds the welder until 10:00, when the design is done anyway
+        ("weld", "TB", "B", f"{MONDAY}T11:00+00:00", f"{MONDAY}T14:00+00:00"),
+    ]  # the design ends at 10:00 (the booking held the welder until then), an hour on the road
     assert chain["cost_eur"] == pytest.approx(2 * 45 + 3 * 25 + 2.0 * KM_PER_DEG, abs=0.01)
-    assert chain["finish"] == f"{MONDAY}T13:00+00:00"
+    assert chain["finish"] == f"{MONDAY}T14:00+00:00"
 
 
 def test_route_table_with_an_unroutable_step_exits_1_with_the_reason(db, tmp_path, capsys) -> None:

@@ -6,12 +6,17 @@ Times: sites in UTC unless said; machines open 08:00-18:00 where given; people w
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pytest
 
 from site_manager import network, register
-from site_manager.assumptions import DEFAULT_EUR_PER_HOUR, DEFAULT_WORKING_HOURS
+from site_manager.assumptions import (
+    DEFAULT_EUR_PER_HOUR,
+    DEFAULT_TRANSPORT_KM_PER_H,
+    DEFAULT_WORKING_HOURS,
+)
 from site_manager.errors import ValidationError
 
 from .conftest import KM_PER_DEG, MONDAY
@@ -75,12 +80,13 @@ def test_the_only_chain_crosses_sites_and_pays_the_hop(engine, add_site) -> None
     register.add_skill(engine, "TA", "design", site="A")
     _machine(engine, "B", "W1", "welder", "TB", price_eur_per_h=25)
     _machine(engine, "C", "W2", "welder", "TC", price_eur_per_h=5)  # cheaper, 1,112 km away
-    job = _job(STEPS_DW, max_km=200.0, per_km=2.0)
+    job = _job(STEPS_DW, max_km=200.0, per_km=2.0, transport_km_per_h=KM_PER_DEG)  # 1°/h
     result = _route(engine, job)
     assert [_plan(c) for c in result.chains] == [
         [
             ("design", "TA", "A", None, f"{MONDAY}T08:00+00:00", f"{MONDAY}T10:00+00:00"),
-            ("weld", "TB", "B", "W1", f"{MONDAY}T10:00+00:00", f"{MONDAY}T13:00+00:00"),
+            # the weld waits an hour for the design's goods to travel one degree
+            ("weld", "TB", "B", "W1", f"{MONDAY}T11:00+00:00", f"{MONDAY}T14:00+00:00"),
         ]
     ]
     chain = result.chains[0]
@@ -90,9 +96,19 @@ def test_the_only_chain_crosses_sites_and_pays_the_hop(engine, add_site) -> None
     assert chain.cost_eur == pytest.approx(2 * DEFAULT_EUR_PER_HOUR + 3 * 25 + 2.0 * KM_PER_DEG)
     assert chain.transport_eur == pytest.approx(2.0 * KM_PER_DEG)
     assert [a.topic for a in result.assumptions] == ["price", "working_hours"]
-    # with the limit lifted, the far cheap welder wins: 3 × 5 + 2 × 10° of hop
-    far = _route(engine, _job(STEPS_DW, max_km=2000.0, per_km=0.001))
+    # at the default speed the goods take 111.19 km / 50 km/h = 2 h 13 min, said so
+    default = _route(engine, _job(STEPS_DW, max_km=200.0, per_km=2.0))
+    weld = default.chains[0].steps[1]
+    travel = dt.timedelta(hours=KM_PER_DEG / DEFAULT_TRANSPORT_KM_PER_H)
+    expected = dt.datetime.fromisoformat(f"{MONDAY}T10:00+00:00") + travel  # 12:13:26
+    assert abs(weld.start - expected) < dt.timedelta(minutes=1)  # times are to the minute
+    assert "transport_speed" in [a.topic for a in default.assumptions]
+    # with the limit lifted, the far cheap welder wins: 3 × 5 + 2 × 10° of hop; 10° at 1°/h
+    # is 10 hours: the goods arrive at 20:00, after the welder closes, so it welds Tuesday
+    far = _route(engine, _job(STEPS_DW, max_km=2000.0, per_km=0.001,
+                              transport_km_per_h=KM_PER_DEG))  # fmt: skip
     assert far.chains[0].steps[1].site_id == "C"
+    assert _plan(far.chains[0])[1][4:] == (f"{TUESDAY}T08:00+00:00", f"{TUESDAY}T11:00+00:00")
     assert far.chains[0].cost_eur == pytest.approx(2 * DEFAULT_EUR_PER_HOUR + 15
                                                    + 0.001 * 10 * KM_PER_DEG)  # fmt: skip
 
@@ -178,11 +194,12 @@ def test_local_times_of_each_site_and_the_window_in_the_origins_zone(engine, add
     add_site("A", 0.0, ["TA"], zone="Europe/Lisbon")  # UTC+00:00 in March before the 28th
     add_site("B", 1.0, ["TB"], zone="Europe/Berlin")  # UTC+01:00
     _machine(engine, "B", "W1", "welder", "TB")  # opens 08:00 Berlin = 07:00 UTC
-    job = _job([{"id": "weld", "needs": "welder", "hours": 2}])
+    job = _job([{"id": "weld", "needs": "welder", "hours": 2}], transport_km_per_h=KM_PER_DEG)
     step = _route(engine, job).chains[0].steps[0]
-    # the window opens 08:00 Lisbon = 09:00 Berlin, after the welder's opening
-    assert step.start.isoformat(timespec="minutes") == f"{MONDAY}T09:00+01:00"
-    assert step.end.isoformat(timespec="minutes") == f"{MONDAY}T11:00+01:00"
+    # the window opens 08:00 Lisbon = 09:00 Berlin, after the welder's opening; the goods
+    # travel from the origin A one degree in one hour
+    assert step.start.isoformat(timespec="minutes") == f"{MONDAY}T10:00+01:00"
+    assert step.end.isoformat(timespec="minutes") == f"{MONDAY}T12:00+01:00"
 
 
 def test_unroutable_steps_name_the_reason(engine, add_site) -> None:
