@@ -102,3 +102,24 @@ def test_pages_and_plot_labels_drop_overrides_but_keep_marks() -> None:
         assert tabular.display_text(f"a{char}b") == f"a{char}b", hex(ord(char))
         assert tabular.html_text(f"a{char}b") == f"a{char}b", hex(ord(char))
     assert tabular.html_text("R\u202eTL \x1b[1mmark") == "RTL mark"
+
+
+def test_xlsx_writes_aware_date_times_as_their_local_wall_clock_time() -> None:
+    """Excel has no time zones: 09:00 in Rome is written as 09:00 (not refused, not UTC)."""
+    import datetime as dt
+    import io
+    from zoneinfo import ZoneInfo
+
+    import openpyxl
+    import pandas as pd
+
+    from site_manager.tabular import xlsx_bytes
+
+    rome = ZoneInfo("Europe/Rome")
+    start = dt.datetime(2026, 12, 7, 9, 0, tzinfo=rome)  # 08:00 UTC
+    end = pd.to_datetime(["2026-12-07T11:00"]).tz_localize(rome)  # a time-zone dtype
+    frame = pd.DataFrame({"start": pd.Series([start], dtype=object), "end": end})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame))).active
+    assert sheet is not None
+    assert sheet["A2"].value == dt.datetime(2026, 12, 7, 9, 0)
+    assert sheet["B2"].value == dt.datetime(2026, 12, 7, 11, 0)
