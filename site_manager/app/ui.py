@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Callable
@@ -167,6 +168,8 @@ def site_picker() -> tuple[str, str | None]:
 
     url = st.session_state[state.DB_URL]
     sites = data.list_sites(url)
+    today = dt.date.today()  # a retired site is no longer run: it leaves the list
+    sites = sites[[r is None or pd.isna(r) or r > today for r in sites["retired_on"]]]
     if sites.empty:
         st.sidebar.info("The register has no site yet: import an IFC model on the Import page.")
         return url, None

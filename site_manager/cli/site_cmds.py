@@ -124,9 +124,24 @@ def add_commands(sub: Any) -> None:
     _common(p)
     add_format_argument(p, choices=("table", "json"))
     p.set_defaults(handler=_site_show)
+    p = site.add_parser("retire", help="retire the site (kept with its records and audit "
+                        "trail; no longer run, listed or routed)",
+                        description="Sites are never deleted. Refused while one of the site's "
+                        "leases ends on or after the day.")  # fmt: skip
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="the first day it is retired (today)")
+    _common(p)
+    p.set_defaults(handler=_site_retire)
 
 
 # ---------------------------------------------------------------- handlers
+
+
+def _site_retire(args: argparse.Namespace) -> int:
+    from site_manager import register
+
+    day = register.retire_site(_engine(args), site=args.site, on=args.on)
+    print(f"site {args.site or ''} retired from {day.isoformat()}".replace("site  ", "site "))
+    return 0
 
 
 def _printable(frame: Any, fmt: str = "table") -> Any:

@@ -105,6 +105,9 @@ dashboard, the OS user on the CLI; checked by :mod:`~site_manager.register.acces
   constraint attributes (``clear_height_m``, ``floor_load_kn_m2``, ``board_id``,
   ``board_capacity_kw``, ``extraction``, ``daylight``, ``ground_access``, ``crane``,
   ``crane_capacity_t``, ``loading_access`` one of ``ground``, ``goods_lift``, ``none``).
+- ``retire_site(bind, *, site=None, on=None) -> date``: the site is kept (every record, its
+  audit trail) and leaves the dashboard's site list and the network from ``on`` (default
+  today); refused while one of its leases ends on or after ``on``. Sites are never deleted.
 - ``set_site_settings(bind, *, site=None, latitude_deg=None, longitude_deg=None,
   time_zone=None, currency=None, name=None, city=None, country=None, crs=None) -> dict``:
   only the settings given change; latitude in [-90, 90] and longitude in [-180, 180] [°],
@@ -168,6 +171,7 @@ from site_manager.register.queries import (
 )
 from site_manager.register.samples import load_sample, sample_names
 from site_manager.register.settings import (
+    retire_site,
     set_climate,
     set_neighbourhood,
     set_site_settings,
@@ -251,6 +255,7 @@ __all__ = [
     "sample_names",
     "set_climate",
     "set_neighbourhood",
+    "retire_site",
     "set_site_settings",
     "set_space_attributes",
     "set_tariffs",

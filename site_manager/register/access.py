@@ -103,6 +103,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "create_site": _PLANNING,
     "revise_site": _PLANNING,
     "load_sample": frozenset({Role.ADMIN}),
+    "retire_site": frozenset({Role.ADMIN}),
     "set_site_settings": _SITE,
     "set_tariffs": _LETTING,
     "set_climate": _PLANNING,

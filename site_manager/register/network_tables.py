@@ -25,8 +25,8 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 def network_tables(bind: Any) -> dict[str, pd.DataFrame]:
-    """Every site's row and its tenants, leases, equipment, skills, trainings and live
-    bookings, as the frames of :class:`site_manager.network.Network`
+    """Every site's row (but a retired site's) and its tenants, leases, equipment, skills,
+    trainings and live bookings, as the frames of :class:`site_manager.network.Network`
     (:data:`~site_manager.network.model.NETWORK_COLUMNS`; bookings aware, in UTC).
     """
     owner = aliased(Tenant)
@@ -67,9 +67,13 @@ def network_tables(bind: Any) -> dict[str, pd.DataFrame]:
                 .join(Equipment, Equipment.id == EquipmentBooking.equipment_pk)
                 .where(EquipmentBooking.cancelled_at.is_(None)))],
         }  # fmt: skip
+        retired = set(s.scalars(select(Site.site_id).where(
+            Site.retired_on.is_not(None), Site.retired_on <= dt.date.today())))  # fmt: skip
     frames = {}
     for name, data in rows.items():
         frame = pd.DataFrame([tuple(r) for r in data], columns=NETWORK_COLUMNS[name])
+        if retired:  # a retired site is no longer part of the network
+            frame = frame[~frame["site_id"].isin(retired)].reset_index(drop=True)
         frames[name] = frame.astype(object) if name == "bookings" else frame
     eq = frames["equipment"]
     eq["shared"] = eq["shared"].astype(bool)

@@ -170,8 +170,10 @@ def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
 
 
 def list_sites(bind: Bind) -> pd.DataFrame:
-    """The sites in the register: ``site_id``, ``name``, ``city``, ``country``, ``crs``."""
-    cols = ["site_id", "name", "city", "country", "crs"]
+    """The sites in the register: ``site_id``, ``name``, ``city``, ``country``, ``crs``,
+    ``retired_on`` (the day from which a retired site is no longer run, else None).
+    """
+    cols = ["site_id", "name", "city", "country", "crs", "retired_on"]
     with transaction(bind, readonly=True) as s:
         rows = [
             {c: getattr(site, c) for c in cols}

@@ -78,8 +78,7 @@ class Site(Base):
     boiler_efficiency: Mapped[float | None] = mapped_column(Float)
     #: How the shared parts' energy is split (None: ``assumptions.DEFAULT_COST_KEY``).
     cost_key: Mapped[str | None] = mapped_column(String(16))
-    #: The model's ``IfcMapConversion`` as JSON (``eastings``, ``northings``,
-    #: ``x_axis_abscissa``, ``x_axis_ordinate``, ``scale``); None: the model gives none.
+    #: The model's ``IfcMapConversion`` as JSON (eastings, northings, x axis, scale) or None.
     map_conversion_json: Mapped[str | None] = mapped_column(Text)
     #: Trips a day above which a transport assessment is asked for (None:
     #: ``assumptions.DEFAULT_TRIPS_THRESHOLD_PER_DAY``). [trips/day]
@@ -89,6 +88,7 @@ class Site(Base):
     noise_limit_night_dba: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    retired_on: Mapped[dt.date | None] = mapped_column(Date)  # no longer run from (0012)
 
 
 class Building(Base):

@@ -8,6 +8,7 @@ audit trail, and either does everything or nothing. The files they read are chec
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -263,3 +264,41 @@ def set_neighbourhood(
             after={"file": name, "layers": counts, "crs": target,
                    "reprojected": moved})  # fmt: skip
     return counts
+
+
+def retire_site(
+    bind: Bind, *, site: str | None = None, on: Any = None, actor: str | None = None
+) -> dt.date:
+    """Retire a site from ``on`` (default today): it keeps every record and its audit trail,
+    and leaves the dashboard's site list and the network's routing from that day.
+
+    A site is never deleted while audit entries point at it (the database refuses); this is
+    how a site stops. Refused while a lease of the site ends on or after ``on`` (end it
+    first: ``lease end``), or when the site is retired already. Only an administrator may.
+
+    Returns
+    -------
+    datetime.date
+        The day the site is retired from.
+    """
+    from site_manager.errors import RegisterError
+    from site_manager.parsing import parse_date
+    from site_manager.register.schema import Lease
+
+    day = dt.date.today() if on in (None, "") else parse_date(on, what="retirement day")
+    who = get_actor(actor)
+    with transaction(bind) as s:
+        st = core.get_site(s, site)
+        if st.retired_on is not None:
+            raise RegisterError(f"site {st.site_id} is retired already (from "
+                                f"{st.retired_on.isoformat()})")  # fmt: skip
+        late = select(Lease.lease_id).where(Lease.site_pk == st.id, Lease.end_date >= day)
+        running = s.scalars(late.order_by(Lease.end_date)).first()
+        if running is not None:
+            raise RegisterError(f"site {st.site_id} has lease {running} running on or after "
+                                f"{day.isoformat()}; end its leases first "
+                                "(site-manager lease end ID --on DATE)")  # fmt: skip
+        with Audit(s, st, who, "retire_site").changing(st, record=st.site_id):
+            st.retired_on = day
+    log.info("site %s retired from %s", st.site_id, day)
+    return day
