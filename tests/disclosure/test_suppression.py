@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from types import SimpleNamespace
 
@@ -145,7 +146,10 @@ def test_no_published_cell_counts_fewer_than_3_tenants_nor_can_be_worked_out(ten
         assert row.name not in text and row.contact_email not in text
         assert row.tenant_id not in text
     for row in frames.leases.itertuples():
-        assert row.lease_id not in text and f"{row.rent_eur_per_month:g}" not in text
+        assert row.lease_id not in text
+        # a rent as a number of its own (777 in "777" or "777.0", not in "1777" or "777.5")
+        rent = re.escape(f"{row.rent_eur_per_month:g}")
+        assert not re.search(rf"(?<![\d.]){rent}(?:\.0+)?(?!\d|\.\d)", text), rent
 
 
 def test_the_example_of_the_rule() -> None:
