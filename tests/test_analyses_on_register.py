@@ -52,6 +52,7 @@ def csv_of(proc: subprocess.CompletedProcess[str]) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(proc.stdout), keep_default_na=False, dtype=str)
 
 
+@pytest.mark.slow  # the default run stays under ten minutes (make test PYTEST_ARGS='-m slow')
 def test_an_ended_lease_leaves_its_unit_vacant_in_every_analysis(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'register.sqlite'}"
     site = ("--site", "textile_mill", "--db", db)

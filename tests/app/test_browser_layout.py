@@ -45,6 +45,7 @@ def _csv(page: Any, key: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
 
 
+@pytest.mark.slow  # the default run stays under ten minutes (make test PYTEST_ARGS='-m slow')
 def test_optimise_move_save_compare_and_commit_then_the_leases_show_everywhere(
     tmp_path: Path,
 ) -> None:

@@ -21,6 +21,7 @@ pytestmark = [
 ]
 
 
+@pytest.mark.slow  # the default run stays under ten minutes (make test PYTEST_ARGS='-m slow')
 def test_a_wrong_password_is_refused_and_a_planner_sees_no_tenants_page(
     mill: str, tmp_path: Path
 ) -> None:

@@ -85,6 +85,7 @@ def _local(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).replace(tzinfo=None)
 
 
+@pytest.mark.slow  # the default run stays under ten minutes (make test PYTEST_ARGS='-m slow')
 def test_a_job_needing_both_sites_is_routed_across_them(server: tuple[str, str]) -> None:
     from playwright.sync_api import expect, sync_playwright
 

@@ -393,6 +393,7 @@ def test_the_municipality_sees_no_tenant_data_in_its_pages_or_files(
     print(f"municipality walk: {elapsed:.1f} s", file=sys.stderr)
 
 
+@pytest.mark.slow  # the default run stays under ten minutes (make test PYTEST_ARGS='-m slow')
 def test_a_landlord_walking_the_same_pages_sees_the_tenants(roles: Roles, tmp_path: Path) -> None:
     started = time.monotonic()
     seen = Seen()
@@ -426,6 +427,7 @@ def test_a_landlord_walking_the_same_pages_sees_the_tenants(roles: Roles, tmp_pa
           f"{len(html_names)} tenant names in the HTML", file=sys.stderr)  # fmt: skip
 
 
+@pytest.mark.slow  # the default run stays under ten minutes (make test PYTEST_ARGS='-m slow')
 def test_a_tenant_sees_its_own_leases_and_nobody_elses(roles: Roles, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
