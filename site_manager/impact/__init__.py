@@ -153,8 +153,24 @@ class ImpactReport:
         }
 
 
+def _limits_source(frames: Any) -> str:
+    """Where the noise limits come from: the site's settings (with its cited source where the
+    register holds one), else the defaults.
+    """
+    site = frames.site
+    if site.get("noise_limit_day_dba") is None and site.get("noise_limit_night_dba") is None:
+        return "WHO Guidelines for Community Noise (1999): default limits"
+    cited = (frames.sources or {}).get("noise_limits")
+    return f"noise limits: {cited}" if cited else "noise limits: the site's settings"
+
+
 def _methods(
-    rep_jobs: Jobs, rep_trips: Trips, energy: Energy, kept: Reuse, opts: ImpactOptions
+    rep_jobs: Jobs,
+    rep_trips: Trips,
+    energy: Energy,
+    kept: Reuse,
+    opts: ImpactOptions,
+    limits_source: str = "WHO Guidelines for Community Noise (1999): default limits",
 ) -> list[Method]:
     from site_manager.impact import tables
 
@@ -196,7 +212,7 @@ def _methods(
                 "outdoors — Part 2: General method of calculation",
                 "EN ISO 12354-4:2017 Building acoustics — Transmission of indoor sound to "
                 "the outside",
-                "WHO Guidelines for Community Noise (1999): default limits",
+                limits_source,
             ),
         ),
         Method(
@@ -250,7 +266,17 @@ def impact_report(frames: Any, options: ImpactOptions | None = None) -> ImpactRe
         "streets": frames.neighbourhood_gdf("streets"),
     }
     return ImpactReport(
-        frames.site, opts, j, t, n, e, r, _methods(j, t, e, r, opts), notes, layers, geometry
+        frames.site,
+        opts,
+        j,
+        t,
+        n,
+        e,
+        r,
+        _methods(j, t, e, r, opts, _limits_source(frames)),
+        notes,
+        layers,
+        geometry,
     )
 
 

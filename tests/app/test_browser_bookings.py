@@ -69,6 +69,7 @@ def server(
         yield base, url, site, trained, untrained, names  # type: ignore[misc]
 
 
+@pytest.mark.slow  # the default run stays under ten minutes (make test PYTEST_ARGS='-m slow')
 def test_a_trained_member_books_and_an_untrained_one_is_refused(server: Any) -> None:
     from playwright.sync_api import expect, sync_playwright
 

@@ -59,10 +59,10 @@ def expected_statement(db_url: str, site: str) -> tuple[str, str, float, float]:
 
 
 @pytest.mark.parametrize(
-    # one sample in the default run, the others in the slow run: the default run stays
-    # under ten minutes (each sample's page figures are also checked by AppTest)
+    # in the slow run: the default run stays under ten minutes (each sample's page figures
+    # are also checked by AppTest, and the municipality's walk opens a page in a browser)
     "sample",
-    [s if s == "textile_mill" else pytest.param(s, marks=pytest.mark.slow) for s in SAMPLE_SITES],
+    [pytest.param(s, marks=pytest.mark.slow) for s in SAMPLE_SITES],
 )
 def test_the_energy_page_opens_on_each_sample_and_downloads_a_tenant_statement(
     energy_server: tuple[str, str], sample_register: tuple[Path, dict[str, str]], sample: str

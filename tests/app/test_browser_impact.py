@@ -24,6 +24,7 @@ pytestmark = [
 __all__ = ["server"]  # the module-scoped dashboard fixture of test_browser
 
 
+@pytest.mark.slow  # the default run stays under ten minutes (make test PYTEST_ARGS='-m slow')
 def test_the_impact_page_opens_and_downloads_the_html_and_pdf_reports(server: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 

@@ -91,7 +91,10 @@ def _hostile_register(url: str) -> dict[str, str]:
     # PostgreSQL in the slow run (make test PYTEST_ARGS="-m slow"): the default run stays
     # under ten minutes
     "backend",
-    ["sqlite", pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.slow])],
+    [
+        pytest.param("sqlite", marks=pytest.mark.slow),
+        pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.slow]),
+    ],
 )
 def test_hostile_names_stay_text_on_every_page(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path

@@ -155,6 +155,11 @@ def test_each_samples_limits_threshold_and_sensitive_neighbours_come_from_its_fi
     # the report no longer falls back on the defaults for these settings
     assert not any("no noise limits set" in n or "no transport-assessment" in n
                    for n in rep.notes)  # fmt: skip
+    # and its appendix cites where the limits come from: the site.toml's [sources] line
+    cited = tomllib.loads((folder / "site.toml").read_text(encoding="utf-8"))["sources"]
+    noise = next(m for m in rep.methods if m.figure == "Noise")
+    assert f"noise limits: {cited['noise_limits']}" in noise.sources
+    assert not any("WHO" in source for source in noise.sources)
 
 
 def test_a_bad_impact_table_in_site_toml_is_refused_before_anything_is_written(tmp_path):

@@ -143,6 +143,7 @@ def test_the_leak_search_finds_another_tenants_name_and_id(mill) -> None:  # typ
     assert _leaks(planted, full) == [other["tenant_id"], other["name"]]
 
 
+@pytest.mark.slow  # the default run stays under ten minutes (make test PYTEST_ARGS='-m slow')
 def test_every_tenants_view_is_clean_and_holds_its_own_leases(mill) -> None:  # type: ignore[no-untyped-def]
     full = register.frames(mill)
     for tid in full.tenants["tenant_id"]:

@@ -76,6 +76,7 @@ def test_a_model_without_spaces_is_refused_for_a_revision_and_for_a_new_site(mil
     assert "steel_frame" in set(register.list_sites(engine)["site_id"])
 
 
+@pytest.mark.slow  # the default run stays under ten minutes (make test PYTEST_ARGS='-m slow')
 def test_a_dry_run_reports_the_share_matched_and_changes_nothing(mill) -> None:
     engine, url = mill
     before = _snapshot(engine)
