@@ -167,13 +167,22 @@ def cancel_form(url: str, site: str, bookings: pd.DataFrame, names: dict[str, st
               f"{names.get(r['tenant_id'], r['tenant_id'])}, "
               f"{r['start']:%Y-%m-%d %H:%M} – {r['end']:%H:%M}"
               for r in bookings.to_dict("records")}  # fmt: skip
-    if st.session_state.get("cancel_booking_id") not in labels:  # none, or cancelled since
-        st.session_state.pop("cancel_booking_id", None)
-    with st.form("cancel_booking", border=True):
+    cancel_booking_form(url, site, labels, key="cancel_booking")
+
+
+def cancel_booking_form(url: str, site: str, labels: dict[str, str], *, key: str) -> None:
+    """The form that cancels one of ``labels`` (booking id → label) through the register.
+
+    ``key`` names the form; its select box is ``{key}_id`` and the place of its refusal
+    ``{key}_error`` (both pages that cancel bookings use it: Bookings and My tenancy).
+    """
+    if st.session_state.get(f"{key}_id") not in labels:  # none, or cancelled since
+        st.session_state.pop(f"{key}_id", None)
+    with st.form(key, border=True):
         st.subheader("Cancel a booking")
         bid = st.selectbox("Booking", list(labels), format_func=lambda b: labels.get(b, b),
-                           key="cancel_booking_id")  # fmt: skip
-        slots: dict[str, Any] = {"booking_id": st.container(key="cancel_error_booking_id")}
+                           key=f"{key}_id")  # fmt: skip
+        slots: dict[str, Any] = {"booking_id": st.container(key=f"{key}_error")}
         if not st.form_submit_button("Cancel the booking"):
             return
     if bid is None:

@@ -20,7 +20,13 @@ import streamlit as st
 
 from site_manager import figures
 from site_manager.app import data, state, ui
-from site_manager.app.page_bookings import machine_label, timeline, week_bookings, week_start
+from site_manager.app.page_bookings import (
+    cancel_booking_form,
+    machine_label,
+    timeline,
+    week_bookings,
+    week_start,
+)
 from site_manager.app.page_tenants import DATE_RANGE, show_refusal
 from site_manager.errors import SiteManagerError
 from site_manager.register import access
@@ -273,27 +279,7 @@ def cancel_form(view: OwnView, url: str, site: str) -> None:
     labels = ({r["booking_id"]: f"{r['booking_id']}: {r['equipment_id']}, "
                f"{r['start']:%Y-%m-%d %H:%M} – {r['end']:%H:%M}"
                for r in live.to_dict("records")} if live is not None else {})  # fmt: skip
-    if st.session_state.get("tenancy_cancel_id") not in labels:
-        st.session_state.pop("tenancy_cancel_id", None)
-    with st.form("tenancy_cancel", border=True):
-        st.subheader("Cancel a booking")
-        bid = st.selectbox("Booking", list(labels), format_func=lambda b: labels.get(b, b),
-                           key="tenancy_cancel_id")  # fmt: skip
-        slots: dict[str, Any] = {"booking_id": st.container(key="tenancy_error_booking_id")}
-        if not st.form_submit_button("Cancel the booking"):
-            return
-    if bid is None:
-        slots["booking_id"].error("Pick a booking.", icon="⚠️")
-        return
-    from site_manager import register
-
-    try:
-        register.cancel_booking(data.get_engine(url), bid, site=site)
-    except SiteManagerError as error:
-        show_refusal(error, slots, default="booking_id")
-        return
-    state.flash("success", f"Booking {bid} cancelled: its time is free again.")
-    st.rerun()
+    cancel_booking_form(url, site, labels, key="tenancy_cancel")
 
 
 @ui.page
