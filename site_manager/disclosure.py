@@ -245,21 +245,8 @@ class PublicReport:
                 "loudest": rows(self.machines.head(5)),
                 "notes": list(self.noise_notes),
             },
-            "energy": {
-                "electricity_kwh": num(e.electricity_kwh, 0),
-                "fuel_kwh": num(e.fuel_kwh, 0),
-                "co2_kg": num(e.co2_kg, 0),
-                "kwh_per_m2": num(e.kwh_per_m2),
-                "co2_kg_per_m2": num(e.co2_kg_per_m2, 2),
-                "kwh_per_job": num(e.kwh_per_job),
-                "co2_kg_per_job": num(e.co2_kg_per_job),
-                "source": e.source,
-            },
-            "reuse": {
-                "floor_area_m2": num(r.floor_area_m2),
-                "footprint_m2": num(r.footprint_m2),
-                "embodied_carbon_kept_kg": [num(r.carbon_low_kg, 0), num(r.carbon_high_kg, 0)],
-            },
+            "energy": e.to_dict(),
+            "reuse": r.to_dict(),
             "methods": [m.__dict__ | {"sources": list(m.sources)} for m in self.methods],
             "notes": list(self.notes),
         }

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +76,28 @@ class Energy:
     def co2_kg_per_job(self) -> float | None:
         """[kg CO₂/job]"""
         return self.co2_kg / self.jobs if self.jobs > 0 else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report's JSON of the site's energy (rounded; unknown as None)."""
+        return {
+            "electricity_kwh": json_number(self.electricity_kwh, 0),
+            "fuel_kwh": json_number(self.fuel_kwh, 0),
+            "co2_kg": json_number(self.co2_kg, 0),
+            "kwh_per_m2": json_number(self.kwh_per_m2),
+            "co2_kg_per_m2": json_number(self.co2_kg_per_m2, 2),
+            "kwh_per_job": json_number(self.kwh_per_job),
+            "co2_kg_per_job": json_number(self.co2_kg_per_job),
+            "source": self.source,
+        }
+
+
+def json_number(x: Any, nd: int = 1) -> Any:
+    """A number for JSON: ``x`` rounded to ``nd`` decimals, an int kept whole, NaN, ±inf and
+    None as None.
+    """
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return None
+    return int(x) if isinstance(x, int) and not isinstance(x, bool) else round(float(x), nd)
 
 
 def _engine_results(frames: Any) -> tuple[float, float, float]:
@@ -136,6 +159,15 @@ class Reuse:
     low_kg_per_m2: float
     high_kg_per_m2: float
     sources: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report's JSON of what reuse keeps."""
+        return {
+            "floor_area_m2": json_number(self.floor_area_m2),
+            "footprint_m2": json_number(self.footprint_m2),
+            "embodied_carbon_kept_kg": [json_number(self.carbon_low_kg, 0),
+                                        json_number(self.carbon_high_kg, 0)],
+        }  # fmt: skip
 
 
 def reuse(frames: Any) -> Reuse:
