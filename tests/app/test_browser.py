@@ -374,6 +374,7 @@ def test_download_buttons_keep_their_labels_on_a_narrow_screen(server: str) -> N
             browser.close()
 
 
+@pytest.mark.slow  # the default run stays under ten minutes (make test PYTEST_ARGS='-m slow')
 def test_key_figures_are_shown_whole_at_1280_px(server: str) -> None:
     """Six fixed columns cut "5,353 m²" to "5,353 …" on the Site page at 1280 px."""
     from playwright.sync_api import expect, sync_playwright
@@ -400,6 +401,7 @@ def test_key_figures_are_shown_whole_at_1280_px(server: str) -> None:
             browser.close()
 
 
+@pytest.mark.slow  # the default run stays under ten minutes (make test PYTEST_ARGS='-m slow')
 def test_a_second_upload_fills_the_create_form_with_its_own_id_and_name(server: str) -> None:
     """Issue defect 3, in the browser. The create form's "Site id" and "Name" are keyed
     widgets: Streamlit keeps a keyed widget's value across runs and ignores a new
