@@ -31,19 +31,28 @@ def public(url: str, site: str, version: int, on: dt.date, openings: str) -> Any
     )
 
 
-def _num(x: Any, nd: int = 0, unit: str = "") -> str:
+def number_text(x: Any, nd: int = 0, unit: str = "") -> str:
+    """A figure as the impact pages show it (thousands separated; unknown as "–")."""
     if x is None or not math.isfinite(float(x)):
         return "–"
     return f"{float(x):,.{nd}f}" + (f" {unit}" if unit else "")
 
 
+def pdf_or_message(render: Any, report: Any) -> bytes:
+    """``render(report)``, the PDF; where WeasyPrint is missing, the file says so instead."""
+    try:
+        return bytes(render(report))
+    except SiteManagerError as exc:
+        return str(exc).encode()
+
+
+_num = number_text
+
+
 def _pdf(p: Any) -> bytes:
     from site_manager.impact.render import render_public_pdf
 
-    try:
-        return render_public_pdf(p)
-    except SiteManagerError as exc:  # WeasyPrint missing: the file says so
-        return str(exc).encode()
+    return pdf_or_message(render_public_pdf, p)
 
 
 def _downloads(p: Any, site: str) -> None:

@@ -19,7 +19,6 @@ import pandas as pd
 import streamlit as st
 
 from site_manager.app import data, impact_public, state, ui
-from site_manager.errors import SiteManagerError
 from site_manager.register import access
 
 
@@ -33,19 +32,13 @@ def impact(url: str, site: str | None, version: int, on: dt.date, openings: str)
     )
 
 
-def _num(x: Any, nd: int = 0, unit: str = "") -> str:
-    if x is None or not math.isfinite(float(x)):
-        return "–"
-    return f"{float(x):,.{nd}f}" + (f" {unit}" if unit else "")
+_num = impact_public.number_text
 
 
 def _pdf(report: Any) -> bytes:
     from site_manager.impact.render import render_pdf
 
-    try:
-        return render_pdf(report)
-    except SiteManagerError as exc:  # WeasyPrint missing: the file says so
-        return str(exc).encode()
+    return impact_public.pdf_or_message(render_pdf, report)
 
 
 def _downloads(report: Any, site: str) -> None:
