@@ -178,7 +178,17 @@ def statement_box(site: str, frames: Any, split: Any) -> None:
         month = months[0]
     st.dataframe(tenant_statement(split, tenant, month), hide_index=True,
                  key="energy_statement_df")  # fmt: skip
-    stem = ui.file_stem(f"statement_{site}_{tenant}_{month}")
+    statement_buttons(
+        f"statement_{site}_{tenant}_{month}",
+        functools.partial(statement_file, frames, split, tenant, month),
+        key="energy_statement",
+    )
+
+
+def statement_buttons(stem: str, make: Any, *, key: str) -> None:
+    """*Statement CSV* and *Statement Excel*: ``make(suffix)`` gives the file's bytes when
+    clicked (Energy page and My tenancy)."""
+    stem = ui.file_stem(stem)
     row = st.container(horizontal=True, gap="small")
     for suffix, label, mime in (
         (".csv", "Statement CSV", "text/csv"),
@@ -186,9 +196,9 @@ def statement_box(site: str, frames: Any, split: Any) -> None:
          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ):  # fmt: skip
         row.download_button(
-            label, data=functools.partial(statement_file, frames, split, tenant, month, suffix),
-            file_name=f"{stem}{suffix}", mime=mime, key=f"energy_statement_{suffix[1:]}",
-            on_click="ignore", icon=":material/download:",
+            label, data=functools.partial(make, suffix), file_name=f"{stem}{suffix}",
+            mime=mime, key=f"{key}_{suffix[1:]}", on_click="ignore",
+            icon=":material/download:",
         )  # fmt: skip
 
 

@@ -27,6 +27,7 @@ from site_manager.app.page_bookings import (
     week_bookings,
     week_start,
 )
+from site_manager.app.page_energy import statement_buttons
 from site_manager.app.page_tenants import DATE_RANGE, show_refusal
 from site_manager.errors import SiteManagerError
 from site_manager.register import access
@@ -159,18 +160,11 @@ def energy_tab(view: OwnView, site: str) -> None:
         month = months[0]
     lines = view.statements[view.statements["month"] == month].drop(columns="month")
     st.dataframe(lines, hide_index=True, key="tenancy_statement_df")
-    stem = ui.file_stem(f"statement_{site}_{view.tenant_id}_{month}")
-    row = st.container(horizontal=True, gap="small")
-    for suffix, label, mime in (
-        (".csv", "Statement CSV", "text/csv"),
-        (".xlsx", "Statement Excel",
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ):  # fmt: skip
-        row.download_button(
-            label, data=functools.partial(statement_bytes, view, month, suffix),
-            file_name=f"{stem}{suffix}", mime=mime, key=f"tenancy_statement_{suffix[1:]}",
-            on_click="ignore", icon=":material/download:",
-        )  # fmt: skip
+    statement_buttons(
+        f"statement_{site}_{view.tenant_id}_{month}",
+        functools.partial(statement_bytes, view, month),
+        key="tenancy_statement",
+    )
     with st.expander("Every month's statement"):
         ui.table(view.statements, f"{site}_{view.tenant_id}_statements",
                  key="tenancy_statements")  # fmt: skip
