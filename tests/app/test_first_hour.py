@@ -278,9 +278,10 @@ def picks(section: Any) -> Any:
     return section.get_by_test_id("stMultiSelect").locator("[data-tag]")
 
 
-def _spaces_trace(plan: Any) -> Any:
-    """The plan's marker trace of the spaces' dots (drawn last)."""
-    return plan.locator("g.scatterlayer g.trace").last.locator("path.point")
+def dot_index(plan: Any, gid: str) -> int:
+    """Index of a space's dot in the ``spaces`` trace."""
+    ids = plan.evaluate("gd => [...gd.data.find(d => d.name === 'spaces').customdata]")
+    return list(ids).index(gid)
 
 
 def free_dot(plan: Any, *, skip: list[str]) -> tuple[int, str]:
@@ -300,19 +301,29 @@ def free_dot(plan: Any, *, skip: list[str]) -> tuple[int, str]:
     raise AssertionError(f"no free space on the plan: {info}")
 
 
-def dot_index(plan: Any, gid: str) -> int:
-    """Index of a space's dot in the ``spaces`` trace."""
-    ids = plan.evaluate("gd => [...gd.data.find(d => d.name === 'spaces').customdata]")
-    return list(ids).index(gid)
+def dot_position(plan: Any, index: int) -> tuple[float, float]:
+    """Where a space's dot is on the screen, from its data coordinates and the axes.
+
+    Computed with plotly's own axis mapping from the figure the browser holds, not from the
+    n-th marker element of the SVG: once a plan is redrawn after a pick, the order of those
+    elements need not be the order of the data (a CI run clicked the dot picked before).
+    """
+    x, y = plan.evaluate(
+        "(gd, i) => { const t = gd._fullData.find(d => d.name === 'spaces');"
+        " const L = gd._fullLayout, r = gd.getBoundingClientRect();"
+        " return [r.left + L.xaxis._offset + L.xaxis.l2p(t.x[i]),"
+        " r.top + L.yaxis._offset + L.yaxis.l2p(t.y[i])]; }",
+        index,
+    )
+    return float(x), float(y)
 
 
 def click_dot(page: Any, plan: Any, index: int, *, shift: bool = False) -> None:
     """Click (or shift-click, to add to the selection) the dot of a space."""
-    box = _spaces_trace(plan).nth(index).bounding_box()
-    assert box is not None
+    x, y = dot_position(plan, index)
     if shift:
         page.keyboard.down("Shift")
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(x, y)
     if shift:
         page.keyboard.up("Shift")
 
