@@ -1,4 +1,4 @@
-"""Write the three sample factories as IFC4 models (run by ``make models``).
+"""Write the four sample factories as IFC4 models (run by ``make models``).
 
     python models/make_models.py [--out DIR] [--only NAME]
 
@@ -11,6 +11,7 @@ timestamp, and nothing is random.
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from ifcbuild import ModelBuilder, rect  # noqa: E402
 from shapely import Polygon  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-NAMES = ("textile_mill", "engineering_works", "brewery_complex")
+NAMES = ("textile_mill", "engineering_works", "brewery_complex", "officina_macrolotto")
 
 BRICK = [("Solid brick masonry", "brick", 0.6)]
 SINGLE_GLAZING = {"u": 5.8, "g": 0.85, "frame": 0.25, "material": "Single glazing, steel frame"}
@@ -1058,10 +1059,84 @@ def brewery_complex() -> ModelBuilder:
     return b
 
 
+# =====================================================================================
+# 4. Metalworking shed, Prato (IT), Macrolotto: one storey, 40 x 20 m, 2.8 km from the mill
+# =====================================================================================
+OFFICINA_BOARDS = {"DB-OM": 160.0}
+
+
+def officina_macrolotto() -> ModelBuilder:
+    """A small shed of the 1970s: six units on an aisle, a shared welding and powder-coating
+    workshop, a loading bay and a store; precast concrete frame and panels."""
+    b = ModelBuilder(
+        "officina_macrolotto",
+        project="Officina Macrolotto Multifactory",
+        site="Officina Macrolotto",
+        crs="EPSG:25832",
+        crs_description="ETRS89 / UTM zone 32N",
+        utm_zone="32N",
+        eastings=666041.30,
+        northings=4857953.85,
+        height=45.0,
+        rotation_deg=12.0,
+        latitude=43.8560,
+        longitude=11.0660,
+        address="Via del Macrolotto 7 (invented), Prato",
+    )
+    b.building("Shed", (0.0, 0.0), description="Precast concrete workshop shed, 1974 (invented)")
+    g = b.storey("Shed", "Shed 0 Ground floor", 0.0)
+    outline = rect(0, 0, 40, 20)
+    cap = OFFICINA_BOARDS["DB-OM"]
+    unit = props(board="DB-OM", capacity=cap, load=10.0, clear=5.2, ground=True, loading="ground")
+    xs = [0.25, 6.75, 13.25, 19.75, 26.25, 32.75, 39.75]
+    for i, (x0, x1) in enumerate(itertools.pairwise(xs), start=1):
+        b.space(g, f"0.0{i}", "Unit", rect(x0, 0.25, x1, 9), 5.8, use="private_production",
+                props=dict(unit, Extraction=i in (1, 2, 3)))  # fmt: skip
+    b.space(g, "0.C", "Aisle", rect(0.25, 9, 39.75, 12), 5.8, use="circulation",
+            props=dict(unit, Daylight=False))  # fmt: skip
+    b.space(g, "0.A", "Shared welding and powder-coating workshop", rect(0.25, 12, 20, 19.75),
+            5.8, use="shared_production", props=dict(unit, Extraction=True))  # fmt: skip
+    b.space(g, "0.L", "Loading bay", rect(20, 12, 28, 19.75), 5.8, use="shared_service",
+            props=unit)  # fmt: skip
+    b.space(g, "0.S", "Store and compressor room", rect(28, 12, 39.75, 19.75), 5.8,
+            use="storage", props=unit)  # fmt: skip
+    b.space(g, "0.Y", "Yard", rect(0, 20, 40, 34), 4.0, use="outdoor", external=True,
+            props=props(board="DB-OM", capacity=cap, load=20.0, clear=4.0, ground=True,
+                        loading="ground"))  # fmt: skip
+    b.walls(
+        g,
+        outline,
+        height=6.2,
+        thickness=0.25,
+        layers=[("Precast concrete sandwich panel", "concrete", 0.25)],
+        u_value=1.2,
+        windows=[{"width": 3.0, "height": 1.2, "sill": 3.8, "spacing": 6.5, **SINGLE_GLAZING}],
+        skip_windows_near=[(24.0, 20.0), (10.0, 20.0)],
+        label="Shed",
+    )
+    b.slab(g, "Shed ground slab", outline, thickness=0.25, z=-0.25, kind="BASESLAB",
+           u_value=0.9, layers=[("Concrete on hardcore", "concrete", 0.25)],
+           external=True)  # fmt: skip
+    roofing = "Corrugated fibre-cement sheets on precast beams"
+    b.roof(g, "Shed roof", b.flat_roof_items(outline, 6.2, 0.2), u_value=2.8, material=roofing,
+           kind="FLAT_ROOF")  # fmt: skip
+    cols = [(x, y) for x in (0.5, 8.0, 16.0, 24.0, 32.0, 39.5) for y in (0.5, 19.5)]
+    b.columns(g, cols, height=5.8, section=(0.4, 0.4), material="Precast concrete",
+              label="Shed")  # fmt: skip
+    b.auto_doors(g, circulation={"0.C"}, extra_done=set())
+    b.door("0.L", "0.Y", width=4.0, height=4.5, external=True)
+    b.door("0.A", "0.Y", width=3.0, height=3.5, external=True)
+    b.zone("Fire compartment Units", [f"0.0{i}" for i in range(1, 7)] + ["0.C"])
+    b.zone("Fire compartment Workshop and store", ["0.A", "0.L", "0.S"])
+    b.boards = OFFICINA_BOARDS
+    return b
+
+
 BUILDERS = {
     "textile_mill": textile_mill,
     "engineering_works": engineering_works,
     "brewery_complex": brewery_complex,
+    "officina_macrolotto": officina_macrolotto,
 }
 
 

@@ -1,4 +1,4 @@
-"""Write the operational data of the three sample sites (tenants, leases, equipment, ...).
+"""Write the operational data of the four sample sites (tenants, leases, equipment, ...).
 
     python sample_sites/make_sample_sites.py [--out DIR] [--only NAME]
 
@@ -24,6 +24,7 @@ sys.path.insert(0, str(HERE.parent / "models"))
 
 import geopandas as gpd  # noqa: E402
 import make_models  # noqa: E402
+import sample_officina  # noqa: E402
 from sample_sharing import write_sharing  # noqa: E402
 from shapely import LineString, affinity, box  # noqa: E402
 
@@ -35,6 +36,7 @@ METER_MONTHS = [f"{y}-{m:02d}" for y, m in [(2025, 12)] + [(2026, k) for k in ra
 WEATHER = {
     "textile_mill": "ITA_TC_Firenze-Peretola.AP.161700_TMYx.2009-2023.epw",
     "brewery_complex": "BEL_VLG_Uccle.064470_TMYx.2007-2021.epw",
+    "officina_macrolotto": "ITA_TC_Firenze-Peretola.AP.161700_TMYx.2009-2023.epw",
 }
 # Monthly mean air temperature [°C] and global horizontal irradiation [kWh/m²], Jan..Dec,
 # for a site without an hourly file. Rounded, approximate values; sources in its README.
@@ -162,6 +164,22 @@ SITES = {
             "screen printing",
         ],
     },
+    # the small sample: tenants written by hand (sample_officina.py); the sectors feed its
+    # applicants
+    "officina_macrolotto": {
+        "name": "Officina Macrolotto",
+        "city": "Prato",
+        "country": "IT",
+        "crs": "EPSG:25832",
+        "time_zone": "Europe/Rome",
+        "rent": 6.5,
+        "tariffs": (0.27, 0.12, 0.105),
+        "heat": "gas",
+        "prefix": "OM",
+        "phone": "+39 0574 555 ",
+        "lang": "it",
+        "sectors": ["metalwork", "signage", "sculpture", "bicycles", "prototyping"],
+    },
 }
 
 # sector -> (kinds it takes, machine types, skills)
@@ -251,6 +269,21 @@ MACHINES = {
     "brewing_kit": ("Brewing kit 10 hl", 36.0, 65, 4200, "heavy_load;chemical"),
     "deck_oven": ("Three-deck electric oven", 27.0, 60, 1100, "fire"),
     "dough_mixer": ("Spiral dough mixer", 4.0, 74, 300, ""),
+    "powder_coating_booth": (
+        "Powder-coating booth with cartridge filter",
+        4.0,
+        72,
+        650,
+        "fire;dust",
+    ),
+    "curing_oven": ("Electric powder-curing oven 3 x 1.5 x 2 m", 36.0, 60, 1800, "fire"),
+    "fiber_laser_cutter": (
+        "Fibre laser cutter 3 x 1.5 m, 3 kW source",
+        22.0,
+        70,
+        6500,
+        "laser;fire;fumes",
+    ),
 }
 
 # machines the site owns in its shared workshops, by site
@@ -295,6 +328,7 @@ SITE_MACHINES = {
         "3d_printer",
         "kiln",
     ],
+    "officina_macrolotto": ["welding_set", "plasma_cutter", "press_brake"],
 }
 
 FIRST = {
@@ -482,6 +516,7 @@ def units_for(name: str, b) -> list[dict]:
         "textile_mill": [("2.03", "2.04")],
         "engineering_works": [("W.B2a", "W.B2b")],
         "brewery_complex": [("MH2.1", "MH2.2")],
+        "officina_macrolotto": [],
     }[name]
     in_pair = {s for pair in joined for s in pair}
     prefix = SITES[name]["prefix"]
@@ -553,62 +588,65 @@ def make_site(name: str, out: Path) -> None:
     )
 
     # tenants
-    n_tenants = {"textile_mill": 26, "engineering_works": 32, "brewery_complex": 28}[name]
-    lang = cfg["lang"]
-    tenants = []
-    stages = ["starting", "growing", "established"]
-    kinds_needed = ["freelancer", "artist", "artisan", "solopreneur", "smart_factory", "sme"]
-    used_names = set()
-    for i in range(n_tenants):
-        sector = (
-            cfg["sectors"][i % len(cfg["sectors"])]
-            if i < len(cfg["sectors"])
-            else rng.choice(cfg["sectors"])
-        )
-        kinds, machines, skills = SECTORS[sector]
-        kind = kinds_needed[i] if i < len(kinds_needed) else rng.choice(kinds)
-        if kind not in kinds and i < len(kinds_needed):
-            sector = next(s for s, v in SECTORS.items() if kind in v[0] and s in cfg["sectors"])
+    if name == sample_officina.NAME:
+        tenants = sample_officina.tenants()
+    else:
+        n_tenants = {"textile_mill": 26, "engineering_works": 32, "brewery_complex": 28}[name]
+        lang = cfg["lang"]
+        tenants = []
+        stages = ["starting", "growing", "established"]
+        kinds_needed = ["freelancer", "artist", "artisan", "solopreneur", "smart_factory", "sme"]
+        used_names = set()
+        for i in range(n_tenants):
+            sector = (
+                cfg["sectors"][i % len(cfg["sectors"])]
+                if i < len(cfg["sectors"])
+                else rng.choice(cfg["sectors"])
+            )
             kinds, machines, skills = SECTORS[sector]
-        first, last = rng.choice(FIRST[lang]), rng.choice(LAST[lang])
-        while True:
-            if kind in ("freelancer", "solopreneur", "artist") and rng.random() < 0.6:
-                tname = f"{first} {last}" + (f" {sector.title()}" if rng.random() < 0.4 else "")
-            else:
-                tname = f"{rng.choice(WORDS)} {rng.choice(BRAND)}"
-            if tname not in used_names:
-                break
+            kind = kinds_needed[i] if i < len(kinds_needed) else rng.choice(kinds)
+            if kind not in kinds and i < len(kinds_needed):
+                sector = next(s for s, v in SECTORS.items() if kind in v[0] and s in cfg["sectors"])
+                kinds, machines, skills = SECTORS[sector]
             first, last = rng.choice(FIRST[lang]), rng.choice(LAST[lang])
-        used_names.add(tname)
-        head = {
-            "freelancer": 1,
-            "artist": rng.randint(1, 2),
-            "solopreneur": 1,
-            "artisan": rng.randint(1, 4),
-            "smart_factory": rng.randint(3, 12),
-            "sme": rng.randint(5, 25),
-        }[kind]
-        stage = stages[i % 3]
-        joined = dt.date(2026, 1, 1) - dt.timedelta(days=rng.randint(30, 6 * 365))
-        if stage == "starting":
-            joined = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 300))
-        slug = "".join(c for c in tname.lower() if c.isalnum())[:18]
-        tenants.append(
-            {
-                "tenant_id": f"T{i + 1:03d}",
-                "name": tname,
-                "kind": kind,
-                "stage": stage,
-                "sector": sector,
-                "headcount": head,
-                "contact_name": f"{first} {last}",
-                "contact_email": f"{first.lower()}@{slug}.example.org",
-                "contact_phone": f"{cfg['phone']}{rng.randint(100, 999):03d}",
-                "joined": joined,
-                "machines": machines,
-                "skills": skills,
-            }
-        )
+            while True:
+                if kind in ("freelancer", "solopreneur", "artist") and rng.random() < 0.6:
+                    tname = f"{first} {last}" + (f" {sector.title()}" if rng.random() < 0.4 else "")
+                else:
+                    tname = f"{rng.choice(WORDS)} {rng.choice(BRAND)}"
+                if tname not in used_names:
+                    break
+                first, last = rng.choice(FIRST[lang]), rng.choice(LAST[lang])
+            used_names.add(tname)
+            head = {
+                "freelancer": 1,
+                "artist": rng.randint(1, 2),
+                "solopreneur": 1,
+                "artisan": rng.randint(1, 4),
+                "smart_factory": rng.randint(3, 12),
+                "sme": rng.randint(5, 25),
+            }[kind]
+            stage = stages[i % 3]
+            joined = dt.date(2026, 1, 1) - dt.timedelta(days=rng.randint(30, 6 * 365))
+            if stage == "starting":
+                joined = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 300))
+            slug = "".join(c for c in tname.lower() if c.isalnum())[:18]
+            tenants.append(
+                {
+                    "tenant_id": f"T{i + 1:03d}",
+                    "name": tname,
+                    "kind": kind,
+                    "stage": stage,
+                    "sector": sector,
+                    "headcount": head,
+                    "contact_name": f"{first} {last}",
+                    "contact_email": f"{first.lower()}@{slug}.example.org",
+                    "contact_phone": f"{cfg['phone']}{rng.randint(100, 999):03d}",
+                    "joined": joined,
+                    "machines": machines,
+                    "skills": skills,
+                }
+            )
     write_csv(
         folder / "tenants.csv",
         [
@@ -641,47 +679,52 @@ def make_site(name: str, out: Path) -> None:
     )
 
     # leases: per unit a history without overlaps; some vacant, some expiring within 12 months
-    order = list(range(len(tenants)))
-    rng.shuffle(order)
-    leaseholders = [tenants[k] for k in order]
-    leases = []
-    current: dict[str, dict] = {}
-    li = 0
-    former = iter(order[::-1] * 2)  # earlier tenants: from the end of the list
     total_area = sum(u["area_m2"] for u in units)
-    for ui, u in enumerate(units):
-        rate = cfg["rent"] * (1.1 if u["spaces"][0].props["Daylight"] else 0.95)
-        vacant = ui % 4 == 1
-        end_month = (
-            add_months(dt.date(2026, 12, 1), rng.randint(0, 11))
-            if ui % 3 == 0
-            else add_months(dt.date(2027, 12, 1), rng.randint(0, 48))
-        )
-        end = month_end(end_month.year, end_month.month)
-        term = rng.choice([2, 3, 5]) if ui % 3 else rng.choice([1, 2, 3])
-        start = dt.date(end.year - term, end.month, 1) + dt.timedelta(days=0)
-        start = add_months(start, 1)
-        if start > TODAY:
-            start = dt.date(2026, 3, 1)
-        tenant = leaseholders[li % len(leaseholders)]
-        if vacant:
-            # the last tenant left this year; one vacant unit has a new lease from 2027
-            prev_end = month_end(2026, rng.randint(3, 10))
-            leases.append([u, tenants[next(former)], add_months(prev_end, -35), prev_end, 0.92])
-            if ui % 2:
-                leases.append([u, tenant, dt.date(2027, 2, 1), dt.date(2030, 1, 31), 1.0])
-                li += 1
-            continue
-        if start.year >= 2024 and rng.random() < 0.7:
-            prev_end = start - dt.timedelta(days=rng.choice([1, 15, 46]))
-            prev_end = month_end(prev_end.year, prev_end.month) if prev_end.day > 27 else prev_end
-            if prev_end >= start:
-                prev_end = start - dt.timedelta(days=1)
-            prev_start = add_months(dt.date(prev_end.year - 3, prev_end.month, 1), 1)
-            leases.append([u, tenants[next(former)], prev_start, prev_end, 0.9])
-        leases.append([u, tenant, start, end, 1.0])
-        current[u["unit_id"]] = tenant
-        li += 1
+    if name == sample_officina.NAME:
+        leases, current = sample_officina.leases(units, tenants)
+    else:
+        order = list(range(len(tenants)))
+        rng.shuffle(order)
+        leaseholders = [tenants[k] for k in order]
+        leases = []
+        current: dict[str, dict] = {}
+        li = 0
+        former = iter(order[::-1] * 2)  # earlier tenants: from the end of the list
+        for ui, u in enumerate(units):
+            rate = cfg["rent"] * (1.1 if u["spaces"][0].props["Daylight"] else 0.95)
+            vacant = ui % 4 == 1
+            end_month = (
+                add_months(dt.date(2026, 12, 1), rng.randint(0, 11))
+                if ui % 3 == 0
+                else add_months(dt.date(2027, 12, 1), rng.randint(0, 48))
+            )
+            end = month_end(end_month.year, end_month.month)
+            term = rng.choice([2, 3, 5]) if ui % 3 else rng.choice([1, 2, 3])
+            start = dt.date(end.year - term, end.month, 1) + dt.timedelta(days=0)
+            start = add_months(start, 1)
+            if start > TODAY:
+                start = dt.date(2026, 3, 1)
+            tenant = leaseholders[li % len(leaseholders)]
+            if vacant:
+                # the last tenant left this year; one vacant unit has a new lease from 2027
+                prev_end = month_end(2026, rng.randint(3, 10))
+                leases.append([u, tenants[next(former)], add_months(prev_end, -35), prev_end, 0.92])
+                if ui % 2:
+                    leases.append([u, tenant, dt.date(2027, 2, 1), dt.date(2030, 1, 31), 1.0])
+                    li += 1
+                continue
+            if start.year >= 2024 and rng.random() < 0.7:
+                prev_end = start - dt.timedelta(days=rng.choice([1, 15, 46]))
+                prev_end = (
+                    month_end(prev_end.year, prev_end.month) if prev_end.day > 27 else prev_end
+                )
+                if prev_end >= start:
+                    prev_end = start - dt.timedelta(days=1)
+                prev_start = add_months(dt.date(prev_end.year - 3, prev_end.month, 1), 1)
+                leases.append([u, tenants[next(former)], prev_start, prev_end, 0.9])
+            leases.append([u, tenant, start, end, 1.0])
+            current[u["unit_id"]] = tenant
+            li += 1
     rows = []
     for k, (u, t, start, end, factor) in enumerate(leases, start=1):
         rate = cfg["rent"] * (1.1 if u["spaces"][0].props["Daylight"] else 0.95)
@@ -718,26 +761,29 @@ def make_site(name: str, out: Path) -> None:
     for k, mtype in enumerate(SITE_MACHINES[name]):
         sp = shared_spaces[k % len(shared_spaces)]
         eq.append((mtype, "", sp, "yes", "members; induction required; booked by the hour"))
-    unit_of = {t["tenant_id"]: uid for uid, t in current.items()}
-    units_by_id = {u["unit_id"]: u for u in units}
-    for t in tenants:
-        if t["tenant_id"] not in unit_of or not t["machines"]:
-            continue
-        sp = units_by_id[unit_of[t["tenant_id"]]]["spaces"][0]
-        for mtype in t["machines"][: rng.randint(1, len(t["machines"]))]:
-            shared = rng.random() < 0.35
-            terms = (
-                rng.choice(
-                    [
-                        "by arrangement, EUR 20/h",
-                        "evenings and weekends, with the owner",
-                        "to members trained by the owner",
-                    ]
+    if name == sample_officina.NAME:
+        eq += sample_officina.own_equipment(tenants, current, units)
+    else:
+        unit_of = {t["tenant_id"]: uid for uid, t in current.items()}
+        units_by_id = {u["unit_id"]: u for u in units}
+        for t in tenants:
+            if t["tenant_id"] not in unit_of or not t["machines"]:
+                continue
+            sp = units_by_id[unit_of[t["tenant_id"]]]["spaces"][0]
+            for mtype in t["machines"][: rng.randint(1, len(t["machines"]))]:
+                shared = rng.random() < 0.35
+                terms = (
+                    rng.choice(
+                        [
+                            "by arrangement, EUR 20/h",
+                            "evenings and weekends, with the owner",
+                            "to members trained by the owner",
+                        ]
+                    )
+                    if shared
+                    else ""
                 )
-                if shared
-                else ""
-            )
-            eq.append((mtype, t["tenant_id"], sp, "yes" if shared else "no", terms))
+                eq.append((mtype, t["tenant_id"], sp, "yes" if shared else "no", terms))
     eq_rows = []
     for k, (mtype, owner, sp, shared, terms) in enumerate(eq, start=1):
         mname, kw, db, kg, hz = MACHINES[mtype]
@@ -784,13 +830,20 @@ def make_site(name: str, out: Path) -> None:
     )
 
     # skills
-    levels = ["basic", "skilled", "expert"]
-    sk_rows = []
-    for t in tenants:
-        for s in t["skills"][: rng.randint(1, len(t["skills"]))]:
-            sk_rows.append(
-                [t["tenant_id"], s, levels[min(2, stages.index(t["stage"]) + rng.randint(0, 1))]]
-            )
+    if name == sample_officina.NAME:
+        sk_rows = sample_officina.skills(tenants)
+    else:
+        levels = ["basic", "skilled", "expert"]
+        sk_rows = []
+        for t in tenants:
+            for s in t["skills"][: rng.randint(1, len(t["skills"]))]:
+                sk_rows.append(
+                    [
+                        t["tenant_id"],
+                        s,
+                        levels[min(2, stages.index(t["stage"]) + rng.randint(0, 1))],
+                    ]
+                )
     write_csv(folder / "skills.csv", ["tenant_id", "skill", "level"], sk_rows)
 
     # climate
@@ -863,7 +916,8 @@ def make_site(name: str, out: Path) -> None:
     # applicants for the layout engine: most are shaped on a unit of the site (so they fit
     # somewhere, if it is free), every sixth asks for more than the building offers
     ap_rows = []
-    n_app = {"textile_mill": 18, "engineering_works": 24, "brewery_complex": 20}[name]
+    n_app = {"textile_mill": 18, "engineering_works": 24, "brewery_complex": 20,
+             "officina_macrolotto": 6}[name]  # fmt: skip
     all_types = sorted({m for t in tenants for m in t["machines"]})
     for k in range(n_app):
         u = units[(k * 7) % len(units)]
@@ -961,6 +1015,11 @@ DESCRIPTIONS = {
     "engineering_works": "A saw-tooth engineering works of 1927 in Łódź's Widzew district: "
     "production bays on the hall's column grid, a shared machine shop, a shared heavy "
     "workshop under the 10 t crane, offices and mezzanine studios, a yard.",
+    "officina_macrolotto": "A small precast concrete shed of 1974 in Prato's Macrolotto "
+    "industrial district, 2.8 km from the Lanificio Bisenzio: six metalworking units on an "
+    "aisle, a shared welding and powder-coating workshop, a loading bay, a store and a yard. "
+    "The network's second site near another: its welder, powder coater, laser cutter and "
+    "designer do the metalwork of jobs the mill's upholsterers finish.",
     "brewery_complex": "A brewery of 1898–1950s in Gent: the brewhouse (shared brewery and "
     "kitchen), the malt house's low malting floors, the bottling hall around its cloister "
     "courtyard (food workshop, market hall), offices with a tasting room, the brewery yard.",
@@ -1035,6 +1094,10 @@ engineering_works`.
 """,
 }
 
+CLIMATE_TEXT["officina_macrolotto"] = CLIMATE_TEXT["textile_mill"].replace(
+    "15 km from Prato", "12 km from the Macrolotto; the mill's file"
+)
+
 
 def to_map(b, geom):
     """Model XY -> map (the model's IfcMapConversion), for the neighbourhood layer."""
@@ -1094,6 +1157,7 @@ def write_neighbourhood(name: str, b, path: Path, rng: random.Random) -> None:
         "textile_mill": ["Via del Lanificio", "Via Bisenzio", "Viale della Repubblica"],
         "engineering_works": ["ul. Fabryczna", "ul. Tkacka", "al. Piłsudskiego"],
         "brewery_complex": ["Brouwerijstraat", "Leiekaai", "Mouterijstraat"],
+        "officina_macrolotto": ["Via del Macrolotto", "Via dei Fonditori", "Viale della Industria"],
     }[name]
     streets = [
         {
@@ -1170,6 +1234,10 @@ CLIMATE_SOURCES = {
     "engineering_works": "Temperature: approximate monthly means of Łódź-Lublinek, climate normals 1991-2020 "
     "(IMGW-PIB); irradiation: approximate PVGIS-SARAH monthly global horizontal irradiation for "
     "Łódź (European Commission JRC, PVGIS 5.2).",
+    "officina_macrolotto": "Hourly typical year ITA_TC_Firenze-Peretola.AP.161700_TMYx.2009-2023.epw "
+    "(the mill's, 12 km away), Climate.OneBuilding.org TMYx (NOAA ISD station records; solar from "
+    "ERA5: contains modified Copernicus Climate Change Service information); climate_monthly.csv "
+    "holds its monthly means and sums.",
     "brewery_complex": "Hourly typical year BEL_VLG_Uccle.064470_TMYx.2007-2021.epw (Uccle, used "
     "for Gent), Climate.OneBuilding.org TMYx (NOAA ISD station records; solar from ERA5: contains "
     "modified Copernicus Climate Change Service information); climate_monthly.csv holds its "
@@ -1216,6 +1284,17 @@ IMPACT = {
         "for the invented plot.",
         "trips_threshold_per_day": 500.0,
         "care_home": "Woonzorgcentrum Ter Leie (care home)",
+    },
+    "officina_macrolotto": {
+        "noise_limit_day_dba": 70.0,
+        "noise_limit_night_dba": 60.0,
+        "noise_source": "Italy, DPCM 14 November 1997, Table C (absolute immission limits), "
+        "class V 'aree prevalentemente industriali' (mainly industrial areas with few "
+        "dwellings): 70 dB(A) LAeq by day (06-22), 60 dB(A) at night (22-06). The class is "
+        "chosen for the invented plot in the Macrolotto industrial district, not read from "
+        "Prato's acoustic zoning plan.",
+        "trips_threshold_per_day": 150.0,
+        "care_home": "RSA Il Melograno (care home)",
     },
 }
 TRIPS_SOURCE = (

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
-NAMES = ["brewery_complex", "engineering_works", "textile_mill"]
+NAMES = ["brewery_complex", "engineering_works", "officina_macrolotto", "textile_mill"]
 TOLERANCE_M2 = 0.01 * 0.01
 DOOR_DEPTH_M = 0.2  # models/ifcbuild.py: a door is a box 0.2 m deep from its placement
 

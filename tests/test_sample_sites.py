@@ -1,4 +1,4 @@
-"""The three sample sites hold together: data against data, data against model, model against
+"""The sample sites hold together: data against data, data against model, model against
 its own quantities, and the generator is reproducible."""
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from site_manager.sites import list_sample_sites, read_site
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
-SITES = ["brewery_complex", "engineering_works", "textile_mill"]
+SITES = ["brewery_complex", "engineering_works", "officina_macrolotto", "textile_mill"]
+#: The small sample (a shed of one storey near the mill): fewer spaces, tenants, applicants.
+SMALL = {"officina_macrolotto"}
 TODAY = pd.Timestamp("2026-11-27")
 USES = {"private_production", "shared_production", "shared_service", "storage", "circulation",
         "technical", "outdoor"}  # fmt: skip
@@ -48,7 +50,7 @@ def ifc_files(sites):
     return {name: ifcopenshell.open(str(site.model_path)) for name, site in sites.items()}
 
 
-def test_the_three_sample_sites_are_listed() -> None:
+def test_the_sample_sites_are_listed() -> None:
     assert set(SITES) <= set(list_sample_sites())
 
 
@@ -62,7 +64,7 @@ def test_each_model_is_ifc4_and_at_most_two_megabytes(name, sites) -> None:
 @pytest.mark.parametrize("name", SITES)
 def test_the_importer_reads_each_model_without_warnings(name, models) -> None:
     assert models[name].warnings == []
-    assert len(models[name].spaces) >= 20
+    assert len(models[name].spaces) >= (8 if name in SMALL else 20)
 
 
 @pytest.mark.parametrize("name", SITES)
@@ -131,6 +133,15 @@ def test_the_brewery_has_several_buildings_and_a_cloister_with_a_hole(models) ->
     assert shapely.Polygon(gallery.interiors[0]).contains(court)
     assert court.area == pytest.approx(18 * 8)
     assert gallery.area == pytest.approx(23 * 13 - 19 * 9)
+
+
+def test_the_shed_is_one_storey_of_40_by_20_metres_tiled_by_its_spaces(models) -> None:
+    sp = models["officina_macrolotto"].spaces
+    assert sp["storey"].nunique() == 1
+    indoor = sp[sp["name"] != "0.Y"]
+    # inside 0.25 m panels: 39.5 x 19.5 m of floor, fully tiled by the spaces
+    assert indoor["area_m2"].sum() == pytest.approx(39.5 * 19.5)
+    assert shapely.union_all(indoor.geometry).bounds == pytest.approx((0.25, 0.25, 39.75, 19.75))
 
 
 @pytest.mark.parametrize("name", SITES)
@@ -238,7 +249,7 @@ def test_the_rent_roll_has_vacancies_and_expiries_in_the_next_year(name, sites) 
 @pytest.mark.parametrize("name", SITES)
 def test_tenants_are_of_every_kind_and_stage(name, sites) -> None:
     t = sites[name].tenants
-    assert 20 <= len(t) <= 60
+    assert (5 <= len(t) <= 10) if name in SMALL else (20 <= len(t) <= 60)
     assert set(t["kind"]) == KINDS
     assert set(t["stage"]) == STAGES
     assert not t["tenant_id"].duplicated().any() and not t["name"].duplicated().any()
@@ -294,7 +305,7 @@ def test_the_climate_table_is_twelve_plausible_months(name, sites) -> None:
 @pytest.mark.parametrize("name", SITES)
 def test_applicants_are_plausible_against_the_units(name, sites) -> None:
     a = sites[name].applicants
-    assert 15 <= len(a) <= 40
+    assert (4 <= len(a) <= 10) if name in SMALL else (15 <= len(a) <= 40)
     assert (a["area_min"] <= a["area_max"]).all() and (a["area_min"] > 0).all()
     assert set(a["kind"]) <= KINDS
     smallest, largest = sites[name].units["area_m2"].min(), sites[name].units["area_m2"].max()

@@ -68,10 +68,10 @@ def add_commands(sub: Any) -> None:
         dest="sample_command", metavar="ACTION", required=True)  # fmt: skip
     p = sample.add_parser("load", help="load a sample site (model and every CSV) in one go",
                           description="Load the sample site NAME (textile_mill, "
-                          "engineering_works, brewery_complex) into the register in one "
-                          "transaction: the IFC model, zoning, units, boards, tenants, leases, "
-                          "equipment, skills, meters, applicants, climate, tariffs and "
-                          "neighbourhood.")  # fmt: skip
+                          "engineering_works, brewery_complex, officina_macrolotto) into the "
+                          "register in one transaction: the IFC model, zoning, units, boards, "
+                          "tenants, leases, equipment, skills, meters, applicants, climate, "
+                          "tariffs and neighbourhood.")  # fmt: skip
     p.add_argument("name", metavar="NAME", help="sample site name or folder with a site.toml")
     _common(p, site=False)
     p.set_defaults(handler=_sample_load)

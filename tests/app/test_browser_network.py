@@ -1,13 +1,15 @@
 """The Invisible Factory page in a real browser (Playwright + Debian's headless Chromium): on
-a register holding two sample sites, the textile mill (Prato) and the engineering works
-(Łódź, 1,076 km away), a job that needs machines only the works has (a plasma cutter, a
-press brake) and a skill only the mill's tenants have (upholstery) is routed across both.
+a register holding two sample sites, the textile mill and the Officina Macrolotto (Prato,
+2.8 km apart), the documented job (``docs/examples/job_two_sites.json``), which needs
+machines and skills only the shed has (a fibre laser, a powder-coating booth, a product
+designer; its inducted members for the shared welding set) and a skill only the mill's
+tenants have (upholstery), is routed across both.
 
 The chain the page shows (its CSV download) must equal the one
 :func:`site_manager.network.route` computes on the same register; independently of the
 router, its steps must lie in the window, follow each other, and leave the sample's own
-bookings of the machines (``sample_sites/*/bookings.csv``) untouched: the works' press
-brake is saturated Monday to Saturday of the job's week, so the bend waits for a free slot.
+bookings of the machines (``sample_sites/*/bookings.csv``) untouched: the shed's welding
+set is saturated Monday to Saturday of the job's week, so the weld waits for a free slot.
 Screenshots are kept in a temporary folder that a failure names.
 """
 
@@ -40,9 +42,9 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is absent"),
 ]
 
-SITES = ("textile_mill", "engineering_works")
-#: A steel-framed upholstered bench, from the mill, in the week the works' press brake is
-#: saturated in the sample (2026-W50): the documented example.
+SITES = ("textile_mill", "officina_macrolotto")
+#: An upholstered steel bench, from the shed, in the week its welding set is saturated in
+#: the sample (2026-W50): the documented example.
 JOB = json.loads((ROOT / "docs" / "examples" / "job_two_sites.json").read_text(encoding="utf-8"))
 WINDOW: dict[str, str] = JOB["window"]
 
@@ -146,23 +148,24 @@ def test_a_job_needing_both_sites_is_routed_across_them(server: tuple[str, str])
     shown = [(r["step"], r["tenant_id"], r["site_id"], r["start"], r["end"]) for r in rows]
     computed = expected.to_dict()["chains"][0]["steps"]
     assert shown == [(s["step"], s["tenant"], s["site"], s["start"], s["end"]) for s in computed]
-    # it crosses both sites: the cut and the bend at the works, the upholstery at the mill
+    # it crosses both sites: the metalwork at the shed, the upholstery at the mill
     assert {r["site_id"] for r in rows} == set(SITES)
     by_step = {r["step"]: r for r in rows}
     assert by_step["upholster"]["site_id"] == "textile_mill"
-    assert {by_step[s]["site_id"] for s in ("cut", "bend")} == {"engineering_works"}
+    metal = ("design", "cut", "weld", "coat")
+    assert {by_step[s]["site_id"] for s in metal} == {"officina_macrolotto"}
     # in the window, in order, and clear of the sample's bookings of each machine
     lo, hi = (dt.datetime.fromisoformat(WINDOW[k]) for k in ("start", "end"))
     order = [(_local(by_step[s]["start"]), _local(by_step[s]["end"]))
-             for s in ("cut", "bend", "upholster")]  # fmt: skip
+             for s in (*metal, "upholster")]  # fmt: skip
     assert lo <= order[0][0] and all(a[1] <= b[0] for a, b in itertools.pairwise(order))
     assert order[-1][1] <= hi
-    for step in ("cut", "bend"):
+    for step in ("cut", "weld", "coat"):
         r = by_step[step]
         start, end = _local(r["start"]), _local(r["end"])
         booked = _sample_bookings(r["site_id"], r["equipment_id"])
         assert not [b for b in booked if b[0] < end and start < b[1]], (step, booked)
-    # the upholstery waits for the bent parts to travel from Łódź to Prato: the great-circle
+    # the upholstery waits for the coated frame to travel to the mill: the great-circle
     # distance between the sites (haversine here) at the default speed of the goods
     sites = register.list_sites(register.open_register(url)).set_index("site_id")
     at = {n: register.frames(register.open_register(url), n).site for n in SITES}
@@ -172,20 +175,20 @@ def test_a_job_needing_both_sites_is_routed_across_them(server: tuple[str, str])
     hav = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
         (lo2 - lo1) / 2) ** 2  # fmt: skip
     km = 2 * 6371.0088 * math.asin(math.sqrt(hav))
-    assert 900 < km < 1200 and len(sites) == 2
+    assert 2.5 < km < 3.2 < JOB["max_distance_km"] and len(sites) == 2
     travel = dt.timedelta(hours=km / DEFAULT_TRANSPORT_KM_PER_H)
-    bent = dt.datetime.fromisoformat(by_step["bend"]["end"])
-    assert dt.datetime.fromisoformat(by_step["upholster"]["start"]) >= bent + travel - dt.timedelta(
-        minutes=1
-    )  # times are to the minute
-    # the press brake is booked all day (its opening hours) Monday to Saturday of the week,
-    # so the bend waits for the Sunday
-    works = _equipment("engineering_works", by_step["bend"]["equipment_id"])
-    day_h = _hours(works["open_until"]) - _hours(works["open_from"])
+    coated = dt.datetime.fromisoformat(by_step["coat"]["end"])
+    minute = dt.timedelta(minutes=1)  # times are to the minute
+    assert dt.datetime.fromisoformat(by_step["upholster"]["start"]) >= coated + travel - minute
+    assert float(by_step["upholster"]["hop_km"]) == pytest.approx(km, abs=0.05)
+    # the welding set is booked all day (its opening hours) Monday to Saturday of the week,
+    # so the weld waits for the Sunday
+    shed = _equipment("officina_macrolotto", by_step["weld"]["equipment_id"])
+    day_h = _hours(shed["open_until"]) - _hours(shed["open_from"])
     monday = dt.datetime.fromisoformat(WINDOW["start"]).date()
     booked_h: dict[dt.date, float] = {}
-    for a, b in _sample_bookings("engineering_works", works["equipment_id"]):
+    for a, b in _sample_bookings("officina_macrolotto", shed["equipment_id"]):
         booked_h[a.date()] = booked_h.get(a.date(), 0.0) + (b - a).total_seconds() / 3600
     full = {d for d, h in booked_h.items() if h >= day_h}
     assert {monday + dt.timedelta(days=d) for d in range(6)} <= full
-    assert _local(by_step["bend"]["start"]).date() == monday + dt.timedelta(days=6)
+    assert _local(by_step["weld"]["start"]).date() == monday + dt.timedelta(days=6)

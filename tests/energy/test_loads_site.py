@@ -26,11 +26,12 @@ from site_manager.energy.site import USE_HEATING_C
 
 from .conftest import SampleRegister
 
-# The mill in the default run; the other two samples (loaded on first use) with -m slow.
+# The mill in the default run; the other samples (loaded on first use) with -m slow.
 SITES = [
     "textile_mill",
     pytest.param("engineering_works", marks=pytest.mark.slow),
     pytest.param("brewery_complex", marks=pytest.mark.slow),
+    pytest.param("officina_macrolotto", marks=pytest.mark.slow),
 ]
 SAMPLE_SITES = Path(__file__).resolve().parents[2] / "sample_sites"
 
