@@ -31,6 +31,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from site_manager.errors import ValidationError
+from site_manager.register.noise_hours import read_noise_hours
 from site_manager.register.schema import (
     BuildingOutline,
     ClimateHour,
@@ -38,7 +39,6 @@ from site_manager.register.schema import (
     FabricElement,
     NeighbourhoodFeature,
     Site,
-    SiteNoiseHours,
     SiteSource,
     StructuralColumn,
     Tariff,
@@ -220,44 +220,6 @@ def write_tariffs(s: Session, st: Site, tariffs: dict[str, float]) -> None:
     _set_by_key(s, st, Tariff, "carrier", "eur_per_kwh", prices)
 
 
-def write_noise_hours(s: Session, st: Site, hours: dict[str, tuple[float, float]]) -> None:
-    """Set the hours the machines of each kind run by day and by night (checked by
-    :func:`check_noise_hours`); kinds not given keep theirs. [h]
-    """
-    for kind, (day, night) in hours.items():
-        row = s.get(SiteNoiseHours, (st.id, kind))
-        if row is None:
-            s.add(SiteNoiseHours(site_pk=st.id, kind=kind, hours_day=day, hours_night=night))
-        else:
-            row.hours_day, row.hours_night = day, night
-    s.flush()
-
-
-def check_noise_hours(hours: dict[str, Any]) -> dict[str, tuple[float, float]]:
-    """The hours by kind, checked: kind → (day, night) with day in 0–16 and night in 0–8
-    (the periods of the noise limits, :data:`site_manager.assumptions.DAY_HOURS` and
-    ``NIGHT_HOURS``); a kind is a key of :data:`site_manager.assumptions.NOISE_HOURS` or
-    :data:`~site_manager.assumptions.SHARED_NOISE_KIND`. [h]
-    """
-    from site_manager.assumptions import DAY_HOURS, NIGHT_HOURS, NOISE_HOURS, SHARED_NOISE_KIND
-
-    kinds = (*NOISE_HOURS, SHARED_NOISE_KIND)
-    out: dict[str, tuple[float, float]] = {}
-    for kind, pair in hours.items():
-        if kind not in kinds:
-            raise ValidationError(f"operating hours: kind {kind!r} is not one of "
-                                  f"{', '.join(kinds)}")  # fmt: skip
-        if isinstance(pair, str) or len(pair) != 2:
-            raise ValidationError(f"operating hours of {kind}: give two numbers, hours by day "
-                                  "and hours at night")  # fmt: skip
-        day = parse_number(pair[0], what=f"{kind} hours by day [h]", minimum=0.0,
-                           maximum=DAY_HOURS)  # fmt: skip
-        night = parse_number(pair[1], what=f"{kind} hours at night [h]", minimum=0.0,
-                             maximum=NIGHT_HOURS)  # fmt: skip
-        out[kind] = (day, night)
-    return out
-
-
 def write_sources(s: Session, st: Site, sources: dict[str, str]) -> None:
     """Set where the site's data come from, by topic (``climate``, ``tariffs``, ...)."""
     texts = {topic: str(text) for topic, text in sources.items()}
@@ -329,13 +291,7 @@ def read_settings(s: Session, st: Site) -> dict[str, Any]:
         t.carrier: float(t.eur_per_kwh)
         for t in s.scalars(select(Tariff).where(Tariff.site_pk == st.id).order_by(Tariff.carrier))
     }
-    noise_hours = {
-        h.kind: (float(h.hours_day), float(h.hours_night))
-        for h in s.scalars(
-            select(SiteNoiseHours).where(SiteNoiseHours.site_pk == st.id)
-            .order_by(SiteNoiseHours.kind)
-        )
-    }  # fmt: skip
+    noise_hours = read_noise_hours(s, st)
     sources = {
         x.topic: x.text
         for x in s.scalars(

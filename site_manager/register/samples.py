@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from site_manager import sites as sample_folders
 from site_manager.errors import NotFoundError, ValidationError
 from site_manager.model import BuildingModel
-from site_manager.register import contracts, core, model_store, rules
+from site_manager.register import contracts, core, model_store, noise_hours, rules
 from site_manager.register.audit import Audit
 from site_manager.register.checks import ParsedFile, check_file, parse_file, raise_if_problems
 from site_manager.register.engine import get_actor, transaction
@@ -278,7 +278,7 @@ def _write_sample_settings(trail: Audit, folder: Path, meta: dict[str, Any]) -> 
     for key, value in impact.items():
         setattr(st, key, value)
     hours = meta.get("_noise_hours") or {}
-    model_store.write_noise_hours(s, st, hours)
+    noise_hours.write_noise_hours(s, st, hours)
     tariffs = {k.removesuffix("_eur_per_kwh"): float(v) for k, v in meta.get("tariffs", {}).items()}
     model_store.write_tariffs(s, st, tariffs)
     model_store.write_sources(s, st, {str(k): str(v) for k, v in meta.get("sources", {}).items()})
@@ -325,6 +325,6 @@ def _sample_noise_hours(folder: Path, meta: dict[str, Any]) -> dict[str, tuple[f
         raise ValidationError(f"{folder / 'site.toml'}: [impact] hours must be a table "
                               "[impact.hours] of kind = [day, night]")  # fmt: skip
     try:
-        return model_store.check_noise_hours(table)
+        return noise_hours.check_noise_hours(table)
     except ValidationError as exc:
         raise ValidationError(f"{folder / 'site.toml'}: [impact.hours] {exc}") from None

@@ -392,26 +392,6 @@ class Tariff(Base):
     eur_per_kwh: Mapped[float] = mapped_column(Float)
 
 
-class SiteNoiseHours(Base):
-    """The hours a site's machines of one kind of tenant run by day (06–22) and by night
-    (22–06), for the noise at the neighbours (0013). ``kind``: a tenant kind, or ``shared``
-    for the shared workshops' machines and machines of no owner or of an unlisted kind. A kind
-    the site does not list uses :data:`site_manager.assumptions.NOISE_HOURS`. [h]
-    """
-
-    __tablename__ = "site_noise_hours"
-    __table_args__ = (
-        CheckConstraint("hours_day >= 0 AND hours_day <= 16", name="hours_day"),
-        CheckConstraint("hours_night >= 0 AND hours_night <= 8", name="hours_night"),
-    )
-    site_pk: Mapped[int] = mapped_column(
-        ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
-    )
-    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
-    hours_day: Mapped[float] = mapped_column(Float)
-    hours_night: Mapped[float] = mapped_column(Float)
-
-
 class SiteSource(Base):
     """Where a site's data come from (``climate``, ``tariffs``, ...): free text."""
 

@@ -18,11 +18,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from site_manager.errors import ValidationError
-from site_manager.register import core, model_store
+from site_manager.register import core, model_store, noise_hours
 from site_manager.register.audit import Audit
 from site_manager.register.engine import get_actor, transaction
+from site_manager.register.noise_hours import SiteNoiseHours
 from site_manager.register.schema import (
-    SiteNoiseHours,
     Tariff,
 )
 from site_manager.register.values import parse_number
@@ -199,8 +199,8 @@ def set_noise_hours(
     dict
         Kind → (day, night) written, or ``None`` for a kind reset. [h]
     """
-    checked = model_store.check_noise_hours(dict(hours))
-    gone = list(model_store.check_noise_hours({k: (0, 0) for k in reset}))
+    checked = noise_hours.check_noise_hours(dict(hours))
+    gone = list(noise_hours.check_noise_hours({k: (0, 0) for k in reset}))
     if not checked and not gone:
         raise ValidationError("no operating hours given; give KIND=DAY,NIGHT, e.g. "
                               "smart_factory=16,6")  # fmt: skip
@@ -215,7 +215,7 @@ def set_noise_hours(
             if r.kind in gone:
                 s.delete(r)
         s.flush()
-        model_store.write_noise_hours(s, st, checked)
+        noise_hours.write_noise_hours(s, st, checked)
         after = {k: list(v) for k, v in checked.items()} | dict.fromkeys(gone)
         trail.note("site_noise_hours", st.site_id, "update", before=before, after=after)
     return {**checked, **dict.fromkeys(gone)}

@@ -1,6 +1,7 @@
 """a site's operating hours of its machines by kind of tenant, for the noise at the neighbours
 
-One table added (``site_noise_hours``: site, kind, hours by day and by night); nothing else
+One table added (``site_noise_hours``: site, kind, hours by day and by night; its ORM class is
+``site_manager.register.noise_hours.SiteNoiseHours``); nothing else
 changes, so a register made by 0012 keeps every row and its sites list no hours: the impact
 report then uses the defaults of ``site_manager.assumptions`` (``NOISE_HOURS``) and says so.
 The hours are bounded by the periods of the noise limits: day 06–22 (16 h), night 22–06
