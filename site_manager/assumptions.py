@@ -127,9 +127,10 @@ DEFAULT_NOISE_LIMIT_NIGHT_DBA = 45.0
 DAY_HOURS = 16.0
 NIGHT_HOURS = 8.0
 #: Hours a machine runs in the day and in the night period by kind of tenant
-#: (``tenants.kind``). Invented, plausible values, editable here: one-person workshops run
-#: machines a few hours of the working day, a small factory in two shifts and a smart
-#: factory also at night. [h]
+#: (``tenants.kind``) where the site sets none (``site set --noise-hours KIND=DAY,NIGHT``,
+#: the Neighbourhood impact page, ``[impact.hours]`` of a sample's site.toml). Invented,
+#: plausible values: one-person workshops run machines a few hours of the working day, a
+#: small factory in two shifts and a smart factory also at night. [h]
 NOISE_HOURS: dict[str, tuple[float, float]] = {
     "freelancer": (2.0, 0.0),
     "solopreneur": (3.0, 0.0),
@@ -139,8 +140,38 @@ NOISE_HOURS: dict[str, tuple[float, float]] = {
     "smart_factory": (16.0, 4.0),
 }
 #: Hours of a machine of a tenant whose kind is not listed, and of the shared workshops'
-#: machines (booked by the hour during the working day). [h]
+#: machines (booked by the hour during the working day), where the site sets none for
+#: :data:`SHARED_NOISE_KIND`. [h]
 DEFAULT_NOISE_HOURS = (8.0, 0.0)
+#: The "kind" under which a site sets the hours of the shared workshops' machines (and of
+#: machines with no owner or an owner of a kind not listed).
+SHARED_NOISE_KIND = "shared"
+
+
+def noise_hours(frames: Any) -> pd.DataFrame:
+    """The hours each kind of tenant's machines run: the site's, else the defaults.
+
+    Parameters
+    ----------
+    frames : RegisterFrames
+        Reads ``frames.noise_hours`` (kind → (day, night) the site set; may be empty).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kind`` (each key of :data:`NOISE_HOURS`, then :data:`SHARED_NOISE_KIND`),
+        ``hours_day``, ``hours_night`` [h], ``source`` (``site`` or ``default``).
+    """
+    stored = dict(getattr(frames, "noise_hours", None) or {})
+    defaults = {**NOISE_HOURS, SHARED_NOISE_KIND: DEFAULT_NOISE_HOURS}
+    rows = []
+    for kind, default in defaults.items():
+        day, night = stored.get(kind, default)
+        rows.append({"kind": kind, "hours_day": float(day), "hours_night": float(night),
+                     "source": "site" if kind in stored else "default"})  # fmt: skip
+    return pd.DataFrame(rows, columns=["kind", "hours_day", "hours_night", "source"])
+
+
 #: Height of a room whose height the register does not give, for its surface. [m]
 DEFAULT_ROOM_HEIGHT_M = 4.0
 #: Mean sound absorption coefficient of a workshop's surfaces (bare brick, concrete,
@@ -387,6 +418,14 @@ def impact_assumptions(frames: Any) -> list[Assumption]:
             f"by day, {DEFAULT_NOISE_LIMIT_NIGHT_DBA:g} dB(A) at night assumed where missing",
             f"site-manager site set --site {site} --noise-limit-day DBA "
             "--noise-limit-night DBA"))  # fmt: skip
+    hours = noise_hours(frames)
+    unset = list(hours.loc[hours["source"] == "default", "kind"])
+    if unset:
+        which = "" if len(unset) == len(hours) else f" for {', '.join(unset)}"
+        out.append(Assumption(
+            "noise_hours", f"no machines' operating hours set{which}: the defaults by kind "
+            "of tenant (site_manager.assumptions.NOISE_HOURS) are used",
+            f"site-manager site set --site {site} --noise-hours KIND=DAY,NIGHT"))  # fmt: skip
     if not info.get("map_conversion"):
         out.append(Assumption(
             "map_conversion", "the model gives no map conversion: its XY is taken as the "
@@ -419,6 +458,8 @@ __all__ = [
     "NOISE_HOURS",
     "NOISE_SENSITIVE_USES",
     "RECEPTOR_HEIGHT_M",
+    "SHARED_NOISE_KIND",
+    "noise_hours",
     "ROOM_ABSORPTION",
     "impact_assumptions",
     "BASE_ELECTRICITY_W_M2",

@@ -133,6 +133,7 @@ def render() -> None:
                         "dB(A) at night"))  # fmt: skip
     for note in n.notes:
         st.info(ui.text(note), icon=":material/volume_up:")
+    hours_section(url, site, n.hours)
     if len(n.receptors):
         ui.table(_finite(n.receptors), "noise at the neighbours", key="impact_receptors")
         st.caption("Loudest machines at the most exposed receptor:")
@@ -156,6 +157,56 @@ def render() -> None:
             st.markdown(ui.text(f"{m.figure}: {m.method}. Inputs: {m.inputs}."))
             for s in m.sources:
                 st.caption(ui.text(s))
+
+
+#: Widget keys of the hours editor: ``impact_hours_<site>_<revision>_<kind>_<period>`` (a new
+#: site or register revision starts from the stored hours).
+HOURS_KEY = "impact_hours"
+
+
+def hours_section(url: str, site: str, hours: pd.DataFrame) -> None:
+    """The machines' operating hours by kind of tenant the noise used: a table, and for the
+    roles that may set the site's settings an editor (the ``set_noise_hours`` verb).
+    """
+    from site_manager.assumptions import DAY_HOURS, NIGHT_HOURS
+
+    st.markdown("**Machines' operating hours** by kind of tenant (day 06–22, night 22–06; "
+                "'shared': the shared workshops' machines)")  # fmt: skip
+    if not access.allowed("set_noise_hours", access.current()):
+        ui.table(hours, f"operating_hours_{site}", key=f"{HOURS_KEY}_table")
+        return
+    stem = f"{HOURS_KEY}_{site}_{data.data_version(url)}"
+    with st.form(f"{HOURS_KEY}_form", border=False):
+        given: dict[str, tuple[float, float]] = {}
+        for kind, day, night, source in zip(
+            hours["kind"], hours["hours_day"], hours["hours_night"], hours["source"], strict=True
+        ):
+            row = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
+            row[0].markdown(ui.text(kind.replace("_", " ")))
+            d = row[1].number_input("hours by day", 0.0, DAY_HOURS, float(day), 0.5,
+                                    key=f"{stem}_{kind}_day")  # fmt: skip
+            n = row[2].number_input("hours at night", 0.0, NIGHT_HOURS, float(night), 0.5,
+                                    key=f"{stem}_{kind}_night")  # fmt: skip
+            row[3].caption("the site's" if source == "site" else "default")
+            if (d, n) != (float(day), float(night)):
+                given[kind] = (d, n)
+        saved = st.form_submit_button("Save hours", icon=":material/save:")
+    if not saved:
+        return
+    if not given:
+        st.info("No hours changed.")
+        return
+    from site_manager import register
+    from site_manager.errors import SiteManagerError
+
+    try:
+        register.set_noise_hours(data.get_engine(url), given, site=site)
+    except SiteManagerError as error:
+        st.error(ui.text(error), icon=":material/block:")
+        return
+    state.flash("success", "Operating hours saved: " + ", ".join(
+        f"{k} {d:g} h by day, {n:g} h at night" for k, (d, n) in given.items()))  # fmt: skip
+    st.rerun()
 
 
 def _finite(frame: pd.DataFrame) -> pd.DataFrame:

@@ -98,6 +98,15 @@ def add_commands(sub: Any) -> None:
         help="night noise limit at the neighbours' façades [dB(A)]",
     )
     p.add_argument(
+        "--noise-hours",
+        action="append",
+        default=[],
+        metavar="KIND=DAY,NIGHT",
+        help="hours the machines of a kind of tenant (or 'shared') run by day (0-16, 06-22) "
+        "and at night (0-8, 22-06), e.g. smart_factory=16,6; KIND=default goes back to the "
+        "default; repeat for several",
+    )
+    p.add_argument(
         "--tariff",
         action="append",
         default=[],
@@ -272,11 +281,12 @@ def _site_set(args: argparse.Namespace) -> int:
             raise ValidationError(f"--tariff {pair!r} is not CARRIER=EUR_PER_KWH, e.g. "
                                   "electricity=0.27")  # fmt: skip
         tariffs[carrier.strip()] = price.strip()
-    if not settings and not tariffs:
+    hours, reset = _noise_hours_pairs(args.noise_hours)
+    if not settings and not tariffs and not hours and not reset:
         raise ValidationError(
             "nothing to set; give --latitude, --longitude, --time-zone, --currency, --name, "
             "--city, --country, --crs, --boiler-efficiency, --cost-key, --trips-threshold, "
-            "--noise-limit-day, --noise-limit-night or --tariff"
+            "--noise-limit-day, --noise-limit-night, --noise-hours or --tariff"
         )
     with register.transaction(_engine(args)) as s:  # all or nothing
         done: dict[str, Any] = {}
@@ -285,8 +295,32 @@ def _site_set(args: argparse.Namespace) -> int:
         if tariffs:
             prices = register.set_tariffs(s, tariffs, site=args.site)
             done |= {f"{k} tariff [EUR/kWh]": v for k, v in prices.items()}
+        if hours or reset:
+            written = register.set_noise_hours(s, hours, reset=reset, site=args.site)
+            done |= {f"{k} hours [h day, night]": "default" if v is None else f"{v[0]:g}, "
+                     f"{v[1]:g}" for k, v in written.items()}  # fmt: skip
     print("set " + ", ".join(f"{k} = {v}" for k, v in done.items()))
     return 0
+
+
+def _noise_hours_pairs(pairs: list[str]) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """``--noise-hours`` values: kind → (day, night) as typed, and the kinds to reset."""
+    from site_manager.errors import ValidationError
+
+    hours: dict[str, tuple[str, str]] = {}
+    reset: list[str] = []
+    for pair in pairs:
+        kind, sep, value = (x.strip() for x in pair.partition("="))
+        day, comma, night = (x.strip() for x in value.partition(","))
+        if kind and sep and value.lower() == "default":
+            reset.append(kind)
+        elif kind and sep and comma and day and night:
+            hours[kind] = (day, night)
+        else:
+            raise ValidationError(f"--noise-hours {pair!r} is not KIND=DAY,NIGHT (hours by "
+                                  "day, hours at night), e.g. smart_factory=16,6, or "
+                                  "KIND=default")  # fmt: skip
+    return hours, reset
 
 
 def _site_climate(args: argparse.Namespace) -> int:

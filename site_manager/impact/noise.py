@@ -2,9 +2,10 @@
 
 Sources are the register's equipment with a ``noise_db`` (the A-weighted sound pressure
 level 1 m from the machine inside its room) in a space that is not removed. Each runs the
-hours of its tenant's kind by day and by night (:data:`~site_manager.assumptions.
-NOISE_HOURS`; shared machines and unknown kinds :data:`~site_manager.assumptions.
-DEFAULT_NOISE_HOURS`), so its power averaged over a period is Lw + 10 lg(hours / period).
+hours of its tenant's kind by day and by night as the site sets them, else the defaults
+(:func:`~site_manager.assumptions.noise_hours`; shared machines, machines of no owner and of
+unknown kinds: those of :data:`~site_manager.assumptions.SHARED_NOISE_KIND`), so its power
+averaged over a period is Lw + 10 lg(hours / period).
 The machines of a room add up to its reverberant level, which leaves through each external
 wall, window and door bounding the room (the stored fabric: area share, orientation, height)
 by its sound reduction (:data:`~site_manager.assumptions.FACADE_SOUND_REDUCTION_DB`), and
@@ -32,17 +33,17 @@ from site_manager.assumptions import (
     ATMOSPHERIC_ALPHA_DB_PER_KM,
     DAY_HOURS,
     DEFAULT_GROUND_FACTOR,
-    DEFAULT_NOISE_HOURS,
     DEFAULT_NOISE_LIMIT_DAY_DBA,
     DEFAULT_NOISE_LIMIT_NIGHT_DBA,
     DEFAULT_OPENINGS,
     DEFAULT_ROOM_HEIGHT_M,
     FACADE_SOUND_REDUCTION_DB,
     NIGHT_HOURS,
-    NOISE_HOURS,
     NOISE_SENSITIVE_USES,
     RECEPTOR_HEIGHT_M,
     ROOM_ABSORPTION,
+    SHARED_NOISE_KIND,
+    noise_hours,
 )
 from site_manager.impact import acoustics
 from site_manager.impact.geo import map_matrix
@@ -93,6 +94,9 @@ class Noise:
         ``space_global_id``, ``power_day_db``, ``power_night_db``.
     limit_day_dba, limit_night_dba : float
     notes : list of str
+    hours : pandas.DataFrame
+        The operating hours used, by kind (:func:`~site_manager.assumptions.noise_hours`:
+        ``kind``, ``hours_day``, ``hours_night`` [h], ``source`` site or default).
     """
 
     receptors: pd.DataFrame
@@ -101,6 +105,7 @@ class Noise:
     limit_day_dba: float
     limit_night_dba: float
     notes: list[str] = field(default_factory=list)
+    hours: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _limits(frames: Any) -> tuple[float, float]:
@@ -123,6 +128,10 @@ def machines(frames: Any) -> pd.DataFrame:
     kinds = dict(
         zip(frames.tenants.get("tenant_id", []), frames.tenants.get("kind", []), strict=True)
     )
+    table = noise_hours(frames)
+    by_kind = {k: (d, n) for k, d, n in zip(table["kind"], table["hours_day"],
+                                            table["hours_night"], strict=True)}  # fmt: skip
+    shared_hours = by_kind[SHARED_NOISE_KIND]
     rows = []
     for r in eq.itertuples(index=False) if len(eq) else []:
         if r.noise_db is None or pd.isna(r.noise_db) or r.space_global_id not in live:
@@ -130,9 +139,9 @@ def machines(frames: Any) -> pd.DataFrame:
         owner = r.owner_tenant_id if isinstance(r.owner_tenant_id, str) else None
         shared = bool(r.shared) if r.shared is not None and not pd.isna(r.shared) else False
         hours = (
-            DEFAULT_NOISE_HOURS
+            shared_hours
             if shared or owner is None
-            else NOISE_HOURS.get(str(kinds.get(owner) or ""), DEFAULT_NOISE_HOURS)
+            else by_kind.get(str(kinds.get(owner) or ""), shared_hours)
         )
         rows.append(
             {
@@ -336,6 +345,7 @@ def noise_at_neighbours(
         day_limit,
         night_limit,
         notes,
+        noise_hours(frames),
     )
     if not len(cand):
         notes.append(
@@ -407,4 +417,5 @@ def noise_at_neighbours(
             )
         ]
     contrib = contrib.sort_values("level_day_dba", ascending=False, ignore_index=True)
-    return Noise(rec, contrib[CONTRIBUTOR_COLUMNS], src, day_limit, night_limit, notes)
+    return Noise(rec, contrib[CONTRIBUTOR_COLUMNS], src, day_limit, night_limit, notes,
+                 empty.hours)  # fmt: skip

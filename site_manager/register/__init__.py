@@ -115,6 +115,9 @@ dashboard, the OS user on the CLI; checked by :mod:`~site_manager.register.acces
   ``EPSG:NNNN``; a stored neighbourhood is reprojected to it).
 - ``set_tariffs(bind, {"electricity": 0.27, ...}, *, site=None) -> dict``: carriers
   ``electricity``, ``heat``, ``gas``, prices not negative [EUR/kWh].
+- ``set_noise_hours(bind, {"smart_factory": (16, 6), ...}, *, site=None) -> dict``: the
+  hours the machines of a kind of tenant (or ``shared``) run by day (0–16) and at night
+  (0–8) [h]; ``reset=["sme"]`` returns kinds to the defaults.
 - ``set_climate(bind, path, *, site=None) -> ClimateFile``: an EPW file (the hourly year;
   its station fills an unknown latitude and longitude), or a CSV of 12 months (``month``,
   ``t_out_c``, ``ghi_kwh_m2``) or of 8,760 hours (``t_out_c``, ``ghi_w_m2``); replaces the
@@ -174,6 +177,7 @@ from site_manager.register.settings import (
     retire_site,
     set_climate,
     set_neighbourhood,
+    set_noise_hours,
     set_site_settings,
     set_tariffs,
 )
@@ -255,6 +259,7 @@ __all__ = [
     "sample_names",
     "set_climate",
     "set_neighbourhood",
+    "set_noise_hours",
     "retire_site",
     "set_site_settings",
     "set_space_attributes",

@@ -106,6 +106,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "retire_site": frozenset({Role.ADMIN}),
     "set_site_settings": _SITE,
     "set_tariffs": _LETTING,
+    "set_noise_hours": _SITE,  # machines' operating hours, as set_site_settings
     "set_climate": _PLANNING,
     "set_neighbourhood": _PLANNING,
     "set_space_attributes": _PLANNING,

@@ -31,6 +31,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from site_manager.errors import ValidationError
+from site_manager.register.noise_hours import read_noise_hours
 from site_manager.register.schema import (
     BuildingOutline,
     ClimateHour,
@@ -283,11 +284,14 @@ def settings_counts(s: Session, st: Site) -> dict[str, int]:
 
 
 def read_settings(s: Session, st: Site) -> dict[str, Any]:
-    """The site's tariffs, sources, climate frames and neighbourhood features."""
+    """The site's tariffs, machines' operating hours, sources, climate frames and
+    neighbourhood features.
+    """
     tariffs = {
         t.carrier: float(t.eur_per_kwh)
         for t in s.scalars(select(Tariff).where(Tariff.site_pk == st.id).order_by(Tariff.carrier))
     }
+    noise_hours = read_noise_hours(s, st)
     sources = {
         x.topic: x.text
         for x in s.scalars(
@@ -317,6 +321,7 @@ def read_settings(s: Session, st: Site) -> dict[str, Any]:
     )  # fmt: skip
     return {
         "tariffs": tariffs,
+        "noise_hours": noise_hours,
         "sources": sources,
         "climate_monthly": monthly.astype({"t_out_c": float, "ghi_kwh_m2": float}),
         "climate_hourly": hourly.astype(float),

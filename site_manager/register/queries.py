@@ -93,6 +93,9 @@ class RegisterFrames:
         ``t_out_c`` [°C], ``ghi_w_m2`` [W/m²] per hour of a year; empty when none is stored.
     tariffs : dict
         Carrier (``electricity``, ``heat``, ``gas``) → price. [EUR/kWh]
+    noise_hours : dict
+        Kind of tenant (or ``shared``) → hours its machines run by day and at night, as the
+        site set them (:func:`site_manager.assumptions.noise_hours` adds the defaults). [h]
     sources : dict
         Topic → where the site's data come from.
     neighbourhood : pandas.DataFrame
@@ -122,6 +125,7 @@ class RegisterFrames:
     climate_monthly: pd.DataFrame = field(default_factory=pd.DataFrame)
     climate_hourly: pd.DataFrame = field(default_factory=pd.DataFrame)
     tariffs: dict[str, float] = field(default_factory=dict)
+    noise_hours: dict[str, tuple[float, float]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     neighbourhood: pd.DataFrame = field(default_factory=pd.DataFrame)
     revision: int = 0

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from site_manager import sites as sample_folders
 from site_manager.errors import NotFoundError, ValidationError
 from site_manager.model import BuildingModel
-from site_manager.register import contracts, core, model_store, rules
+from site_manager.register import contracts, core, model_store, noise_hours, rules
 from site_manager.register.audit import Audit
 from site_manager.register.checks import ParsedFile, check_file, parse_file, raise_if_problems
 from site_manager.register.engine import get_actor, transaction
@@ -106,6 +106,7 @@ def load_sample(
     meta["_weather"] = _sample_weather(folder, info)
     meta["_neighbourhood"] = _sample_neighbourhood(folder, info)
     meta["_impact"] = _sample_impact_settings(folder, meta)
+    meta["_noise_hours"] = _sample_noise_hours(folder, meta)
     parsed = {kind: parse_file(kind, folder / f"{kind}.csv", label=f"{folder.name}/{kind}.csv")
               for kind in SAMPLE_FILES if (folder / f"{kind}.csv").is_file()}  # fmt: skip
     empty = {kind: ParsedFile(kind, "", []) for kind in SAMPLE_FILES}
@@ -276,6 +277,8 @@ def _write_sample_settings(trail: Audit, folder: Path, meta: dict[str, Any]) -> 
     impact = meta.get("_impact") or {}
     for key, value in impact.items():
         setattr(st, key, value)
+    hours = meta.get("_noise_hours") or {}
+    noise_hours.write_noise_hours(s, st, hours)
     tariffs = {k.removesuffix("_eur_per_kwh"): float(v) for k, v in meta.get("tariffs", {}).items()}
     model_store.write_tariffs(s, st, tariffs)
     model_store.write_sources(s, st, {str(k): str(v) for k, v in meta.get("sources", {}).items()})
@@ -292,7 +295,8 @@ def _write_sample_settings(trail: Audit, folder: Path, meta: dict[str, Any]) -> 
                       "climate": str(info.get("climate", "")),
                       "climate_months": 0 if climate is None else len(climate),
                       "climate_hours": 0 if weather is None else len(weather.hourly),
-                      "neighbourhood_features": features, **impact})  # fmt: skip
+                      "neighbourhood_features": features, **impact,
+                      "noise_hours": {k: list(v) for k, v in hours.items()}})  # fmt: skip
 
 
 #: The keys of site.toml's ``[impact]`` table: the impact report's site settings.
@@ -302,11 +306,25 @@ IMPACT_SETTINGS = ("trips_threshold_per_day", "noise_limit_day_dba", "noise_limi
 def _sample_impact_settings(folder: Path, meta: dict[str, Any]) -> dict[str, Any]:
     """The ``[impact]`` table of ``site.toml``, checked as ``site set`` checks them."""
     table = meta.get("impact", {})
-    unknown = sorted(set(table) - set(IMPACT_SETTINGS))
+    unknown = sorted(set(table) - {*IMPACT_SETTINGS, "hours"})
     if unknown:
         raise ValidationError(f"{folder / 'site.toml'}: [impact] {', '.join(unknown)} unknown; "
-                              f"give {', '.join(IMPACT_SETTINGS)}")  # fmt: skip
+                              f"give {', '.join(IMPACT_SETTINGS)} or [impact.hours]")  # fmt: skip
     try:
         return model_store.check_site_settings({k: table.get(k) for k in IMPACT_SETTINGS})
     except ValidationError as exc:
         raise ValidationError(f"{folder / 'site.toml'}: [impact] {exc}") from None
+
+
+def _sample_noise_hours(folder: Path, meta: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """The ``[impact.hours]`` table of ``site.toml``: kind = [hours by day, hours at night],
+    checked as ``site set --noise-hours`` checks them. [h]
+    """
+    table = meta.get("impact", {}).get("hours", {})
+    if not isinstance(table, dict):
+        raise ValidationError(f"{folder / 'site.toml'}: [impact] hours must be a table "
+                              "[impact.hours] of kind = [day, night]")  # fmt: skip
+    try:
+        return noise_hours.check_noise_hours(table)
+    except ValidationError as exc:
+        raise ValidationError(f"{folder / 'site.toml'}: [impact.hours] {exc}") from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from site_manager.errors import ValidationError
-from site_manager.register import core, model_store
+from site_manager.register import core, model_store, noise_hours
 from site_manager.register.audit import Audit
 from site_manager.register.engine import get_actor, transaction
+from site_manager.register.noise_hours import SiteNoiseHours
 from site_manager.register.schema import (
     Tariff,
 )
@@ -163,6 +164,61 @@ def set_tariffs(
         Audit(s, st, who, "set_tariffs").note("tariffs", st.site_id, "update", before=before,
                                               after=prices)  # fmt: skip
     return prices
+
+
+def set_noise_hours(
+    bind: Bind,
+    hours: Mapping[str, Any],
+    *,
+    reset: Sequence[str] = (),
+    site: str | None = None,
+    actor: str | None = None,
+) -> dict[str, tuple[float, float] | None]:
+    """Set the hours the machines of each kind of tenant run by day and at night.
+
+    The noise at the neighbours averages each machine's sound power over the day (06–22) and
+    the night (22–06) by these hours (:mod:`site_manager.impact.noise`). Kinds not given
+    keep theirs; a kind the site never set uses :data:`site_manager.assumptions.NOISE_HOURS`.
+
+    Parameters
+    ----------
+    bind : Engine or Session
+        The register.
+    hours : mapping
+        Kind (a tenant kind, or ``shared`` for the shared workshops' machines) → (hours by
+        day in 0–16, hours at night in 0–8). [h]
+    reset : sequence of str
+        Kinds whose setting is removed: they go back to the defaults.
+    site : str, optional
+        Site id (default: the only site).
+    actor : str, optional
+        Who is making the change, for the audit trail.
+
+    Returns
+    -------
+    dict
+        Kind → (day, night) written, or ``None`` for a kind reset. [h]
+    """
+    checked = noise_hours.check_noise_hours(dict(hours))
+    gone = list(noise_hours.check_noise_hours({k: (0, 0) for k in reset}))
+    if not checked and not gone:
+        raise ValidationError("no operating hours given; give KIND=DAY,NIGHT, e.g. "
+                              "smart_factory=16,6")  # fmt: skip
+    who = get_actor(actor)
+    with transaction(bind) as s:
+        st = core.get_site(s, site)
+        trail = Audit(s, st, who, "set_noise_hours")  # refused here, before any change
+        rows = s.scalars(select(SiteNoiseHours).where(SiteNoiseHours.site_pk == st.id,
+                         SiteNoiseHours.kind.in_([*checked, *gone]))).all()  # fmt: skip
+        before = {r.kind: [r.hours_day, r.hours_night] for r in rows}
+        for r in rows:
+            if r.kind in gone:
+                s.delete(r)
+        s.flush()
+        noise_hours.write_noise_hours(s, st, checked)
+        after = {k: list(v) for k, v in checked.items()} | dict.fromkeys(gone)
+        trail.note("site_noise_hours", st.site_id, "update", before=before, after=after)
+    return {**checked, **dict.fromkeys(gone)}
 
 
 def set_climate(

@@ -126,9 +126,9 @@ def test_trips_by_kind_and_at_full_occupancy_against_the_threshold():
     f = small_register()
     t = trips(f, jobs_and_mix(f, DAY))
     # table rates (commute + visitors per job): artisan 2+1.5, freelancer 2+0.5, sme 2.2+1.0,
-    # '*' 2+1: 3×3.5 + 1×2.5 + 4×3.2 = 25.8; + 3 estimated jobs × 3.0 = 34.8
+    # '*' 2+1.2: 3×3.5 + 1×2.5 + 4×3.2 = 25.8; + 3 estimated jobs × 3.2 = 35.4
     assert t.trips_per_day == pytest.approx(25.8)
-    assert t.trips_full_per_day == pytest.approx(34.8)
+    assert t.trips_full_per_day == pytest.approx(35.4)
     assert t.threshold_per_day == 500.0 and not t.exceeds
     f.site["trips_threshold_per_day"] = 30.0
     t = trips(f, jobs_and_mix(f, DAY))
