@@ -1317,6 +1317,14 @@ IMPACT = {
         "Prato's acoustic zoning plan.",
         "trips_threshold_per_day": 150.0,
         "care_home": "RSA Il Melograno (care home)",
+        # a metalworking shed: the welders and the powder coater's curing oven in two day
+        # shifts, the laser cutter's unattended sheets into the evening
+        "hours": {
+            "artisan": (8.0, 0.0),
+            "sme": (14.0, 0.0),
+            "smart_factory": (16.0, 2.0),
+            "shared": (8.0, 0.0),
+        },
     },
 }
 HOURS_SOURCE = (
