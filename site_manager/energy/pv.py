@@ -546,7 +546,7 @@ def site_load_kwh(frames: Any, climate: pd.DataFrame | None = None) -> npt.NDArr
     from site_manager.energy.zones import gains_products
 
     climate = site_climate(frames) if climate is None else climate
-    zones = zones_from_frames(frames, climate=climate)
+    zones = zones_from_frames(frames, climate=climate, envelope=False)  # gains need no envelope
     if not zones:
         return np.zeros(len(climate))
     internal, _solar = gains_products(zones, climate["ghi_w_m2"].to_numpy())

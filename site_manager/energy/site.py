@@ -404,7 +404,11 @@ def _machine_w(equipment: pd.DataFrame) -> dict[str, float]:
 
 
 def zones_from_frames(
-    frames: Any, *, climate: pd.DataFrame | None = None, defaults: ZoneDefaults | None = None
+    frames: Any,
+    *,
+    climate: pd.DataFrame | None = None,
+    defaults: ZoneDefaults | None = None,
+    envelope: bool = True,
 ) -> list[Zone]:
     """One thermal zone per space of a site, from its register alone.
 
@@ -422,6 +426,10 @@ def zones_from_frames(
         The hourly climate, if already at hand; default :func:`site_climate`.
     defaults : ZoneDefaults, optional
         Assumptions (see :class:`ZoneDefaults`).
+    envelope : bool
+        False: zones without their envelope elements (no fabric read, no irradiance
+        factors), for what depends on the spaces alone: the same zones, floor areas, uses
+        and internal gains, some twice as fast on a large site.
 
     Returns
     -------
@@ -434,8 +442,8 @@ def zones_from_frames(
         for g, u in zip(spaces["global_id"], spaces["use"], strict=True)
         if isinstance(u, str) and u
     }
-    fabric = frames.fabric
-    if fabric is None:  # a snapshot built without the model store
+    fabric = frames.fabric if envelope else None
+    if fabric is None:  # a snapshot built without the model store, or no envelope asked for
         fabric = pd.DataFrame(columns=["kind", "tilt_deg", "azimuth_deg", "space_global_ids"])
     return zones_from_model(
         spaces, fabric, site_climate(frames) if climate is None else climate, uses=uses,

@@ -29,6 +29,8 @@ import pytest
 
 from site_manager.energy import pv
 
+from .conftest import SampleRegister
+
 
 def _frames(fabric_rows: list[dict[str, Any]]) -> SimpleNamespace:
     base = {"kind": "roof", "name": "r", "u_w_m2k": 2.0, "g_value": 0.0, "frame_fraction": 0.0,
@@ -79,3 +81,24 @@ def test_a_flat_plane_sees_the_horizontal_irradiation_less_the_system_losses() -
     assert float(flat.sum()) < ghi_kwh * (1 - 0.14)
     assert float(flat.sum()) > ghi_kwh * (1 - 0.14) * 0.85
     assert not math.isnan(float(flat.sum()))
+
+
+def test_the_site_load_comes_from_zones_without_their_envelope_and_equals_the_full_zones_gains(
+    samples: SampleRegister,
+) -> None:
+    from site_manager.energy.site import site_climate, zones_from_frames
+    from site_manager.energy.zones import gains_products
+
+    frames = samples.frames("textile_mill")
+    climate = site_climate(frames)
+    full = zones_from_frames(frames, climate=climate)
+    bare = zones_from_frames(frames, climate=climate, envelope=False)
+    assert [z.id for z in bare] == [z.id for z in full] and len(full) > 10
+    assert all(not z.elements for z in bare) and any(z.elements for z in full)
+    for b, f in zip(bare, full, strict=True):
+        assert (b.floor_area_m2, b.internal_gains_w_m2, b.gains_schedule) == (
+            f.floor_area_m2, f.internal_gains_w_m2, f.gains_schedule)  # fmt: skip
+    # the load by the full zones' internal gains, zone by zone and hour by hour [kWh]
+    internal = np.asarray(gains_products(full, climate["ghi_w_m2"].to_numpy())[0])
+    np.testing.assert_allclose(pv.site_load_kwh(frames, climate), internal.sum(axis=1) / 1000.0,
+                               rtol=1e-12)  # fmt: skip
