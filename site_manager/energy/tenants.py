@@ -169,7 +169,7 @@ def default_months(frames: Any) -> list[str]:
     """The last twelve months that have meter readings; without readings, this year's."""
     meters = frames.meters
     if len(meters):
-        return sorted({str(m) for m in meters["month"]})[-12:]
+        return sorted({str(m) for m in meters["month"].tolist()})[-12:]
     return months_between(year=dt.date.today().year)
 
 
@@ -334,6 +334,11 @@ class _SiteFacts:
         return self._shares[key]
 
 
+def _plain_dict(values: pd.Series) -> dict[str, float]:
+    """``{str(key): float(value)}`` of a Series (``tolist``: iterating Arrow strings is slow)."""
+    return {str(k): float(v) for k, v in zip(values.index.tolist(), values.tolist(), strict=True)}
+
+
 def _month_split(
     frames: Any, month: str, heat: pd.DataFrame, cfg: Settings, facts: _SiteFacts | None = None
 ) -> dict[str, Any]:
@@ -360,8 +365,7 @@ def _month_split(
         common_heat += float(kwh) * max(0.0, 1.0 - sum(held.values()))
     kinds, heads = facts.kinds, facts.heads
     presence: dict[str, float] = (
-        {str(k): float(v) for k, v in occ.groupby("tenant_id")["share"].max().items()}
-        if len(occ) else {}
+        _plain_dict(occ.groupby("tenant_id")["share"].max()) if len(occ) else {}
     )  # fmt: skip
     let_area: dict[str, float] = {}
     own_heat: dict[str, float] = {}
@@ -377,8 +381,7 @@ def _month_split(
     readings = meters[facts.meter_months == month] if facts.meter_months is not None else meters
     elec = readings[readings["carrier"] == "electricity"] if len(readings) else readings
     metered_own: dict[str, float] = (
-        {str(k): float(v) for k, v in
-         elec[elec["tenant_id"].notna()].groupby("tenant_id")["reading_kwh"].sum().items()}
+        _plain_dict(elec[elec["tenant_id"].notna()].groupby("tenant_id")["reading_kwh"].sum())
         if len(elec) else {}
     )  # fmt: skip
     common_meter = elec[elec["tenant_id"].isna()]["reading_kwh"] if len(elec) else []
