@@ -143,12 +143,22 @@ def months_of(period: str, frames: Any) -> list[str]:
 
 
 def _source(values: pd.Series) -> str:
-    metered = int((values == "metered").sum())
-    if metered == len(values):
+    return _source_text(int((values == "metered").sum()), len(values))
+
+
+def _source_text(metered: int, months: int) -> str:
+    if metered == months:
         return "metered"
     if metered == 0:
         return "modelled"
-    return f"metered {metered} of {len(values)} months"
+    return f"metered {metered} of {months} months"
+
+
+def _sources(values: pd.Series, groups: pd.Series) -> list[str]:
+    """:func:`_source` of each group of ``values`` (groups in order of first appearance)."""
+    counts = (values == "metered").groupby(groups, sort=False).agg(["sum", "size"])
+    return [_source_text(int(m), int(n)) for m, n in zip(counts["sum"], counts["size"],
+                                                          strict=True)]  # fmt: skip
 
 
 def tenant_period(split: Any, tenants: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -180,8 +190,8 @@ def tenant_period(split: Any, tenants: pd.DataFrame | None = None) -> pd.DataFra
     grouped = rows.groupby("tenant_id", sort=False)
     out = grouped[numbers].sum(min_count=1).reset_index()
     out["months"] = grouped["month"].count().to_numpy()
-    out["electricity_source"] = grouped["electricity_source"].agg(_source).to_numpy()
-    out["heat_source"] = grouped["heat_source"].agg(_source).to_numpy()
+    out["electricity_source"] = _sources(rows["electricity_source"], rows["tenant_id"])
+    out["heat_source"] = _sources(rows["heat_source"], rows["tenant_id"])
     out["tenant"] = [names.get(t, "landlord (vacant units)" if t == "(vacant)" else "")
                      for t in out["tenant_id"]]  # fmt: skip
     out = out.sort_values("cost_eur", ascending=False, na_position="last")

@@ -446,6 +446,41 @@ def _climate_and_clock(frames: Any) -> tuple[pd.DataFrame, float | None, str | N
     return climate, None, None
 
 
+def site_plane_ac_kwh(
+    frames: Any,
+    *,
+    tilt_deg: float,
+    azimuth_deg: float,
+    kwp: float = 1.0,
+    options: PVOptions | None = None,
+) -> npt.NDArray[np.float64]:
+    """Hourly AC output of ``kwp`` of panels on one plane at a site, whether or not a roof
+    face has that plane: the site's stored climate, latitude and clock, as for its faces
+    (:func:`pv_faces`). A reference plane, e.g. PVGIS's south-facing 30°, is one call.
+
+    Parameters
+    ----------
+    frames : RegisterFrames
+        The site's register (its climate and ``site``: latitude, longitude, time zone).
+    tilt_deg, azimuth_deg : float
+        The panels' plane (azimuth clockwise from north, 180 = south). [°]
+    kwp : float
+        Peak power. [kWp]
+    options : PVOptions, optional
+        The system (default :class:`PVOptions`, the PVGIS default system).
+
+    Returns
+    -------
+    numpy.ndarray (8,760,)
+        AC energy per hour. [kWh]
+    """
+    climate, lon, tz = _climate_and_clock(frames)
+    return plane_ac_kwh(
+        climate, latitude_deg=latitude_of(frames), tilt_deg=tilt_deg, azimuth_deg=azimuth_deg,
+        kwp=kwp, longitude_deg=lon, time_zone=tz, options=options,
+    )  # fmt: skip
+
+
 def _monthly(hourly: npt.NDArray[np.float64]) -> list[float]:
     from site_manager.energy.climate import DAYS_IN_MONTH
 
@@ -511,7 +546,7 @@ def site_load_kwh(frames: Any, climate: pd.DataFrame | None = None) -> npt.NDArr
     from site_manager.energy.zones import gains_products
 
     climate = site_climate(frames) if climate is None else climate
-    zones = zones_from_frames(frames, climate=climate)
+    zones = zones_from_frames(frames, climate=climate, envelope=False)  # gains need no envelope
     if not zones:
         return np.zeros(len(climate))
     internal, _solar = gains_products(zones, climate["ghi_w_m2"].to_numpy())
@@ -574,4 +609,5 @@ __all__ = [
     "pv_site",
     "roof_faces",
     "site_load_kwh",
+    "site_plane_ac_kwh",
 ]

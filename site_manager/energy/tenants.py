@@ -169,7 +169,7 @@ def default_months(frames: Any) -> list[str]:
     """The last twelve months that have meter readings; without readings, this year's."""
     meters = frames.meters
     if len(meters):
-        return sorted({str(m) for m in meters["month"]})[-12:]
+        return sorted({str(m) for m in meters["month"].tolist()})[-12:]
     return months_between(year=dt.date.today().year)
 
 
@@ -257,17 +257,29 @@ class EnergySplit:
     settings: Settings
 
 
-def _occupancy(frames: Any, first: dt.date, last: dt.date) -> pd.DataFrame:
-    """``unit_id``, ``tenant_id``, ``share`` (of the month's days let) for a month."""
+def _lease_spans(leases: pd.DataFrame) -> list[tuple[str, str, Any, Any]]:
+    """``(unit_id, tenant_id, first day or None, last day or None)`` of each lease."""
+    spans = []
+    columns = (leases[c].tolist() for c in ("unit_id", "tenant_id", "start", "end"))
+    for u, t, s, e in zip(*columns, strict=True):
+        spans.append((str(u), str(t), parse_date(s),
+                      parse_date(e) if e is not None and str(e) else None))  # fmt: skip
+    return spans
+
+
+def _occupancy(
+    spans: list[tuple[str, str, Any, Any]], first: dt.date, last: dt.date
+) -> pd.DataFrame:
+    """``unit_id``, ``tenant_id``, ``share`` (of the month's days let) for a month of the
+    leases' :func:`_lease_spans`.
+    """
     days = (last - first).days + 1
     rows = []
-    for u, t, s, e in zip(frames.leases["unit_id"], frames.leases["tenant_id"],
-                          frames.leases["start"], frames.leases["end"], strict=True):  # fmt: skip
-        start, end = parse_date(s), parse_date(e) if e is not None and str(e) else None
+    for u, t, start, end in spans:
         lo = max(first, start) if start else first
         hi = min(last, end) if end else last
         if hi >= lo:
-            rows.append((str(u), str(t), ((hi - lo).days + 1) / days))
+            rows.append((u, t, ((hi - lo).days + 1) / days))
     occ = pd.DataFrame(rows, columns=["unit_id", "tenant_id", "share"])
     if len(occ):  # overlapping leases of one unit: never more than the whole month
         total = occ.groupby("unit_id")["share"].transform("sum")
@@ -279,55 +291,97 @@ def _profile(kind: Any) -> Any:
     return USE_PROFILES.get(str(kind), DEFAULT_USE_PROFILE)
 
 
-def _month_split(frames: Any, month: str, heat: pd.DataFrame, cfg: Settings) -> dict[str, Any]:
+class _SiteFacts:
+    """What :func:`_month_split` needs of a site that is the same in every month, worked
+    out once per :func:`split_energy` (leases, tenants, machines, the meters' months) or
+    once per set of live units (their shares of the spaces).
+    """
+
+    def __init__(self, frames: Any, heat: pd.DataFrame) -> None:
+        self.frames = frames
+        self.spans = _lease_spans(frames.leases)
+        self.kinds, self.heads = _tenant_facts(frames.tenants)
+        # machines: the tenant's own; shared or ownerless ones are common
+        eq = frames.equipment
+        power = pd.to_numeric(eq["power_kw"], errors="coerce").fillna(0.0) if len(eq) else None
+        self.own_kw: dict[str, float] = {}
+        self.shared_kw = 0.0
+        if power is not None:
+            for owner, shared, kw in zip(eq["owner_tenant_id"].tolist(), eq["shared"].tolist(),
+                                         power.tolist(), strict=True):  # fmt: skip
+                if shared is not None and parse_bool(shared) or not owner or pd.isna(owner):
+                    self.shared_kw += float(kw)
+                else:
+                    self.own_kw[str(owner)] = self.own_kw.get(str(owner), 0.0) + float(kw)
+        meters = frames.meters
+        self.meter_months = meters["month"].astype(str) if len(meters) else None
+        self.heated = set(heat.index.tolist()) if len(heat) else set()
+        self._shares: dict[tuple[str, ...], tuple[dict[str, dict[str, float]], float]] = {}
+
+    def shares(self, unit_area: dict[str, float]) -> tuple[dict[str, dict[str, float]], float]:
+        """:func:`unit_shares` of the live units, and the floor area in no unit. [m²]"""
+        key = tuple(unit_area)
+        if key not in self._shares:
+            space_units = unit_shares(self.frames.unit_spaces, unit_area)
+            spaces = self.frames.spaces
+            common_area = sum(
+                float(a or 0.0) * max(0.0, 1.0 - sum(space_units.get(str(g), {}).values()))
+                for g, a in zip(spaces["global_id"].tolist(), spaces["area_m2"].tolist(),
+                                strict=True)
+                if str(g) in self.heated
+            )  # fmt: skip
+            self._shares[key] = (space_units, common_area)
+        return self._shares[key]
+
+
+def _plain_dict(values: pd.Series) -> dict[str, float]:
+    """``{str(key): float(value)}`` of a Series (``tolist``: iterating Arrow strings is slow)."""
+    return {str(k): float(v) for k, v in zip(values.index.tolist(), values.tolist(), strict=True)}
+
+
+def _month_split(
+    frames: Any, month: str, heat: pd.DataFrame, cfg: Settings, facts: _SiteFacts | None = None
+) -> dict[str, Any]:
     """The unrounded parts of one month (see the module docstring)."""
+    facts = facts or _SiteFacts(frames, heat)
     y, m = int(month[:4]), int(month[5:7])
     first, last = dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])
     weeks = calendar.monthrange(y, m)[1] / 7.0
     live = frames.units_on(first) if len(frames.units) else frames.units
-    unit_area = {str(u): float(a or 0.0) for u, a in zip(live["unit_id"], live["area_m2"],
+    unit_area = {str(u): float(a or 0.0) for u, a in zip(live["unit_id"].tolist(),
+                                                         live["area_m2"].tolist(),
                                                          strict=True)}  # fmt: skip
-    occ = _occupancy(frames, first, last)
-    occ = occ[occ["unit_id"].isin(unit_area)]
-    space_units = unit_shares(frames.unit_spaces, unit_area)
+    occ = _occupancy(facts.spans, first, last)
+    occ = occ[np.fromiter((u in unit_area for u in occ["unit_id"].tolist()), dtype=bool,
+                          count=len(occ))]  # fmt: skip
+    space_units, common_area = facts.shares(unit_area)
     month_heat = heat[m] if len(heat) else pd.Series(dtype=float)
     unit_heat: dict[str, float] = {}
     common_heat = 0.0
-    for gid, kwh in month_heat.items():
+    for gid, kwh in zip(month_heat.index.tolist(), month_heat.tolist(), strict=True):
         held = space_units.get(str(gid), {})
         for unit, share in held.items():
             unit_heat[unit] = unit_heat.get(unit, 0.0) + float(kwh) * share
         common_heat += float(kwh) * max(0.0, 1.0 - sum(held.values()))
-    kinds, heads = _tenant_facts(frames.tenants)
+    kinds, heads = facts.kinds, facts.heads
     presence: dict[str, float] = (
-        {str(k): float(v) for k, v in occ.groupby("tenant_id")["share"].max().items()}
-        if len(occ) else {}
+        _plain_dict(occ.groupby("tenant_id")["share"].max()) if len(occ) else {}
     )  # fmt: skip
     let_area: dict[str, float] = {}
     own_heat: dict[str, float] = {}
-    for u, t, share in zip(occ["unit_id"], occ["tenant_id"], occ["share"], strict=True):
+    for u, t, share in zip(occ["unit_id"].tolist(), occ["tenant_id"].tolist(),
+                           occ["share"].tolist(), strict=True):  # fmt: skip
         let_area[t] = let_area.get(t, 0.0) + unit_area[u] * share
         own_heat[t] = own_heat.get(t, 0.0) + unit_heat.get(u, 0.0) * share
     let_share = occ.groupby("unit_id")["share"].sum().to_dict() if len(occ) else {}
     vacant_area = sum(a * (1 - let_share.get(u, 0.0)) for u, a in unit_area.items())
     vacant_heat = sum(h * (1 - let_share.get(u, 0.0)) for u, h in unit_heat.items())
-    # machines: the tenant's own; shared or ownerless ones are common
-    eq = frames.equipment
-    power = pd.to_numeric(eq["power_kw"], errors="coerce").fillna(0.0) if len(eq) else None
-    own_kw: dict[str, float] = {}
-    shared_kw = 0.0
-    if power is not None:
-        for owner, shared, kw in zip(eq["owner_tenant_id"], eq["shared"], power, strict=True):
-            if shared is not None and parse_bool(shared) or not owner or pd.isna(owner):
-                shared_kw += float(kw)
-            else:
-                own_kw[str(owner)] = own_kw.get(str(owner), 0.0) + float(kw)
+    own_kw, shared_kw = facts.own_kw, facts.shared_kw
     meters = frames.meters
-    readings = meters[meters["month"].astype(str) == month] if len(meters) else meters
+    readings = meters[facts.meter_months == month] if facts.meter_months is not None else meters
     elec = readings[readings["carrier"] == "electricity"] if len(readings) else readings
     metered_own: dict[str, float] = (
-        {str(k): float(v) for k, v in
-         elec[elec["tenant_id"].notna()].groupby("tenant_id")["reading_kwh"].sum().items()}
+        _plain_dict(elec[elec["tenant_id"].notna()].groupby("tenant_id")["reading_kwh"].sum())
         if len(elec) else {}
     )  # fmt: skip
     common_meter = elec[elec["tenant_id"].isna()]["reading_kwh"] if len(elec) else []
@@ -347,11 +401,6 @@ def _month_split(frames: Any, month: str, heat: pd.DataFrame, cfg: Settings) -> 
                      "own_electricity_kwh": modelled if metered is None else float(metered),
                      "electricity_source": MODELLED if metered is None else METERED,
                      "own_heat_kwh": own_heat.get(t, 0.0)})  # fmt: skip
-    common_area = sum(
-        float(a or 0.0) * max(0.0, 1.0 - sum(space_units.get(str(g), {}).values()))
-        for g, a in zip(frames.spaces["global_id"], frames.spaces["area_m2"], strict=True)
-        if str(g) in month_heat.index
-    )  # fmt: skip
     shared_prof = DEFAULT_USE_PROFILE
     common_modelled = ((shared_kw * shared_prof.machine_load
                         + common_area * BASE_ELECTRICITY_W_M2 / 1000.0)
@@ -377,7 +426,8 @@ def unit_shares(pairs: pd.DataFrame, units: Any) -> dict[str, dict[str, float]]:
     """
     shares = pairs["share"] if "share" in pairs else pd.Series(1.0, index=pairs.index)
     out: dict[str, dict[str, float]] = {}
-    for u, g, sh in zip(pairs["unit_id"], pairs["space_global_id"], shares, strict=True):
+    for u, g, sh in zip(pairs["unit_id"].tolist(), pairs["space_global_id"].tolist(),
+                        shares.tolist(), strict=True):  # fmt: skip
         if str(u) in units:
             out.setdefault(str(g), {})[str(u)] = 1.0 if sh is None or sh != sh else float(sh)
     for held in out.values():
@@ -396,12 +446,14 @@ def _tenant_facts(tenants: pd.DataFrame) -> tuple[dict[str, Any], dict[str, floa
     if not len(tenants):
         return {}, {}
     ids = tenants["tenant_id"].astype(str)
-    kinds = dict(zip(ids, tenants["kind"], strict=True)) if "kind" in tenants else {}
+    kinds = (
+        dict(zip(ids.tolist(), tenants["kind"].tolist(), strict=True)) if "kind" in tenants else {}
+    )
     heads: dict[str, float] = {}
     if "headcount" in tenants:
         values = pd.to_numeric(tenants["headcount"], errors="coerce")
         heads = {t: float(v) if pd.notna(v) and v > 0 else 1.0
-                 for t, v in zip(ids, values, strict=True)}  # fmt: skip
+                 for t, v in zip(ids.tolist(), values.tolist(), strict=True)}  # fmt: skip
     return kinds, heads
 
 
@@ -466,8 +518,9 @@ def split_energy(
     ef_el, _ = emission_factor("electricity", cfg.country)
     ef_fuel, _ = emission_factor(cfg.heating_carrier, cfg.country)
     out, site_rows, parts, modelled_rows = [], [], [], []
+    facts = _SiteFacts(frames, heat) if months else None
     for mo in months:
-        ms = _month_split(frames, mo, heat, cfg)
+        ms = _month_split(frames, mo, heat, cfg, facts)
         rows = ms["rows"]
         fuel_meter = ms["readings"]
         if len(fuel_meter):
