@@ -193,8 +193,9 @@ def _pair_cuts(
     Valid: the earning needer either leaves v free (first sum), or covers v, and then its
     provider, on other units, touches another neighbour of u (second sum). The plain links
     let the LP pair a two-unit let on (u, v) with a provider on v; these rows do not: on
-    the 50 x 20 problems they lower the LP bound by 40 % of its gap to the optimum
-    (seed 2: 22,197 -> 21,922 EUR/month, optimum 21,545) without a new variable.
+    the 50 x 20 problems of seeds 2 and 7 they close a third to 40 % of the LP bound's gap
+    to the optimum (seed 2: 22,197 -> 21,922 EUR/month, optimum 21,545) without a new
+    variable (``docs/layout.md``, ``benchmarks/layout_lab.py``).
     """
     touching: dict[int, set[int]] = {}
     for k in providers:
