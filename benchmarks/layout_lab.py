@@ -18,15 +18,23 @@
    printed, wall-clock and CPU (on a shared, busy machine the wall time includes waiting for a
    core, the CPU time is what an unloaded server spends); the plan of all 200 units on one
    storey (the worst case) is printed too.
+3. The 50 × 20 proofs (``random_problem(50, 20, seed)``, seeds 0–9 by default): each solved
+   with ``solve(time_limit=10)`` on all the machine's cores, the time to the proof printed
+   beside the same solve of the model without the tighter synergy links of
+   ``layout.model._pair_cuts`` (the baseline, measured in the same run, seed by seed), with
+   the ratio; both optima must be equal. Goal (issue 15): proven within 10 s on every seed.
+   The load average is printed before and after: other work on the cores slows both.
 
 Usage: ``python benchmarks/layout_lab.py [--repeat 5] [--units 200] [--applicants 80]
-[--sites engineering_works,...]``
+[--sites engineering_works,...] [--proof-seeds 0,1,...] [--skip sites,move,proofs]``
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
+import importlib
 import os
 import statistics
 import sys
@@ -43,11 +51,13 @@ from shapely import box  # noqa: E402
 from site_manager import figures, register  # noqa: E402
 from site_manager.layout import lab, problem_from_register, solve  # noqa: E402
 from site_manager.layout.lab_plan import OCCUPANT_COLOURS, plan_frame  # noqa: E402
+from site_manager.layout.model import _build  # noqa: E402
 from site_manager.layout.scenarios import first_of_next_month  # noqa: E402
 from site_manager.layout.synthetic import random_problem  # noqa: E402
 
 PROOF_GOAL_S = 5.0
 MOVE_GOAL_S = 0.3
+PROOF_50X20_GOAL_S = 10.0
 BAY_AREA_M2 = 150.0
 
 
@@ -130,17 +140,75 @@ def manual_move(n_units: int, n_apps: int, repeat: int) -> None:
               f"{min(w, c) / MOVE_GOAL_S:.2f} ({verdict})", flush=True)  # fmt: skip
 
 
+def _timed_solve(
+    problem: Any, seed: int, workers: int, pair_cuts: bool
+) -> tuple[Any, float, float]:
+    """``solve`` as the lab runs it (without the tighter links for the baseline): the
+    solution, wall-clock and CPU seconds (CPU: the process's threads, what an unloaded
+    machine would spend).
+    """
+    module = importlib.import_module("site_manager.layout.solve")
+    plain = module._build
+    module._build = functools.partial(_build, pair_cuts=pair_cuts)
+    try:
+        wall, cpu = time.perf_counter(), time.process_time()
+        sol = solve(problem, time_limit=PROOF_50X20_GOAL_S, workers=workers, seed=seed,
+                    with_reasons=False)  # fmt: skip
+        return sol, time.perf_counter() - wall, time.process_time() - cpu
+    finally:
+        module._build = plain
+
+
+def proofs_50x20(seeds: list[int]) -> None:
+    workers = os.cpu_count() or 1
+    print(
+        f"\n50 x 20 proofs, limit {PROOF_50X20_GOAL_S:.0f} s, {workers} workers, load average "
+        f"{os.getloadavg()[0]:.1f}; baseline = the model without the tighter synergy links "
+        f"(layout.model._pair_cuts), solved just before, seed by seed"
+    )
+    print(f"{'seed':>4} {'lets':>5} | {'base s':>7} {'cpu s':>6} {'status':>8} | {'new s':>7} "
+          f"{'cpu s':>6} {'status':>8} {'best':>7} {'bound':>7} | {'ratio':>5}  goal")  # fmt: skip
+    proven, totals = 0, [0.0, 0.0, 0.0, 0.0]
+    for seed in seeds:
+        problem = random_problem(50, 20, seed=seed)
+        base, base_s, base_cpu = _timed_solve(problem, seed, workers, pair_cuts=False)
+        new, new_s, new_cpu = _timed_solve(problem, seed, workers, pair_cuts=True)
+        if base.status == new.status == "OPTIMAL" and base.objective != new.objective:
+            raise SystemExit(f"seed {seed}: optimum {new.objective} against {base.objective}")
+        ok = new.status == "OPTIMAL" and new_s <= PROOF_50X20_GOAL_S
+        proven += ok
+        for i, v in enumerate((base_s, base_cpu, new_s, new_cpu)):
+            totals[i] += v
+        bound = "-" if new.bound is None else f"{new.bound:.0f}"
+        print(f"{seed:>4} {new.stats['candidates']:>5} | {base_s:7.2f} {base_cpu:6.2f} "
+              f"{base.status:>8} | {new_s:7.2f} {new_cpu:6.2f} {new.status:>8} "
+              f"{new.objective:7.0f} {bound:>7} | {new_s / base_s:5.2f}  "
+              f"{'within' if ok else 'OVER'}", flush=True)  # fmt: skip
+    print(f"  proven within {PROOF_50X20_GOAL_S:.0f} s on {proven}/{len(seeds)} seeds; all seeds: "
+          f"{totals[2]:.1f} s against {totals[0]:.1f} s (ratio {totals[2] / totals[0]:.2f}), CPU "
+          f"{totals[3]:.1f} s against {totals[1]:.1f} s (ratio {totals[3] / totals[1]:.2f}); "
+          f"load average now {os.getloadavg()[0]:.1f}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--applicants", type=int, default=80)
     parser.add_argument("--sites", help="comma-separated sample names (default: all)")
+    parser.add_argument("--proof-seeds", default="0,1,2,3,4,5,6,7,8,9",
+                        help="seeds of the 50 x 20 proofs")  # fmt: skip
+    parser.add_argument("--skip", default="", help="parts to leave out: sites, move, proofs")
     args = parser.parse_args()
+    skip = set(args.skip.split(","))
     print(f"layout_lab: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    names = args.sites.split(",") if args.sites else list(register.sample_names())
-    sample_sites(names, first_of_next_month())
-    manual_move(args.units, args.applicants, args.repeat)
+    if "sites" not in skip:
+        names = args.sites.split(",") if args.sites else list(register.sample_names())
+        sample_sites(names, first_of_next_month())
+    if "move" not in skip:
+        manual_move(args.units, args.applicants, args.repeat)
+    if "proofs" not in skip:
+        proofs_50x20([int(s) for s in args.proof_seeds.split(",")])
 
 
 if __name__ == "__main__":

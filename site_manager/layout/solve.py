@@ -10,8 +10,10 @@ before the model is built. Rows:
   units (one tenant): one clique row instead of one row per pair of lets;
 - synergy: one indicator per (occupied unit, needed type) that is not already earned from an
   existing tenant next door, with two rows: indicator <= lets on u that need the type,
-  indicator <= lets of another tenant next door that provide it. Synergy earned from an
-  existing tenant next door is folded into the let's value (it is linear).
+  indicator <= lets of another tenant next door that provide it, and per neighbour v that a
+  needing two-unit let covers, indicator <= needing lets on u leaving v free + providing
+  lets next to u not touching v (tighter for the LP, see ``model._pair_cuts``). Synergy
+  earned from an existing tenant next door is folded into the let's value (it is linear).
 
 Values are integer cents of EUR/month (exact when ``w_fit`` and ``synergy`` have at most two
 decimals). Measured on this model (see ``docs/layout.md``): CP-SAT with presolve off and
