@@ -26,6 +26,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT.parent / "shared" / "ifc" / "AC20-FZK-Haus.ifc"
@@ -58,6 +59,26 @@ def tree_mb(pid: int) -> float:
     return sum(rss_mb(p) for p in found)
 
 
+def smaps_mb(pid: int) -> dict[str, float]:
+    """The process's resident memory by kind of mapping: the C heap (``[heap]``), anonymous
+    maps (glibc's thread arenas, large allocations, Python's object arenas), files. [MB]"""
+    kinds: dict[str, float] = {}
+    kind = "other"
+    try:
+        lines = Path(f"/proc/{pid}/smaps").read_text().splitlines()
+    except OSError:
+        return kinds
+    for line in lines:
+        head = line.split()
+        if head and "-" in head[0] and ":" not in head[0]:
+            name = head[5] if len(head) > 5 else ""
+            kind = ("heap" if name == "[heap]" else "anonymous" if not name
+                    else "stack" if name.startswith("[stack") else "files")  # fmt: skip
+        elif head and head[0] == "Rss:":
+            kinds[kind] = kinds.get(kind, 0.0) + int(head[1]) / 1024
+    return kinds
+
+
 def padded_model(mb: float, folder: Path) -> Path:
     text = MODEL.read_text(encoding="utf-8", errors="replace")
     head, _, rest = text.partition("DATA;\n")
@@ -79,6 +100,13 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="bench-upload-"))
     model = padded_model(args.mb, folder)
+    db_url = f"sqlite:///{folder / 'r.sqlite'}"
+    sys.path.insert(0, str(ROOT))
+    from site_manager import register  # a planner logs in to each session, as users do
+
+    engine = register.open_register(db_url)
+    register.add_user(engine, "bench", role="planner", password="bench-upload-password")
+    engine.dispose()
     print(f"model {model.stat().st_size / 1e6:.0f} MB ({MODEL.name} padded with comments)")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -91,7 +119,7 @@ def main() -> None:
          "--server.port", str(port), "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
          "--server.disconnectedSessionTTL", str(args.ttl)],
-        cwd=ROOT, env={**os.environ, "SITE_MANAGER_DB": f"sqlite:///{folder / 'r.sqlite'}"},
+        cwd=ROOT, env={**os.environ, "SITE_MANAGER_DB": db_url},
         stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     peak = [0.0]
@@ -101,6 +129,12 @@ def main() -> None:
         while not stop.is_set():
             peak[0] = max(peak[0], rss_mb(server.pid))
             time.sleep(0.2)
+
+    def log_in(page: Any) -> None:
+        page.get_by_label("User name", exact=True).fill("bench")
+        box = page.get_by_label("Password", exact=True)
+        box.fill("bench-upload-password")
+        box.press("Enter")
 
     try:
         deadline = time.monotonic() + 180
@@ -114,12 +148,15 @@ def main() -> None:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit(f"server did not start; see {folder / 'server.log'}")
             time.sleep(0.5)
+        print(f"server started, before any visit: {rss_mb(server.pid):.0f} MB")
         threading.Thread(target=watch, daemon=True).start()
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM,
                                         args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
             page = browser.new_page()  # a first visit: the app's imports, the samples loaded
             page.goto(f"{base}/import")
+            page.get_by_label("User name", exact=True).wait_for(timeout=300_000)
+            log_in(page)
             expect(page.get_by_role("heading", name="Import a model")).to_be_visible(
                 timeout=300_000
             )
@@ -128,11 +165,15 @@ def main() -> None:
             start = rss_mb(server.pid)
             print(f"start (after a first visit): server {start:.0f} MB, "
                   f"tree {tree_mb(server.pid):.0f} MB")  # fmt: skip
+            by_kind = ", ".join(f"{k} {v:.0f} MB" for k, v in sorted(smaps_mb(server.pid).items()))
+            print(f"server memory by mapping at start: {by_kind}")
             for i in range(args.sessions):
                 peak[0] = 0.0
                 context = browser.new_context()
                 page = context.new_page()
                 page.goto(f"{base}/import")
+                page.get_by_label("User name", exact=True).wait_for(timeout=120_000)
+                log_in(page)
                 expect(page.get_by_role("heading", name="Import a model")).to_be_visible(
                     timeout=120_000
                 )
@@ -151,6 +192,8 @@ def main() -> None:
             print(f"{waited:>3} s after the last session: server {rss_mb(server.pid):.0f} MB "
                   f"({rss_mb(server.pid) - start:+.0f} MB from start)", flush=True)  # fmt: skip
             time.sleep(15)
+        by_kind = ", ".join(f"{k} {v:.0f} MB" for k, v in sorted(smaps_mb(server.pid).items()))
+        print(f"server memory by mapping: {by_kind}")
     finally:
         stop.set()
         server.terminate()
