@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from site_manager.assumptions import DEFAULT_LATITUDE_DEG
+from site_manager.assumptions import DEFAULT_LATITUDE_DEG, latitude_of
 from site_manager.errors import ValidationError
 
 log = logging.getLogger(__name__)
@@ -208,3 +210,119 @@ def read_climate(path: str | Path, **monthly_options: float) -> pd.DataFrame:
     if "ghi_kwh_m2" in head.columns:
         return hourly_from_monthly(read_monthly_csv(p), **monthly_options)
     return read_hourly_csv(p)
+
+
+def site_climate(frames: Any) -> pd.DataFrame:
+    """The hourly climate a site is simulated with, from what the register holds.
+
+    The stored hourly year (``frames.climate_hourly``, 8,760 rows) as it is; else the
+    stored monthly table expanded to hours at the site's latitude
+    (:func:`hourly_from_monthly`); else a neutral
+    central-European year (the ``climate`` assumption of
+    :func:`site_manager.assumptions.energy_assumptions`).
+
+    Parameters
+    ----------
+    frames : RegisterFrames
+        The site's register (:func:`site_manager.register.frames`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        8,760 rows of ``t_out_c`` [°C] and ``ghi_w_m2`` [W/m²].
+
+    Raises
+    ------
+    ValidationError
+        A stored hourly climate that is not one value per hour of a non-leap year, or a
+        monthly one without twelve months.
+    """
+    site = frames.site.get("site_id", "SITE")
+    lat = latitude_of(frames)
+    hourly = frames.climate_hourly
+    if hourly is not None and len(hourly):
+        return _check_hourly(hourly, f"site {site!r}: the stored hourly climate")
+    monthly = frames.climate_monthly
+    if monthly is not None and len(monthly):
+        months = sorted(int(m) for m in monthly["month"])
+        if months != list(range(1, 13)):
+            raise ValidationError(
+                f"site {site!r}: the stored monthly climate has months {months}, not 1–12; "
+                f"store a full one with `site-manager site climate FILE --site {site}`"
+            )
+        return hourly_from_monthly(monthly.sort_values("month"), latitude_deg=lat)
+    return flat_climate(latitude_deg=lat)
+
+
+def flat_climate(*, latitude_deg: float = DEFAULT_LATITUDE_DEG) -> pd.DataFrame:
+    """A neutral central-European climate for a site or model that comes without one."""
+    monthly = pd.DataFrame(
+        {
+            "month": range(1, 13),
+            "t_out_c": [1.0, 2.0, 5.0, 9.0, 13.0, 16.0, 18.0, 18.0, 15.0, 10.0, 6.0, 2.0],
+            "ghi_kwh_m2": [20, 35, 70, 110, 140, 150, 150, 125, 85, 50, 25, 15],
+        }
+    )
+    return hourly_from_monthly(monthly, latitude_deg=latitude_deg)
+
+
+def daily_diffuse_fraction(
+    daily_ghi_wh_m2: npt.ArrayLike, latitude_deg: float
+) -> npt.NDArray[np.float64]:
+    """Diffuse share of each day of a year of average days: Erbs et al. (1982), monthly form.
+
+    ``K_T = H / H_0`` (H_0: the day's extraterrestrial irradiation on the horizontal, with
+    Cooper's declination and a solar constant of 1367 W/m²);
+    ``H_d/H = 1.391 − 3.560 K_T + 4.189 K_T² − 2.137 K_T³`` where the sunset hour angle
+    ω_s ≤ 81.4°, else ``1.311 − 3.022 K_T + 3.427 K_T² − 1.821 K_T³`` (Duffie & Beckman,
+    *Solar Engineering of Thermal Processes*, eq. 2.12.1), K_T clipped to 0.3–0.8.
+
+    Parameters
+    ----------
+    daily_ghi_wh_m2 : array_like (365,)
+        Global horizontal irradiation of each day. [Wh/m²]
+    latitude_deg : float
+        [°]
+
+    Returns
+    -------
+    numpy.ndarray (365,)
+        H_d / H of each day. [–]
+    """
+    h = np.asarray(daily_ghi_wh_m2, dtype=float)
+    n = np.arange(1, h.shape[0] + 1)
+    phi = np.radians(latitude_deg)
+    decl = np.radians(23.45) * np.sin(2 * np.pi * (284 + n) / 365.0)
+    ws = np.arccos(np.clip(-np.tan(phi) * np.tan(decl), -1.0, 1.0))
+    g_on = 1367.0 * (1 + 0.033 * np.cos(2 * np.pi * n / 365.0))
+    h0 = (
+        (24.0 / np.pi)
+        * g_on
+        * (np.cos(phi) * np.cos(decl) * np.sin(ws) + ws * np.sin(phi) * np.sin(decl))
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kt = np.clip(np.where(h0 > 0, h / h0, 0.3), 0.3, 0.8)
+    low = 1.391 - 3.560 * kt + 4.189 * kt**2 - 2.137 * kt**3
+    high = 1.311 - 3.022 * kt + 3.427 * kt**2 - 1.821 * kt**3
+    return np.asarray(np.clip(np.where(np.degrees(ws) <= 81.4, low, high), 0.0, 1.0))
+
+
+def average_day_split(
+    ghi: pd.Series, zenith: pd.Series, latitude_deg: float
+) -> tuple[pd.Series, pd.Series]:
+    """DNI and DHI of a year of average days (a monthly table expanded to hours).
+
+    Erbs' hourly correlation applied to an average day, whose every hour has the month's
+    middling clearness, puts far too much of the light in the diffuse part (about 0.78 of
+    the year at Gent against some 0.5 measured); the monthly form of the same authors'
+    correlation (:func:`daily_diffuse_fraction`) is meant for such days. Each hour of a day
+    gets the day's diffuse share; the beam is the rest over cos(zenith) (zenith < 87°).
+    """
+    daily = ghi.to_numpy().reshape(-1, 24).sum(axis=1)
+    share = np.repeat(daily_diffuse_fraction(daily, latitude_deg), 24)
+    dhi = ghi * share
+    cosz = np.cos(np.radians(zenith.to_numpy()))
+    beam = (ghi - dhi).to_numpy()
+    dni = np.where((zenith.to_numpy() < 87.0) & (cosz > 0), beam / np.maximum(cosz, 1e-6), 0.0)
+    dhi = dhi.where(zenith < 87.0, ghi)  # the last glimmer at sunrise and sunset: diffuse
+    return pd.Series(dni, index=ghi.index), dhi

@@ -32,13 +32,13 @@ Yield (hourly, :func:`plane_ac_kwh`)
    Hour stamps: a stored hourly climate (an EPW year: hour ``i`` is ``i:00–i+1:00`` local
    standard time) is placed in the site's standard time (its time zone's UTC offset in
    January; without a time zone, longitude / 15 rounded) at the site's longitude; a
-   monthly table expanded to hours (:func:`site_manager.energy.site.site_climate`, which
+   monthly table expanded to hours (:func:`site_manager.energy.climate.site_climate`, which
    builds its days in solar time) is placed in solar time (UTC at longitude 0), as the
    heating model does.
 2. Decomposition of GHI into DNI and DHI: Erbs et al. (1982), ``pvlib.irradiance.erbs``,
    hour by hour for a stored hourly year; for a monthly table's average days, the monthly
-   form of the same correlation, one diffuse share per day (:func:`_average_day_split`
-   says why).
+   form of the same correlation, one diffuse share per day
+   (:func:`~site_manager.energy.climate.average_day_split` says why).
 3. Transposition to the panel plane: Hay & Davies (1980), ``get_total_irradiance(...,
    model="haydavies")`` with the extraterrestrial DNI (Spencer); ground albedo 0.2. (Perez
    was tried: on a monthly table's average days, whose every hour has the clear-sky shape,
@@ -79,6 +79,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from site_manager.assumptions import latitude_of
+from site_manager.energy.climate import average_day_split
 from site_manager.errors import ValidationError
 
 log = logging.getLogger(__name__)
@@ -297,7 +298,7 @@ def _planes_ac_kwh(
     zenith = solpos["apparent_zenith"]
     doy = np.asarray(times.day_of_year)
     if longitude_deg is None and len(climate) == 8760:  # average days of a monthly table
-        dni, dhi = _average_day_split(ghi, zenith, latitude_deg)
+        dni, dhi = average_day_split(ghi, zenith, latitude_deg)
     else:
         split = pvlib.irradiance.erbs(ghi, zenith, doy)
         dni = pd.Series(np.asarray(split["dni"], dtype=float), index=times).fillna(0.0)
@@ -324,68 +325,6 @@ def _planes_ac_kwh(
         ac = np.asarray(dc_w, dtype=float) * (1.0 - o.system_loss) / 1000.0
         out.append(np.clip(np.nan_to_num(ac), 0.0, None))
     return out
-
-
-def daily_diffuse_fraction(
-    daily_ghi_wh_m2: npt.ArrayLike, latitude_deg: float
-) -> npt.NDArray[np.float64]:
-    """Diffuse share of each day of a year of average days: Erbs et al. (1982), monthly form.
-
-    ``K_T = H / H_0`` (H_0: the day's extraterrestrial irradiation on the horizontal, with
-    Cooper's declination and a solar constant of 1367 W/m²);
-    ``H_d/H = 1.391 − 3.560 K_T + 4.189 K_T² − 2.137 K_T³`` where the sunset hour angle
-    ω_s ≤ 81.4°, else ``1.311 − 3.022 K_T + 3.427 K_T² − 1.821 K_T³`` (Duffie & Beckman,
-    *Solar Engineering of Thermal Processes*, eq. 2.12.1), K_T clipped to 0.3–0.8.
-
-    Parameters
-    ----------
-    daily_ghi_wh_m2 : array_like (365,)
-        Global horizontal irradiation of each day. [Wh/m²]
-    latitude_deg : float
-        [°]
-
-    Returns
-    -------
-    numpy.ndarray (365,)
-        H_d / H of each day. [–]
-    """
-    h = np.asarray(daily_ghi_wh_m2, dtype=float)
-    n = np.arange(1, h.shape[0] + 1)
-    phi = np.radians(latitude_deg)
-    decl = np.radians(23.45) * np.sin(2 * np.pi * (284 + n) / 365.0)
-    ws = np.arccos(np.clip(-np.tan(phi) * np.tan(decl), -1.0, 1.0))
-    g_on = 1367.0 * (1 + 0.033 * np.cos(2 * np.pi * n / 365.0))
-    h0 = (
-        (24.0 / np.pi)
-        * g_on
-        * (np.cos(phi) * np.cos(decl) * np.sin(ws) + ws * np.sin(phi) * np.sin(decl))
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kt = np.clip(np.where(h0 > 0, h / h0, 0.3), 0.3, 0.8)
-    low = 1.391 - 3.560 * kt + 4.189 * kt**2 - 2.137 * kt**3
-    high = 1.311 - 3.022 * kt + 3.427 * kt**2 - 1.821 * kt**3
-    return np.asarray(np.clip(np.where(np.degrees(ws) <= 81.4, low, high), 0.0, 1.0))
-
-
-def _average_day_split(
-    ghi: pd.Series, zenith: pd.Series, latitude_deg: float
-) -> tuple[pd.Series, pd.Series]:
-    """DNI and DHI of a year of average days (a monthly table expanded to hours).
-
-    Erbs' hourly correlation applied to an average day, whose every hour has the month's
-    middling clearness, puts far too much of the light in the diffuse part (about 0.78 of
-    the year at Gent against some 0.5 measured); the monthly form of the same authors'
-    correlation (:func:`daily_diffuse_fraction`) is meant for such days. Each hour of a day
-    gets the day's diffuse share; the beam is the rest over cos(zenith) (zenith < 87°).
-    """
-    daily = ghi.to_numpy().reshape(-1, 24).sum(axis=1)
-    share = np.repeat(daily_diffuse_fraction(daily, latitude_deg), 24)
-    dhi = ghi * share
-    cosz = np.cos(np.radians(zenith.to_numpy()))
-    beam = (ghi - dhi).to_numpy()
-    dni = np.where((zenith.to_numpy() < 87.0) & (cosz > 0), beam / np.maximum(cosz, 1e-6), 0.0)
-    dhi = dhi.where(zenith < 87.0, ghi)  # the last glimmer at sunrise and sunset: diffuse
-    return pd.Series(dni, index=ghi.index), dhi
 
 
 def roof_faces(frames: Any, options: PVOptions | None = None) -> pd.DataFrame:
@@ -435,7 +374,7 @@ def roof_faces(frames: Any, options: PVOptions | None = None) -> pd.DataFrame:
 
 def _climate_and_clock(frames: Any) -> tuple[pd.DataFrame, float | None, str | None]:
     """The site's hourly climate and how its hours are stamped (see :func:`hour_stamps`)."""
-    from site_manager.energy.site import site_climate
+    from site_manager.energy.climate import site_climate
 
     climate = site_climate(frames)
     hourly = frames.climate_hourly
@@ -542,7 +481,8 @@ def site_load_kwh(frames: Any, climate: pd.DataFrame | None = None) -> npt.NDArr
     working-week schedule, of every simulated space (module docstring); zeros for a site
     without a space to simulate.
     """
-    from site_manager.energy.site import site_climate, zones_from_frames
+    from site_manager.energy.climate import site_climate
+    from site_manager.energy.site import zones_from_frames
     from site_manager.energy.zones import gains_products
 
     climate = site_climate(frames) if climate is None else climate

@@ -188,7 +188,7 @@ def retrofit_options(
     defaults : ZoneDefaults, optional
         The heating model's assumptions (:class:`site_manager.energy.site.ZoneDefaults`).
     climate : pandas.DataFrame, optional
-        The hourly climate (default the site's, :func:`site_manager.energy.site.
+        The hourly climate (default the site's, :func:`site_manager.energy.climate.
         site_climate`).
 
     Returns
@@ -203,8 +203,8 @@ def retrofit_options(
         An unknown measure, a measure missing from the table, no fabric for an envelope
         measure, no space to simulate, or a tariff missing for a carrier used.
     """
+    from site_manager.energy.climate import site_climate
     from site_manager.energy.emissions import emission_factor
-    from site_manager.energy.site import site_climate
 
     chosen = parse_measures(measures)
     t = read_measures() if table is None else table

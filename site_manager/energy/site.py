@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from site_manager.assumptions import DEFAULT_LATITUDE_DEG, DEFAULT_USE, latitude_of
+from site_manager.energy.climate import flat_climate, site_climate
 from site_manager.energy.zones import Element, Zone, simulate_zones
 from site_manager.errors import ValidationError
 
@@ -347,50 +348,6 @@ def _live_spaces(frames: Any) -> Any:
     return spaces
 
 
-def site_climate(frames: Any) -> pd.DataFrame:
-    """The hourly climate a site is simulated with, from what the register holds.
-
-    The stored hourly year (``frames.climate_hourly``, 8,760 rows) as it is; else the
-    stored monthly table expanded to hours at the site's latitude
-    (:func:`~site_manager.energy.climate.hourly_from_monthly`); else a neutral
-    central-European year (the ``climate`` assumption of
-    :func:`site_manager.assumptions.energy_assumptions`).
-
-    Parameters
-    ----------
-    frames : RegisterFrames
-        The site's register (:func:`site_manager.register.frames`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        8,760 rows of ``t_out_c`` [°C] and ``ghi_w_m2`` [W/m²].
-
-    Raises
-    ------
-    ValidationError
-        A stored hourly climate that is not one value per hour of a non-leap year, or a
-        monthly one without twelve months.
-    """
-    from site_manager.energy.climate import _check_hourly, hourly_from_monthly
-
-    site = frames.site.get("site_id", "SITE")
-    lat = latitude_of(frames)
-    hourly = frames.climate_hourly
-    if hourly is not None and len(hourly):
-        return _check_hourly(hourly, f"site {site!r}: the stored hourly climate")
-    monthly = frames.climate_monthly
-    if monthly is not None and len(monthly):
-        months = sorted(int(m) for m in monthly["month"])
-        if months != list(range(1, 13)):
-            raise ValidationError(
-                f"site {site!r}: the stored monthly climate has months {months}, not 1–12; "
-                f"store a full one with `site-manager site climate FILE --site {site}`"
-            )
-        return hourly_from_monthly(monthly.sort_values("month"), latitude_deg=lat)
-    return _flat_climate(latitude_deg=lat)
-
-
 def _machine_w(equipment: pd.DataFrame) -> dict[str, float]:
     """Space GlobalId → rated power of the machines standing in it. [W]"""
     if not len(equipment):
@@ -413,7 +370,8 @@ def zones_from_frames(
     """One thermal zone per space of a site, from its register alone.
 
     The spaces (those not removed by a model revision) and the fabric stored at import,
-    the climate of :func:`site_climate` (for the windows' irradiance factors), the use
+    the climate of :func:`~site_manager.energy.climate.site_climate` (for the windows'
+    irradiance factors), the use
     zoned for each space (unzoned spaces: :data:`~site_manager.assumptions.DEFAULT_USE`),
     the machines of the equipment list by space, and the latitude of
     :func:`~site_manager.assumptions.latitude_of`. See :func:`zones_from_model`.
@@ -423,7 +381,8 @@ def zones_from_frames(
     frames : RegisterFrames
         The site's register (:func:`site_manager.register.frames`).
     climate : pandas.DataFrame, optional
-        The hourly climate, if already at hand; default :func:`site_climate`.
+        The hourly climate, if already at hand; default
+        :func:`~site_manager.energy.climate.site_climate`.
     defaults : ZoneDefaults, optional
         Assumptions (see :class:`ZoneDefaults`).
     envelope : bool
@@ -493,25 +452,11 @@ def zones_document(
 
     bm = read_model(model, fabric=True)
     lat = bm.info.latitude if bm.info.latitude is not None else DEFAULT_LATITUDE_DEG
-    climate = _flat_climate()
+    climate = flat_climate()
     zones = group_zones(zones_from_model(bm.spaces, bm.fabric, climate, latitude_deg=lat), group)
     if not zones:
         raise ValidationError(f"{Path(model).name}: the model has no spaces with a floor area")
     return zones_to_json(zones, model=str(bm.info.path), latitude_deg=lat)
-
-
-def _flat_climate(*, latitude_deg: float = DEFAULT_LATITUDE_DEG) -> pd.DataFrame:
-    """A neutral central-European climate for a site or model that comes without one."""
-    from site_manager.energy.climate import hourly_from_monthly
-
-    monthly = pd.DataFrame(
-        {
-            "month": range(1, 13),
-            "t_out_c": [1.0, 2.0, 5.0, 9.0, 13.0, 16.0, 18.0, 18.0, 15.0, 10.0, 6.0, 2.0],
-            "ghi_kwh_m2": [20, 35, 70, 110, 140, 150, 150, 125, 85, 50, 25, 15],
-        }
-    )
-    return hourly_from_monthly(monthly, latitude_deg=latitude_deg)
 
 
 #: Columns of :func:`space_loads` before the results of
@@ -533,7 +478,8 @@ def space_loads(frames: Any, *, on: dt.date | str | None = None) -> pd.DataFrame
 
     The zones of :func:`zones_from_frames` run through the 5R1C model
     (:func:`~site_manager.energy.zones.simulate_zones`) with the climate of
-    :func:`site_climate`; what the register does not say is :class:`ZoneDefaults` and the
+    :func:`~site_manager.energy.climate.site_climate`; what the register does not say is
+    :class:`ZoneDefaults` and the
     defaults listed by :func:`site_manager.assumptions.energy_assumptions`.
 
     Parameters
@@ -611,7 +557,6 @@ __all__ = [
     "group_zones",
     "irradiance_factors",
     "SPACE_LOAD_COLUMNS",
-    "site_climate",
     "space_loads",
     "zones_document",
     "zones_from_frames",

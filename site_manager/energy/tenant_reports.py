@@ -14,12 +14,8 @@ import pandas as pd
 
 from site_manager import tabular
 from site_manager.energy.emissions import emission_factor
-from site_manager.energy.tenants import (
-    METERED,
-    EnergySplit,
-    largest_remainder,
-    round_half_up,
-)
+from site_manager.energy.rounding import largest_remainder, round_half_up
+from site_manager.energy.tenants import METERED, EnergySplit
 from site_manager.errors import NotFoundError, ValidationError
 
 #: Columns of :func:`measured_vs_modelled`.
@@ -98,7 +94,7 @@ def tenant_statement(split: EnergySplit, tenant_id: str, month: str) -> pd.DataF
     The lines are its own electricity, its share of the common electricity, the heat of its
     units' spaces and its share of the common spaces' heat (as fuel at the boiler
     efficiency); cents and grams are shared out among the lines by
-    :func:`~site_manager.energy.tenants.largest_remainder` so that they add up to the total
+    :func:`~site_manager.energy.rounding.largest_remainder` so that they add up to the total
     line, which is the tenant's row of :attr:`EnergySplit.tenants`.
 
     Raises

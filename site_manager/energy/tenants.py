@@ -58,6 +58,7 @@ from site_manager.assumptions import (
     USE_PROFILES,
 )
 from site_manager.energy.emissions import emission_factor
+from site_manager.energy.rounding import rounded_split
 from site_manager.errors import ValidationError
 from site_manager.parsing import parse_bool, parse_date
 
@@ -91,51 +92,6 @@ SITE_ENERGY_COLUMNS: dict[str, str] = {
     "fuel_source": "'metered' (site meter of the heating carrier) or 'modelled'",
     "heating_carrier": "gas, oil or heat",
 }
-
-
-def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
-    """Share ``total`` whole units out in proportion to ``weights``, adding up exactly.
-
-    Each part gets the whole part of its exact share; the units left over go one each to
-    the parts with the largest fractional remainders (ties: the first listed). With all
-    weights zero, the units go equally (the same rule on equal weights).
-
-    Parameters
-    ----------
-    total : int
-        Whole units to share (cents, Wh, g); may be negative.
-    weights : sequence of float
-        Non-negative weights, e.g. the unrounded amounts.
-
-    Returns
-    -------
-    list of int
-        One whole number per weight; their sum is ``total``.
-
-    Examples
-    --------
-    >>> largest_remainder(100, [1, 1, 1])
-    [34, 33, 33]
-    >>> largest_remainder(1001, [250.004, 250.004, 500.993])
-    [250, 250, 501]
-    """
-    w = np.asarray(weights, dtype=float)
-    if not len(w):
-        if total:
-            raise ValidationError(f"cannot share {total} units among no parts")
-        return []
-    if (w < 0).any() or not np.isfinite(w).all():
-        raise ValidationError("weights must be finite and not negative")
-    if total < 0:
-        return [-x for x in largest_remainder(-total, weights)]
-    if w.sum() <= 0:
-        w = np.ones_like(w)
-    exact = total * w / w.sum()
-    whole = np.floor(exact).astype(np.int64)
-    left = int(total - whole.sum())
-    order = np.argsort(-(exact - whole), kind="stable")
-    whole[order[:left]] += 1
-    return [int(x) for x in whole]
 
 
 def months_between(month: str | None = None, year: int | str | None = None) -> list[str]:
@@ -182,7 +138,8 @@ def monthly_heat_by_space(frames: Any) -> pd.DataFrame:
         Index: space GlobalId; columns 1–12: heating need [kWh]. Empty when the site has
         no indoor space with a floor area.
     """
-    from site_manager.energy.site import site_climate, zones_from_frames
+    from site_manager.energy.climate import site_climate
+    from site_manager.energy.site import zones_from_frames
     from site_manager.energy.zones import simulate_zones
 
     climate = site_climate(frames)
@@ -555,7 +512,7 @@ def split_energy(
         for col, exact, unit in (("electricity_kwh", "electricity_kwh", 1000),
                                  ("heat_kwh", "heat_kwh", 1000), ("fuel_kwh", "fuel_kwh", 1000),
                                  ("cost_eur", "cost", 100), ("co2_kg", "co2", 1000)):  # fmt: skip
-            table[col] = _rounded_split(totals[exact], rows[f"{exact}_exact"], unit)
+            table[col] = rounded_split(totals[exact], rows[f"{exact}_exact"], unit)
         table["electricity_source"] = rows["electricity_source"]
         table["heat_source"] = MODELLED
         out.append(table)
@@ -591,25 +548,6 @@ def split_energy(
     )  # fmt: skip
 
 
-def _rounded_split(total: float, exact: pd.Series, unit: int) -> list[float]:
-    """``total`` rounded to 1/``unit`` and shared out by :func:`largest_remainder` in
-    proportion to ``exact`` (NaN stays NaN: an unknown tariff or factor).
-    """
-    if not np.isfinite(total):
-        return [float("nan")] * len(exact)
-    whole = largest_remainder(round_half_up(total, unit), list(exact.clip(lower=0)))
-    return [w / unit for w in whole]
-
-
-def round_half_up(value: float, unit: int) -> int:
-    """``value`` in whole 1/``unit`` (cents: 100), halves up, as money is rounded.
-
-    A hair (10⁻⁶ of a unit) is added so that a half that floating point sums spelt
-    ``…4999999`` still goes up: 8,862.075 EUR is 886,208 cents.
-    """
-    return int(np.floor(value * unit + 0.5 + 1e-6))
-
-
 def tenant_energy(
     frames: Any, months: Sequence[str] | None = None, *, heat: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -627,9 +565,7 @@ __all__ = [
     "Settings",
     "default_months",
     "key_weights",
-    "largest_remainder",
     "monthly_heat_by_space",
-    "round_half_up",
     "months_between",
     "site_settings",
     "split_energy",

@@ -40,7 +40,7 @@ import pytest
 
 from site_manager.cli import main
 from site_manager.energy import pv
-from site_manager.energy.site import site_climate
+from site_manager.energy.climate import site_climate
 from site_manager.errors import ValidationError
 
 from .conftest import SampleRegister

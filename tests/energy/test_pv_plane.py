@@ -86,7 +86,8 @@ def test_a_flat_plane_sees_the_horizontal_irradiation_less_the_system_losses() -
 def test_the_site_load_comes_from_zones_without_their_envelope_and_equals_the_full_zones_gains(
     samples: SampleRegister,
 ) -> None:
-    from site_manager.energy.site import site_climate, zones_from_frames
+    from site_manager.energy.climate import site_climate
+    from site_manager.energy.site import zones_from_frames
     from site_manager.energy.zones import gains_products
 
     frames = samples.frames("textile_mill")

@@ -12,17 +12,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from site_manager.energy.rounding import largest_remainder
 from site_manager.energy.tenant_reports import (
     measured_vs_modelled,
     tenant_statement,
     write_statement,
 )
-from site_manager.energy.tenants import (
-    VACANT,
-    largest_remainder,
-    months_between,
-    split_energy,
-)
+from site_manager.energy.tenants import VACANT, months_between, split_energy
 from site_manager.errors import NotFoundError, ValidationError
 
 FACTORS = Path(__file__).parents[2] / "site_manager/energy/data/emission_factors.csv"
