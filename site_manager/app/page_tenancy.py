@@ -32,10 +32,10 @@ from site_manager.app.page_tenants import DATE_RANGE, show_refusal
 from site_manager.errors import SiteManagerError
 from site_manager.register import access
 from site_manager.register.access import Principal, Role
-from site_manager.register.own import NEEDS_INDUCTION, OTHER, YOURS, OwnView
+from site_manager.register.own import NEEDS_INDUCTION, OTHER, TO_COME, YOURS, OwnView
 
 #: Fill colours of the plan: its own units and every other space.
-PLAN_COLOURS = {OTHER: "#e6e6e6", YOURS: "#d62728"}
+PLAN_COLOURS = {OTHER: "#e6e6e6", YOURS: "#d62728", TO_COME: "#ff9896"}
 #: Session key of the tenant staff view the page as.
 VIEW_AS = "tenancy_view_as"
 #: The timeline's ``tenant_id`` of one's own bookings and of everyone else's.
@@ -92,19 +92,23 @@ def plan_section(view: OwnView, site: str) -> None:
     """Where its units are: the plan of each storey they are on, its units in colour."""
     plan = view.plan
     if plan.empty:
-        st.info("No plan to show: none of your units has an outline in the model.")
+        st.info(
+            "No plan to show: you hold no running or signed lease, or none of your units "
+            "has an outline in the model."
+        )
         return
     import geopandas as gpd
     import shapely
 
-    storeys = sorted(set(plan.loc[plan["where"] == YOURS, "storey"]))
+    own = plan["where"].isin([YOURS, TO_COME])
+    storeys = sorted(set(plan.loc[own, "storey"]))
     storey = ui.storey_picker(storeys, key="tenancy_storey") if len(storeys) > 1 else storeys[0]
     on = plan[plan["storey"] == storey]
     gdf = gpd.GeoDataFrame(on.drop(columns="footprint_wkt"),
                            geometry=[shapely.from_wkt(w) for w in on["footprint_wkt"]])  # fmt: skip
     fig = figures.floor_plan_figure(
         gdf, color_by="where", palette=PLAN_COLOURS, numeric=False, title=storey,
-        selected=list(on.loc[on["where"] == YOURS, "global_id"]),
+        selected=list(on.loc[on["where"].isin([YOURS, TO_COME]), "global_id"]),
     )  # fmt: skip
     ui.figure(fig, f"{site}_{view.tenant_id}_plan_{storey}", key="tenancy_plan")
 

@@ -65,8 +65,9 @@ MACHINE_COLUMNS = ["equipment_id", "name", "type", "space_global_id", "share_ter
                    "induction_required", "price_eur_per_h", "trained"]  # fmt: skip
 #: Columns of :attr:`OwnView.busy`.
 BUSY_COLUMNS = ["equipment_id", "start", "end", "booking_id", "yours"]
-#: ``where`` of a space of one's own unit, and of any other space, on the plan.
-YOURS, OTHER = "your unit", "other space"
+#: ``where`` on the plan of a space of a unit it holds now (a running lease), of one it has
+#: signed for later (a future lease), and of any other space (past leases' units included).
+YOURS, TO_COME, OTHER = "your unit", "your unit to come", "other space"
 #: ``trained`` of a shared machine.
 TRAINED, NEEDS_INDUCTION, NO_INDUCTION = "yes", "induction needed", "not required"
 #: The ``booking_id`` shown for another tenant's booking: none.
@@ -91,8 +92,10 @@ class OwnView:
         on the view's day.
     plan : pandas.DataFrame
         :data:`PLAN_COLUMNS`: the spaces (with an outline) of the storeys its units are on;
-        ``unit_id`` and ``where`` = :data:`YOURS` for its own units (a unit that is part of a
-        space adds a row for its part), else ``None`` and :data:`OTHER`. [m²]
+        ``unit_id`` and ``where`` = :data:`YOURS` for the units of its running leases,
+        :data:`TO_COME` for those of leases that start later (a unit that is part of a space
+        adds a row for its part), else ``None`` and :data:`OTHER`: a unit it has left is
+        not its own any more. [m²]
     energy : pandas.DataFrame
         Its rows of the per-tenant split
         (:data:`~site_manager.energy.tenants.TENANT_ENERGY_COLUMNS`), one per month.
@@ -268,7 +271,7 @@ def own_view(
     return OwnView(
         site={k: frames.site.get(k) for k in SITE_KEYS},
         tenant={str(k): v for k, v in mine.iloc[0].items()},
-        leases=leases, plan=_plan(frames, set(leases["unit_id"])), energy=split_rows,
+        leases=leases, plan=_plan(frames, _held(leases)), energy=split_rows,
         statements=statements, about=about,
         bookings=all_bookings[all_bookings["tenant_id"] == tid].reset_index(drop=True),
         trainings=own_trainings, equipment=own_eq, machines=machines,
@@ -289,11 +292,22 @@ def _leases(frames: Any, tid: str, day: dt.date) -> pd.DataFrame:
     return out[LEASE_COLUMNS].reset_index(drop=True)
 
 
-def _plan(frames: Any, units: set[str]) -> pd.DataFrame:
-    """The outlines of the storeys the ``units`` are on, the units' spaces (and parts) marked."""
+def _held(leases: pd.DataFrame) -> dict[str, str]:
+    """Unit → ``where`` on the plan: :data:`YOURS` (a running lease) before :data:`TO_COME`."""
+    held: dict[str, str] = {}
+    for status, where in (("running", YOURS), ("future", TO_COME)):
+        for unit in leases.loc[leases["status"] == status, "unit_id"]:
+            held.setdefault(str(unit), where)
+    return held
+
+
+def _plan(frames: Any, units: dict[str, str]) -> pd.DataFrame:
+    """The outlines of the storeys the ``units`` are on, the units' spaces (and parts) marked
+    with their ``where`` (unit id → :data:`YOURS` or :data:`TO_COME`).
+    """
     spaces = frames.spaces
     pairs = frames.unit_spaces
-    pairs = pairs[pairs["unit_id"].isin(units)] if len(pairs) else pairs
+    pairs = pairs[pairs["unit_id"].isin(list(units))] if len(pairs) else pairs
     whole = pairs[pairs["footprint_wkt"].isna()] if len(pairs) else pairs
     unit_of = dict(zip(whole["space_global_id"], whole["unit_id"], strict=True))
     storeys = set(spaces.loc[spaces["global_id"].isin(set(pairs["space_global_id"]) if len(pairs)
@@ -316,7 +330,7 @@ def _plan(frames: Any, units: set[str]) -> pd.DataFrame:
                          "footprint_wkt": part["footprint_wkt"],
                          "unit_id": part["unit_id"]})  # fmt: skip
     out = pd.DataFrame(rows, columns=PLAN_COLUMNS[:-1])
-    out["where"] = [OTHER if pd.isna(u) else YOURS for u in out["unit_id"]]
+    out["where"] = [OTHER if pd.isna(u) else units[str(u)] for u in out["unit_id"]]
     return out[PLAN_COLUMNS]
 
 

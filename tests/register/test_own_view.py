@@ -23,7 +23,15 @@ from site_manager.energy.tenants import split_energy
 from site_manager.errors import ValidationError
 from site_manager.register import access
 from site_manager.register.access import AccessDenied, Principal, Role
-from site_manager.register.own import BOOKED, OTHER, YOURS, OwnView, own_sites, own_view
+from site_manager.register.own import (
+    BOOKED,
+    OTHER,
+    TO_COME,
+    YOURS,
+    OwnView,
+    own_sites,
+    own_view,
+)
 from site_manager.register.schema import AuditEntry
 
 #: A Monday four weeks ahead: the bookings the fixture makes.
@@ -177,7 +185,11 @@ def test_the_plan_marks_its_units_spaces_on_their_storeys(mill) -> None:  # type
     tid = _booker(mill)
     with access.acting_as(_as(tid)):
         view = own_view(mill, energy=False)
-    units = full.units[full.units["unit_id"].isin(view.leases["unit_id"])]
+    today = dt.date.today()
+    own = full.leases[full.leases["tenant_id"] == tid]
+    now = own[(own["start"] <= today) & (own["end"] >= today)]
+    units = full.units[full.units["unit_id"].isin(now["unit_id"])]
+    assert len(units) >= 1
     own_spaces = {g for ids in units["space_global_ids"] for g in ids}
     assert set(view.plan.loc[view.plan["where"] == YOURS, "global_id"]) == own_spaces
     storeys = set(units["storey"])
@@ -185,6 +197,31 @@ def test_the_plan_marks_its_units_spaces_on_their_storeys(mill) -> None:  # type
                              & full.spaces["footprint_wkt"].notna()]  # fmt: skip
     assert set(view.plan["global_id"]) == set(on_storeys["global_id"])
     assert set(view.plan["where"]) == {YOURS, OTHER}
+
+
+def test_a_unit_it_has_left_is_not_its_own_on_the_plan_and_one_to_come_is_marked(mill) -> None:  # type: ignore[no-untyped-def]
+    """A tenant that held unit A once, holds B now and has signed for C from a later year:
+    only B is "your unit", C is "your unit to come", A is another space."""
+    full = register.frames(mill)
+    tid = _booker(mill)
+    today = dt.date.today()
+    others = sorted(set(full.units["unit_id"])
+                    - set(full.leases.loc[full.leases["tenant_id"] == tid, "unit_id"]))  # fmt: skip
+    left, to_come = others[0], others[1]  # units it never held: dates no other lease has
+    register.sign_lease(mill, lease_id="L-PAST", unit_id=left, tenant_id=tid,
+                        start=dt.date(2001, 1, 1), end=dt.date(2002, 12, 31),
+                        rent_eur_per_month=500)  # fmt: skip
+    register.sign_lease(mill, lease_id="L-LATER", unit_id=to_come, tenant_id=tid,
+                        start=dt.date(today.year + 60, 1, 1),
+                        end=dt.date(today.year + 62, 12, 31), rent_eur_per_month=500)  # fmt: skip
+    with access.acting_as(_as(tid)):
+        view = own_view(mill, energy=False)
+    status = dict(zip(view.leases["lease_id"], view.leases["status"], strict=True))
+    assert status["L-PAST"] == "past" and status["L-LATER"] == "future"
+    spaces_of = dict(zip(full.units["unit_id"], full.units["space_global_ids"], strict=True))
+    where = dict(zip(view.plan["global_id"], view.plan["where"], strict=True))
+    assert {where[g] for g in spaces_of[to_come]} == {TO_COME}
+    assert {where.get(g, OTHER) for g in spaces_of[left]} == {OTHER}
 
 
 def test_machines_say_whether_it_is_trained_and_show_no_owner(mill) -> None:  # type: ignore[no-untyped-def]
