@@ -85,7 +85,8 @@ def _chains(net: network.Network, job: network.Job, result: network.RouteResult)
     metrics = ui.metric_row()
     metrics.metric("Cost", f"{chain.cost_eur:,.2f} EUR")
     metrics.metric("Transport", f"{chain.transport_eur:,.2f} EUR")
-    metrics.metric("Distance", f"{chain.distance_km:,.0f} km")
+    metrics.metric("Distance", f"{chain.distance_km:,.1f} km" if chain.distance_km < 10
+                   else f"{chain.distance_km:,.0f} km")  # fmt: skip
     metrics.metric("Finish", f"{chain.finish:%Y-%m-%d %H:%M}")
     shown = frame[frame["rank"] == rank].drop(columns=["rank", "cost_eur", "finish"])
     ui.table(shown, f"chain_{rank}", key="network_chain_table")

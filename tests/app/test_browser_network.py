@@ -126,6 +126,7 @@ def test_a_job_needing_both_sites_is_routed_across_them(server: tuple[str, str])
             assert page.get_by_test_id("stAlert").filter(has_text="cannot be routed").count() == 0
             cost = page.get_by_test_id("stMetric").filter(has_text="Cost")
             assert f"{best.cost_eur:,.2f} EUR" in cost.inner_text()
+            distance = page.get_by_test_id("stMetric").filter(has_text="Distance").inner_text()
             shot(page, "02_routed")
 
             button = page.locator(".st-key-network_chain_table_csv").get_by_role("button")
@@ -181,6 +182,7 @@ def test_a_job_needing_both_sites_is_routed_across_them(server: tuple[str, str])
     minute = dt.timedelta(minutes=1)  # times are to the minute
     assert dt.datetime.fromisoformat(by_step["upholster"]["start"]) >= coated + travel - minute
     assert float(by_step["upholster"]["hop_km"]) == pytest.approx(km, abs=0.05)
+    assert f"{km:.1f} km" in distance  # a short hop to the tenth of a kilometre
     # the welding set is booked all day (its opening hours) Monday to Saturday of the week,
     # so the weld waits for the Sunday
     shed = _equipment("officina_macrolotto", by_step["weld"]["equipment_id"])
