@@ -56,9 +56,8 @@ def release_upload(upload: Any, widget_key: str | None = None) -> None:
     session state keeps the first value it made of the upload (an ``UploadedFile`` over the
     whole file) and hands each run a deep copy of it, so one 150 MB upload was held twice
     (tracemalloc in the server) until the session ended: +432 MB after four sessions had
-    ended; with it +141 to +145 MB, one step in the first sessions that does not grow
-    with more (not free heap: ``malloc_trim(0)`` gave back 2 MB of it; no large buffer
-    reachable from a Python object; see docs/dashboard.md). The page keeps the model it
+    ended; with it +3 MB after four sessions, over a server that has served one visit
+    (see docs/dashboard.md). The page keeps the model it
     read instead; the uploader's value is ``None`` from the next run on, and uploading the
     file again reads nothing new (same digest).
     """
