@@ -176,8 +176,9 @@ def statement_box(site: str, frames: Any, split: Any) -> None:
     month = right.selectbox("Month", months, key="energy_stmt_month")
     if month not in months:  # a month kept from another tenant
         month = months[0]
-    st.dataframe(tenant_statement(split, tenant, month), hide_index=True,
-                 key="energy_statement_df")  # fmt: skip
+    statement = tenant_statement(split, tenant, month)
+    st.dataframe(statement, hide_index=True, key="energy_statement_df",
+                 column_config=ui.number_columns(statement))  # fmt: skip
     statement_buttons(
         f"statement_{site}_{tenant}_{month}",
         functools.partial(statement_file, frames, split, tenant, month),

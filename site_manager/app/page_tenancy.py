@@ -163,7 +163,8 @@ def energy_tab(view: OwnView, site: str) -> None:
     if month not in months:
         month = months[0]
     lines = view.statements[view.statements["month"] == month].drop(columns="month")
-    st.dataframe(lines, hide_index=True, key="tenancy_statement_df")
+    st.dataframe(lines, hide_index=True, key="tenancy_statement_df",
+                 column_config=ui.number_columns(lines))  # fmt: skip
     statement_buttons(
         f"statement_{site}_{view.tenant_id}_{month}",
         functools.partial(statement_bytes, view, month),

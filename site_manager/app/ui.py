@@ -132,9 +132,30 @@ def downloads(frame: pd.DataFrame, name: str, *, key: str) -> None:
     )
 
 
+#: How a table shows a number by the unit its column's name ends with: money to the cent,
+#: energy and mass to a tenth (the downloads keep every digit the register holds).
+NUMBER_FORMATS = {"_eur": "%.2f", "_kwh": "%.1f", "_mwh": "%.1f", "_kg": "%.1f"}
+
+
+def number_columns(frame: pd.DataFrame) -> dict[str, Any]:
+    """``column_config`` for the numeric columns whose unit :data:`NUMBER_FORMATS` knows
+    (not a rate: ``price_eur_per_kwh`` keeps its digits)."""
+    config: dict[str, Any] = {}
+    for column in frame.columns:
+        if "_per_" in str(column):
+            continue
+        fmt = next((f for end, f in NUMBER_FORMATS.items() if str(column).endswith(end)), None)
+        if fmt and pd.api.types.is_numeric_dtype(frame[column]):
+            config[str(column)] = st.column_config.NumberColumn(format=fmt)
+    return config
+
+
 def table(frame: pd.DataFrame, name: str, *, key: str, **kwargs: Any) -> None:
-    """A table with its downloads."""
-    st.dataframe(plain(frame), hide_index=True, key=f"{key}_df", **kwargs)
+    """A table with its downloads; numbers shown to the digits their unit wants
+    (:data:`NUMBER_FORMATS`), unless ``column_config`` says otherwise."""
+    shown = plain(frame)
+    kwargs["column_config"] = {**number_columns(shown), **(kwargs.get("column_config") or {})}
+    st.dataframe(shown, hide_index=True, key=f"{key}_df", **kwargs)
     downloads(frame, name, key=key)
 
 

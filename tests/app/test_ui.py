@@ -106,3 +106,21 @@ def test_plot_labels_and_hovers_escape_names() -> None:
     bar_fig = figures.bar_figure(pd.DataFrame({"storey": ["<br>G"], "m2": [1.0]}), x="storey",
                                  y="m2", title="t", y_title="m2")  # fmt: skip
     assert list(bar_fig.data[0].x) == ["&lt;br&gt;G"]
+
+
+def test_tables_show_money_to_the_cent_and_energy_to_a_tenth_and_keep_other_columns() -> None:
+    """By the unit the column's name ends with; a text column of the same suffix and a
+    column of another unit are left as they are, and a page's own setting wins."""
+    frame = pd.DataFrame(
+        {
+            "cost_eur": [1977.2, 0.5],
+            "heat_kwh": [13633.168, 1.0],
+            "co2_kg": [3363.494, 2.0],
+            "price_eur_per_kwh": [0.105, 0.27],
+            "note_eur": ["a", "b"],
+            "area_m2": [141.12, 3.0],
+        }
+    )
+    config = ui.number_columns(frame)
+    formats = {name: c["type_config"]["format"] for name, c in config.items()}
+    assert formats == {"cost_eur": "%.2f", "heat_kwh": "%.1f", "co2_kg": "%.1f"}
