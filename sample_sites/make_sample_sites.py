@@ -975,6 +975,8 @@ def make_site(name: str, out: Path) -> None:
                 ),
             ]
         )
+    if name == sample_officina.NAME:  # written by hand (the rows above keep the seeded
+        ap_rows = sample_officina.applicants()  # stream of the neighbourhood unchanged)
     write_csv(
         folder / "applicants.csv",
         [

@@ -495,7 +495,10 @@ def test_no_layout_module_reads_sample_sites_or_imports_the_sites_module() -> No
     assert offenders == []
 
 
-@pytest.mark.parametrize("name", ["engineering_works", "brewery_complex", "textile_mill"])
+SAMPLES = ["engineering_works", "brewery_complex", "textile_mill", "officina_macrolotto"]
+
+
+@pytest.mark.parametrize("name", SAMPLES)
 def test_each_sample_site_leaves_an_applicant_out_for_a_community_rule(
     sample_register, name: str
 ) -> None:
@@ -525,3 +528,65 @@ def test_each_sample_site_leaves_an_applicant_out_for_a_community_rule(
     assert all(m == f"left out: the rule '{label(cap)}' is full" for m in ruled.values())
     kinds = {a.id: a.kind for a in problem.applicants}
     assert {kinds[a] for a in ruled} == {cap.tenant_kind}
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_on_each_sample_site_the_optimum_beats_greedy_as_the_lab_builds_it(
+    sample_register, name: str
+) -> None:
+    """The Layout lab's default problem (bays of 150 m², two-unit lets): the proven optimum
+    is worth more than the greedy layout, so the two layouts differ, and both pass the
+    independent checker, which values them."""
+    problem = problem_from_register(
+        _frames(sample_register(name)), bay_area_m2=150, on_date=dt.date.fromisoformat(DAY)
+    )
+    data = json.loads(json.dumps(problem_to_dict(problem)))
+    sol = solve(problem, time_limit=10.0)
+    greedy = solve(problem, use_greedy_only=True, with_reasons=False)
+    assert sol.status == "OPTIMAL"
+    _, opt_value = check(data, sol.assignment)
+    _, greedy_value = check(data, greedy.assignment)
+    assert Fraction(repr(sol.greedy_objective)) == greedy_value
+    assert opt_value > greedy_value
+    assert sol.assignment != greedy.assignment
+
+
+def test_the_officina_lets_its_vacant_unit_as_computed_by_hand(sample_register) -> None:
+    """The Officina Macrolotto's six hand-written applicants (sample_sites/sample_officina.py)
+    and its rules (community_rules.toml), worked out by hand.
+
+    On 2026-11-01 the only vacant unit is OM-0.04 (leases.csv: T007 left on 2026-09-30, T006
+    starts on 2027-02-01): 56.88 m², clear height 5.2 m, 10 kN/m², no extraction, a loading
+    door, between OM-0.03 (T003, a fibre laser: hazardous) and OM-0.05 (T004, quiet). Every
+    unit is under 150 m², so there are no bays; no two vacant units are adjacent: no pairs.
+
+    - A01 (freelancer, 7.40 EUR/m²) fits OM-0.04, but the hard rule "at most 20 % of units
+      to freelancers" allows floor(20 × 6 / 100) = 1 unit, which T004 already holds.
+    - A02 (bike builder, 7.00 EUR/m², 55–75 m², needs the loading door): rent 7.00 × 56.88 =
+      398.16 -> 398; fit 100 − 40 × (56.88 − 55) / 20 = 96.24 -> 96; value 494.
+    - A03 (3D printing, 7.10 EUR/m², 25–120 m², no loading door needed): rent 7.10 × 56.88 =
+      403.848 -> 404; fit 100 − 40 × 31.88 / 95 = 86.58 -> 87, − 15 for the door it does not
+      need = 72; value 476.
+    - A04 (welder) needs extraction, offered only in OM-0.01..0.03, all let; A05 (sign maker)
+      needs 6.0 m, every unit has 5.2 m; A06 (sculptor, hazard 1) would sit beside the
+      hazardous laser cutter in OM-0.03, and the other units are let.
+
+    Greedy takes applicants by rent per m²: A01 is barred, A03 (7.10) takes OM-0.04 before
+    A02 (7.00): 476. The optimum lets OM-0.04 to A02: 494 (no synergy is set).
+    """
+    problem = problem_from_register(
+        _frames(sample_register("officina_macrolotto")), on_date=dt.date.fromisoformat(DAY)
+    )
+    sol = solve(problem, time_limit=10.0)
+    assert sol.assignment == {"A02": ["OM-0.04"]}
+    assert sol.objective == 494 and sol.greedy_objective == 476
+    greedy = solve(problem, use_greedy_only=True)
+    assert greedy.assignment == {"A03": ["OM-0.04"]}
+    codes = {a: r["code"] for a, r in sol.reasons.items()}
+    assert codes == {"A01": "community_rule", "A03": "worth_less", "A04": "taken_or_blocked",
+                     "A05": "no_fit", "A06": "taken_or_blocked"}  # fmt: skip
+    assert sol.reasons["A01"]["message"] == (
+        "left out: the rule 'at most 20 % of units to freelancers (desk work)' is full"
+    )
+    assert "clear height too low in 6 of 6 units" in sol.reasons["A05"]["message"]
+    assert any("two hazardous tenants" in o["why"] for o in sol.reasons["A06"]["obstacles"])
