@@ -236,7 +236,16 @@ def test_the_rent_roll_has_vacancies_and_expiries_in_the_next_year(name, sites) 
     leases = site.leases
     active = leases[(leases["start"] <= TODAY) & (leases["end"] >= TODAY)]
     vacant = set(site.units["unit_id"]) - set(active["unit_id"])
-    assert 1 <= len(vacant) <= len(site.units) // 3
+    if name == "engineering_works":
+        # its planning situation (sample_sites/sample_planning.py): the saw-tooth hall's
+        # east bays W.B4-W.B8 were vacated on 31 October, besides the four units the seeded
+        # histories leave empty on 27 November: O2 (left in March), O7 (June), K2 (May) and
+        # M.4 (September), each let again from February 2027
+        hall = {f"EW-W.B{k}" for k in range(4, 9)}
+        assert vacant == hall | {"EW-W.O2", "EW-W.O7", "EW-W.K2", "EW-M.4"}
+        assert (leases.loc[leases["unit_id"].isin(hall), "end"] <= "2026-10-31").all()
+    else:
+        assert 1 <= len(vacant) <= len(site.units) // 3
     expiring = active[active["end"] <= TODAY + pd.DateOffset(months=12)]
     assert len(expiring) >= 2
     assert (leases["start"] > TODAY).any(), "a signed lease that starts later"
