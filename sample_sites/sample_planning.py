@@ -8,7 +8,12 @@ planning:
   ``W.B8`` (10 × 22 m each on the hall's 10 m column grid, 1,091.2 m² in all) were vacated
   this autumn: every lease running there ends on 31 October 2026 (cut short by agreement)
   and a lease signed to start later is withdrawn, so that the hall can be let again by the
-  bays of its column grid (``layout problem --bays``).
+  bays of its column grid (``layout problem --bay-area``).
+- **textile_mill**: a waiting list longer than its vacancies: the knitwear workshop
+  ``2.05`` (an artisan's, so the community's cap on artisans has room for one more) and the
+  electronics studio ``3.01`` were given back on 31 October 2026; with the four units the
+  seeded histories leave empty until February 2027 (``0.03``, ``1.04``, ``2.01``,
+  ``2.07``), six vacancies for eighteen applicants.
 
 Everything else the generator draws stays as it was: the draws that followed the old
 leases (a departing tenant's machines, its unit's meter readings) are still made, and
@@ -23,6 +28,7 @@ import datetime as dt
 #: site -> (space names of the units vacated, the last day of their leases)
 VACATED: dict[str, tuple[tuple[str, ...], dt.date]] = {
     "engineering_works": (("W.B4", "W.B5", "W.B6", "W.B7", "W.B8"), dt.date(2026, 10, 31)),
+    "textile_mill": (("2.05", "3.01"), dt.date(2026, 10, 31)),
 }
 
 
@@ -55,6 +61,9 @@ TEXT = {
     "10 × 22 m each on the 10 m column grid) were vacated this autumn: their leases ended on "
     "31 October 2026 and a lease signed for W.B5 was withdrawn. The Layout lab lets the hall "
     "again by the bays of its column grid (`layout problem --bay-area 150`).",
+    "textile_mill": "Its waiting list is longer than its vacancies: the knitwear workshop "
+    "2.05 and the electronics studio 3.01 were given back on 31 October 2026; with four "
+    "units empty until February 2027, eighteen applicants wait for six vacant units.",
 }
 
 
