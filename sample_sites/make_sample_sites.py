@@ -25,6 +25,7 @@ sys.path.insert(0, str(HERE.parent / "models"))
 import geopandas as gpd  # noqa: E402
 import make_models  # noqa: E402
 import sample_officina  # noqa: E402
+import sample_planning  # noqa: E402
 from sample_sharing import write_sharing  # noqa: E402
 from shapely import LineString, affinity, box  # noqa: E402
 
@@ -725,8 +726,13 @@ def make_site(name: str, out: Path) -> None:
             leases.append([u, tenant, start, end, 1.0])
             current[u["unit_id"]] = tenant
             li += 1
+    # the site's planning situation (sample_planning.py); the draws below follow the leases
+    # as drawn, so the seeded stream stays the same
+    drawn_leases, drawn_current = leases, current
+    numbers, leases, current = sample_planning.vacate(name, leases, current)
+    staying = {t["tenant_id"] for t in current.values()}
     rows = []
-    for k, (u, t, start, end, factor) in enumerate(leases, start=1):
+    for k, (u, t, start, end, factor) in zip(numbers, leases, strict=True):
         rate = cfg["rent"] * (1.1 if u["spaces"][0].props["Daylight"] else 0.95)
         rent = round(u["area_m2"] * rate * factor / 10) * 10
         share = math.floor(u["area_m2"] / total_area * 1e4) / 1e4  # shares sum to <= 1
@@ -764,7 +770,7 @@ def make_site(name: str, out: Path) -> None:
     if name == sample_officina.NAME:
         eq += sample_officina.own_equipment(tenants, current, units)
     else:
-        unit_of = {t["tenant_id"]: uid for uid, t in current.items()}
+        unit_of = {t["tenant_id"]: uid for uid, t in drawn_current.items()}
         units_by_id = {u["unit_id"]: u for u in units}
         for t in tenants:
             if t["tenant_id"] not in unit_of or not t["machines"]:
@@ -784,8 +790,11 @@ def make_site(name: str, out: Path) -> None:
                     else ""
                 )
                 eq.append((mtype, t["tenant_id"], sp, "yes" if shared else "no", terms))
+    # machines leave with their owner (sample_planning.py); the others keep their numbers
+    numbered = [(k, e) for k, e in enumerate(eq, start=1) if not e[1] or e[1] in staying]
+    drawn_eq, eq = eq, [e for _, e in numbered]
     eq_rows = []
-    for k, (mtype, owner, sp, shared, terms) in enumerate(eq, start=1):
+    for k, (mtype, owner, sp, shared, terms) in numbered:
         mname, kw, db, kg, hz = MACHINES[mtype]
         eq_rows.append(
             [
@@ -856,21 +865,26 @@ def make_site(name: str, out: Path) -> None:
 
     # meters: one electricity meter per let unit, the common parts, heat/gas and water
     power_of = {}
-    for mtype, owner, _sp, _, _ in eq:
+    for mtype, owner, _sp, _, _ in drawn_eq:  # a tenant that left had its machines till then
         power_of[owner] = power_of.get(owner, 0.0) + MACHINES[mtype][1]
     m_rows = []
     for u in units:
         for month in METER_MONTHS:
             y, m = int(month[:4]), int(month[5:])
             first, last = dt.date(y, m, 1), month_end(y, m)
-            holder = None
+            drawn = holder = None
+            for lu, t, start, end, _ in drawn_leases:
+                if lu is u and start <= last and end >= first:
+                    drawn = t
             for lu, t, start, end, _ in leases:
                 if lu is u and start <= last and end >= first:
                     holder = t
-            if holder is None:
+            if drawn is None:
                 continue
             base = u["area_m2"] * rng.uniform(1.5, 2.5)
-            machines = power_of.get(holder["tenant_id"], 0.0) * rng.uniform(25, 60)
+            machines = power_of.get(drawn["tenant_id"], 0.0) * rng.uniform(25, 60)
+            if holder is None:  # vacated (sample_planning.py): drawn all the same
+                continue
             m_rows.append(
                 [
                     f"E-{u['unit_id']}",
@@ -975,6 +989,8 @@ def make_site(name: str, out: Path) -> None:
                 ),
             ]
         )
+    if name == sample_officina.NAME:  # written by hand (the rows above keep the seeded
+        ap_rows = sample_officina.applicants()  # stream of the neighbourhood unchanged)
     write_csv(
         folder / "applicants.csv",
         [
@@ -1032,7 +1048,7 @@ def write_readme(name: str, path: Path, counts: dict[str, int]) -> None:
     path.write_text(
         f"""# {cfg["name"]} ({cfg["city"]}, {cfg["country"]}) — sample site `{name}`
 
-{DESCRIPTIONS[name]}
+{DESCRIPTIONS[name]}{sample_planning.readme_text(name)}
 
 Model: `../../models/{name}.ifc` (see `models/README.md`). Files follow
 `docs/sample-site-format.md`; {numbers}. Written by `sample_sites/make_sample_sites.py`

@@ -6,6 +6,16 @@ welder, a powder coater, a sheet-metal laser cutter, a designer and a metal scul
 machines and skills the textile mill 2.8 km away lacks (a fibre laser for sheet steel, a
 powder-coating booth), while upholstery is the mill's alone. The unit ``0.04`` is vacant: its
 last tenant left in September 2026 and a frame builder moves in in February 2027.
+
+The applicants (:data:`APPLICANTS`) are written by hand too, for the Layout lab: six ask
+for the one vacant unit ``0.04`` (56.88 m², no extraction, a loading door, between the laser
+cutter's hazardous ``0.03`` and the designer's ``0.05``), and each is left out, or let, for a
+different reason: a graphic designer bids the most per m² but the community keeps desk work
+to one unit in five (``community_rules.toml``, written by hand); a prototyper bids more per
+m² than a cargo-bike builder but does not need the loading door, so the bike builder's let is
+worth more (the optimum) while "highest rent first" gives the unit to the prototyper (the
+greedy layout); a welder needs extraction, a sign maker a taller hall, and a sculptor's
+grinding is a hazard beside the laser cutter's.
 Everything here is invented (names, people, e-mails under ``example.org``, the fictional
 555 block of phone numbers).
 """
@@ -50,6 +60,17 @@ LEASES = [
     ("0.05", "T004", "2026-03-01", "2029-02-28", 1.0),
     ("0.06", "T005", "2026-05-01", "2029-04-30", 1.0),
 ]
+#: applicants.csv rows (columns of ``docs/layout.md``): id, kind, area_min, area_max [m²],
+#: min_height [m], min_load [kN/m²], power [kW], extraction, access, daylight, noise_db
+#: [dB(A)], noise_sensitive, hazard, rent_per_m2 [EUR/m² a month], provides, needs
+APPLICANTS = [
+    ["A01", "freelancer", 30, 60, 2.5, 2.5, 2.0, "no", "no", "yes", 45, "yes", 0, 7.4, "", "fiber_laser_cutter;vinyl_cutter"],  # graphic designer
+    ["A02", "solopreneur", 55, 75, 3.0, 5.0, 6.0, "no", "yes", "yes", 78, "no", 0, 7.0, "bike_repair", "tig_welder;powder_coating_booth"],  # cargo-bike builder
+    ["A03", "smart_factory", 25, 120, 3.0, 3.0, 8.0, "no", "no", "no", 55, "no", 0, 7.1, "3d_printer", "fiber_laser_cutter;cad"],  # 3D-printing farm
+    ["A04", "artisan", 50, 90, 5.0, 7.5, 12.0, "yes", "yes", "yes", 90, "no", 2, 6.8, "welding_set", "powder_coating_booth;press_brake"],  # gate and railing welder
+    ["A05", "sme", 60, 140, 6.0, 5.0, 10.0, "yes", "yes", "yes", 86, "no", 1, 6.9, "cnc_router;vinyl_cutter", "fiber_laser_cutter"],  # sign maker with a tall gantry
+    ["A06", "artist", 40, 60, 3.0, 2.5, 4.0, "no", "no", "yes", 95, "no", 1, 6.2, "angle_grinder", "tig_welder;fiber_laser_cutter"],  # metal sculptor
+]  # fmt: skip
 PHONES = ["317", "842", "265", "590", "731", "408", "154"]
 
 
@@ -99,3 +120,8 @@ def own_equipment(people: list[dict], current: dict[str, dict], units: list[dict
 def skills(people: list[dict]) -> list[list[str]]:
     """skills.csv rows: tenant_id, skill, level."""
     return [[t["tenant_id"], s, level] for t in people for s, level in t["skills"]]
+
+
+def applicants() -> list[list]:
+    """applicants.csv rows (see :data:`APPLICANTS`)."""
+    return [list(row) for row in APPLICANTS]

@@ -236,7 +236,22 @@ def test_the_rent_roll_has_vacancies_and_expiries_in_the_next_year(name, sites) 
     leases = site.leases
     active = leases[(leases["start"] <= TODAY) & (leases["end"] >= TODAY)]
     vacant = set(site.units["unit_id"]) - set(active["unit_id"])
-    assert 1 <= len(vacant) <= len(site.units) // 3
+    if name == "engineering_works":
+        # its planning situation (sample_sites/sample_planning.py): the saw-tooth hall's
+        # east bays W.B4-W.B8 were vacated on 31 October, besides the four units the seeded
+        # histories leave empty on 27 November: O2 (left in March), O7 (June), K2 (May) and
+        # M.4 (September), each let again from February 2027
+        hall = {f"EW-W.B{k}" for k in range(4, 9)}
+        assert vacant == hall | {"EW-W.O2", "EW-W.O7", "EW-W.K2", "EW-M.4"}
+        assert (leases.loc[leases["unit_id"].isin(hall), "end"] <= "2026-10-31").all()
+    elif name == "textile_mill":
+        # a waiting list longer than its vacancies: 2.05 and 3.01 given back on 31 October,
+        # and the seeded histories' 0.03 and 1.04 (left in July), 2.01 (April) and 2.07
+        # (July), each let again from February 2027: six units for its eighteen applicants
+        assert vacant == {"TM-0.03", "TM-1.04", "TM-2.01", "TM-2.05", "TM-2.07", "TM-3.01"}
+        assert len(site.applicants) == 18 > len(vacant)
+    else:
+        assert 1 <= len(vacant) <= len(site.units) // 3
     expiring = active[active["end"] <= TODAY + pd.DateOffset(months=12)]
     assert len(expiring) >= 2
     assert (leases["start"] > TODAY).any(), "a signed lease that starts later"
