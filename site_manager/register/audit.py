@@ -232,12 +232,14 @@ def record_event(
     record: str = "",
     after: Values = None,
     site_pk: int | None = None,
+    at: dt.datetime | None = None,
 ) -> None:
     """Write one entry in a transaction of its own, outside any verb's access check.
 
     For what is not a change of a record but must be on the trail: a login (``action``
     ``"login"``), a failed login (``"login_failed"``), an action refused (``"refused"``).
-    ``bind`` is an engine (a session's bind is used when a session is given).
+    ``bind`` is an engine (a session's bind is used when a session is given); ``at`` the
+    time of the event (default: now).
     """
     from site_manager.register.engine import (  # engine records refusals here
         KEEP_REVISION,
@@ -247,7 +249,7 @@ def record_event(
     engine: Any = bind.get_bind() if isinstance(bind, Session) else bind
     with transaction(engine) as s:
         s.info[KEEP_REVISION] = True  # an event on the trail: the site's data are unchanged
-        entry = AuditEntry(site_pk=site_pk, at=now(), actor=actor[:200] or "anonymous",
+        entry = AuditEntry(site_pk=site_pk, at=at or now(), actor=actor[:200] or "anonymous",
                            verb=verb[:64], table_name=table[:64], record=record[:200],
                            action=action[:16], before_json=None)  # fmt: skip
         entry.after_json = _json(after)

@@ -51,7 +51,7 @@ from site_manager.register import access, contracts, core, rules
 from site_manager.register.access import AccessDenied, Principal, Role
 from site_manager.register.audit import Audit, now, record_event
 from site_manager.register.engine import KEEP_REVISION, get_actor, transaction
-from site_manager.register.schema import Site, Tenant
+from site_manager.register.schema import AuditEntry, Site, Tenant
 from site_manager.register.user_schema import User
 
 log = logging.getLogger(__name__)
@@ -297,6 +297,29 @@ def _principal(s: Session, user: User, via: str) -> Principal:
     return Principal(user.name, user.role, tenant_id, via=via)
 
 
+def _unknown_name_wait_s(s: Session, name: str, at: dt.datetime) -> float:
+    """The wait before the next attempt at a name that is no user, as if it were one. [s]
+
+    A user's failed logins in a row are counted on its row; a name that is no user has none,
+    so its failures are counted on the audit trail (each is there, with the outcome
+    ``unknown user``): the same :func:`wait_after` from the last of them. Without it only
+    an existing user's name was ever told to wait, which told that the name exists.
+    """
+    if not name:
+        return 0.0
+    failed = s.scalars(
+        select(AuditEntry.at)
+        .where(AuditEntry.action == "login_failed", AuditEntry.record == name[:200],
+               AuditEntry.after_json.contains('"unknown user"'))
+        .order_by(AuditEntry.id)
+    ).all()  # fmt: skip
+    if not failed:
+        return 0.0
+    last = _aware(failed[-1])
+    assert last is not None
+    return (last + dt.timedelta(seconds=wait_after(len(failed))) - at).total_seconds()
+
+
 def check_login(
     bind: Engine, name: str, password: str, *, now: dt.datetime | None = None
 ) -> Principal:
@@ -335,8 +358,12 @@ def check_login(
             wait_s = (last + dt.timedelta(seconds=wait_after(user.failed_logins)) - at
                       ).total_seconds()  # fmt: skip
         if user is None:
-            _verify(None, password or "")  # as long as a wrong password takes
-            outcome = "unknown user"
+            wait_s = _unknown_name_wait_s(s, name, at)
+            if wait_s > 0:
+                outcome = "slowed"
+            else:
+                _verify(None, password or "")  # as long as a wrong password takes
+                outcome = "unknown user"
         elif wait_s > 0:
             outcome = "slowed"
         elif not _verify(user.password_hash, password or ""):
@@ -353,7 +380,7 @@ def check_login(
             principal = _principal(s, user, "password")
     ok = principal is not None
     record_event(bind, actor=name, verb="login", action="login" if ok else "login_failed",
-                 record=name, after={"via": "password", "outcome": outcome})  # fmt: skip
+                 record=name, after={"via": "password", "outcome": outcome}, at=at)  # fmt: skip
     if principal is not None:
         log.info("user %s logged in (role %s)", name, principal.role.value)
         return principal

@@ -101,6 +101,27 @@ def test_five_failures_slow_the_next_attempts_with_a_doubling_wait(engine) -> No
     assert (after.failed_logins, after.last_failed_at) == (0, None)
 
 
+def test_a_name_that_is_no_user_is_slowed_exactly_as_a_user_is(engine) -> None:  # type: ignore[no-untyped-def]
+    """The same attempts at a user's name with wrong passwords and at a name that is no
+    user get the same messages, waits included: the login form tells neither apart."""
+    register.add_user(engine, "ana", role="planner", password=PASSWORD)
+    seconds = [0, 1, 2, 3, 4, 5, 8, 9, 16, 17, 40]  # five free, then waits of 4, 8, 16 s
+
+    def messages(name: str, start: dt.datetime) -> list[str]:
+        out = []
+        for t in seconds:
+            with pytest.raises(users.LoginFailed) as refused:
+                register.check_login(engine, name, "bad-guess",
+                                     now=start + dt.timedelta(seconds=t))  # fmt: skip
+            out.append(str(refused.value))
+        return out
+
+    known = messages("ana", T0)
+    unknown = messages("nobody", T0 + dt.timedelta(hours=1))
+    assert known == unknown
+    assert sum("wait" in m for m in known) >= 3, known  # the sequence did reach the waits
+
+
 def test_the_wait_is_capped_at_fifteen_minutes(engine) -> None:  # type: ignore[no-untyped-def]
     register.add_user(engine, "ana", role="planner", password=PASSWORD)
     with register.transaction(engine) as s:
