@@ -273,3 +273,19 @@ SMALL_SPACES = [
 def small_model() -> BuildingModel:
     """The small two-storey workshop model (6 spaces, areas 200, 100, 150, 30, 96, 144 m²)."""
     return make_model(SMALL_SPACES, storeys=[("S-G", "Ground", 0.0), ("S-1", "First", 4.0)])
+
+
+def raw_sql(url: str, *statements: str) -> None:
+    """Run SQL on the register at ``url`` behind the verbs' back, in one transaction (a
+    tampering or a role grant a test needs)."""
+    from sqlalchemy import text
+
+    from site_manager.register.engine import create_register_engine
+
+    engine = create_register_engine(url)
+    try:
+        with engine.begin() as conn:
+            for sql in statements:
+                conn.execute(text(sql))
+    finally:
+        engine.dispose()

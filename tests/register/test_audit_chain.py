@@ -26,6 +26,7 @@ from site_manager.register import access, audit
 from site_manager.register.access import AccessDenied, Principal, Role
 from site_manager.register.audit_chain import verify_audit
 from site_manager.register.engine import create_register_engine, migrate
+from tests.register.conftest import raw_sql
 
 ZEROS = "0" * 64
 COLUMNS = ("id, site_pk, at, actor, verb, table_name, record, action, before_json, "
@@ -68,16 +69,6 @@ def _assert_chained(url: str) -> list[Any]:
         assert r.entry_hash == _hash(prev, r), r.id
         prev = r.entry_hash
     return rows
-
-
-def _raw(url: str, *statements: str) -> None:
-    engine = create_register_engine(url)
-    try:
-        with engine.begin() as conn:
-            for sql in statements:
-                conn.execute(text(sql))
-    finally:
-        engine.dispose()
 
 
 def _behind_the_triggers_back(url: str, *statements: str) -> None:
@@ -146,7 +137,7 @@ def test_raw_update_delete_and_truncate_of_the_trail_are_refused(site: str) -> N
         refused.append("TRUNCATE audit")
     for sql in refused:
         with pytest.raises(DBAPIError, match="append-only"):
-            _raw(site, sql)
+            raw_sql(site, sql)
     assert _rows(site) == before
 
 
@@ -317,7 +308,7 @@ def test_the_migration_chains_the_entries_a_register_already_held(empty_db_url: 
     finally:
         engine.dispose()
     with pytest.raises(DBAPIError, match="append-only"):
-        _raw(empty_db_url, "UPDATE audit SET actor = 'mallory' WHERE actor = 'release-0'")
+        raw_sql(empty_db_url, "UPDATE audit SET actor = 'mallory' WHERE actor = 'release-0'")
 
 
 @pytest.mark.postgres
@@ -328,7 +319,7 @@ def test_on_postgresql_a_role_that_does_not_own_the_tables_cannot_disable_the_tr
     if not _is_pg(db_url):
         pytest.skip("PostgreSQL roles")
     role = f"app_{make_url(db_url).database}"
-    _raw(db_url, f'CREATE ROLE "{role}" LOGIN',
+    raw_sql(db_url, f'CREATE ROLE "{role}" LOGIN',
          f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"',
          f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
          f'REVOKE UPDATE, DELETE ON audit FROM "{role}"',
@@ -346,7 +337,7 @@ def test_on_postgresql_a_role_that_does_not_own_the_tables_cannot_disable_the_tr
         for sql in ("ALTER TABLE audit DISABLE TRIGGER ALL", "UPDATE audit SET actor = 'x'",
                     "DELETE FROM audit"):  # fmt: skip
             with pytest.raises(DBAPIError, match="must be owner|permission denied"):
-                _raw(app_url, sql)
+                raw_sql(app_url, sql)
         assert _rows(db_url) == rows
     finally:
-        _raw(db_url, f'DROP OWNED BY "{role}"', f'DROP ROLE "{role}"')
+        raw_sql(db_url, f'DROP OWNED BY "{role}"', f'DROP ROLE "{role}"')

@@ -11,22 +11,11 @@ import subprocess
 import sys
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from site_manager import register
 from site_manager.errors import SiteManagerError
-from site_manager.register.engine import create_register_engine
-
-
-def _raw(url: str, *statements: str) -> None:
-    engine = create_register_engine(url)
-    try:
-        with engine.begin() as conn:
-            for sql in statements:
-                conn.execute(text(sql))
-    finally:
-        engine.dispose()
+from tests.register.conftest import raw_sql
 
 
 def test_a_read_only_role_reads_the_register_and_every_write_is_refused_in_one_line(
@@ -41,7 +30,7 @@ def test_a_read_only_role_reads_the_register_and_every_write_is_refused_in_one_l
     engine.dispose()
     role = f"reader_{make_url(pg_url).database}"
     # docs/register.md, "Who may write on PostgreSQL": the read-only role
-    _raw(pg_url, f'CREATE ROLE "{role}" LOGIN',
+    raw_sql(pg_url, f'CREATE ROLE "{role}" LOGIN',
          f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')  # fmt: skip
     reader = make_url(pg_url).set(username=role).render_as_string(hide_password=False)
     try:
@@ -63,4 +52,4 @@ def test_a_read_only_role_reads_the_register_and_every_write_is_refused_in_one_l
         assert added.stderr.count("\n") == 1 and "permission denied" in added.stderr
         assert "Traceback" not in added.stderr
     finally:
-        _raw(pg_url, f'DROP OWNED BY "{role}"', f'DROP ROLE "{role}"')
+        raw_sql(pg_url, f'DROP OWNED BY "{role}"', f'DROP ROLE "{role}"')
